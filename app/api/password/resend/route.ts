@@ -1,0 +1,7 @@
+import { mutation } from "@/lib/http/route";
+import { resendConfirmation } from "@/lib/identity/providers/password/service";
+
+export const POST = mutation(async (body) => {
+  await resendConfirmation(body);
+  return { sent: true };
+});

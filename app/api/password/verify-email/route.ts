@@ -1,0 +1,7 @@
+import { mutation } from "@/lib/http/route";
+import { confirmEmail } from "@/lib/identity/providers/password/service";
+
+export const POST = mutation(async (body) => {
+  await confirmEmail(body);
+  return { verified: true };
+});

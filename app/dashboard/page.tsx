@@ -1,0 +1,175 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { CopyButton } from "@/components/copy-button";
+import { Countdown } from "@/components/countdown";
+import { DisconnectButton } from "@/components/disconnect-button";
+import { JsonView } from "@/components/json-view";
+import { SignOutButton } from "@/components/sign-out-button";
+import { WalletConnector } from "@/components/wallets/registry";
+import { getConfig } from "@/lib/config";
+import { getIdentity } from "@/lib/identity/session";
+import { getStore } from "@/lib/store";
+import type { WalletConnection } from "@/lib/store/types";
+import { configuredWalletProviders } from "@/lib/wallets/registry";
+
+export const metadata: Metadata = { title: "Dashboard" };
+export const dynamic = "force-dynamic";
+
+const PROVIDER_NAMES: Record<string, string> = { oidc: "OpenID Connect", password: "Email and password", firebase: "Firebase", supabase: "Supabase" };
+
+function Field({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <div className="grid grid-cols-[8rem_1fr] gap-2 py-1.5 text-sm">
+      <dt className="text-slate-500">{label}</dt>
+      <dd data-testid={testId} className="min-w-0 break-words">
+        {children}
+      </dd>
+    </div>
+  );
+}
+
+function Badge({ ok, children }: { ok: boolean; children: React.ReactNode }) {
+  return (
+    <span
+      className={`ml-2 rounded-full px-2 py-0.5 text-xs font-medium ${ok ? "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200" : "bg-amber-100 text-amber-800 dark:bg-amber-950 dark:text-amber-200"}`}
+    >
+      {children}
+    </span>
+  );
+}
+
+export default async function Dashboard() {
+  const identity = await getIdentity();
+  if (!identity) redirect("/signin?reason=session_expired");
+  const [config, store] = await Promise.all([getConfig(), getStore()]);
+  const [identities, connections] = await Promise.all([store.listIdentities(identity.userId), store.listWalletConnections(identity.userId)]);
+  const wallets = configuredWalletProviders(config).map((p) => ({ provider: p, config: p.clientConfig(config) }));
+  const byProvider = new Map<string, WalletConnection>(connections.map((c) => [c.provider, c]));
+  const now = Date.now();
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">Hello{identity.name ? `, ${identity.name}` : ""}</h1>
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            Signed in with {PROVIDER_NAMES[identity.provider] ?? identity.provider} as <span data-testid="identity-email">{identity.email}</span>
+          </p>
+        </div>
+        <SignOutButton wallets={wallets.map((w) => ({ provider: w.provider.id, config: w.config }))} />
+      </div>
+
+      {wallets.map(({ provider, config: clientConfig }) => {
+        const connection = byProvider.get(provider.id);
+        const connected = connection?.status === "connected" && connection.address;
+        const expired = Boolean(connected && connection.expiresAt && connection.expiresAt.getTime() <= now);
+        const data = connection?.data ?? {};
+        return (
+          <section key={provider.id} className="card space-y-4" data-testid={`wallet-${provider.id}`}>
+            <div className="flex items-center justify-between gap-2">
+              <h2 className="font-semibold">
+                {provider.name}
+                {connected && <Badge ok={!expired}>{expired ? "session expired" : "connected"}</Badge>}
+              </h2>
+              {connected && <DisconnectButton provider={provider.id} config={clientConfig} />}
+            </div>
+            {connected ? (
+              <>
+                <div>
+                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Account address</p>
+                  <div className="mt-1 flex flex-wrap items-center gap-2">
+                    <code data-testid="account-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
+                      {connection.address}
+                    </code>
+                    <CopyButton value={connection.address!} label="Copy address" />
+                  </div>
+                </div>
+                <dl className="divide-y divide-slate-100 dark:divide-slate-800">
+                  {connection.expiresAt && (
+                    <Field label="Wallet session" testId="wallet-expiry">
+                      {expired ? "expired" : <Countdown expiresAt={connection.expiresAt.getTime()} />}
+                      <p className="mt-0.5 text-xs text-slate-500">
+                        When it ends, the wallet shows as expired; reconnecting skips the email code.
+                      </p>
+                    </Field>
+                  )}
+                  {typeof data.airUserId === "string" && <Field label="AIR user id">{data.airUserId}</Field>}
+                </dl>
+                {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
+                {data.userInfo !== undefined && data.userInfo !== null && (
+                  <details>
+                    <summary className="cursor-pointer text-sm font-medium">User info from {provider.name}</summary>
+                    <div className="mt-2">
+                      <JsonView value={data.userInfo} testId="wallet-user-info" />
+                    </div>
+                  </details>
+                )}
+                {data.claims !== undefined && (
+                  <details>
+                    <summary className="cursor-pointer text-sm font-medium">{provider.name} session token (verified claims)</summary>
+                    <div className="mt-2">
+                      <JsonView value={data.claims} />
+                    </div>
+                  </details>
+                )}
+              </>
+            ) : (
+              <WalletConnector provider={provider.id} config={clientConfig} reconnect={false} />
+            )}
+            {data.partnerToken !== undefined && (
+              <details open={!connected}>
+                <summary className="cursor-pointer text-sm font-medium">Partner token your server sent (decoded)</summary>
+                <p className="mt-1 text-xs text-slate-500">Header and claims only; the signature is not kept, so this is not a usable credential.</p>
+                <div className="mt-2">
+                  <JsonView value={data.partnerToken} testId="partner-token" />
+                </div>
+              </details>
+            )}
+          </section>
+        );
+      })}
+
+      <section className="card space-y-3">
+        <h2 className="font-semibold">Your identity</h2>
+        <dl className="divide-y divide-slate-100 dark:divide-slate-800">
+          <Field label="Provider">{PROVIDER_NAMES[identity.provider] ?? identity.provider}</Field>
+          <Field label="Subject">
+            <code className="font-mono text-xs">{identity.subject}</code>
+          </Field>
+          <Field label="Email">
+            {identity.email ?? "—"}
+            <Badge ok={identity.emailVerified}>{identity.emailVerified ? "verified" : "unverified"}</Badge>
+          </Field>
+          {identity.name && <Field label="Name">{identity.name}</Field>}
+          <Field label="App user id" testId="app-user-id">
+            <code className="font-mono text-xs">{identity.userId}</code>
+          </Field>
+          {identity.sessionExpiresAt && (
+            <Field label="App session" testId="app-session-expiry">
+              <Countdown expiresAt={identity.sessionExpiresAt} />
+              <p className="mt-0.5 text-xs text-slate-500">When it ends, the next page load or countdown sends you back to sign in. Signing out ends this and every wallet session.</p>
+            </Field>
+          )}
+        </dl>
+        <div>
+          <p className="mb-1 text-sm font-medium">Linked sign-in methods</p>
+          <ul className="space-y-1 text-sm" data-testid="linked-identities">
+            {identities.map((i) => (
+              <li key={`${i.provider}:${i.subject}`} className="flex flex-wrap items-center gap-x-2">
+                <span className="font-medium">{PROVIDER_NAMES[i.provider] ?? i.provider}</span>
+                <span className="text-slate-500">{i.email}</span>
+                <span className="text-xs text-slate-400">last used {i.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <details>
+          <summary className="cursor-pointer text-sm font-medium">What your identity provider told the app</summary>
+          <div className="mt-2">
+            <JsonView value={identities.find((i) => i.provider === identity.provider && i.subject === identity.subject)?.profile ?? {}} testId="idp-user-info" />
+          </div>
+        </details>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+// The one Auth.js facade: `handlers` for the route, `auth` to read the session, `signIn` and
+// `signOut` for server actions. Everything else reads the session through lib/identity.
+import "server-only";
+import NextAuth from "next-auth";
+import { getConfig } from "@/lib/config";
+import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
+import { getStore } from "@/lib/store";
+
+export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
+  const config = await getConfig();
+  return {
+    secret: config.env.AUTH_SECRET,
+    providers: configuredIdentityProviders(config).map((p) => p.authjs(config)),
+    // JWT sessions: an encrypted (JWE), HttpOnly, SameSite=Lax cookie; Secure and
+    // `__Secure-` prefixed whenever AUTH_URL is https.
+    session: { strategy: "jwt", maxAge: config.env.AUTH_SESSION_MAX_AGE },
+    pages: { signIn: "/signin", error: "/signin" },
+    callbacks: {
+      async jwt({ token, account, profile, user }) {
+        if (!account) return token;
+        // Sign-in: normalise what the provider proved, then tie it to an app user. The
+        // app user id, not the provider's subject, is what every partner token carries.
+        const provider = getIdentityProvider(account.provider);
+        if (!provider) throw new Error(`Unknown identity provider ${account.provider}`);
+        const verified = provider.toVerifiedIdentity({ account, profile, user });
+        const { user: appUser } = await (await getStore()).linkIdentity(verified);
+        token.sub = appUser.id;
+        token.identity = {
+          provider: verified.provider,
+          subject: verified.subject,
+          email: verified.email,
+          emailVerified: verified.emailVerified,
+          name: verified.name,
+          userId: appUser.id,
+        };
+        // Auth.js copies these defaults into the token; the identity above replaces them.
+        delete token.email;
+        delete token.name;
+        delete token.picture;
+        return token;
+      },
+      session({ session, token }) {
+        if (token.identity) session.identity = token.identity;
+        if (typeof token.exp === "number") session.expiresAt = token.exp * 1000;
+        return session;
+      },
+    },
+    events: {
+      async signOut(message) {
+        // Ending the app session ends every wallet session the server knows about, even if
+        // the browser never got to tell the wallet provider.
+        const userId = "token" in message ? message.token?.identity?.userId : undefined;
+        if (userId) await (await getStore()).deleteWalletConnections(userId);
+      },
+    },
+  };
+});

@@ -1,0 +1,31 @@
+// Browser helper for the app's own JSON API: errors come back as { error: { code, message } }.
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+export async function postJson<T>(path: string, body: unknown = {}, method = "POST"): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: method === "DELETE" ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError("network", "The app's server could not be reached. Check your connection and try again.", 0);
+  }
+  if (response.status === 204) return undefined as T;
+  const json = (await response.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (!response.ok) {
+    throw new ApiError(json?.error?.code ?? "http_error", json?.error?.message ?? `Request failed (${response.status}).`, response.status);
+  }
+  return json as T;
+}

@@ -1,0 +1,125 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { Alert } from "@/components/alert";
+import { ApiError, postJson } from "@/components/api";
+import { AirClientError, type CodePrompt, getAirClient } from "@/lib/wallets/airkit/browser";
+import type { ConnectorProps } from "./types";
+
+type Step = "idle" | "token" | "login" | "code" | "session";
+
+const STEP_TEXT: Record<Exclude<Step, "idle">, string> = {
+  token: "Your server is minting a partner token…",
+  login: "AIR Kit is checking the token against your JWKS…",
+  code: "AIR Kit sent a code to confirm your email.",
+  session: "Your server is verifying AIR's session…",
+};
+
+export default function AirKitConnect({ config, reconnect }: ConnectorProps) {
+  const router = useRouter();
+  const [step, setStep] = useState<Step>("idle");
+  const [error, setError] = useState<string | null>(null);
+  const [prompt, setPrompt] = useState<CodePrompt | null>(null);
+  const [code, setCode] = useState("");
+  const answer = useRef<((code: string | null) => void) | null>(null);
+
+  function requestCode(p: CodePrompt): Promise<string | null> {
+    setPrompt(p);
+    setCode("");
+    setStep("code");
+    return new Promise((resolve) => {
+      answer.current = (value) => {
+        answer.current = null;
+        setStep("login");
+        resolve(value);
+      };
+    });
+  }
+
+  async function connect() {
+    setError(null);
+    try {
+      setStep("token");
+      const { token } = await postJson<{ token: string }>("/api/wallets/airkit/partner-token");
+      setStep("login");
+      const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });
+      const result = await air.login(token, { requestCode });
+      const userInfo = await air.getUserInfo().catch(() => undefined);
+      setStep("session");
+      await postJson("/api/wallets/airkit/session", { token: result.token, userInfo });
+      setStep("idle");
+      router.refresh();
+    } catch (e) {
+      setStep("idle");
+      setPrompt(null);
+      if (e instanceof AirClientError && e.code === "cancelled") return;
+      setError(e instanceof ApiError || e instanceof AirClientError ? e.message : "Connecting AIR Kit failed. Try again.");
+    }
+  }
+
+  if (step === "code" && prompt) {
+    return (
+      <form
+        className="space-y-3"
+        data-testid="air-otp"
+        onSubmit={(e) => {
+          e.preventDefault();
+          answer.current?.(code);
+        }}
+      >
+        <Alert tone="info">
+          AIR Kit sent a code to <strong>{prompt.email}</strong> to confirm it is yours. This happens only the first time.
+        </Alert>
+        {prompt.error && <Alert>{prompt.error}</Alert>}
+        <div>
+          <label className="label" htmlFor="air-otp-code">
+            Code from AIR Kit
+          </label>
+          <input
+            id="air-otp-code"
+            className="input font-mono tracking-widest"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            maxLength={6}
+            value={code}
+            onChange={(e) => setCode(e.target.value.replace(/\D/g, ""))}
+            autoFocus
+          />
+          {config.mailboxUrl && (
+            <p className="mt-1 text-xs text-slate-500">
+              Demo: open the{" "}
+              <a className="font-medium text-brand-600 underline" href={config.mailboxUrl} target="_blank" rel="noreferrer">
+                local mailbox
+              </a>{" "}
+              to read it.
+            </p>
+          )}
+        </div>
+        <div className="flex gap-2">
+          <button type="submit" className="btn-primary" disabled={code.length !== 6}>
+            Verify code
+          </button>
+          <button type="button" className="btn-ghost" onClick={() => answer.current?.(null)}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    );
+  }
+
+  return (
+    <div className="space-y-3">
+      {step !== "idle" && (
+        <p role="status" className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
+          <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-brand-500 border-t-transparent" />
+          {STEP_TEXT[step]}
+        </p>
+      )}
+      {error && <Alert testId="wallet-error">{error}</Alert>}
+      <button type="button" className="btn-primary" onClick={connect} disabled={step !== "idle"}>
+        {reconnect ? "Reconnect AIR Kit" : "Connect AIR Kit"}
+      </button>
+    </div>
+  );
+}

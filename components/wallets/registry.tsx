@@ -1,0 +1,37 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import type { ComponentType } from "react";
+import type { ConnectorProps } from "./types";
+
+type ClientConfig = Record<string, string | null>;
+
+interface BrowserWallet {
+  /** The connect button and its flow, loaded only when shown. */
+  Connector: ComponentType<ConnectorProps>;
+  /** Ends the provider's own session in this browser (called on sign-out and disconnect). */
+  endSession(config: ClientConfig): Promise<void>;
+}
+
+// One line per wallet provider.
+const wallets: Record<string, BrowserWallet> = {
+  airkit: {
+    Connector: dynamic(() => import("./airkit-connect")),
+    async endSession(config) {
+      const { getAirClient } = await import("@/lib/wallets/airkit/browser");
+      const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });
+      await air.logout();
+    },
+  },
+};
+
+export function WalletConnector({ provider, ...props }: ConnectorProps & { provider: string }) {
+  const wallet = wallets[provider];
+  if (!wallet) return <p className="text-sm text-slate-500">No browser connector for {provider}.</p>;
+  return <wallet.Connector {...props} />;
+}
+
+/** Best effort: a provider that cannot be reached must not block signing out. */
+export async function endWalletSessions(configs: { provider: string; config: ClientConfig }[]): Promise<void> {
+  await Promise.all(configs.map(({ provider, config }) => wallets[provider]?.endSession(config).catch(() => undefined)));
+}

@@ -1,0 +1,7 @@
+/** What the dashboard passes to a wallet provider's browser connector. */
+export interface ConnectorProps {
+  /** Non-secret settings from the provider's `clientConfig`. */
+  config: Record<string, string | null>;
+  /** True when a connection exists but has expired: connect again. */
+  reconnect: boolean;
+}

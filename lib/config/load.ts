@@ -1,0 +1,138 @@
+// Turns a raw environment into the app's typed configuration. Pure apart from reading the
+// dev-secrets file, so tests can feed it any environment.
+import { z } from "zod";
+import { ensureDevSecrets } from "./dev-defaults";
+import { type Env, envSchema, providerGroups } from "./schema";
+
+export class ConfigError extends Error {
+  readonly code = "config_invalid";
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`Configuration error: ${variable} ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface AppConfig {
+  env: Env;
+  appUrl: string;
+  isProduction: boolean;
+  /** True when generated dev secrets were used; the launcher's banner says so. */
+  usingDevDefaults: boolean;
+  oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
+  password: { enabled: boolean };
+  mail?: { apiUrl: string; apiKey: string; from: string };
+  airkit?: {
+    partnerId: string;
+    apiUrl?: string;
+    jwksUrl: string;
+    tokenIssuer?: string;
+    buildEnv: Env["AIRKIT_BUILD_ENV"];
+    signingAlg: "ES256" | "RS256";
+  };
+  demoMailboxUrl?: string;
+}
+
+const HINTS: Record<string, string> = {
+  AUTH_SECRET: "Generate one with `npx auth secret` or `openssl rand -base64 33`.",
+  SIGNING_KEYS:
+    "Provide the private signing key(s) as a JWK, a JSON array of JWKs, or PKCS#8 PEM. See README › Signing keys.",
+  AUTH_URL: "Set it to the public origin of the app, e.g. https://wallet-demo.example.com.",
+};
+
+function requireGroup(env: Env, group: keyof typeof providerGroups): boolean {
+  const names = providerGroups[group];
+  const present = names.filter((name) => env[name] !== undefined);
+  if (present.length === 0) return false;
+  const missing = names.find((name) => env[name] === undefined);
+  if (missing) {
+    throw new ConfigError(missing, `is required because ${present.join(", ")} ${present.length > 1 ? "are" : "is"} set.`);
+  }
+  return true;
+}
+
+/**
+ * Parses `raw` into an AppConfig.
+ *
+ * Dev defaults (generated AUTH_SECRET and signing keys in DATA_DIR) are used only outside
+ * production, or in production when ALLOW_DEV_DEFAULTS is set (the offline demo). A
+ * production start without them refuses, naming the first missing variable.
+ */
+export async function loadConfig(raw: Record<string, string | undefined>): Promise<AppConfig> {
+  const input: Record<string, string | undefined> = { ...raw };
+  const isProduction = input.NODE_ENV === "production";
+  const allowDevDefaults = !isProduction || input.ALLOW_DEV_DEFAULTS === "true" || input.ALLOW_DEV_DEFAULTS === "1";
+  let usingDevDefaults = false;
+
+  if (!input.AUTH_URL && !isProduction) input.AUTH_URL = `http://127.0.0.1:${input.PORT ?? "3000"}`;
+
+  for (const name of ["AUTH_SECRET", "SIGNING_KEYS"] as const) {
+    if (input[name]) continue;
+    if (!allowDevDefaults) {
+      throw new ConfigError(name, `is not set, and production does not use dev defaults. ${HINTS[name]}`);
+    }
+    const secrets = await ensureDevSecrets(input.DATA_DIR ?? ".data");
+    input[name] = secrets[name];
+    usingDevDefaults = true;
+  }
+
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    const variable = String(issue.path[0] ?? "environment");
+    const hint = HINTS[variable] ? ` ${HINTS[variable]}` : "";
+    throw new ConfigError(variable, `${input[variable] === undefined ? "is not set" : "is invalid"}: ${issue.message}.${hint}`);
+  }
+  const env = parsed.data;
+
+  if (isProduction && !env.AUTH_URL.startsWith("https://") && !isLoopback(env.AUTH_URL)) {
+    throw new ConfigError("AUTH_URL", "must use https:// in production (cookies are Secure only over HTTPS).");
+  }
+
+  const config: AppConfig = {
+    env,
+    appUrl: new URL(env.AUTH_URL).origin,
+    isProduction,
+    usingDevDefaults,
+    password: { enabled: env.AUTH_PASSWORD_ENABLED },
+    demoMailboxUrl: env.DEMO_MAILBOX_URL,
+  };
+
+  if (requireGroup(env, "oidc")) {
+    config.oidc = {
+      issuer: env.AUTH_OIDC_ISSUER!,
+      clientId: env.AUTH_OIDC_ID!,
+      clientSecret: env.AUTH_OIDC_SECRET!,
+      name: env.AUTH_OIDC_NAME,
+    };
+  }
+  if (requireGroup(env, "mail")) {
+    config.mail = { apiUrl: env.MAIL_API_URL!, apiKey: env.MAIL_API_KEY!, from: env.MAIL_FROM };
+  }
+  if (config.password.enabled && !config.mail) {
+    // Sign-up proves email ownership with a code; without a way to send it, the email
+    // would stay unverified forever and could never be used for a wallet.
+    throw new ConfigError("MAIL_API_URL", "is required while AUTH_PASSWORD_ENABLED=true (sign-up emails a verification code).");
+  }
+  if (env.AIRKIT_PARTNER_ID && !env.AIRKIT_JWKS_URL && env.AIRKIT_API_URL) {
+    env.AIRKIT_JWKS_URL = new URL("/.well-known/jwks.json", env.AIRKIT_API_URL).toString();
+  }
+  if (requireGroup(env, "airkit")) {
+    config.airkit = {
+      partnerId: env.AIRKIT_PARTNER_ID!,
+      apiUrl: env.AIRKIT_API_URL,
+      jwksUrl: env.AIRKIT_JWKS_URL!,
+      tokenIssuer: env.AIRKIT_TOKEN_ISSUER,
+      buildEnv: env.AIRKIT_BUILD_ENV,
+      signingAlg: env.AIRKIT_SIGNING_ALG ?? env.TOKEN_SIGNING_ALG,
+    };
+  }
+  return config;
+}
+
+function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+}

@@ -1,0 +1,85 @@
+// The app's configuration, parsed once from the environment by one schema.
+//
+// Invariants:
+// - Every value the app uses from the environment is declared here; nothing else reads
+//   `process.env` for configuration.
+// - A provider is "configured" when all of its variables are present; a half-configured
+//   provider is an error naming the missing variable, never a silent partial setup.
+// - Nothing here knows about the local sandboxes: they are just base URLs and credentials.
+import { z } from "zod";
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+const booleanFlag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+
+  // --- The app itself -----------------------------------------------------------------
+  /** Public origin of the app; also the issuer of every token it mints. */
+  AUTH_URL: z.url(),
+  /** Auth.js session encryption secret (at least 32 characters). */
+  AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try `npx auth secret`)"),
+  /** App session lifetime in seconds. */
+  AUTH_SESSION_MAX_AGE: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+  /** Current private signing keys: a JWK, a JSON array of JWKs, or PEM (PKCS#8) blocks. */
+  SIGNING_KEYS: z.string().min(1),
+  /** Retired keys still published in the JWKS during rotation (public or private; only public members are kept). */
+  SIGNING_KEYS_PREVIOUS: optionalString,
+  /** Default algorithm for tokens the app mints, where the receiver does not require one. */
+  TOKEN_SIGNING_ALG: z.enum(["ES256", "RS256"]).default("ES256"),
+  /** Folder for the embedded database. */
+  DATA_DIR: z.string().default(".data"),
+
+  // --- Identity provider: OpenID Connect (Auth0, Okta, Keycloak, or the local OP) -------
+  AUTH_OIDC_ISSUER: optionalUrl,
+  AUTH_OIDC_ID: optionalString,
+  AUTH_OIDC_SECRET: optionalString,
+  AUTH_OIDC_NAME: z.string().default("OpenID Connect"),
+
+  // --- Identity provider: the app's own user table (email + password) ------------------
+  AUTH_PASSWORD_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
+
+  // --- Outgoing email (Resend-shaped HTTP API) ----------------------------------------
+  MAIL_API_URL: optionalUrl,
+  MAIL_API_KEY: optionalString,
+  MAIL_FROM: z.string().default("BYO Auth Demo <no-reply@example.com>"),
+
+  // --- Wallet provider: Moca AIR Kit ---------------------------------------------------
+  AIRKIT_PARTNER_ID: optionalString,
+  /** Base URL of an AIR Kit-compatible HTTP API. Unset: the browser uses @mocanetwork/airkit. */
+  AIRKIT_API_URL: optionalUrl,
+  /** Where AIR publishes the keys that sign its session tokens. */
+  AIRKIT_JWKS_URL: optionalUrl,
+  /** Expected `iss` of AIR session tokens, when known. */
+  AIRKIT_TOKEN_ISSUER: optionalString,
+  /** @mocanetwork/airkit build environment when AIRKIT_API_URL is unset. */
+  AIRKIT_BUILD_ENV: z.enum(["sandbox", "staging", "production"]).default("sandbox"),
+  /** Algorithm of the partner JWT (AIR accepts RS256 and ES256). */
+  AIRKIT_SIGNING_ALG: z.enum(["ES256", "RS256"]).optional(),
+
+  // --- Demo conveniences ---------------------------------------------------------------
+  /** Link shown next to one-time-code prompts, e.g. the local mailbox. */
+  DEMO_MAILBOX_URL: optionalUrl,
+  /** Lets a production build use generated dev secrets (the demo launcher sets it). */
+  ALLOW_DEV_DEFAULTS: booleanFlag,
+});
+
+export type RawEnv = z.input<typeof envSchema>;
+export type Env = z.output<typeof envSchema>;
+
+/** Groups of variables that must be set together, by provider. */
+export const providerGroups = {
+  oidc: ["AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET"],
+  mail: ["MAIL_API_URL", "MAIL_API_KEY"],
+  airkit: ["AIRKIT_PARTNER_ID", "AIRKIT_JWKS_URL"],
+} as const satisfies Record<string, readonly (keyof Env)[]>;

@@ -1,0 +1,22 @@
+import "server-only";
+import { getConfig } from "@/lib/config";
+import { assertSameOrigin } from "@/lib/security/origin";
+import { errorResponse, readJson } from "./respond";
+
+/**
+ * Wraps a state-changing route handler: checks Origin, parses the JSON body, and turns
+ * errors into `{ error: { code, message } }` with the right status.
+ */
+export function mutation<P>(handler: (body: unknown, params: P) => Promise<unknown>, options: { body?: boolean } = {}) {
+  return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+    try {
+      const config = await getConfig();
+      assertSameOrigin(request, config.appUrl);
+      const body = options.body === false ? undefined : await readJson(request);
+      const result = await handler(body, await context.params);
+      return result === undefined ? new Response(null, { status: 204 }) : Response.json(result, { headers: { "Cache-Control": "no-store" } });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

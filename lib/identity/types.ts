@@ -1,0 +1,40 @@
+import type { Account, Profile, User } from "next-auth";
+import type { Provider } from "next-auth/providers";
+import type { AppConfig } from "@/lib/config/load";
+import type { IdentityProviderId, VerifiedIdentity } from "@/lib/store/types";
+
+export type { IdentityProviderId, VerifiedIdentity } from "@/lib/store/types";
+
+/**
+ * What the rest of the app knows about the signed-in user, whichever provider they used.
+ * Read it with `getIdentity()`; it comes from the server-side session only.
+ */
+export interface Identity {
+  provider: IdentityProviderId;
+  /** The provider's subject for this user. */
+  subject: string;
+  email: string | null;
+  emailVerified: boolean;
+  name: string | null;
+  /** The app's own stable user id: what partner tokens carry as `partnerUserId` / `sub`. */
+  userId: string;
+}
+
+/** What Auth.js hands the `jwt` callback at sign-in. */
+export interface SignInEvent {
+  account: Account;
+  profile?: Profile;
+  user: User;
+}
+
+/** One identity provider. Adding a provider means adding a module and one registry line. */
+export interface IdentityProvider {
+  id: IdentityProviderId;
+  /** Shown on the sign-in page. */
+  label(config: AppConfig): string;
+  isConfigured(config: AppConfig): boolean;
+  /** The Auth.js provider that performs the sign-in. */
+  authjs(config: AppConfig): Provider;
+  /** Normalises a completed sign-in. Must only claim `emailVerified` when the provider vouches for it. */
+  toVerifiedIdentity(event: SignInEvent): VerifiedIdentity;
+}

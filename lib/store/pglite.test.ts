@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openPgliteStore } from "./pglite";
+import type { AppStore, VerifiedIdentity } from "./types";
+
+const identity = (over: Partial<VerifiedIdentity>): VerifiedIdentity => ({
+  provider: "oidc",
+  subject: "sub-1",
+  email: "ada@example.com",
+  emailVerified: true,
+  name: "Ada",
+  profile: {},
+  ...over,
+});
+
+describe("PGlite store", () => {
+  let dir: string;
+  let store: AppStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    store = await openPgliteStore(dir);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("maps a returning identity to the same user", async () => {
+    const first = await store.linkIdentity(identity({}));
+    const again = await store.linkIdentity(identity({ name: "Ada L." }));
+    expect(first.outcome).toBe("created");
+    expect(again.outcome).toBe("returning");
+    expect(again.user.id).toBe(first.user.id);
+    expect(again.identity.name).toBe("Ada L.");
+  });
+
+  it("links a second provider only through a verified email on both sides", async () => {
+    const oidc = await store.linkIdentity(identity({}));
+    const password = await store.linkIdentity(identity({ provider: "password", subject: "pwd-1" }));
+    expect(password.outcome).toBe("linked_by_verified_email");
+    expect(password.user.id).toBe(oidc.user.id);
+    expect((await store.listIdentities(oidc.user.id)).map((i) => i.provider)).toEqual(["oidc", "password"]);
+  });
+
+  it("never links through an unverified email (account takeover guard)", async () => {
+    const victim = await store.linkIdentity(identity({}));
+    const attacker = await store.linkIdentity(identity({ provider: "password", subject: "pwd-x", emailVerified: false }));
+    expect(attacker.outcome).toBe("created");
+    expect(attacker.user.id).not.toBe(victim.user.id);
+    // and a verified identity does not join a user whose own email was never verified
+    const later = await store.linkIdentity(identity({ provider: "supabase", subject: "sb-1" }));
+    expect(later.user.id).toBe(victim.user.id);
+  });
+
+  it("survives a restart", async () => {
+    const { user } = await store.linkIdentity(identity({}));
+    await store.close();
+    store = await openPgliteStore(dir);
+    expect((await store.getUser(user.id))?.email).toBe("ada@example.com");
+  });
+
+  it("consumes a one-time code exactly once", async () => {
+    const code = await store.createOneTimeCode({
+      purpose: "t",
+      subject: "s",
+      codeHash: "h",
+      expiresAt: new Date(Date.now() + 60_000),
+      maxAttempts: 3,
+    });
+    const results = await Promise.all([store.consumeOneTimeCode(code.id), store.consumeOneTimeCode(code.id)]);
+    expect(results.sort()).toEqual([false, true]);
+  });
+
+  it("rejects a second password credential for the same email, case-insensitively", async () => {
+    expect(await store.createPasswordCredential({ email: "Bob@Example.com", passwordHash: "x", name: null })).not.toBeNull();
+    expect(await store.createPasswordCredential({ email: "bob@example.com", passwordHash: "y", name: null })).toBeNull();
+  });
+});

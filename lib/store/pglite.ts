@@ -1,0 +1,306 @@
+// AppStore on PGlite: real PostgreSQL compiled to WASM, embedded, persisted in a folder.
+// One process owns the folder at a time (PGlite is single-connection).
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import type {
+  AppStore,
+  LinkedIdentity,
+  LinkResult,
+  OneTimeCodeRecord,
+  PasswordCredential,
+  User,
+  VerifiedIdentity,
+  WalletConnection,
+  WalletProviderId,
+} from "./types";
+
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE users (
+    id text PRIMARY KEY,
+    email text,
+    email_verified boolean NOT NULL DEFAULT false,
+    name text,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX users_verified_email ON users (lower(email)) WHERE email_verified;
+
+  CREATE TABLE identities (
+    provider text NOT NULL,
+    subject text NOT NULL,
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    email text,
+    email_verified boolean NOT NULL DEFAULT false,
+    name text,
+    profile jsonb NOT NULL DEFAULT '{}',
+    created_at timestamptz NOT NULL DEFAULT now(),
+    last_sign_in_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (provider, subject)
+  );
+  CREATE INDEX identities_user ON identities (user_id);
+
+  CREATE TABLE password_credentials (
+    id text PRIMARY KEY,
+    email text NOT NULL,
+    password_hash text NOT NULL,
+    name text,
+    email_verified_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE UNIQUE INDEX password_credentials_email ON password_credentials (lower(email));
+
+  CREATE TABLE one_time_codes (
+    id text PRIMARY KEY,
+    purpose text NOT NULL,
+    subject text NOT NULL,
+    code_hash text NOT NULL,
+    expires_at timestamptz NOT NULL,
+    attempts integer NOT NULL DEFAULT 0,
+    max_attempts integer NOT NULL,
+    used_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX one_time_codes_lookup ON one_time_codes (purpose, subject, created_at DESC);
+
+  CREATE TABLE wallet_connections (
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    provider text NOT NULL,
+    status text NOT NULL,
+    address text,
+    expires_at timestamptz,
+    data jsonb NOT NULL DEFAULT '{}',
+    updated_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, provider)
+  );
+  `,
+];
+
+type Row = Record<string, unknown>;
+type Db = PGlite | Transaction;
+
+const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+const toDateOrNull = (v: unknown) => (v === null || v === undefined ? null : toDate(v));
+
+function toUser(r: Row): User {
+  return {
+    id: String(r.id),
+    email: (r.email as string | null) ?? null,
+    emailVerified: Boolean(r.email_verified),
+    name: (r.name as string | null) ?? null,
+    createdAt: toDate(r.created_at),
+  };
+}
+
+function toIdentity(r: Row): LinkedIdentity {
+  return {
+    provider: r.provider as LinkedIdentity["provider"],
+    subject: String(r.subject),
+    userId: String(r.user_id),
+    email: (r.email as string | null) ?? null,
+    emailVerified: Boolean(r.email_verified),
+    name: (r.name as string | null) ?? null,
+    profile: (r.profile as Record<string, unknown>) ?? {},
+    createdAt: toDate(r.created_at),
+    lastSignInAt: toDate(r.last_sign_in_at),
+  };
+}
+
+function toCredential(r: Row): PasswordCredential {
+  return {
+    id: String(r.id),
+    email: String(r.email),
+    passwordHash: String(r.password_hash),
+    name: (r.name as string | null) ?? null,
+    emailVerifiedAt: toDateOrNull(r.email_verified_at),
+    createdAt: toDate(r.created_at),
+  };
+}
+
+function toCode(r: Row): OneTimeCodeRecord {
+  return {
+    id: String(r.id),
+    purpose: String(r.purpose),
+    subject: String(r.subject),
+    codeHash: String(r.code_hash),
+    expiresAt: toDate(r.expires_at),
+    attempts: Number(r.attempts),
+    maxAttempts: Number(r.max_attempts),
+    usedAt: toDateOrNull(r.used_at),
+    createdAt: toDate(r.created_at),
+  };
+}
+
+function toWallet(r: Row): WalletConnection {
+  return {
+    userId: String(r.user_id),
+    provider: r.provider as WalletProviderId,
+    status: r.status as WalletConnection["status"],
+    address: (r.address as string | null) ?? null,
+    expiresAt: toDateOrNull(r.expires_at),
+    data: (r.data as Record<string, unknown>) ?? {},
+    updatedAt: toDate(r.updated_at),
+  };
+}
+
+async function migrate(db: PGlite): Promise<void> {
+  await db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const { rows } = await db.query<{ version: number }>(`SELECT version FROM schema_migrations`);
+  const applied = new Set(rows.map((r) => r.version));
+  for (const [index, sql] of MIGRATIONS.entries()) {
+    const version = index + 1;
+    if (applied.has(version)) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(sql);
+      await tx.query(`INSERT INTO schema_migrations (version) VALUES ($1)`, [version]);
+    });
+  }
+}
+
+export async function openPgliteStore(dataDir: string): Promise<AppStore> {
+  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
+  const db = new PGlite(dataDir);
+  await migrate(db);
+
+  async function one<T>(q: Db, sql: string, params: unknown[], map: (r: Row) => T): Promise<T | null> {
+    const { rows } = await q.query<Row>(sql, params);
+    return rows[0] ? map(rows[0]) : null;
+  }
+
+  return {
+    /**
+     * Linking rule (the account-takeover guard): an identity seen before maps to its user.
+     * A new identity joins an existing user only if the identity's email is verified by its
+     * provider AND that user's email is verified too; otherwise it gets a new user. An
+     * unverified email never links, because anyone can type someone else's address.
+     */
+    linkIdentity(identity: VerifiedIdentity): Promise<LinkResult> {
+      return db.transaction(async (tx) => {
+        const existing = await one(
+          tx,
+          `UPDATE identities SET email = $3, email_verified = $4, name = $5, profile = $6, last_sign_in_at = now()
+           WHERE provider = $1 AND subject = $2 RETURNING *`,
+          [identity.provider, identity.subject, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)],
+          toIdentity,
+        );
+        if (existing) {
+          if (identity.emailVerified && identity.email) {
+            await tx.query(`UPDATE users SET email_verified = true WHERE id = $1 AND lower(email) = lower($2)`, [existing.userId, identity.email]);
+          }
+          const user = (await one(tx, `SELECT * FROM users WHERE id = $1`, [existing.userId], toUser))!;
+          return { user, identity: existing, outcome: "returning" as const };
+        }
+
+        let user: User | null = null;
+        let outcome: LinkResult["outcome"] = "created";
+        if (identity.emailVerified && identity.email) {
+          user = await one(
+            tx,
+            `SELECT * FROM users WHERE email_verified AND lower(email) = lower($1) ORDER BY created_at LIMIT 1`,
+            [identity.email],
+            toUser,
+          );
+          if (user) outcome = "linked_by_verified_email";
+        }
+        user ??= (await one(
+          tx,
+          `INSERT INTO users (id, email, email_verified, name) VALUES ($1, $2, $3, $4) RETURNING *`,
+          [`usr_${randomUUID().replace(/-/g, "")}`, identity.email, identity.emailVerified && identity.email !== null, identity.name],
+          toUser,
+        ))!;
+        const linked = (await one(
+          tx,
+          `INSERT INTO identities (provider, subject, user_id, email, email_verified, name, profile)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+          [identity.provider, identity.subject, user.id, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)],
+          toIdentity,
+        ))!;
+        return { user, identity: linked, outcome };
+      });
+    },
+
+    getUser: (userId) => one(db, `SELECT * FROM users WHERE id = $1`, [userId], toUser),
+
+    async listIdentities(userId) {
+      const { rows } = await db.query<Row>(`SELECT * FROM identities WHERE user_id = $1 ORDER BY created_at`, [userId]);
+      return rows.map(toIdentity);
+    },
+
+    createPasswordCredential: ({ email, passwordHash, name }) =>
+      one(
+        db,
+        `INSERT INTO password_credentials (id, email, password_hash, name) VALUES ($1, $2, $3, $4)
+         ON CONFLICT ((lower(email))) DO NOTHING RETURNING *`,
+        [`pwd_${randomUUID().replace(/-/g, "")}`, email, passwordHash, name],
+        toCredential,
+      ),
+
+    findPasswordCredential: (email) =>
+      one(db, `SELECT * FROM password_credentials WHERE lower(email) = lower($1)`, [email], toCredential),
+
+    async markPasswordEmailVerified(email) {
+      await db.query(
+        `UPDATE password_credentials SET email_verified_at = now() WHERE lower(email) = lower($1) AND email_verified_at IS NULL`,
+        [email],
+      );
+    },
+
+    createOneTimeCode: (input) =>
+      one(
+        db,
+        `INSERT INTO one_time_codes (id, purpose, subject, code_hash, expires_at, max_attempts)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+        [`otc_${randomUUID().replace(/-/g, "")}`, input.purpose, input.subject, input.codeHash, input.expiresAt, input.maxAttempts],
+        toCode,
+      ) as Promise<OneTimeCodeRecord>,
+
+    latestOneTimeCode: (purpose, subject) =>
+      one(
+        db,
+        `SELECT * FROM one_time_codes WHERE purpose = $1 AND subject = $2 AND used_at IS NULL ORDER BY created_at DESC LIMIT 1`,
+        [purpose, subject],
+        toCode,
+      ),
+
+    async countOneTimeCodesSince(purpose, subject, since) {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM one_time_codes WHERE purpose = $1 AND subject = $2 AND created_at >= $3`,
+        [purpose, subject, since],
+      );
+      return rows[0]?.n ?? 0;
+    },
+
+    async recordOneTimeCodeAttempt(id) {
+      await db.query(`UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = $1`, [id]);
+    },
+
+    async consumeOneTimeCode(id) {
+      const { rows } = await db.query(`UPDATE one_time_codes SET used_at = now() WHERE id = $1 AND used_at IS NULL RETURNING id`, [id]);
+      return rows.length === 1;
+    },
+
+    async upsertWalletConnection(c) {
+      await db.query(
+        `INSERT INTO wallet_connections (user_id, provider, status, address, expires_at, data, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, now())
+         ON CONFLICT (user_id, provider) DO UPDATE SET status = $3, address = $4, expires_at = $5, data = $6, updated_at = now()`,
+        [c.userId, c.provider, c.status, c.address, c.expiresAt, JSON.stringify(c.data)],
+      );
+    },
+
+    getWalletConnection: (userId, provider) =>
+      one(db, `SELECT * FROM wallet_connections WHERE user_id = $1 AND provider = $2`, [userId, provider], toWallet),
+
+    async listWalletConnections(userId) {
+      const { rows } = await db.query<Row>(`SELECT * FROM wallet_connections WHERE user_id = $1 ORDER BY updated_at DESC`, [userId]);
+      return rows.map(toWallet);
+    },
+
+    async deleteWalletConnections(userId, provider) {
+      if (provider) await db.query(`DELETE FROM wallet_connections WHERE user_id = $1 AND provider = $2`, [userId, provider]);
+      else await db.query(`DELETE FROM wallet_connections WHERE user_id = $1`, [userId]);
+    },
+
+    close: () => db.close(),
+  };
+}

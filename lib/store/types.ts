@@ -1,0 +1,99 @@
+// The app's persistence boundary. The embedded PGlite implementation (pglite.ts) serves a
+// single instance; a shared PostgreSQL can implement the same interface for several.
+
+export type IdentityProviderId = "oidc" | "password" | "firebase" | "supabase";
+export type WalletProviderId = "airkit" | "turnkey" | "alchemy" | "moojo";
+
+/** An identity as proven by an identity provider, before it is tied to an app user. */
+export interface VerifiedIdentity {
+  provider: IdentityProviderId;
+  /** The provider's subject: stable per provider, never reused as the app's user id. */
+  subject: string;
+  email: string | null;
+  /** True only when the provider itself vouches that the user controls `email`. */
+  emailVerified: boolean;
+  name: string | null;
+  /** Provider claims worth showing the user (no tokens, no secrets). */
+  profile: Record<string, unknown>;
+}
+
+export interface User {
+  id: string;
+  email: string | null;
+  emailVerified: boolean;
+  name: string | null;
+  createdAt: Date;
+}
+
+export interface LinkedIdentity extends VerifiedIdentity {
+  userId: string;
+  createdAt: Date;
+  lastSignInAt: Date;
+}
+
+export interface LinkResult {
+  user: User;
+  identity: LinkedIdentity;
+  /** How the identity was attached: first sign-in ever, returning, or joined by verified email. */
+  outcome: "created" | "returning" | "linked_by_verified_email";
+}
+
+export interface PasswordCredential {
+  id: string;
+  email: string;
+  passwordHash: string;
+  name: string | null;
+  emailVerifiedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface OneTimeCodeRecord {
+  id: string;
+  purpose: string;
+  subject: string;
+  codeHash: string;
+  expiresAt: Date;
+  attempts: number;
+  maxAttempts: number;
+  usedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface WalletConnection {
+  userId: string;
+  provider: WalletProviderId;
+  status: "pending" | "connected";
+  /** Primary account address, when connected. */
+  address: string | null;
+  /** The wallet provider's session expiry. */
+  expiresAt: Date | null;
+  /** Provider-specific, display-safe data (verified claims, user info, decoded partner token). */
+  data: Record<string, unknown>;
+  updatedAt: Date;
+}
+
+export interface AppStore {
+  /** Finds or creates the app user for a verified identity (see pglite.ts for the linking rule). */
+  linkIdentity(identity: VerifiedIdentity): Promise<LinkResult>;
+  getUser(userId: string): Promise<User | null>;
+  listIdentities(userId: string): Promise<LinkedIdentity[]>;
+
+  createPasswordCredential(input: { email: string; passwordHash: string; name: string | null }): Promise<PasswordCredential | null>;
+  findPasswordCredential(email: string): Promise<PasswordCredential | null>;
+  markPasswordEmailVerified(email: string): Promise<void>;
+
+  createOneTimeCode(input: Omit<OneTimeCodeRecord, "id" | "attempts" | "usedAt" | "createdAt">): Promise<OneTimeCodeRecord>;
+  /** The newest unused code for (purpose, subject), if any. */
+  latestOneTimeCode(purpose: string, subject: string): Promise<OneTimeCodeRecord | null>;
+  countOneTimeCodesSince(purpose: string, subject: string, since: Date): Promise<number>;
+  recordOneTimeCodeAttempt(id: string): Promise<void>;
+  /** Marks the code used; false if it was already used (single use, race-free). */
+  consumeOneTimeCode(id: string): Promise<boolean>;
+
+  upsertWalletConnection(connection: Omit<WalletConnection, "updatedAt">): Promise<void>;
+  getWalletConnection(userId: string, provider: WalletProviderId): Promise<WalletConnection | null>;
+  listWalletConnections(userId: string): Promise<WalletConnection[]>;
+  deleteWalletConnections(userId: string, provider?: WalletProviderId): Promise<void>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+// Verifies the session token AIR Kit returns after login, before the server records the
+// wallet. The browser could send anything; only a token signed by AIR, for our partner id,
+// naming our user as partnerUserId, is accepted.
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import { AppError } from "@/lib/http/errors";
+
+export interface AirTokenClaims extends JWTPayload {
+  sub: string;
+  exp: number;
+  abstractAccountAddress: string;
+  partnerId: string;
+  partnerUserId?: string;
+}
+
+// One remote key set per JWKS URL for the life of the process: jose caches the keys and
+// refetches at most once per cooldown when it sees an unknown `kid`.
+const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+
+function remoteKeys(url: string) {
+  let set = keySets.get(url);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5000 });
+    keySets.set(url, set);
+  }
+  return set;
+}
+
+const rejected = (reason: string) => new AppError("air_token_invalid", 401, `AIR Kit's session token was rejected (${reason}). Connect again.`);
+
+export async function verifyAirToken(
+  token: string,
+  expected: { jwksUrl: string; partnerId: string; partnerUserId: string; issuer?: string },
+): Promise<AirTokenClaims> {
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(token, remoteKeys(expected.jwksUrl), {
+      algorithms: ["ES256", "RS256"],
+      issuer: expected.issuer,
+      requiredClaims: ["sub", "exp", "iat"],
+      clockTolerance: 30,
+    }));
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) throw rejected("expired");
+    if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
+      // Not a verdict on the token: the key server was unreachable or answered garbage.
+      throw new AppError("upstream_unavailable", 502, "AIR Kit's key server did not answer. Try again in a moment.");
+    }
+    throw rejected(error.code);
+  }
+  if (payload.partnerId !== expected.partnerId) throw rejected("wrong partner");
+  if (payload.partnerUserId !== expected.partnerUserId) throw rejected("issued for another user");
+  if (typeof payload.abstractAccountAddress !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(payload.abstractAccountAddress)) {
+    throw rejected("no account address");
+  }
+  return payload as AirTokenClaims;
+}

@@ -1,0 +1,14 @@
+import type { AppConfig } from "@/lib/config/load";
+import { airkitProvider } from "./airkit";
+import type { WalletProvider, WalletProviderId } from "./types";
+
+/** Every wallet provider the app knows, in dashboard order. */
+export const walletProviders: readonly WalletProvider[] = [airkitProvider];
+
+export function configuredWalletProviders(config: AppConfig): WalletProvider[] {
+  return walletProviders.filter((p) => p.isConfigured(config));
+}
+
+export function getWalletProvider(id: string): WalletProvider | undefined {
+  return walletProviders.find((p) => p.id === (id as WalletProviderId));
+}

@@ -1,0 +1,35 @@
+import type { z } from "zod";
+import type { AppConfig } from "@/lib/config/load";
+import type { Identity } from "@/lib/identity/types";
+import type { KeySet } from "@/lib/keys/keyset";
+import type { AppStore, WalletProviderId } from "@/lib/store/types";
+
+export type { WalletProviderId } from "@/lib/store/types";
+
+/** Everything a wallet action may use. The subject is always `identity`, from the server session. */
+export interface WalletContext {
+  identity: Identity;
+  config: AppConfig;
+  store: AppStore;
+  keySet: KeySet;
+}
+
+export interface WalletAction<Schema extends z.ZodType = z.ZodType> {
+  input: Schema;
+  run(ctx: WalletContext, input: z.output<Schema>): Promise<unknown>;
+}
+
+/** One wallet provider. Adding one means a module under lib/wallets and one registry line. */
+export interface WalletProvider {
+  id: WalletProviderId;
+  name: string;
+  isConfigured(config: AppConfig): boolean;
+  /** Non-secret settings for the provider's browser connector. */
+  clientConfig(config: AppConfig): Record<string, string | null>;
+  /** Server-side steps, reached at POST /api/wallets/{id}/{action}. */
+  actions: Record<string, WalletAction>;
+}
+
+export function defineAction<S extends z.ZodType>(input: S, run: (ctx: WalletContext, input: z.output<S>) => Promise<unknown>): WalletAction {
+  return { input, run: run as WalletAction["run"] };
+}

@@ -1,0 +1,74 @@
+/**
+ * Seeded end-users of the local OpenID Provider (the offline Auth0/Okta/Keycloak stand-in).
+ *
+ * These are demo credentials for a loopback-only development server. They are public on
+ * purpose: the login page lists them in a hint box, tests sign in with them, and the README
+ * documents them.
+ *
+ *   email                 password                  email_verified
+ *   ada@example.com       correct horse battery     true
+ *   grace@example.com     hopper-cobol-1959         true
+ *   mallory@example.com   not-to-be-trusted         false   (exercises "unverified email" handling)
+ *
+ * `sub` is a stable, opaque identifier (never the email), exactly like a real IdP would
+ * issue: an RP must key its users on (iss, sub), not on the email address.
+ *
+ * Plaintext passwords live only here; the provider hashes them with scrypt at startup and
+ * compares hashes in constant time (see ./accounts.ts).
+ */
+
+export interface SeededUser {
+  /** Stable opaque subject identifier. */
+  readonly sub: string;
+  readonly email: string;
+  readonly email_verified: boolean;
+  readonly name: string;
+  readonly given_name: string;
+  readonly family_name: string;
+  /** Demo password (plaintext on purpose, see the file header). */
+  readonly password: string;
+}
+
+export const SEEDED_USERS: readonly SeededUser[] = Object.freeze([
+  Object.freeze({
+    sub: "usr_4q7mZ2cK9xT1aB8e",
+    email: "ada@example.com",
+    email_verified: true,
+    name: "Ada Lovelace",
+    given_name: "Ada",
+    family_name: "Lovelace",
+    password: "correct horse battery",
+  }),
+  Object.freeze({
+    sub: "usr_J3nW6pR0sV5yL2hD",
+    email: "grace@example.com",
+    email_verified: true,
+    name: "Grace Hopper",
+    given_name: "Grace",
+    family_name: "Hopper",
+    password: "hopper-cobol-1959",
+  }),
+  Object.freeze({
+    sub: "usr_8fG1kQ4tN7zX0cM3",
+    email: "mallory@example.com",
+    email_verified: false,
+    name: "Mallory Unverified",
+    given_name: "Mallory",
+    family_name: "Unverified",
+    password: "not-to-be-trusted",
+  }),
+]);
+
+/** The claims a seeded user carries (everything except the password). */
+export type SeededUserClaims = Omit<SeededUser, "password">;
+
+export function publicClaims(user: SeededUser): SeededUserClaims {
+  return {
+    sub: user.sub,
+    email: user.email,
+    email_verified: user.email_verified,
+    name: user.name,
+    given_name: user.given_name,
+    family_name: user.family_name,
+  };
+}

@@ -1,0 +1,151 @@
+// Runs the whole offline stack: the local counterparts of outside services, then Next.js
+// pointed at them through ordinary configuration. Used by `npm run dev`, `npm run demo` and
+// the end-to-end tests.
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+import nextEnv from "@next/env";
+import { ensureDevSecrets } from "../../lib/config/dev-defaults";
+import { startSandboxes, type RunningSandboxes } from "../../sandboxes/main";
+
+export type StackMode = "dev" | "demo" | "test";
+
+const PRESETS: Record<StackMode, { appPort: number; sandboxPort: number; dataDir: string }> = {
+  dev: { appPort: 3000, sandboxPort: 3100, dataDir: ".data" },
+  demo: { appPort: 3000, sandboxPort: 3100, dataDir: ".data" },
+  // Tests get their own ports and a fresh data folder, so they never touch your dev data.
+  test: { appPort: 3200, sandboxPort: 3200, dataDir: ".data/e2e" },
+};
+
+// Provider variables a test run must not inherit from a developer's .env files.
+const PROVIDER_VARS = [
+  "AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET", "AUTH_OIDC_NAME",
+  "MAIL_API_URL", "MAIL_API_KEY", "AIRKIT_PARTNER_ID", "AIRKIT_API_URL", "AIRKIT_JWKS_URL", "AIRKIT_TOKEN_ISSUER",
+  "AUTH_SECRET", "SIGNING_KEYS", "SIGNING_KEYS_PREVIOUS", "AUTH_URL",
+];
+
+const say = (line: string) => process.stdout.write(`\x1b[36m[stack]\x1b[0m ${line}\n`);
+
+export function stackSettings(mode: StackMode) {
+  const preset = PRESETS[mode];
+  const host = "127.0.0.1";
+  const appPort = Number(process.env.PORT ?? preset.appPort);
+  const base = Number(process.env.SANDBOX_PORT_BASE ?? preset.sandboxPort);
+  return {
+    host,
+    appPort,
+    appUrl: `http://${host}:${appPort}`,
+    ports: { oidc: base + 1, airkit: base + 2, mailbox: base + 3 },
+    dataDir: resolve(process.env.DATA_DIR ?? preset.dataDir),
+  };
+}
+
+async function waitForApp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let lastNote = 0;
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`Next.js exited with code ${child.exitCode} before it was ready (see its output above).`);
+    try {
+      const response = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(30_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - lastNote > 5000) {
+      lastNote = Date.now();
+      say(`waiting for the app at ${url} (${Math.round((Date.now() - started) / 1000)} s; the first dev compile takes a while)…`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`The app did not answer at ${url}/api/health within ${timeoutMs / 1000} s.`);
+}
+
+export async function runStack(mode: StackMode): Promise<void> {
+  const t0 = Date.now();
+  const s = stackSettings(mode);
+  const env: Record<string, string | undefined> = { ...process.env };
+
+  if (mode === "test") {
+    rmSync(s.dataDir, { recursive: true, force: true });
+    // Explicit empty values beat .env files (Next.js never overrides the process environment).
+    for (const name of PROVIDER_VARS) env[name] = "";
+  } else {
+    // See what the developer configured in .env*, so real providers are used where set.
+    const { combinedEnv } = nextEnv.loadEnvConfig(process.cwd(), mode === "dev", { info: () => {}, error: console.error });
+    Object.assign(env, combinedEnv, process.env);
+  }
+
+  const secrets = await ensureDevSecrets(s.dataDir);
+  const appUrl = env.AUTH_URL || s.appUrl;
+  say(`starting local counterparts (data in ${s.dataDir})`);
+  const sandboxes: RunningSandboxes = await startSandboxes({
+    appUrl,
+    dataDir: `${s.dataDir}/sandboxes`,
+    host: s.host,
+    ports: s.ports,
+    secrets: { oidcClientSecret: secrets.OIDC_CLIENT_SECRET, mailApiKey: secrets.MAIL_API_KEY },
+    start: { oidc: !env.AUTH_OIDC_ISSUER, airkit: !env.AIRKIT_PARTNER_ID, mailbox: !env.MAIL_API_URL },
+    log: (line) => say(`  ${line}`),
+  });
+
+  const childEnv: Record<string, string | undefined> = {
+    ...env,
+    // `next dev` and `next start` choose NODE_ENV themselves.
+    NODE_ENV: undefined,
+    ...sandboxes.env,
+    AUTH_URL: appUrl,
+    DATA_DIR: s.dataDir,
+    PORT: String(s.appPort),
+    NEXT_TELEMETRY_DISABLED: "1",
+    // A production build uses the generated dev secrets only when told to: the demo and tests.
+    ALLOW_DEV_DEFAULTS: mode === "dev" ? env.ALLOW_DEV_DEFAULTS : "true",
+  };
+  const nextBin = resolve("node_modules/next/dist/bin/next");
+  const args = mode === "dev" ? ["dev", "-H", s.host, "-p", String(s.appPort)] : ["start", "-H", s.host, "-p", String(s.appPort)];
+  const child = spawn(process.execPath, [nextBin, ...args], { env: childEnv as unknown as NodeJS.ProcessEnv, stdio: "inherit" });
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (child.exitCode === null) child.kill("SIGTERM");
+    await sandboxes.close();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  child.on("exit", (code) => void stop(code ?? 1));
+
+  try {
+    await waitForApp(appUrl, child, mode === "dev" ? 300_000 : 120_000);
+  } catch (error) {
+    say(error instanceof Error ? error.message : String(error));
+    await stop(1);
+    return;
+  }
+  const mailbox = sandboxes.env.DEMO_MAILBOX_URL;
+  say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  say(`  app      ${appUrl}`);
+  if (mailbox) say(`  mailbox  ${mailbox}   (one-time codes land here)`);
+  if (sandboxes.env.AUTH_OIDC_ISSUER) say(`  sign in as ada@example.com / correct horse battery on the local OpenID Provider`);
+}
+
+/** `npm run sandboxes`: only the counterparts, for a `next dev` you run yourself. */
+export async function runSandboxesAlone(): Promise<void> {
+  const s = stackSettings("dev");
+  const secrets = await ensureDevSecrets(s.dataDir);
+  const sandboxes = await startSandboxes({
+    appUrl: process.env.AUTH_URL || s.appUrl,
+    dataDir: `${s.dataDir}/sandboxes`,
+    host: s.host,
+    ports: s.ports,
+    secrets: { oidcClientSecret: secrets.OIDC_CLIENT_SECRET, mailApiKey: secrets.MAIL_API_KEY },
+    start: { oidc: true, airkit: true, mailbox: true },
+    log: (line) => say(`  ${line}`),
+  });
+  say("set these for the app (e.g. in .env.local):");
+  for (const [k, v] of Object.entries(sandboxes.env)) process.stdout.write(`${k}=${v}\n`);
+  const stop = () => void sandboxes.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
