@@ -28,6 +28,11 @@ function Field({ label, children, testId }: { label: string; children: React.Rea
   );
 }
 
+/** Server-side render time is the reference; the client countdown takes over from there. */
+function hasEnded(expiresAt: Date | null): boolean {
+  return expiresAt !== null && expiresAt.getTime() <= Date.now();
+}
+
 function Badge({ ok, children }: { ok: boolean; children: React.ReactNode }) {
   return (
     <span
@@ -45,7 +50,6 @@ export default async function Dashboard() {
   const [identities, connections] = await Promise.all([store.listIdentities(identity.userId), store.listWalletConnections(identity.userId)]);
   const wallets = configuredWalletProviders(config).map((p) => ({ provider: p, config: p.clientConfig(config) }));
   const byProvider = new Map<string, WalletConnection>(connections.map((c) => [c.provider, c]));
-  const now = Date.now();
 
   return (
     <div className="space-y-6">
@@ -62,7 +66,7 @@ export default async function Dashboard() {
       {wallets.map(({ provider, config: clientConfig }) => {
         const connection = byProvider.get(provider.id);
         const connected = connection?.status === "connected" && connection.address;
-        const expired = Boolean(connected && connection.expiresAt && connection.expiresAt.getTime() <= now);
+        const expired = Boolean(connected && hasEnded(connection.expiresAt));
         const data = connection?.data ?? {};
         return (
           <section key={provider.id} className="card space-y-4" data-testid={`wallet-${provider.id}`}>

@@ -1,0 +1,79 @@
+import { expect, test } from "@playwright/test";
+import { connectAirKit, signOut } from "./support/flows";
+import { ADA, MALLORY, OIDC_URL } from "./support/stack";
+
+test.describe("OpenID Connect → AIR Kit", () => {
+  test("sign in on the provider's login page, connect AIR with a code, and come back to the same address without one", async ({ page }) => {
+    const seen = new Set<string>();
+    let firstAddress = "";
+
+    await test.step("sign in on the OpenID Provider's real login page", async () => {
+      await page.goto("/signin");
+      await page.getByRole("button", { name: "Continue with Local OpenID Provider" }).click();
+      await expect(page).toHaveURL(new RegExp(`^${OIDC_URL}/interaction/`));
+      await page.getByLabel("Email").fill(ADA.email);
+      await page.getByLabel("Password").fill("wrong password");
+      await page.getByRole("button", { name: "Continue" }).click();
+      await expect(page.getByText("Wrong email or password.")).toBeVisible();
+      await page.getByLabel("Email").fill(ADA.email);
+      await page.getByLabel("Password").fill(ADA.password);
+      await page.getByRole("button", { name: "Continue" }).click();
+      await expect(page).toHaveURL(/\/dashboard$/);
+      await expect(page.getByTestId("identity-email")).toHaveText(ADA.email);
+    });
+
+    await test.step("connect AIR Kit: first login asks for a code", async () => {
+      const result = await connectAirKit(page, ADA.email, seen);
+      expect(result.askedForCode).toBe(true);
+      firstAddress = result.address;
+    });
+
+    await test.step("the dashboard shows the partner token the server minted, and both expiries", async () => {
+      const token = page.getByTestId("partner-token");
+      await page.getByText("Partner token your server sent (decoded)").click();
+      await expect(token).toContainText('"typ": "JWT"');
+      await expect(token).toContainText('"partnerId": "demo-partner"');
+      await expect(token).toContainText(`"email": "${ADA.email}"`);
+      const userId = (await page.getByTestId("app-user-id").innerText()).trim();
+      await expect(token).toContainText(`"partnerUserId": "${userId}"`);
+      await expect(page.getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
+      await expect(page.getByTestId("app-session-expiry")).toContainText(/\d+h \d{2}m \d{2}s/);
+    });
+
+    await test.step("sign out ends both sessions", async () => {
+      await signOut(page);
+      await page.goto("/dashboard");
+      await expect(page).toHaveURL(/\/signin/);
+    });
+
+    await test.step("sign in again: same address, no code", async () => {
+      await page.goto("/signin");
+      await page.getByRole("button", { name: "Continue with Local OpenID Provider" }).click();
+      // The provider may remember the browser (single sign-on) or ask again.
+      const login = page.getByLabel("Password");
+      await expect(login.or(page.getByTestId("identity-email"))).toBeVisible();
+      if (await login.isVisible()) {
+        await page.getByLabel("Email").fill(ADA.email);
+        await login.fill(ADA.password);
+        await page.getByRole("button", { name: "Continue" }).click();
+      }
+      await expect(page).toHaveURL(/\/dashboard$/);
+      const again = await connectAirKit(page, ADA.email, seen);
+      expect(again.askedForCode).toBe(false);
+      expect(again.address).toBe(firstAddress);
+    });
+  });
+
+  test("an unverified email from the identity provider cannot get an AIR wallet", async ({ page }) => {
+    // Each test has a fresh browser context, so the provider asks for credentials.
+    await page.goto("/signin");
+    await page.getByRole("button", { name: "Continue with Local OpenID Provider" }).click();
+    await page.getByLabel("Email").fill(MALLORY.email);
+    await page.getByLabel("Password").fill(MALLORY.password);
+    await page.getByRole("button", { name: "Continue" }).click();
+    await expect(page).toHaveURL(/\/dashboard$/);
+    await page.getByTestId("wallet-airkit").getByRole("button", { name: /connect air kit/i }).click();
+    await expect(page.getByTestId("wallet-error")).toContainText("has not verified it");
+    await expect(page.getByTestId("account-address")).toHaveCount(0);
+  });
+});

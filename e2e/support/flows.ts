@@ -1,0 +1,57 @@
+import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { MAILBOX_URL } from "./stack";
+
+/**
+ * Reads the newest 6-digit code sent to `to` whose subject matches, from the local mailbox
+ * page, as a person would: in another tab. Only codes not in `seen` count, so a test never
+ * reuses an older email's code.
+ */
+export async function readCodeFromMailbox(context: BrowserContext, to: string, subject: RegExp, seen: Set<string> = new Set()): Promise<string> {
+  const mailbox = await context.newPage();
+  try {
+    let code: string | undefined;
+    await expect
+      .poll(
+        async () => {
+          await mailbox.goto(`${MAILBOX_URL}/?to=${encodeURIComponent(to)}`);
+          const messages = mailbox.getByTestId("message").filter({ has: mailbox.getByTestId("message-subject").filter({ hasText: subject }) });
+          if ((await messages.count()) === 0) return undefined;
+          const body = await messages.first().getByTestId("message-body").innerText();
+          const found = body.match(/\b(\d{6})\b/)?.[1];
+          code = found && !seen.has(found) ? found : undefined;
+          return code;
+        },
+        { timeout: 20_000, message: `a code for ${to} in the mailbox` },
+      )
+      .toBeTruthy();
+    seen.add(code!);
+    return code!;
+  } finally {
+    await mailbox.close();
+  }
+}
+
+/** Connects AIR Kit from the dashboard; enters a code from the mailbox if AIR asks for one. Returns whether it asked. */
+export async function connectAirKit(page: Page, email: string, seen?: Set<string>): Promise<{ askedForCode: boolean; address: string }> {
+  const wallet = page.getByTestId("wallet-airkit");
+  await wallet.getByRole("button", { name: /connect air kit/i }).click();
+  const codeForm = page.getByTestId("air-otp");
+  const address = wallet.getByTestId("account-address");
+  await expect(codeForm.or(address)).toBeVisible();
+  const askedForCode = await codeForm.isVisible();
+  if (askedForCode) {
+    await test.step("read AIR Kit's code in the local mailbox and enter it", async () => {
+      const code = await readCodeFromMailbox(page.context(), email, /AIR Kit/i, seen);
+      await page.getByLabel("Code from AIR Kit").fill(code);
+      await page.getByRole("button", { name: "Verify code" }).click();
+    });
+  }
+  await expect(address).toHaveText(/^0x[0-9a-fA-F]{40}$/);
+  return { askedForCode, address: (await address.innerText()).trim() };
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/signin\?reason=signed_out/);
+  await expect(page.getByText("You are signed out")).toBeVisible();
+}

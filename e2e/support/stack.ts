@@ -1,0 +1,9 @@
+// Where the test stack runs (scripts/stack.ts test): app on 3200, counterparts on 3201-3203.
+export const APP_URL = "http://127.0.0.1:3200";
+export const OIDC_URL = "http://127.0.0.1:3201";
+export const MAILBOX_URL = "http://127.0.0.1:3203";
+
+/** Seeded on the local OpenID Provider (sandboxes/oidc/users.ts). */
+export const ADA = { email: "ada@example.com", password: "correct horse battery" };
+export const GRACE = { email: "grace@example.com", password: "hopper-cobol-1959" };
+export const MALLORY = { email: "mallory@example.com", password: "not-to-be-trusted" };

@@ -1,0 +1,328 @@
+/**
+ * Local counterpart of Moca AIR Kit custom auth ("Partner JWT" / bring your own auth).
+ *
+ * Login: a partner's backend signs a JWT for its user; the browser hands it to AIR. AIR verifies
+ * it against the partner's registered JWKS. The first time an email arrives through a partner,
+ * AIR proves the user controls that email with a one-time code; later logins through that
+ * partner are immediate.
+ *
+ * Design decision: "seamless" is per (email, partner). An email verified through partner A
+ * does not let partner B obtain a session for that account without its own code check, so one
+ * partner asserting an arbitrary email cannot take over accounts created through another.
+ */
+import type { AirLoginResult, AirUserDetails } from "@mocanetwork/airkit";
+import { z } from "zod";
+import { openDatabase } from "../lib/db";
+import {
+  HttpError,
+  bearerToken,
+  closeServer,
+  createServer,
+  listen,
+  sendJson,
+  type RequestContext,
+  type RunningService,
+} from "../lib/http";
+import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
+import { OtpHasher, isNumericCode } from "../lib/otp";
+import { MailDeliveryError, sendMail } from "../mailbox/client";
+import { ensureAccount, findLinkedAccountByEmail, findLinkedAccountById, upsertPartnerLink, type LinkedAccount } from "./accounts";
+import { ChallengeError, ChallengeStore, OTP_DIGITS, OTP_TTL_SECONDS } from "./challenges";
+import { PartnerTokenError, createPartnerTokenVerifier, type PartnerTokenErrorCode } from "./partner-token";
+import { AIRKIT_MIGRATIONS } from "./schema";
+import { DEFAULT_SESSION_TTL_SECONDS, SessionError, SessionManager } from "./sessions";
+
+export interface AirKitPartner {
+  readonly partnerId: string;
+  /** Where the partner publishes its public keys. */
+  readonly jwksUrl: string;
+  /** Browser origins of the partner's app (CORS, and checked on login). */
+  readonly allowedOrigins: readonly string[];
+}
+
+export interface AirKitOptions {
+  readonly port: number;
+  readonly host?: string;
+  /** Directory for the database and keys, or `memory://`. */
+  readonly dataDir: string;
+  /** Our issuer URL in AIR tokens. Defaults to the URL we listen on. */
+  readonly publicUrl?: string;
+  readonly partners: readonly AirKitPartner[];
+  /** Resend-shaped mail API used to deliver one-time codes. */
+  readonly mail: { readonly apiUrl: string; readonly apiKey: string; readonly from: string };
+  readonly sessionTtlSeconds?: number;
+  readonly jwksCacheMaxAgeMs?: number;
+  readonly jwksCooldownMs?: number;
+  /** Clock override for tests. */
+  readonly now?: () => Date;
+}
+
+export class AirKitConfigError extends Error {
+  override readonly name = "AirKitConfigError";
+  readonly code = "airkit_config_invalid";
+}
+
+const SIGNING_KEY_FILE = "airkit-signing-key.private.jwk.json";
+const OTP_SECRET_FILE = "airkit-otp-hmac.secret";
+const MAX_SESSION_TTL_SECONDS = 7 * 24 * 3600;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const loginSchema = z.object({
+  partnerId: z.string().min(1).max(128),
+  authToken: z.string().min(1).max(16 * 1024),
+});
+const verifySchema = z.object({
+  challengeId: z.string().min(1).max(64),
+  code: z.string().max(32),
+});
+
+/** `jane.doe@example.com` → `j***@example.com`. */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "***";
+  return `${email.slice(0, 1)}***${email.slice(at)}`;
+}
+
+const PARTNER_TOKEN_STATUS: Partial<Record<PartnerTokenErrorCode, number>> = {
+  partner_unknown: 404,
+  jwks_unreachable: 502,
+  jwks_invalid: 502,
+};
+
+const CHALLENGE_STATUS: Record<ChallengeError["code"], number> = {
+  otp_rate_limited: 429,
+  challenge_not_found: 404,
+  otp_invalid: 401,
+  otp_attempts_exceeded: 429,
+  otp_expired: 410,
+  otp_used: 409,
+};
+
+function toHttpError(error: unknown): unknown {
+  if (error instanceof PartnerTokenError) {
+    const status = PARTNER_TOKEN_STATUS[error.code] ?? 401;
+    if (status >= 500) console.error(`[airkit] partner token check failed upstream (${error.code})`, error.cause);
+    return new HttpError(status, error.code, error.message, { cause: error });
+  }
+  if (error instanceof ChallengeError) {
+    const { retryAfterSeconds, attemptsRemaining } = error.info;
+    return new HttpError(CHALLENGE_STATUS[error.code], error.code, error.message, {
+      details: attemptsRemaining !== undefined ? { attemptsRemaining } : {},
+      headers: retryAfterSeconds !== undefined ? { "Retry-After": String(retryAfterSeconds) } : {},
+    });
+  }
+  if (error instanceof SessionError) {
+    return new HttpError(401, error.code, error.message, { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
+  }
+  return error;
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HttpError(400, "validation_error", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+function requireBearer(ctx: RequestContext): string {
+  const token = bearerToken(ctx.req);
+  if (token === undefined) {
+    throw new HttpError(401, "session_invalid", "Authorization: Bearer <AIR token> is required", {
+      headers: { "WWW-Authenticate": "Bearer" },
+    });
+  }
+  return token;
+}
+
+function validateOptions(options: AirKitOptions): void {
+  const ttl = options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_SESSION_TTL_SECONDS) {
+    throw new AirKitConfigError(`sessionTtlSeconds must be an integer in (0, ${MAX_SESSION_TTL_SECONDS}]`);
+  }
+  if (options.partners.length === 0) throw new AirKitConfigError("At least one partner must be registered");
+  for (const partner of options.partners) {
+    for (const origin of partner.allowedOrigins) {
+      // Origins are compared exactly with the browser's Origin header: no paths, no slash.
+      if (new URL(origin).origin !== origin) {
+        throw new AirKitConfigError(`allowedOrigins entry ${origin} is not a bare origin`);
+      }
+    }
+  }
+}
+
+export async function startAirKit(options: AirKitOptions): Promise<RunningService> {
+  validateOptions(options);
+  const now = options.now ?? (() => new Date());
+  const sessionTtlSeconds = options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
+  const partners = new Map(options.partners.map((partner) => [partner.partnerId, partner]));
+
+  const verifier = createPartnerTokenVerifier({
+    partners: options.partners,
+    now,
+    ...(options.jwksCacheMaxAgeMs !== undefined ? { jwksCacheMaxAgeMs: options.jwksCacheMaxAgeMs } : {}),
+    ...(options.jwksCooldownMs !== undefined ? { jwksCooldownMs: options.jwksCooldownMs } : {}),
+  });
+  const db = await openDatabase(options.dataDir, AIRKIT_MIGRATIONS);
+  let issuer = options.publicUrl?.replace(/\/+$/, "");
+
+  try {
+    const signingKey = await loadOrCreateSigningKey(options.dataDir, SIGNING_KEY_FILE);
+    const otpHasher = new OtpHasher(await loadOrCreateSecret(options.dataDir, OTP_SECRET_FILE));
+    const challenges = new ChallengeStore(db, otpHasher, now);
+    const sessions = new SessionManager({
+      db,
+      signingKey,
+      ttlSeconds: sessionTtlSeconds,
+      now,
+      issuer: () => {
+        if (issuer === undefined) throw new Error("AIR Kit sandbox issuer used before listening");
+        return issuer;
+      },
+    });
+
+    const loginResult = (linked: LinkedAccount, token: string): AirLoginResult => ({
+      isLoggedIn: true,
+      id: linked.account.id,
+      abstractAccountAddress: linked.account.abstractAccountAddress,
+      token,
+      isMFASetup: false,
+    });
+
+    const login = async (ctx: RequestContext): Promise<void> => {
+      const { partnerId, authToken } = parseBody(loginSchema, await ctx.readJson());
+      const partner = partners.get(partnerId);
+      const origin = ctx.req.headers.origin;
+      // Browsers always send Origin on these POSTs; server-to-server callers may not.
+      if (partner && origin !== undefined && !partner.allowedOrigins.includes(origin)) {
+        throw new HttpError(403, "origin_not_allowed", "This origin is not registered for the partner");
+      }
+      const verified = await verifier.verify(partnerId, authToken);
+
+      const existing = await findLinkedAccountByEmail(db, verified.email, partnerId);
+      if (existing) {
+        const result = await db.transaction(async (tx) => {
+          const linked = await upsertPartnerLink(tx, existing.account, partnerId, verified.partnerUserId, now());
+          return loginResult(linked, await sessions.issue(tx, linked));
+        });
+        sendJson(ctx.res, 200, { status: "authenticated", result });
+        return;
+      }
+
+      const { challenge, code } = await challenges.create({
+        email: verified.email,
+        partnerId,
+        ...(verified.partnerUserId !== undefined ? { partnerUserId: verified.partnerUserId } : {}),
+      });
+      try {
+        await sendMail({
+          apiUrl: options.mail.apiUrl,
+          apiKey: options.mail.apiKey,
+          from: options.mail.from,
+          to: verified.email,
+          subject: "Your AIR Kit verification code",
+          text: [
+            `Your AIR Kit verification code is ${code}.`,
+            "",
+            `Enter it to finish signing in to partner "${partnerId}" with AIR Kit.`,
+            `It expires in ${OTP_TTL_SECONDS / 60} minutes and works once.`,
+            "",
+            "If you did not try to sign in, you can ignore this email.",
+          ].join("\n"),
+        });
+      } catch (error) {
+        await challenges.discard(challenge.id);
+        if (error instanceof MailDeliveryError) {
+          console.error(`[airkit] could not email a verification code (${error.code})`, error.cause ?? "");
+          throw new HttpError(502, "mail_unavailable", "The verification email could not be sent");
+        }
+        throw error;
+      }
+      sendJson(ctx.res, 200, {
+        status: "verification_required",
+        challengeId: challenge.id,
+        email: maskEmail(verified.email),
+        expiresAt: challenge.expiresAt.toISOString(),
+      });
+    };
+
+    const verify = async (ctx: RequestContext): Promise<void> => {
+      const { challengeId, code } = parseBody(verifySchema, await ctx.readJson());
+      if (!UUID.test(challengeId)) throw new ChallengeError("challenge_not_found", "No such verification challenge");
+      if (!isNumericCode(code, OTP_DIGITS)) {
+        throw new HttpError(400, "validation_error", `code: must be ${OTP_DIGITS} digits`);
+      }
+      const result = await challenges.verify(challengeId, code, async (challenge, tx) => {
+        const account = await ensureAccount(tx, challenge.email, now());
+        const linked = await upsertPartnerLink(tx, account, challenge.partnerId, challenge.partnerUserId, now());
+        return loginResult(linked, await sessions.issue(tx, linked));
+      });
+      sendJson(ctx.res, 200, { status: "authenticated", result });
+    };
+
+    const user = async (ctx: RequestContext): Promise<void> => {
+      const session = await sessions.authenticate(requireBearer(ctx));
+      const linked = await findLinkedAccountById(db, session.accountId, session.partnerId);
+      if (!linked) throw new SessionError("session_invalid", "Session is not valid");
+      const details: AirUserDetails = {
+        partnerId: linked.partnerId,
+        ...(linked.partnerUserId !== undefined ? { partnerUserId: linked.partnerUserId } : {}),
+        user: {
+          id: linked.account.id,
+          abstractAccountAddress: linked.account.abstractAccountAddress,
+          email: linked.account.email,
+          isMFASetup: false,
+        },
+      };
+      sendJson(ctx.res, 200, details);
+    };
+
+    const logout = async (ctx: RequestContext): Promise<void> => {
+      await sessions.revoke(requireBearer(ctx));
+      sendJson(ctx.res, 200, { ok: true });
+    };
+
+    const mapped =
+      (handler: (ctx: RequestContext) => Promise<void>) =>
+      async (ctx: RequestContext): Promise<void> => {
+        try {
+          await handler(ctx);
+        } catch (error) {
+          throw toHttpError(error);
+        }
+      };
+
+    const server = createServer(
+      [
+        {
+          method: "GET",
+          path: "/.well-known/jwks.json",
+          handler: (ctx) => sendJson(ctx.res, 200, publicJwks([signingKey]), { "Cache-Control": "public, max-age=300" }),
+        },
+        { method: "POST", path: "/v1/auth/login", handler: mapped(login) },
+        { method: "POST", path: "/v1/auth/verify", handler: mapped(verify) },
+        { method: "GET", path: "/v1/user", handler: mapped(user) },
+        { method: "POST", path: "/v1/auth/logout", handler: mapped(logout) },
+      ],
+      {
+        name: "airkit",
+        cors: { allowedOrigins: [...new Set(options.partners.flatMap((partner) => partner.allowedOrigins))] },
+      },
+    );
+
+    const url = await listen(server, options.port, options.host);
+    issuer ??= url;
+    return {
+      name: "airkit",
+      url,
+      async close() {
+        await closeServer(server);
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,315 @@
+/**
+ * A deliberately tiny router on top of node:http for the sandboxes.
+ *
+ * Invariants:
+ * - Every error response is `{ "error": { "code", "message", ...details } }` with a stable code.
+ * - Unexpected exceptions become 500 `internal_error` with a generic message; the stack is
+ *   logged on the server and never sent to the client.
+ * - Request bodies are read only by handlers that ask for them, capped at `maxBodyBytes`
+ *   (default 64 KiB), and must be `application/json`. Requiring that media type also forces
+ *   browsers to preflight cross-origin writes, so the CORS allowlist guards them.
+ * - CORS: the request Origin is reflected only when it is in the allowlist (never `*`), and
+ *   `Vary: Origin` is always sent when CORS is configured so caches keep per-origin answers.
+ */
+import {
+  createServer as createNodeServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface RequestContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** Parsed request URL (path and query). The host part is a placeholder; do not use it. */
+  readonly url: URL;
+  /** Reads, size-checks and parses the JSON body. Call at most once. */
+  readJson(): Promise<unknown>;
+}
+
+export type RouteHandler = (ctx: RequestContext) => Promise<void> | void;
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** Exact path match, e.g. `/v1/user`. */
+  readonly path: string;
+  readonly handler: RouteHandler;
+}
+
+export interface CorsOptions {
+  /** Exact origins (`scheme://host[:port]`) allowed to call this service from a browser. */
+  readonly allowedOrigins: readonly string[];
+}
+
+export interface ServerOptions {
+  readonly cors?: CorsOptions;
+  readonly maxBodyBytes?: number;
+  /** Used in server-side logs. */
+  readonly name?: string;
+  readonly logger?: Pick<Console, "error">;
+}
+
+/** A started sandbox, as returned by every `start*` function. */
+export interface RunningService {
+  readonly name: string;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export type ErrorDetails = Readonly<Record<string, string | number | boolean | null>>;
+
+/** Throw from a handler to answer with a specific status and error code. */
+export class HttpError extends Error {
+  override readonly name = "HttpError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly extra: { details?: ErrorDetails; headers?: Readonly<Record<string, string>>; cause?: unknown } = {},
+  ) {
+    super(message, { cause: extra.cause });
+  }
+}
+
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  const payload = JSON.stringify(body);
+  res.statusCode = status;
+  // API answers are per-user unless a route says otherwise (e.g. a public JWKS).
+  res.setHeader("Cache-Control", "no-store");
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader("Content-Type", "application/json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(payload));
+  res.end(payload);
+}
+
+export function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  details: ErrorDetails = {},
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  // Details go first so they can never overwrite `code` or `message`.
+  sendJson(res, status, { error: { ...details, code, message } }, headers);
+}
+
+export function sendHtml(
+  res: ServerResponse,
+  status: number,
+  html: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  res.statusCode = status;
+  res.setHeader("Cache-Control", "no-store");
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader("Content-Type", "text/html; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(html));
+  res.end(html);
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if well-formed. */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const header = req.headers.authorization;
+  if (typeof header !== "string") return undefined;
+  const match = /^Bearer +([^\s]+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+export function createServer(routes: readonly Route[], options: ServerOptions = {}): Server {
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const logger = options.logger ?? console;
+  const name = options.name ?? "sandbox";
+  const allowedOrigins = options.cors ? new Set(options.cors.allowedOrigins) : undefined;
+
+  const byPath = new Map<string, Map<string, RouteHandler>>();
+  for (const route of routes) {
+    const methods = byPath.get(route.path) ?? new Map<string, RouteHandler>();
+    if (methods.has(route.method)) throw new Error(`Duplicate route ${route.method} ${route.path}`);
+    methods.set(route.method, route.handler);
+    byPath.set(route.path, methods);
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "no-referrer");
+
+    const origin = typeof req.headers.origin === "string" ? req.headers.origin : undefined;
+    const originAllowed = origin !== undefined && allowedOrigins?.has(origin) === true;
+    if (allowedOrigins) {
+      res.setHeader("Vary", "Origin");
+      if (originAllowed) {
+        res.setHeader("Access-Control-Allow-Origin", origin);
+        res.setHeader("Access-Control-Expose-Headers", "Retry-After");
+      }
+    }
+
+    const rawUrl = req.url ?? "/";
+    if (!rawUrl.startsWith("/")) {
+      // Absolute-form or `*` request targets have no business here.
+      sendError(res, 400, "bad_request", "Request target must be an absolute path");
+      return;
+    }
+    const url = new URL(rawUrl, "http://sandbox.invalid");
+    const methods = byPath.get(url.pathname);
+    if (!methods) {
+      sendError(res, 404, "not_found", "No such endpoint");
+      return;
+    }
+
+    const method = req.method ?? "GET";
+    if (method === "OPTIONS") {
+      const allow = [...methods.keys(), "OPTIONS"].join(", ");
+      res.setHeader("Allow", allow);
+      if (origin !== undefined && !originAllowed) {
+        sendError(res, 403, "origin_not_allowed", "This origin may not call this service");
+        return;
+      }
+      if (originAllowed) {
+        res.setHeader("Access-Control-Allow-Methods", allow);
+        res.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type");
+        res.setHeader("Access-Control-Max-Age", "600");
+      }
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+
+    const handler = methods.get(method);
+    if (!handler) {
+      res.setHeader("Allow", [...methods.keys(), "OPTIONS"].join(", "));
+      sendError(res, 405, "method_not_allowed", `Method ${method} is not allowed here`);
+      return;
+    }
+
+    let bodyRequested = false;
+    const ctx: RequestContext = {
+      req,
+      res,
+      url,
+      readJson: () => {
+        if (bodyRequested) throw new Error("readJson() called twice");
+        bodyRequested = true;
+        return readJsonBody(req, maxBodyBytes);
+      },
+    };
+    await handler(ctx);
+  };
+
+  return createNodeServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        // Too late for a clean error response; make the failure visible to the client.
+        logger.error(`[${name}] ${req.method} ${req.url}: failed after headers were sent`, error);
+        res.destroy();
+        return;
+      }
+      if (error instanceof HttpError) {
+        if (error.status === 413) res.setHeader("Connection", "close");
+        sendError(res, error.status, error.code, error.message, error.extra.details, error.extra.headers);
+        return;
+      }
+      logger.error(`[${name}] ${req.method} ${req.url}: unhandled error`, error);
+      sendError(res, 500, "internal_error", "Internal server error");
+    });
+  });
+}
+
+/** Reads a JSON request body of at most `maxBytes` bytes. */
+export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
+  const contentType = req.headers["content-type"] ?? "";
+  const mediaType = contentType.split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== "application/json") {
+    throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json");
+  }
+  const declared = Number(req.headers["content-length"]);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    req.resume(); // Discard the body; the connection is closed after the 413.
+    throw new HttpError(413, "payload_too_large", `Request body exceeds ${maxBytes} bytes`);
+  }
+
+  const body = await new Promise<Buffer>((resolve, reject) => {
+    // Event listeners rather than `for await`: leaving an async iterator early destroys the
+    // socket, and then the 413 answer could not be delivered.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > maxBytes) {
+        settled = true;
+        req.off("data", onData);
+        req.resume(); // Discard the rest; the connection is closed after the 413.
+        reject(new HttpError(413, "payload_too_large", `Request body exceeds ${maxBytes} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on("data", onData);
+    req.once("end", () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks));
+    });
+    req.once("error", (error) => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    });
+    req.once("close", () => {
+      if (settled) return;
+      settled = true;
+      reject(new HttpError(400, "bad_request", "Request body ended early"));
+    });
+  });
+
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw new HttpError(400, "invalid_json", "Request body is not valid UTF-8");
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, "invalid_json", "Request body is not valid JSON");
+  }
+}
+
+/** Starts listening and resolves with the base URL (with the real port when `port` is 0). */
+export function listen(server: Server, port: number, host = "127.0.0.1"): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      const address = server.address() as AddressInfo;
+      const hostPart = host.includes(":") ? `[${host}]` : host;
+      resolve(`http://${hostPart}:${address.port}`);
+    });
+  });
+}
+
+/** Stops accepting connections and drops idle keep-alive ones so `close` does not hang. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+    // Anything still busy after a short grace period is cut off.
+    setTimeout(() => server.closeAllConnections(), 1_000).unref();
+  });
+}
