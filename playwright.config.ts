@@ -3,7 +3,7 @@ import { defineConfig, devices } from "@playwright/test";
 
 // Debian's Chromium where present (browser downloads fail offline); otherwise Playwright's own.
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-const APP_URL = "http://127.0.0.1:3200";
+const APP_URL = "http://localhost:3200";
 
 export default defineConfig({
   testDir: "e2e",
@@ -41,7 +41,8 @@ export default defineConfig({
     command: "tsx scripts/stack.ts test",
     url: `${APP_URL}/api/health`,
     timeout: 180_000,
-    reuseExistingServer: false,
+    // Locally, a running `tsx scripts/stack.ts test` is reused (handy for debugging); CI always starts fresh.
+    reuseExistingServer: !process.env.CI,
     stdout: "pipe",
     stderr: "pipe",
   },

@@ -134,7 +134,7 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
           )}
         </div>
       )}
-      {error && <Alert>{error}</Alert>}
+      {error && <Alert testId="form-error">{error}</Alert>}
       <button type="submit" className="btn-primary w-full" disabled={busy}>
         {busy ? "Please wait…" : submit}
       </button>

@@ -35,7 +35,7 @@ test.describe("what the app publishes and refuses", () => {
     expect(anonymous.status()).toBe(401);
     expect((await anonymous.json()).error.code).toBe("unauthenticated");
 
-    const junk = await request.post("/api/password/sign-up", { data: "{not json", headers: { origin: APP_URL, "content-type": "application/json" } });
+    const junk = await request.post("/api/password/sign-up", { data: Buffer.from("{not json"), headers: { origin: APP_URL, "content-type": "application/json" } });
     expect(junk.status()).toBe(400);
     const body = await junk.json();
     expect(body.error.code).toBe("invalid_json");
@@ -45,6 +45,7 @@ test.describe("what the app publishes and refuses", () => {
   test("session cookies are HttpOnly and SameSite", async ({ page, context }) => {
     await page.goto("/signin");
     await page.getByRole("button", { name: "Continue with Local OpenID Provider" }).click();
+    await expect(page).toHaveURL(/\/interaction\//);
     const cookies = await context.cookies(APP_URL);
     const authCookies = cookies.filter((c) => c.name.includes("authjs"));
     expect(authCookies.length).toBeGreaterThan(0);

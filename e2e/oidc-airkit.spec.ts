@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { connectAirKit, signOut } from "./support/flows";
+import { connectAirKit, signInWithOidc, signOut } from "./support/flows";
 import { ADA, MALLORY, OIDC_URL } from "./support/stack";
 
 test.describe("OpenID Connect → AIR Kit", () => {
@@ -47,17 +47,7 @@ test.describe("OpenID Connect → AIR Kit", () => {
     });
 
     await test.step("sign in again: same address, no code", async () => {
-      await page.goto("/signin");
-      await page.getByRole("button", { name: "Continue with Local OpenID Provider" }).click();
-      // The provider may remember the browser (single sign-on) or ask again.
-      const login = page.getByLabel("Password");
-      await expect(login.or(page.getByTestId("identity-email"))).toBeVisible();
-      if (await login.isVisible()) {
-        await page.getByLabel("Email").fill(ADA.email);
-        await login.fill(ADA.password);
-        await page.getByRole("button", { name: "Continue" }).click();
-      }
-      await expect(page).toHaveURL(/\/dashboard$/);
+      await signInWithOidc(page, ADA);
       const again = await connectAirKit(page, ADA.email, seen);
       expect(again.askedForCode).toBe(false);
       expect(again.address).toBe(firstAddress);
@@ -65,13 +55,7 @@ test.describe("OpenID Connect → AIR Kit", () => {
   });
 
   test("an unverified email from the identity provider cannot get an AIR wallet", async ({ page }) => {
-    // Each test has a fresh browser context, so the provider asks for credentials.
-    await page.goto("/signin");
-    await page.getByRole("button", { name: "Continue with Local OpenID Provider" }).click();
-    await page.getByLabel("Email").fill(MALLORY.email);
-    await page.getByLabel("Password").fill(MALLORY.password);
-    await page.getByRole("button", { name: "Continue" }).click();
-    await expect(page).toHaveURL(/\/dashboard$/);
+    await signInWithOidc(page, MALLORY);
     await page.getByTestId("wallet-airkit").getByRole("button", { name: /connect air kit/i }).click();
     await expect(page.getByTestId("wallet-error")).toContainText("has not verified it");
     await expect(page.getByTestId("account-address")).toHaveCount(0);

@@ -14,7 +14,7 @@ test.describe("Email and password → AIR Kit", () => {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("short");
       await page.getByRole("button", { name: "Create account" }).click();
-      await expect(page.getByRole("alert")).toContainText("at least 10 characters");
+      await expect(page.getByTestId("form-error")).toContainText("at least 10 characters");
       await page.getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Create account" }).click();
       await expect(page.getByText(`We sent a 6-digit code to ${email}`)).toBeVisible();
@@ -23,7 +23,7 @@ test.describe("Email and password → AIR Kit", () => {
     await test.step("confirm the email with the code from the mailbox; a wrong code is refused", async () => {
       await page.getByLabel("6-digit code").fill("000000");
       await page.getByRole("button", { name: "Confirm and sign in" }).click();
-      await expect(page.getByRole("alert")).toContainText(/not right|expired|no pending/);
+      await expect(page.getByTestId("form-error")).toContainText(/not right|expired|no pending/);
       const code = await readCodeFromMailbox(page.context(), email, /Confirm your email/, seen);
       await page.getByLabel("6-digit code").fill(code);
       await page.getByRole("button", { name: "Confirm and sign in" }).click();
@@ -46,12 +46,12 @@ test.describe("Email and password → AIR Kit", () => {
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Create account" }).click();
-      await expect(page.getByRole("alert")).toContainText("already exists");
+      await expect(page.getByTestId("form-error")).toContainText("already exists");
       await page.getByRole("button", { name: "Have an account? Sign in" }).click();
       await page.getByLabel("Email").fill(email);
       await page.getByLabel("Password").fill("not the password");
       await page.getByRole("button", { name: "Sign in" }).click();
-      await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+      await expect(page.getByTestId("form-error")).toHaveText("Wrong email or password.");
     });
 
     await test.step("sign in again: same address, no code", async () => {

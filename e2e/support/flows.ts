@@ -1,5 +1,5 @@
 import { type BrowserContext, expect, type Page, test } from "@playwright/test";
-import { MAILBOX_URL } from "./stack";
+import { MAILBOX_URL, OIDC_URL } from "./stack";
 
 /**
  * Reads the newest 6-digit code sent to `to` whose subject matches, from the local mailbox
@@ -54,4 +54,20 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/signin\?reason=signed_out/);
   await expect(page.getByText("You are signed out")).toBeVisible();
+}
+
+/**
+ * Signs in through the local OpenID Provider. The provider may remember the browser (single
+ * sign-on) and send it straight back, or show its login page.
+ */
+export async function signInWithOidc(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Continue with Local OpenID Provider" }).click();
+  await page.waitForURL((url) => url.href.startsWith(OIDC_URL) || url.pathname === "/dashboard");
+  if (page.url().startsWith(OIDC_URL)) {
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Continue" }).click();
+  }
+  await expect(page).toHaveURL(/\/dashboard$/);
 }

@@ -1,5 +1,6 @@
 // Where the test stack runs (scripts/stack.ts test): app on 3200, counterparts on 3201-3203.
-export const APP_URL = "http://127.0.0.1:3200";
+// The app is served as "localhost" (see scripts/lib/stack.ts); counterparts on 127.0.0.1.
+export const APP_URL = "http://localhost:3200";
 export const OIDC_URL = "http://127.0.0.1:3201";
 export const MAILBOX_URL = "http://127.0.0.1:3203";
 

@@ -66,7 +66,7 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
   const allowDevDefaults = !isProduction || input.ALLOW_DEV_DEFAULTS === "true" || input.ALLOW_DEV_DEFAULTS === "1";
   let usingDevDefaults = false;
 
-  if (!input.AUTH_URL && !isProduction) input.AUTH_URL = `http://127.0.0.1:${input.PORT ?? "3000"}`;
+  if (!input.AUTH_URL && !isProduction) input.AUTH_URL = `http://localhost:${input.PORT ?? "3000"}`;
 
   for (const name of ["AUTH_SECRET", "SIGNING_KEYS"] as const) {
     if (input[name]) continue;

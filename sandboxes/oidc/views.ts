@@ -14,7 +14,9 @@ export const HTML_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; frame-ancestors 'none'",
   "X-Frame-Options": "DENY",
   "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
+  // Not no-referrer: with it, Chromium sends `Origin: null` on same-origin form posts, and the
+  // login form's Origin check would refuse every real browser. same-origin leaks nothing cross-site.
+  "Referrer-Policy": "same-origin",
   "Cache-Control": "no-store",
 };
 

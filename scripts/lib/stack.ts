@@ -34,7 +34,10 @@ export function stackSettings(mode: StackMode) {
   return {
     host,
     appPort,
-    appUrl: `http://${host}:${appPort}`,
+    // "localhost", not 127.0.0.1: Next.js normalises loopback hosts in request URLs to
+    // "localhost", and Auth.js builds its callback URLs from them. One host name everywhere
+    // keeps cookies, redirects and the OIDC redirect_uri consistent.
+    appUrl: `http://localhost:${appPort}`,
     ports: { oidc: base + 1, airkit: base + 2, mailbox: base + 3 },
     dataDir: resolve(process.env.DATA_DIR ?? preset.dataDir),
   };
