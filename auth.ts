@@ -15,6 +15,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
     // `__Secure-` prefixed whenever AUTH_URL is https.
     session: { strategy: "jwt", maxAge: config.env.AUTH_SESSION_MAX_AGE },
     pages: { signIn: "/signin", error: "/signin" },
+    logger: {
+      // A wrong password is an expected outcome with its own error code, not a server error.
+      error(error) {
+        if (error.name === "CredentialsSignin") return;
+        console.error(`[auth][error] ${error.name}:`, error.cause ?? error.message);
+      },
+    },
     callbacks: {
       async jwt({ token, account, profile, user }) {
         if (!account) return token;

@@ -7,6 +7,7 @@ import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
 import { WalletConnector } from "@/components/wallets/registry";
 import { getConfig } from "@/lib/config";
+import { getIdentityProvider } from "@/lib/identity/registry";
 import { getIdentity } from "@/lib/identity/session";
 import { getStore } from "@/lib/store";
 import type { WalletConnection } from "@/lib/store/types";
@@ -15,7 +16,6 @@ import { configuredWalletProviders } from "@/lib/wallets/registry";
 export const metadata: Metadata = { title: "Dashboard" };
 export const dynamic = "force-dynamic";
 
-const PROVIDER_NAMES: Record<string, string> = { oidc: "OpenID Connect", password: "Email and password", firebase: "Firebase", supabase: "Supabase" };
 
 function Field({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -49,6 +49,7 @@ export default async function Dashboard() {
   const [config, store] = await Promise.all([getConfig(), getStore()]);
   const [identities, connections] = await Promise.all([store.listIdentities(identity.userId), store.listWalletConnections(identity.userId)]);
   const wallets = configuredWalletProviders(config).map((p) => ({ provider: p, config: p.clientConfig(config) }));
+  const providerLabel = (id: string) => getIdentityProvider(id)?.label(config) ?? id;
   const byProvider = new Map<string, WalletConnection>(connections.map((c) => [c.provider, c]));
 
   return (
@@ -57,7 +58,7 @@ export default async function Dashboard() {
         <div>
           <h1 className="text-2xl font-bold tracking-tight">Hello{identity.name ? `, ${identity.name}` : ""}</h1>
           <p className="text-sm text-slate-600 dark:text-slate-400">
-            Signed in with {PROVIDER_NAMES[identity.provider] ?? identity.provider} as <span data-testid="identity-email">{identity.email}</span>
+            Signed in with {providerLabel(identity.provider)} as <span data-testid="identity-email">{identity.email}</span>
           </p>
         </div>
         <SignOutButton wallets={wallets.map((w) => ({ provider: w.provider.id, config: w.config }))} />
@@ -136,7 +137,7 @@ export default async function Dashboard() {
       <section className="card space-y-3">
         <h2 className="font-semibold">Your identity</h2>
         <dl className="divide-y divide-slate-100 dark:divide-slate-800">
-          <Field label="Provider">{PROVIDER_NAMES[identity.provider] ?? identity.provider}</Field>
+          <Field label="Provider">{providerLabel(identity.provider)}</Field>
           <Field label="Subject">
             <code className="font-mono text-xs">{identity.subject}</code>
           </Field>
@@ -160,7 +161,7 @@ export default async function Dashboard() {
           <ul className="space-y-1 text-sm" data-testid="linked-identities">
             {identities.map((i) => (
               <li key={`${i.provider}:${i.subject}`} className="flex flex-wrap items-center gap-x-2">
-                <span className="font-medium">{PROVIDER_NAMES[i.provider] ?? i.provider}</span>
+                <span className="font-medium">{providerLabel(i.provider)}</span>
                 <span className="text-slate-500">{i.email}</span>
                 <span className="text-xs text-slate-400">last used {i.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC</span>
               </li>

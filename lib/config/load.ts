@@ -38,7 +38,7 @@ export interface AppConfig {
 const HINTS: Record<string, string> = {
   AUTH_SECRET: "Generate one with `npx auth secret` or `openssl rand -base64 33`.",
   SIGNING_KEYS:
-    "Provide the private signing key(s) as a JWK, a JSON array of JWKs, or PKCS#8 PEM. See README › Signing keys.",
+    "Provide the private signing key(s) as a JWK, a JSON array of JWKs, or PKCS#8 PEM; `npm run keys:generate` prints fresh ones.",
   AUTH_URL: "Set it to the public origin of the app, e.g. https://wallet-demo.example.com.",
 };
 

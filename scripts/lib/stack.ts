@@ -56,7 +56,7 @@ async function waitForApp(url: string, child: ChildProcess, timeoutMs: number): 
     }
     if (Date.now() - lastNote > 5000) {
       lastNote = Date.now();
-      say(`waiting for the app at ${url} (${Math.round((Date.now() - started) / 1000)} s; the first dev compile takes a while)…`);
+      say(`waiting for the app at ${url} (${Math.round((Date.now() - started) / 1000)} s)…`);
     }
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPgliteStore } from "@/lib/store/pglite";
+import type { AppStore } from "@/lib/store/types";
+import { issueCode, type OneTimeCodePolicy, redeemCode } from "./one-time-code";
+
+const policy: OneTimeCodePolicy = { purpose: "test", digits: 6, ttlSeconds: 600, maxAttempts: 3, maxIssuedPerHour: 3 };
+const secret = "s".repeat(40);
+const t0 = new Date("2026-11-21T12:00:00Z");
+const at = (seconds: number) => new Date(t0.getTime() + seconds * 1000);
+
+let store: AppStore;
+beforeAll(async () => {
+  store = await openPgliteStore("memory://");
+});
+afterAll(() => store.close());
+
+describe("app one-time codes", () => {
+  it("are single-use", async () => {
+    const code = await issueCode(store, policy, "single@example.com", secret, t0);
+    expect(code).toMatch(/^\d{6}$/);
+    await expect(redeemCode(store, policy, "single@example.com", code, secret, at(10))).resolves.toBeUndefined();
+    await expect(redeemCode(store, policy, "single@example.com", code, secret, at(11))).rejects.toMatchObject({ code: "code_not_found" });
+  });
+
+  it("expire", async () => {
+    const code = await issueCode(store, policy, "late@example.com", secret, t0);
+    await expect(redeemCode(store, policy, "late@example.com", code, secret, at(601))).rejects.toMatchObject({ code: "code_expired" });
+  });
+
+  it("allow a limited number of wrong attempts, then lock even the right code", async () => {
+    const code = await issueCode(store, policy, "guess@example.com", secret, t0);
+    const wrong = code === "000000" ? "111111" : "000000";
+    await expect(redeemCode(store, policy, "guess@example.com", wrong, secret, at(1))).rejects.toMatchObject({
+      code: "code_invalid",
+      details: { attemptsRemaining: 2 },
+    });
+    await expect(redeemCode(store, policy, "guess@example.com", wrong, secret, at(2))).rejects.toMatchObject({ code: "code_invalid" });
+    await expect(redeemCode(store, policy, "guess@example.com", wrong, secret, at(3))).rejects.toMatchObject({ code: "code_attempts_exceeded" });
+    await expect(redeemCode(store, policy, "guess@example.com", code, secret, at(4))).rejects.toMatchObject({ code: "code_attempts_exceeded" });
+  });
+
+  it("are bound to their subject and to the server secret", async () => {
+    const code = await issueCode(store, policy, "owner@example.com", secret, t0);
+    await issueCode(store, policy, "other@example.com", secret, t0);
+    await expect(redeemCode(store, policy, "other@example.com", code, secret, at(1))).rejects.toMatchObject({ code: "code_invalid" });
+    await expect(redeemCode(store, policy, "owner@example.com", code, "another secret entirely", at(1))).rejects.toMatchObject({ code: "code_invalid" });
+  });
+
+  it("limit how many are sent per hour", async () => {
+    for (let i = 0; i < 3; i++) await issueCode(store, policy, "spam@example.com", secret);
+    await expect(issueCode(store, policy, "spam@example.com", secret)).rejects.toMatchObject({ code: "code_rate_limited" });
+  });
+});
