@@ -5,7 +5,13 @@
 set -euo pipefail
 repo=$(git rev-parse --show-toplevel)
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+dev_pgid=""
+cleanup() {
+  [[ -n "$dev_pgid" ]] && kill -TERM -- "-$dev_pgid" 2>/dev/null || true
+  sleep 1
+  rm -rf "$work" 2>/dev/null || true
+}
+trap cleanup EXIT
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
@@ -15,7 +21,9 @@ cd "$work/app"
 t0=$(now); npm ci --no-audit --no-fund >/dev/null 2>&1; t1=$(now)
 echo "install (npm ci, clean clone): $(secs "$t0" "$t1") s   (npm cache: $(du -sh ~/.npm 2>/dev/null | cut -f1) on this machine)"
 
-PORT=3400 SANDBOX_PORT_BASE=3400 npm run dev >"$work/dev.log" 2>&1 &
+# In its own process group, so that stopping it stops the launcher, Next.js and the counterparts.
+PORT=3400 SANDBOX_PORT_BASE=3400 setsid npm run dev >"$work/dev.log" 2>&1 &
+dev_pgid=$!
 t0=$(now)
 until curl -fs -o /dev/null http://localhost:3400/signin; do
   sleep 0.25
@@ -23,8 +31,9 @@ until curl -fs -o /dev/null http://localhost:3400/signin; do
 done
 t1=$(now)
 echo "time to first page (npm run dev → /signin 200, cold): $(secs "$t0" "$t1") s"
-kill %1 2>/dev/null || true
+kill -TERM -- "-$dev_pgid" 2>/dev/null || true
 wait 2>/dev/null || true
+dev_pgid=""
 
 if [[ "${1:-}" != "--skip-tests" ]]; then
   t0=$(now); npm test >"$work/test.log" 2>&1 || { tail -40 "$work/test.log"; exit 1; }; t1=$(now)
