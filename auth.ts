@@ -19,6 +19,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       // A wrong password is an expected outcome with its own error code, not a server error.
       error(error) {
         if (error.name === "CredentialsSignin") return;
+        if (error.name === "JWTSessionError") {
+          // An expired or foreign session cookie: the person is simply signed out.
+          console.warn("[auth] ignored a session cookie that is expired or was not issued with this AUTH_SECRET");
+          return;
+        }
         console.error(`[auth][error] ${error.name}:`, error.cause ?? error.message);
       },
     },

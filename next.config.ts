@@ -11,6 +11,7 @@ const nextConfig: NextConfig = {
   // PGlite loads its WASM and data files from its own package folder at run time.
   serverExternalPackages: ["@electric-sql/pglite"],
   poweredByHeader: false,
+  typescript: { tsconfigPath: "tsconfig.next.json" },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

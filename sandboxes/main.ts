@@ -2,23 +2,25 @@
 // and returns the environment that points the app at them. The app never imports this: it
 // only ever sees base URLs and credentials.
 //
-//   npm run sandboxes   runs them alone (ports 3101-3103), for a `next dev` you start yourself.
+//   npm run sandboxes   runs them alone (ports 3101-3105), for a `next dev` you start yourself.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startAirKit } from "./airkit";
+import { createVerifiedUser, EMULATOR_WEB_API_KEY, signInWithPassword, signUpWithPassword, startFirebaseAuthEmulator } from "./firebase";
 import type { RunningService } from "./lib/http";
 import { startMailbox } from "./mailbox";
-import { startOidcProvider } from "./oidc";
+import { SEEDED_USERS, startOidcProvider } from "./oidc";
+import { startSupabaseAuth } from "./supabase";
 
 export interface SandboxOptions {
   /** Public origin of the app (its JWKS is registered with the AIR Kit counterpart). */
   appUrl: string;
   dataDir: string;
   host?: string;
-  ports: { oidc: number; airkit: number; mailbox: number };
-  secrets: { oidcClientSecret: string; mailApiKey: string };
+  ports: { oidc: number; airkit: number; mailbox: number; firebase: number; supabase: number };
+  secrets: { oidcClientSecret: string; mailApiKey: string; supabaseKey: string };
   /** Which counterparts to start; a provider the developer configured for real is skipped. */
-  start: { oidc: boolean; airkit: boolean; mailbox: boolean };
+  start: { oidc: boolean; airkit: boolean; mailbox: boolean; firebase: boolean; supabase: boolean };
   log?: (line: string) => void;
 }
 
@@ -31,6 +33,24 @@ export interface RunningSandboxes {
 
 export const OIDC_CLIENT_ID = "byo-auth-demo";
 export const AIRKIT_PARTNER_ID = "demo-partner";
+export const FIREBASE_PROJECT_ID = "demo-byo-auth";
+
+/**
+ * The OpenID Provider's demo users also exist in the Firebase Auth Emulator, with the same
+ * email verification state, so that linking by verified email can be tried by hand.
+ */
+async function seedFirebaseUsers(emulatorHost: string): Promise<void> {
+  for (const user of SEEDED_USERS) {
+    const credentials = { email: user.email, password: user.password };
+    const exists = await signInWithPassword(emulatorHost, credentials).then(
+      () => true,
+      () => false,
+    );
+    if (exists) continue;
+    if (user.email_verified) await createVerifiedUser(emulatorHost, FIREBASE_PROJECT_ID, credentials);
+    else await signUpWithPassword(emulatorHost, credentials);
+  }
+}
 
 export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxes> {
   const host = o.host ?? "127.0.0.1";
@@ -39,49 +59,84 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
   const log = o.log ?? (() => undefined);
   try {
     let mailApiUrl: string | undefined;
-    if (o.start.mailbox || o.start.airkit) {
+    if (o.start.mailbox || o.start.airkit || o.start.supabase) {
       const mailbox = await startMailbox({ port: o.ports.mailbox, host, dataDir: join(o.dataDir, "mailbox"), apiKey: o.secrets.mailApiKey });
       services.push(mailbox);
       mailApiUrl = mailbox.url;
       env.DEMO_MAILBOX_URL = mailbox.url;
       if (o.start.mailbox) Object.assign(env, { MAIL_API_URL: mailbox.url, MAIL_API_KEY: o.secrets.mailApiKey });
-      log(`mailbox        ${mailbox.url}`);
+      log(`mailbox          ${mailbox.url}`);
     }
-    if (o.start.oidc) {
-      const oidc = await startOidcProvider({
-        port: o.ports.oidc,
-        host,
-        dataDir: join(o.dataDir, "oidc"),
-        clients: [
-          {
-            clientId: OIDC_CLIENT_ID,
-            clientSecret: o.secrets.oidcClientSecret,
-            redirectUris: [`${o.appUrl}/api/auth/callback/oidc`],
-            postLogoutRedirectUris: [`${o.appUrl}/signin`],
-          },
-        ],
-      });
-      services.push(oidc);
-      Object.assign(env, {
-        AUTH_OIDC_ISSUER: oidc.url,
-        AUTH_OIDC_ID: OIDC_CLIENT_ID,
-        AUTH_OIDC_SECRET: o.secrets.oidcClientSecret,
-        AUTH_OIDC_NAME: "Local OpenID Provider",
-      });
-      log(`openid provider ${oidc.url}`);
-    }
-    if (o.start.airkit) {
-      const airkit = await startAirKit({
-        port: o.ports.airkit,
-        host,
-        dataDir: join(o.dataDir, "airkit"),
-        partners: [{ partnerId: AIRKIT_PARTNER_ID, jwksUrl: `${o.appUrl}/.well-known/jwks.json`, allowedOrigins: [o.appUrl] }],
-        mail: { apiUrl: mailApiUrl!, apiKey: o.secrets.mailApiKey, from: "AIR Kit (local) <no-reply@air.local>" },
-      });
-      services.push(airkit);
-      Object.assign(env, { AIRKIT_PARTNER_ID, AIRKIT_API_URL: airkit.url, AIRKIT_TOKEN_ISSUER: airkit.url });
-      log(`air kit        ${airkit.url}`);
-    }
+    // The rest start side by side; the Firebase emulator alone takes ~12 s.
+    const started = await Promise.allSettled([
+      o.start.oidc &&
+        startOidcProvider({
+          port: o.ports.oidc,
+          host,
+          dataDir: join(o.dataDir, "oidc"),
+          clients: [
+            {
+              clientId: OIDC_CLIENT_ID,
+              clientSecret: o.secrets.oidcClientSecret,
+              redirectUris: [`${o.appUrl}/api/auth/callback/oidc`],
+              postLogoutRedirectUris: [`${o.appUrl}/signin`],
+            },
+          ],
+        }).then((oidc) => {
+          services.push(oidc);
+          Object.assign(env, {
+            AUTH_OIDC_ISSUER: oidc.url,
+            AUTH_OIDC_ID: OIDC_CLIENT_ID,
+            AUTH_OIDC_SECRET: o.secrets.oidcClientSecret,
+            AUTH_OIDC_NAME: "Local OpenID Provider",
+          });
+          log(`openid provider  ${oidc.url}`);
+        }),
+      o.start.airkit &&
+        startAirKit({
+          port: o.ports.airkit,
+          host,
+          dataDir: join(o.dataDir, "airkit"),
+          partners: [{ partnerId: AIRKIT_PARTNER_ID, jwksUrl: `${o.appUrl}/.well-known/jwks.json`, allowedOrigins: [o.appUrl] }],
+          mail: { apiUrl: mailApiUrl!, apiKey: o.secrets.mailApiKey, from: "AIR Kit (local) <no-reply@air.local>" },
+        }).then((airkit) => {
+          services.push(airkit);
+          Object.assign(env, { AIRKIT_PARTNER_ID, AIRKIT_API_URL: airkit.url, AIRKIT_TOKEN_ISSUER: airkit.url });
+          log(`air kit          ${airkit.url}`);
+        }),
+      o.start.supabase &&
+        startSupabaseAuth({
+          port: o.ports.supabase,
+          host,
+          dataDir: join(o.dataDir, "supabase"),
+          anonKey: o.secrets.supabaseKey,
+          mail: { apiUrl: mailApiUrl!, apiKey: o.secrets.mailApiKey, from: "Supabase Auth (local) <no-reply@supabase.local>" },
+          allowedOrigins: [o.appUrl],
+        }).then((supabase) => {
+          services.push(supabase);
+          Object.assign(env, { SUPABASE_URL: supabase.url, SUPABASE_PUBLISHABLE_KEY: o.secrets.supabaseKey });
+          log(`supabase auth    ${supabase.url}`);
+        }),
+      o.start.firebase &&
+        startFirebaseAuthEmulator({
+          port: o.ports.firebase,
+          host,
+          projectId: FIREBASE_PROJECT_ID,
+          dataDir: join(o.dataDir, "firebase"),
+          log: (line) => log(`firebase: ${line}`),
+        }).then(async (firebase) => {
+          services.push(firebase);
+          await seedFirebaseUsers(firebase.emulatorHost);
+          Object.assign(env, {
+            FIREBASE_PROJECT_ID,
+            FIREBASE_API_KEY: EMULATOR_WEB_API_KEY,
+            FIREBASE_AUTH_EMULATOR_HOST: firebase.emulatorHost,
+          });
+          log(`firebase auth    ${firebase.url} (emulator, ${(firebase.startupMs / 1000).toFixed(1)} s)`);
+        }),
+    ]);
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
   } catch (error) {
     await Promise.allSettled(services.map((s) => s.close()));
     throw error;

@@ -50,6 +50,7 @@ export default async function Dashboard() {
   const [identities, connections] = await Promise.all([store.listIdentities(identity.userId), store.listWalletConnections(identity.userId)]);
   const wallets = configuredWalletProviders(config).map((p) => ({ provider: p, config: p.clientConfig(config) }));
   const providerLabel = (id: string) => getIdentityProvider(id)?.label(config) ?? id;
+  const signedInWith = getIdentityProvider(identity.provider);
   const byProvider = new Map<string, WalletConnection>(connections.map((c) => [c.provider, c]));
 
   return (
@@ -61,7 +62,10 @@ export default async function Dashboard() {
             Signed in with {providerLabel(identity.provider)} as <span data-testid="identity-email">{identity.email}</span>
           </p>
         </div>
-        <SignOutButton wallets={wallets.map((w) => ({ provider: w.provider.id, config: w.config }))} />
+        <SignOutButton
+          wallets={wallets.map((w) => ({ provider: w.provider.id, config: w.config }))}
+          identity={{ provider: identity.provider, config: signedInWith?.clientConfig?.(config) ?? null }}
+        />
       </div>
 
       {wallets.map(({ provider, config: clientConfig }) => {

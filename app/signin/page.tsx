@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { signIn } from "@/auth";
 import { Alert } from "@/components/alert";
-import { PasswordForm } from "@/components/password-form";
+import { CollapsedBrowserSignIn } from "@/components/identity/registry";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders } from "@/lib/identity/registry";
 import { getIdentity } from "@/lib/identity/session";
@@ -45,7 +45,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <Alert>No identity provider is configured. Run `npm run dev`, or set the variables in `.env.example`.</Alert>
       )}
       {providers
-        .filter((p) => p.id !== "password")
+        .filter((p) => p.signIn === "redirect")
         .map((p) => (
           <form
             key={p.id}
@@ -66,11 +66,17 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             </button>
           </form>
         ))}
-      {providers.some((p) => p.id === "password") && (
-        <div className="card">
-          <PasswordForm mailboxUrl={config.demoMailboxUrl ?? null} />
-        </div>
-      )}
+      {providers
+        .filter((p) => p.signIn === "browser")
+        .map((p) => (
+          <CollapsedBrowserSignIn
+            key={p.id}
+            provider={p.id}
+            label={p.label(config)}
+            config={p.clientConfig?.(config) ?? {}}
+            mailboxUrl={config.demoMailboxUrl ?? null}
+          />
+        ))}
     </div>
   );
 }

@@ -71,3 +71,13 @@ export async function signInWithOidc(page: Page, user: { email: string; password
   }
   await expect(page).toHaveURL(/\/dashboard$/);
 }
+
+export async function signInWithFirebase(page: Page, user: { email: string; password: string }): Promise<void> {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Continue with Firebase" }).click();
+  const form = page.getByTestId("firebase-form");
+  await form.getByLabel("Email").fill(user.email);
+  await form.getByLabel("Password").fill(user.password);
+  await form.getByRole("button", { name: "Sign in with Firebase" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}

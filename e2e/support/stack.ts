@@ -3,8 +3,10 @@
 export const APP_URL = "http://localhost:3200";
 export const OIDC_URL = "http://127.0.0.1:3201";
 export const MAILBOX_URL = "http://127.0.0.1:3203";
+export const FIREBASE_EMULATOR_URL = "http://127.0.0.1:3204";
+export const SUPABASE_URL = "http://127.0.0.1:3205";
 
-/** Seeded on the local OpenID Provider (sandboxes/oidc/users.ts). */
+/** Seeded on the local OpenID Provider (sandboxes/oidc/users.ts) and, with verified emails, in the Firebase Auth Emulator. */
 export const ADA = { email: "ada@example.com", password: "correct horse battery" };
 export const GRACE = { email: "grace@example.com", password: "hopper-cobol-1959" };
 export const MALLORY = { email: "mallory@example.com", password: "not-to-be-trusted" };

@@ -5,7 +5,7 @@
 // it cannot end up in a browser bundle either. Inside the app it is reached only through
 // `lib/config/env.ts`, which is server-only.
 import { randomBytes } from "node:crypto";
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
 
@@ -18,9 +18,23 @@ export interface DevSecrets {
   OIDC_CLIENT_SECRET: string;
   /** API key for the local mailbox (a Resend-shaped email API). */
   MAIL_API_KEY: string;
+  /** Publishable key of the local Supabase Auth counterpart. */
+  SUPABASE_PUBLISHABLE_KEY: string;
+  /** API keys the app uses at the local wallet counterparts. */
+  MOOJO_API_KEY: string;
+  ALCHEMY_API_KEY: string;
 }
 
 const FILE = "dev-secrets.json";
+const FIELDS: readonly (keyof DevSecrets)[] = [
+  "AUTH_SECRET",
+  "SIGNING_KEYS",
+  "OIDC_CLIENT_SECRET",
+  "MAIL_API_KEY",
+  "SUPABASE_PUBLISHABLE_KEY",
+  "MOOJO_API_KEY",
+  "ALCHEMY_API_KEY",
+];
 
 async function generate(): Promise<DevSecrets> {
   const keys = [];
@@ -33,6 +47,9 @@ async function generate(): Promise<DevSecrets> {
     SIGNING_KEYS: JSON.stringify(keys),
     OIDC_CLIENT_SECRET: randomBytes(24).toString("base64url"),
     MAIL_API_KEY: `re_dev_${randomBytes(18).toString("base64url")}`,
+    SUPABASE_PUBLISHABLE_KEY: `sb_publishable_dev_${randomBytes(18).toString("base64url")}`,
+    MOOJO_API_KEY: `mj_dev_${randomBytes(18).toString("base64url")}`,
+    ALCHEMY_API_KEY: `alcht_dev_${randomBytes(18).toString("base64url")}`,
   };
 }
 
@@ -55,7 +72,15 @@ const announced = new Set<string>();
 export async function ensureDevSecrets(dataDir: string): Promise<DevSecrets> {
   const path = join(dataDir, FILE);
   const existing = read(path);
-  if (existing) return existing;
+  if (existing) {
+    // A data folder from an older version may lack newer fields: add them, keep the rest.
+    if (FIELDS.every((k) => existing[k])) return existing;
+    const merged = { ...(await generate()), ...existing };
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(merged, null, 2), { mode: 0o600 });
+    renameSync(tmp, path);
+    return merged;
+  }
 
   mkdirSync(dataDir, { recursive: true });
   const fresh = await generate();

@@ -23,6 +23,17 @@ export interface AppConfig {
   usingDevDefaults: boolean;
   oidc?: { issuer: string; clientId: string; clientSecret: string; name: string };
   password: { enabled: boolean };
+  firebase?: {
+    projectId: string;
+    apiKey: string;
+    authDomain: string;
+    /** Set only for the Auth Emulator; the one case where unsigned ID tokens are accepted. */
+    emulatorHost?: string;
+    serviceAccount?: { projectId: string; clientEmail: string; privateKey: string };
+    jwksUrl: string;
+    googleSignIn: boolean;
+  };
+  supabase?: { url: string; publishableKey: string };
   mail?: { apiUrl: string; apiKey: string; from: string };
   airkit?: {
     partnerId: string;
@@ -108,6 +119,25 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
       name: env.AUTH_OIDC_NAME,
     };
   }
+  if (requireGroup(env, "firebase")) {
+    if (env.FIREBASE_AUTH_EMULATOR_HOST && isProduction && !allowDevDefaults) {
+      // The emulator issues unsigned tokens; a production deployment pointed at it would
+      // accept forged identities.
+      throw new ConfigError("FIREBASE_AUTH_EMULATOR_HOST", "must not be set in production: the emulator's tokens are unsigned.");
+    }
+    config.firebase = {
+      projectId: env.FIREBASE_PROJECT_ID!,
+      apiKey: env.FIREBASE_API_KEY!,
+      authDomain: env.FIREBASE_AUTH_DOMAIN ?? `${env.FIREBASE_PROJECT_ID}.firebaseapp.com`,
+      emulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST,
+      serviceAccount: parseServiceAccount(env.FIREBASE_SERVICE_ACCOUNT),
+      jwksUrl: env.FIREBASE_JWKS_URL,
+      googleSignIn: env.FIREBASE_GOOGLE_SIGN_IN,
+    };
+  }
+  if (requireGroup(env, "supabase")) {
+    config.supabase = { url: env.SUPABASE_URL!.replace(/\/$/, ""), publishableKey: env.SUPABASE_PUBLISHABLE_KEY! };
+  }
   if (requireGroup(env, "mail")) {
     config.mail = { apiUrl: env.MAIL_API_URL!, apiKey: env.MAIL_API_KEY!, from: env.MAIL_FROM };
   }
@@ -130,6 +160,21 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
     };
   }
   return config;
+}
+
+function parseServiceAccount(raw: string | undefined): NonNullable<AppConfig["firebase"]>["serviceAccount"] {
+  if (!raw) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.trim().startsWith("{") ? raw : Buffer.from(raw, "base64").toString("utf8"));
+  } catch {
+    throw new ConfigError("FIREBASE_SERVICE_ACCOUNT", "is not a service account JSON (or base64 of one).");
+  }
+  const parsed = z
+    .object({ project_id: z.string(), client_email: z.string(), private_key: z.string().includes("PRIVATE KEY") })
+    .safeParse(json);
+  if (!parsed.success) throw new ConfigError("FIREBASE_SERVICE_ACCOUNT", "needs project_id, client_email and private_key.");
+  return { projectId: parsed.data.project_id, clientEmail: parsed.data.client_email, privateKey: parsed.data.private_key };
 }
 
 function isLoopback(url: string): boolean {

@@ -49,6 +49,27 @@ export const envSchema = z.object({
   // --- Identity provider: the app's own user table (email + password) ------------------
   AUTH_PASSWORD_ENABLED: z.enum(["true", "false"]).default("true").transform((v) => v === "true"),
 
+  // --- Identity provider: Firebase Auth ---------------------------------------------
+  // Not NEXT_PUBLIC_*: those are inlined at build time, and this app is built once and
+  // configured at run time. The server hands the browser the (public) web config.
+  FIREBASE_PROJECT_ID: optionalString,
+  /** The web API key (public by design; it identifies the project, it does not authorise). */
+  FIREBASE_API_KEY: optionalString,
+  FIREBASE_AUTH_DOMAIN: optionalString,
+  /** host:port of the Firebase Auth Emulator; the standard variable firebase-admin also reads. */
+  FIREBASE_AUTH_EMULATOR_HOST: optionalString,
+  /** Service account JSON (or base64 of it) for minting custom tokens against real Firebase. */
+  FIREBASE_SERVICE_ACCOUNT: optionalString,
+  /** Where Google publishes the keys that sign Firebase ID tokens. */
+  FIREBASE_JWKS_URL: z.url().default("https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com"),
+  /** Show "Continue with Google" (enable the Google provider in the Firebase console first). */
+  FIREBASE_GOOGLE_SIGN_IN: booleanFlag,
+
+  // --- Identity provider: Supabase Auth ---------------------------------------------
+  SUPABASE_URL: optionalUrl,
+  /** The publishable (anon) key: public by design, row-level security does the authorising. */
+  SUPABASE_PUBLISHABLE_KEY: optionalString,
+
   // --- Outgoing email (Resend-shaped HTTP API) ----------------------------------------
   MAIL_API_URL: optionalUrl,
   MAIL_API_KEY: optionalString,
@@ -81,5 +102,7 @@ export type Env = z.output<typeof envSchema>;
 export const providerGroups = {
   oidc: ["AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET"],
   mail: ["MAIL_API_URL", "MAIL_API_KEY"],
+  firebase: ["FIREBASE_PROJECT_ID", "FIREBASE_API_KEY"],
+  supabase: ["SUPABASE_URL", "SUPABASE_PUBLISHABLE_KEY"],
   airkit: ["AIRKIT_PARTNER_ID", "AIRKIT_JWKS_URL"],
 } as const satisfies Record<string, readonly (keyof Env)[]>;

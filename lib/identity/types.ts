@@ -33,6 +33,10 @@ export interface IdentityProvider {
   /** Shown on the sign-in page. */
   label(config: AppConfig): string;
   isConfigured(config: AppConfig): boolean;
+  /** "redirect": a button that sends the browser to the provider (OIDC); "browser": a form on the sign-in page. */
+  signIn: "redirect" | "browser";
+  /** Public settings its browser sign-in needs (SDK config). */
+  clientConfig?(config: AppConfig): Record<string, string | null>;
   /** The Auth.js provider that performs the sign-in. */
   authjs(config: AppConfig): Provider;
   /** Normalises a completed sign-in. Must only claim `emailVerified` when the provider vouches for it. */

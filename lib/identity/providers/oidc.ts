@@ -6,6 +6,7 @@ import type { IdentityProvider } from "../types";
 export const oidcProvider: IdentityProvider = {
   id: "oidc",
   label: (config) => config.oidc?.name ?? "OpenID Connect",
+  signIn: "redirect",
   isConfigured: (config) => Boolean(config.oidc),
   authjs(config) {
     const oidc = config.oidc!;

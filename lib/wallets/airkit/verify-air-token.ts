@@ -1,8 +1,9 @@
 // Verifies the session token AIR Kit returns after login, before the server records the
 // wallet. The browser could send anything; only a token signed by AIR, for our partner id,
 // naming our user as partnerUserId, is accepted.
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+import { errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import { AppError } from "@/lib/http/errors";
+import { remoteJwks } from "@/lib/keys/remote-jwks";
 
 export interface AirTokenClaims extends JWTPayload {
   sub: string;
@@ -10,19 +11,6 @@ export interface AirTokenClaims extends JWTPayload {
   abstractAccountAddress: string;
   partnerId: string;
   partnerUserId?: string;
-}
-
-// One remote key set per JWKS URL for the life of the process: jose caches the keys and
-// refetches at most once per cooldown when it sees an unknown `kid`.
-const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
-
-function remoteKeys(url: string) {
-  let set = keySets.get(url);
-  if (!set) {
-    set = createRemoteJWKSet(new URL(url), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5000 });
-    keySets.set(url, set);
-  }
-  return set;
 }
 
 const rejected = (reason: string) => new AppError("air_token_invalid", 401, `AIR Kit's session token was rejected (${reason}). Connect again.`);
@@ -33,7 +21,7 @@ export async function verifyAirToken(
 ): Promise<AirTokenClaims> {
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, remoteKeys(expected.jwksUrl), {
+    ({ payload } = await jwtVerify(token, remoteJwks(expected.jwksUrl), {
       algorithms: ["ES256", "RS256"],
       issuer: expected.issuer,
       requiredClaims: ["sub", "exp", "iat"],

@@ -1,0 +1,12 @@
+import { expand, extract } from "@noble/hashes/hkdf.js";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { concatBytes, utf8ToBytes, bytesToHex } from "@noble/hashes/utils.js";
+import { AES_KEY_INFO } from "../node_modules/@turnkey/crypto/dist/constants.mjs";
+const HPKE = new Uint8Array([72, 80, 75, 69, 0, 16, 0, 1, 0, 2]);
+const le = (salt: Uint8Array, label: string, ikm: Uint8Array) => extract(sha256, concatBytes(utf8ToBytes("HPKE-v1"), HPKE, utf8ToBytes(label), ikm), salt);
+const a = le(new Uint8Array(), "psk_id_hash", new Uint8Array());
+const b = le(new Uint8Array(), "info_hash", new Uint8Array());
+console.log(bytesToHex(concatBytes(new Uint8Array([0]), a, b)));
+console.log(bytesToHex(AES_KEY_INFO));
+console.log(bytesToHex(extract(sha256, new Uint8Array([1,2]), new Uint8Array())));
+console.log(bytesToHex(extract(sha256, new Uint8Array([1,2]))));

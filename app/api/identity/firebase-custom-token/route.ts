@@ -1,0 +1,6 @@
+import { mutation } from "@/lib/http/route";
+import { mintFirebaseCustomToken } from "@/lib/identity/providers/firebase/bridge";
+import { requireIdentity } from "@/lib/identity/session";
+
+/** The Firebase bridge for users of any identity provider: see lib/identity/providers/firebase/bridge.ts. */
+export const POST = mutation(async () => mintFirebaseCustomToken(await requireIdentity()), { body: false });

@@ -1,0 +1,127 @@
+"use client";
+
+import { useState } from "react";
+import { Alert } from "@/components/alert";
+import { type FirebaseWebConfig, getFirebaseAuth } from "@/lib/firebase/client";
+import { useAppSignIn } from "./use-app-sign-in";
+
+const FIREBASE_ERRORS: Record<string, string> = {
+  "auth/invalid-credential": "Wrong email or password.",
+  "auth/wrong-password": "Wrong email or password.",
+  "auth/user-not-found": "Wrong email or password.",
+  "auth/invalid-email": "Enter a valid email address.",
+  "auth/email-already-in-use": "An account with this email already exists. Sign in instead.",
+  "auth/weak-password": "Use at least 6 characters.",
+  "auth/too-many-requests": "Too many attempts. Wait a few minutes, then try again.",
+  "auth/network-request-failed": "Firebase could not be reached. Check your connection and try again.",
+  "auth/popup-closed-by-user": "The Google window was closed before signing in.",
+};
+
+function message(error: unknown): string {
+  const code = typeof error === "object" && error !== null && "code" in error ? String(error.code) : "";
+  return FIREBASE_ERRORS[code] ?? "Firebase sign-in failed. Try again.";
+}
+
+export default function FirebaseSignIn({ config }: { config: Record<string, string | null>; mailboxUrl: string | null }) {
+  const appSignIn = useAppSignIn();
+  const [mode, setMode] = useState<"signin" | "signup">("signin");
+  const [email, setEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const web: FirebaseWebConfig = {
+    apiKey: config.apiKey!,
+    authDomain: config.authDomain!,
+    projectId: config.projectId!,
+    emulatorHost: config.emulatorHost ?? null,
+  };
+
+  async function run(task: () => Promise<import("firebase/auth").UserCredential>) {
+    setBusy(true);
+    setError(null);
+    try {
+      const credential = await task();
+      const idToken = await credential.user.getIdToken();
+      const refused = await appSignIn("firebase", { idToken });
+      if (refused) setError(refused.message);
+    } catch (e) {
+      setError(message(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function onSubmit(event: React.FormEvent) {
+    event.preventDefault();
+    void run(async () => {
+      const auth = await getFirebaseAuth(web);
+      const { signInWithEmailAndPassword, createUserWithEmailAndPassword, sendEmailVerification } = await import("firebase/auth");
+      if (mode === "signin") return signInWithEmailAndPassword(auth, email, password);
+      const created = await createUserWithEmailAndPassword(auth, email, password);
+      await sendEmailVerification(created.user).catch(() => undefined);
+      setNotice(`Account created. Firebase sent a verification link to ${email}; wallets need a verified email.`);
+      return created;
+    });
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-3" noValidate data-testid="firebase-form">
+      <h2 className="font-semibold">{mode === "signin" ? "Sign in with Firebase" : "Create a Firebase account"}</h2>
+      {notice && <Alert tone="info">{notice}</Alert>}
+      <div>
+        <label className="label" htmlFor="fb-email">
+          Email
+        </label>
+        <input id="fb-email" className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
+      </div>
+      <div>
+        <label className="label" htmlFor="fb-password">
+          Password
+        </label>
+        <input
+          id="fb-password"
+          className="input"
+          type="password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          autoComplete={mode === "signin" ? "current-password" : "new-password"}
+        />
+      </div>
+      {error && <Alert testId="form-error">{error}</Alert>}
+      <button type="submit" className="btn-primary w-full" disabled={busy}>
+        {busy ? "Please wait…" : mode === "signin" ? "Sign in with Firebase" : "Create account"}
+      </button>
+      {config.googleSignIn && (
+        <button
+          type="button"
+          className="btn-secondary w-full"
+          disabled={busy}
+          onClick={() =>
+            void run(async () => {
+              const auth = await getFirebaseAuth(web);
+              const { GoogleAuthProvider, signInWithPopup } = await import("firebase/auth");
+              return signInWithPopup(auth, new GoogleAuthProvider());
+            })
+          }
+        >
+          Continue with Google
+        </button>
+      )}
+      <button
+        type="button"
+        className="text-sm text-brand-600 hover:underline"
+        onClick={() => (setMode(mode === "signin" ? "signup" : "signin"), setError(null), setNotice(null))}
+      >
+        {mode === "signin" ? "No Firebase account? Create one" : "Have an account? Sign in"}
+      </button>
+    </form>
+  );
+}
+
+/** Ends the Firebase session in this browser. */
+export async function endFirebaseSession(config: Record<string, string | null>): Promise<void> {
+  const auth = await getFirebaseAuth({ apiKey: config.apiKey!, authDomain: config.authDomain!, projectId: config.projectId!, emulatorHost: config.emulatorHost ?? null });
+  const { signOut } = await import("firebase/auth");
+  await signOut(auth);
+}

@@ -1,0 +1,52 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import type { ComponentType } from "react";
+import { PasswordForm } from "../password-form";
+import { ProviderCard } from "./provider-card";
+
+type ClientConfig = Record<string, string | null>;
+interface FormProps {
+  config: ClientConfig;
+  mailboxUrl: string | null;
+}
+
+interface BrowserIdentity {
+  /** Shown open (no SDK to defer) rather than as a "Continue with …" button. */
+  open?: boolean;
+  /** The sign-in form; its module (and the provider's SDK) loads only when the option is opened. */
+  Form: ComponentType<FormProps>;
+  /** Ends the provider's own session in this browser, on sign-out. */
+  endSession?(config: ClientConfig): Promise<void>;
+}
+
+// One line per identity provider that signs in inside the page (redirect-based ones, like
+// OpenID Connect, are server-action buttons on the sign-in page).
+const identities: Record<string, BrowserIdentity> = {
+  password: { open: true, Form: ({ mailboxUrl }) => <PasswordForm mailboxUrl={mailboxUrl} /> },
+  firebase: {
+    Form: dynamic(() => import("./firebase-sign-in")),
+    endSession: async (config) => (await import("./firebase-sign-in")).endFirebaseSession(config),
+  },
+  supabase: {
+    Form: dynamic(() => import("./supabase-sign-in")),
+    endSession: async (config) => (await import("./supabase-sign-in")).endSupabaseSession(config),
+  },
+};
+
+export function BrowserSignIn({ provider, ...props }: FormProps & { provider: string }) {
+  const identity = identities[provider];
+  if (!identity) return null;
+  return <identity.Form {...props} />;
+}
+
+export async function endIdentitySession(provider: string, config: ClientConfig | null): Promise<void> {
+  if (config) await identities[provider]?.endSession?.(config).catch(() => undefined);
+}
+
+/** A collapsed "Continue with …" card that opens the provider's form. */
+export function CollapsedBrowserSignIn({ provider, label, ...props }: FormProps & { provider: string; label: string }) {
+  const form = () => <BrowserSignIn provider={provider} {...props} />;
+  if (identities[provider]?.open) return <div className="card">{form()}</div>;
+  return <ProviderCard label={label}>{form}</ProviderCard>;
+}

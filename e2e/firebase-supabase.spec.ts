@@ -1,0 +1,144 @@
+import { readFileSync } from "node:fs";
+import { expect, test } from "@playwright/test";
+import { encode } from "next-auth/jwt";
+import { connectAirKit, readCodeFromMailbox, signInWithFirebase, signInWithOidc, signOut } from "./support/flows";
+import { APP_URL, FIREBASE_EMULATOR_URL, GRACE } from "./support/stack";
+
+test.describe("Firebase and Supabase → AIR Kit", () => {
+  test("Firebase: a seeded verified user reaches AIR; linked with OpenID Connect by verified email, same address", async ({ page }) => {
+    const seen = new Set<string>();
+    let address = "";
+
+    await test.step("sign in with OpenID Connect as Grace and connect AIR", async () => {
+      await signInWithOidc(page, GRACE);
+      address = (await connectAirKit(page, GRACE.email, seen)).address;
+      await signOut(page);
+    });
+
+    await test.step("sign in with Firebase as Grace: the verified email links both to one app user", async () => {
+      await signInWithFirebase(page, GRACE);
+      await expect(page.getByTestId("identity-email")).toHaveText(GRACE.email);
+      const linked = page.getByTestId("linked-identities");
+      await expect(linked).toContainText("Local OpenID Provider");
+      await expect(linked).toContainText("Firebase");
+    });
+
+    await test.step("connect AIR from Firebase: the same address, no code", async () => {
+      const again = await connectAirKit(page, GRACE.email, seen);
+      expect(again.askedForCode).toBe(false);
+      expect(again.address).toBe(address);
+      await expect(page.getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
+      await expect(page.getByTestId("app-session-expiry")).toContainText(/\d+h \d{2}m \d{2}s/);
+    });
+
+    await test.step("sign out ends the Firebase session too", async () => {
+      await signOut(page);
+      await page.goto("/dashboard");
+      await expect(page).toHaveURL(/\/signin/);
+    });
+  });
+
+  test("Firebase: clear errors for a wrong password, an unverified email, and an unreachable provider", async ({ page }) => {
+    await test.step("wrong password", async () => {
+      await page.goto("/signin");
+      await page.getByRole("button", { name: "Continue with Firebase" }).click();
+      const form = page.getByTestId("firebase-form");
+      await form.getByLabel("Email").fill(GRACE.email);
+      await form.getByLabel("Password").fill("not her password");
+      await form.getByRole("button", { name: "Sign in with Firebase" }).click();
+      await expect(form.getByTestId("form-error")).toHaveText("Wrong email or password.");
+    });
+
+    await test.step("provider unreachable", async () => {
+      await page.route(`${FIREBASE_EMULATOR_URL}/**`, (route) => route.abort("connectionrefused"));
+      const form = page.getByTestId("firebase-form");
+      await form.getByLabel("Password").fill(GRACE.password);
+      await form.getByRole("button", { name: "Sign in with Firebase" }).click();
+      await expect(form.getByTestId("form-error")).toContainText("could not be reached");
+      await page.unroute(`${FIREBASE_EMULATOR_URL}/**`);
+    });
+
+    await test.step("a new, unverified Firebase account signs in but cannot get an AIR wallet", async () => {
+      const form = page.getByTestId("firebase-form");
+      await form.getByRole("button", { name: "No Firebase account? Create one" }).click();
+      await form.getByLabel("Email").fill(`fb-${Date.now()}@example.com`);
+      await form.getByLabel("Password").fill("firebase-pass-123");
+      await form.getByRole("button", { name: "Create account" }).click();
+      await expect(page).toHaveURL(/\/dashboard$/);
+      await expect(page.getByText("unverified")).toBeVisible();
+      await page.getByTestId("wallet-airkit").getByRole("button", { name: /connect air kit/i }).click();
+      await expect(page.getByTestId("wallet-error")).toContainText("has not verified it");
+    });
+  });
+
+  test("Supabase: sign up with a code, connect AIR, come back with an email code to the same address", async ({ page }) => {
+    const email = `sb-${Date.now()}@example.com`;
+    const seen = new Set<string>();
+    let address = "";
+
+    await test.step("sign up; Supabase emails a code to confirm the address", async () => {
+      await page.goto("/signin");
+      await page.getByRole("button", { name: "Continue with Supabase" }).click();
+      const form = page.getByTestId("supabase-form");
+      await form.getByRole("button", { name: "No account? Create one" }).click();
+      await form.getByLabel("Email").fill(email);
+      await form.getByLabel("Password").fill("supabase-pass-123");
+      await form.getByRole("button", { name: "Create account" }).click();
+      const code = await readCodeFromMailbox(page.context(), email, /Confirm your signup/, seen);
+      await form.getByLabel("6-digit code").fill(code);
+      await form.getByRole("button", { name: "Verify code" }).click();
+      await expect(page).toHaveURL(/\/dashboard$/);
+      await expect(page.getByTestId("identity-email")).toHaveText(email);
+    });
+
+    await test.step("connect AIR (first time: a code)", async () => {
+      const result = await connectAirKit(page, email, seen);
+      expect(result.askedForCode).toBe(true);
+      address = result.address;
+      await signOut(page);
+    });
+
+    await test.step("a wrong password is refused clearly", async () => {
+      await page.getByRole("button", { name: "Continue with Supabase" }).click();
+      const form = page.getByTestId("supabase-form");
+      await form.getByLabel("Email").fill(email);
+      await form.getByLabel("Password").fill("wrong-password");
+      await form.getByRole("button", { name: "Sign in with Supabase" }).click();
+      await expect(form.getByTestId("form-error")).toHaveText("Wrong email or password.");
+    });
+
+    await test.step("sign in with an email code; AIR gives the same address without a code", async () => {
+      const form = page.getByTestId("supabase-form");
+      await form.getByRole("button", { name: "Email me a code instead" }).click();
+      await form.getByLabel("Email").fill(email);
+      await form.getByRole("button", { name: "Email me a code" }).click();
+      const code = await readCodeFromMailbox(page.context(), email, /sign-in code/i, seen);
+      await form.getByLabel("6-digit code").fill(code);
+      await form.getByRole("button", { name: "Verify code" }).click();
+      await expect(page).toHaveURL(/\/dashboard$/);
+      const again = await connectAirKit(page, email, seen);
+      expect(again.askedForCode).toBe(false);
+      expect(again.address).toBe(address);
+    });
+  });
+
+  test("an expired app session sends the person back to sign in, and the API answers 401", async ({ page, context, request }) => {
+    // The test stack's generated secret (scripts/lib/stack.ts, DATA_DIR .data/e2e).
+    const { AUTH_SECRET } = JSON.parse(readFileSync(".data/e2e/dev-secrets.json", "utf8")) as { AUTH_SECRET: string };
+    const salt = "authjs.session-token";
+    const expired = await encode({
+      secret: AUTH_SECRET,
+      salt,
+      maxAge: -60,
+      token: { sub: "usr_whoever", identity: { provider: "oidc", subject: "s", email: "a@example.com", emailVerified: true, name: null, userId: "usr_whoever" } },
+    });
+    await context.addCookies([{ name: salt, value: expired, url: APP_URL, httpOnly: true, sameSite: "Lax" }]);
+    await page.goto("/dashboard");
+    await expect(page).toHaveURL(/\/signin\?reason=session_expired/);
+    await expect(page.getByText("Your session has ended")).toBeVisible();
+
+    const api = await request.post("/api/wallets/airkit/partner-token", { data: {}, headers: { origin: APP_URL, cookie: `${salt}=${expired}` } });
+    expect(api.status()).toBe(401);
+    expect((await api.json()).error.code).toBe("unauthenticated");
+  });
+});

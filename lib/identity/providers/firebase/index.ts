@@ -1,0 +1,48 @@
+// Firebase Auth: the browser signs in with the `firebase` SDK and hands the app its ID token;
+// the server verifies it (verify-id-token.ts) and starts the app session from it.
+import { z } from "zod";
+import { remoteJwks } from "@/lib/keys/remote-jwks";
+import { credentialsProvider, identityFromCredentials } from "../../credentials";
+import type { IdentityProvider } from "../../types";
+import { verifyFirebaseIdToken } from "./verify-id-token";
+
+const input = z.object({ idToken: z.string().min(20).max(8192) });
+
+export const firebaseProvider: IdentityProvider = {
+  id: "firebase",
+  label: () => "Firebase",
+  signIn: "browser",
+  isConfigured: (config) => Boolean(config.firebase),
+  clientConfig: (config) => {
+    const f = config.firebase!;
+    return { apiKey: f.apiKey, authDomain: f.authDomain, projectId: f.projectId, emulatorHost: f.emulatorHost ?? null, googleSignIn: f.googleSignIn ? "true" : null };
+  },
+  authjs: (config) =>
+    credentialsProvider("firebase", "Firebase", { idToken: { type: "text" } }, async (credentials) => {
+      const f = config.firebase!;
+      const { idToken } = input.parse(credentials);
+      const claims = await verifyFirebaseIdToken(idToken, {
+        projectId: f.projectId,
+        keys: remoteJwks(f.jwksUrl),
+        acceptEmulatorTokens: Boolean(f.emulatorHost),
+      });
+      const email = claims.email?.toLowerCase() ?? null;
+      return {
+        provider: "firebase",
+        subject: claims.sub,
+        email,
+        emailVerified: email !== null && claims.email_verified === true,
+        name: claims.name ?? null,
+        profile: {
+          iss: claims.iss,
+          sub: claims.sub,
+          email: claims.email,
+          email_verified: claims.email_verified,
+          name: claims.name,
+          sign_in_provider: claims.firebase?.sign_in_provider,
+          auth_time: claims.auth_time,
+        },
+      };
+    }),
+  toVerifiedIdentity: identityFromCredentials,
+};
