@@ -14,6 +14,9 @@ export default defineConfig({
     include: ["{lib,sandboxes,app,components,scripts}/**/*.test.ts"],
     environment: "node",
     testTimeout: 20_000,
+    // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses;
+    // inlining lets Vite resolve it as Next.js itself does.
+    server: { deps: { inline: ["next-auth"] } },
     hookTimeout: 30_000,
   },
 });

@@ -65,6 +65,9 @@ export default function SupabaseSignIn({ config, mailboxUrl }: { config: Record<
       const { data, error } = await supabase.auth.signUp({ email, password });
       if (error) return setError(describe(error));
       if (data.session) return finish(data.session.access_token);
+      // With email confirmation on, Supabase answers a sign-up for a taken, confirmed email with
+      // an obfuscated user that has no identities (so that sign-up does not reveal accounts).
+      if (data.user && data.user.identities?.length === 0) return setError(SUPABASE_ERRORS.user_already_exists!);
       return askForCode("signup", `We sent a 6-digit code to ${email}. Enter it to confirm your email.`);
     }
     if (mode === "otp") {

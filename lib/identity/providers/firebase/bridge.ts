@@ -39,9 +39,14 @@ async function adminAuth() {
       initializeApp(
         {
           projectId: firebase.projectId,
-          credential: firebase.serviceAccount
-            ? cert({ projectId: firebase.serviceAccount.projectId, clientEmail: firebase.serviceAccount.clientEmail, privateKey: firebase.serviceAccount.privateKey })
-            : undefined,
+          // firebase-admin refuses an explicit `credential: undefined`; leave the key out instead.
+          ...(firebase.serviceAccount && {
+            credential: cert({
+              projectId: firebase.serviceAccount.projectId,
+              clientEmail: firebase.serviceAccount.clientEmail,
+              privateKey: firebase.serviceAccount.privateKey,
+            }),
+          }),
         },
         name,
       );

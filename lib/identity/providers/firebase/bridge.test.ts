@@ -1,0 +1,89 @@
+/**
+ * The Firebase bridge against the real Firebase Auth Emulator: the server mints a custom token
+ * (firebase-admin), the Firebase web SDK exchanges it for an ID token, and the server accepts
+ * that ID token only for the session it was minted for. Starts the emulator (~10 s).
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { deleteApp, initializeApp } from "firebase/app";
+import { connectAuthEmulator, getAuth, signInWithCustomToken } from "firebase/auth";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { EMULATOR_WEB_API_KEY, findFreePort, startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "@/sandboxes/firebase";
+import type { Identity } from "@/lib/identity/types";
+
+const PROJECT_ID = "demo-byo-bridge-test";
+let dataDir: string;
+let emulator: RunningFirebaseAuthEmulator;
+let bridge: typeof import("./bridge");
+let store: Awaited<ReturnType<typeof import("@/lib/store").getStore>>;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "bridge-"));
+  emulator = await startFirebaseAuthEmulator({ port: await findFreePort(), projectId: PROJECT_ID, dataDir: join(dataDir, "emulator"), persist: false });
+  // The app reads its configuration once, from the environment, like in production.
+  Object.assign(process.env, {
+    DATA_DIR: join(dataDir, "app"),
+    AUTH_PASSWORD_ENABLED: "false",
+    FIREBASE_PROJECT_ID: PROJECT_ID,
+    FIREBASE_API_KEY: EMULATOR_WEB_API_KEY,
+    FIREBASE_AUTH_EMULATOR_HOST: emulator.emulatorHost,
+  });
+  bridge = await import("./bridge");
+  store = await (await import("@/lib/store")).getStore();
+}, 90_000);
+
+afterAll(async () => {
+  await store?.close();
+  await emulator?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 30_000);
+
+async function exchange(customToken: string): Promise<string> {
+  const app = initializeApp({ apiKey: EMULATOR_WEB_API_KEY, projectId: PROJECT_ID }, `bridge-${Math.random()}`);
+  try {
+    const auth = getAuth(app);
+    connectAuthEmulator(auth, `http://${emulator.emulatorHost}`, { disableWarnings: true });
+    const credential = await signInWithCustomToken(auth, customToken);
+    return await credential.user.getIdToken();
+  } finally {
+    await deleteApp(app);
+  }
+}
+
+const identity = (over: Partial<Identity>): Identity => ({
+  provider: "oidc",
+  subject: "oidc-sub",
+  email: "ada@example.com",
+  emailVerified: true,
+  name: null,
+  userId: "usr_placeholder",
+  ...over,
+});
+
+describe("Firebase custom-token bridge", () => {
+  it("gives a user of another provider a Firebase ID token for their app user id, accepted only for their session", async () => {
+    const { user } = await store.linkIdentity({ provider: "oidc", subject: "oidc-ada", email: "ada@example.com", emailVerified: true, name: null, profile: {} });
+    const ada = identity({ subject: "oidc-ada", userId: user.id });
+    const { customToken, uid } = await bridge.mintFirebaseCustomToken(ada);
+    expect(uid).toBe(user.id);
+
+    const idToken = await exchange(customToken);
+    await expect(bridge.verifyFirebaseIdTokenForSession(idToken, ada)).resolves.toMatchObject({ sub: user.id });
+
+    const { user: other } = await store.linkIdentity({ provider: "oidc", subject: "oidc-bob", email: "bob@example.com", emailVerified: true, name: null, profile: {} });
+    await expect(bridge.verifyFirebaseIdTokenForSession(idToken, identity({ subject: "oidc-bob", userId: other.id }))).rejects.toMatchObject({
+      code: "firebase_token_mismatch",
+    });
+  }, 30_000);
+
+  it("uses the linked Firebase uid, so a person reaches the same Firebase user from any provider", async () => {
+    const { user } = await store.linkIdentity({ provider: "firebase", subject: "fb-uid-grace", email: "grace@example.com", emailVerified: true, name: null, profile: {} });
+    await store.linkIdentity({ provider: "oidc", subject: "oidc-grace", email: "grace@example.com", emailVerified: true, name: null, profile: {} });
+    const viaOidc = identity({ subject: "oidc-grace", email: "grace@example.com", userId: user.id });
+    const { uid, customToken } = await bridge.mintFirebaseCustomToken(viaOidc);
+    expect(uid).toBe("fb-uid-grace");
+    const idToken = await exchange(customToken);
+    await expect(bridge.verifyFirebaseIdTokenForSession(idToken, viaOidc)).resolves.toMatchObject({ sub: "fb-uid-grace" });
+  }, 30_000);
+});
