@@ -31,6 +31,7 @@ until curl -fs -o /dev/null http://localhost:3400/signin; do
 done
 t1=$(now)
 echo "time to first page (npm run dev → /signin 200, cold): $(secs "$t0" "$t1") s"
+grep -o "firebase auth .*(emulator, [0-9.]* s)" "$work/dev.log" | sed 's/.*(emulator, /  of which the Firebase Auth Emulator start: /; s/)$//' || true
 kill -TERM -- "-$dev_pgid" 2>/dev/null || true
 wait 2>/dev/null || true
 dev_pgid=""
