@@ -1,0 +1,268 @@
+/**
+ * Local counterpart of Alchemy Smart Wallets' "authenticate with JWT" (signer API).
+ *
+ * `POST /signer/v1/auth-jwt` takes an OIDC ID token from the partner's own issuer and logs the
+ * user in (or pre-generates the wallet): the user is the triple (iss, sub, aud). With a
+ * `targetPublicKey` it mints a fresh P-256 API key for the user, valid `expirationSeconds`,
+ * and returns it as a Turnkey credential bundle encrypted to that key. The client decrypts it
+ * and stamps later calls (`POST /signer/v1/whoami`) Turnkey-style with it.
+ *
+ * Invariants:
+ * - Every endpoint requires `Authorization: Bearer <API key>`, compared in constant time.
+ * - ID tokens: RS256 only, `typ` and `kid` required, issuer discovery must carry the members
+ *   Alchemy lists, `aud` must be one of the configured project ids, and with a target key
+ *   the `nonce` must be SHA-256 of its hex text (lib/oidc-token.ts). Without a target key
+ *   (pre-generation) nothing is returned that could act for the user.
+ * - An API key's private half exists only inside the bundle; the sandbox stores the public key.
+ * - whoami accepts only a stamp over a `whoami` body naming the key holder's own organization.
+ *
+ * Errors are `{ "error": { "code", "message" } }` (lib/http.ts) with stable codes.
+ */
+import { utf8ToBytes } from "@noble/hashes/utils.js";
+import { z } from "zod";
+import { constantTimeEquals } from "../lib/constant-equals";
+import { encryptCredentialBundle } from "../lib/credential-bundle";
+import { openDatabase } from "../lib/db";
+import { HttpError, bearerToken, closeServer, createServer, listen, sendJson, type RequestContext, type RunningService } from "../lib/http";
+import { OidcTokenError, UPSTREAM_OIDC_ERRORS, createOidcTokenVerifier, nonceForPublicKey } from "../lib/oidc-token";
+import { P256KeyError, generateP256KeyPair, parseP256PublicKey } from "../lib/p256-keys";
+import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
+import { findKeyHolder, findOrCreateUser, registerApiKey, type SignerUser } from "./accounts";
+import { ALCHEMY_MIGRATIONS } from "./schema";
+
+export interface AlchemyOptions {
+  readonly port: number;
+  readonly host?: string;
+  /** Directory for the database, or `memory://`. */
+  readonly dataDir: string;
+  /** The API key clients send as `Authorization: Bearer …`. */
+  readonly apiKey: string;
+  /** Accepted `aud` values: the project ids Alchemy gave the partner. */
+  readonly audiences: readonly string[];
+  /** Browser origins allowed to call the API. */
+  readonly allowedOrigins: readonly string[];
+  /**
+   * Issuers accepted (exact `iss`). The real service registers the partner's issuer; when this
+   * is omitted any http(s) issuer is fetched, which only suits a local sandbox.
+   */
+  readonly issuers?: readonly string[];
+  readonly now?: () => Date;
+  /** Fetch used for OIDC discovery and JWKS (tests). */
+  readonly oidcFetch?: typeof fetch;
+}
+
+export class AlchemyConfigError extends Error {
+  override readonly name = "AlchemyConfigError";
+  readonly code = "alchemy_config_invalid";
+}
+
+export const DEFAULT_EXPIRATION_SECONDS = 900;
+export const MIN_EXPIRATION_SECONDS = 60;
+export const MAX_EXPIRATION_SECONDS = 30 * 24 * 3600;
+/** Alchemy's Discovery requirements for a partner issuer. */
+export const REQUIRED_DISCOVERY_FIELDS = [
+  "issuer",
+  "jwks_uri",
+  "id_token_signing_alg_values_supported",
+  "authorization_endpoint",
+  "response_types_supported",
+  "subject_types_supported",
+] as const;
+const MIN_API_KEY_LENGTH = 16;
+const WHOAMI_PATH = "/public/v1/query/whoami";
+
+const authJwtSchema = z.object({
+  jwt: z.string().min(1).max(16 * 1024),
+  authProvider: z.string().min(1).max(128),
+  targetPublicKey: z.string().min(1).max(140).optional(),
+  expirationSeconds: z.union([z.string().regex(/^[0-9]{1,9}$/), z.number().int().nonnegative()]).transform(Number).optional(),
+});
+
+const whoamiSchema = z.object({
+  stampedRequest: z.object({
+    body: z.string().min(1).max(8 * 1024),
+    stamp: z.object({ stampHeaderName: z.string().max(64), stampHeaderValue: z.string().max(4096) }),
+    url: z.string().max(2048),
+  }),
+});
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HttpError(400, "validation_error", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
+
+function validateOptions(options: AlchemyOptions): void {
+  if (options.apiKey.length < MIN_API_KEY_LENGTH) throw new AlchemyConfigError(`apiKey must be at least ${MIN_API_KEY_LENGTH} characters`);
+  if (options.audiences.length === 0 || options.audiences.some((aud) => aud === "")) {
+    throw new AlchemyConfigError("audiences must list at least one non-empty project id");
+  }
+  for (const origin of options.allowedOrigins) {
+    if (new URL(origin).origin !== origin) throw new AlchemyConfigError(`allowedOrigins entry ${origin} is not a bare origin`);
+  }
+}
+
+function toHttpError(error: unknown): unknown {
+  if (error instanceof OidcTokenError) {
+    const upstream = UPSTREAM_OIDC_ERRORS.has(error.code);
+    if (upstream) console.error(`[alchemy] issuer check failed upstream (${error.code})`, error.cause ?? "");
+    return new HttpError(upstream ? 502 : 401, error.code, `JWT rejected: ${error.message}`, { cause: error });
+  }
+  if (error instanceof StampError) return new HttpError(error.status, error.code, error.message, { cause: error });
+  return error;
+}
+
+export async function startAlchemy(options: AlchemyOptions): Promise<RunningService> {
+  validateOptions(options);
+  const now = options.now ?? (() => new Date());
+  const audiences = [...options.audiences];
+  const issuers = options.issuers ? new Set(options.issuers) : undefined;
+  const verifier = createOidcTokenVerifier({
+    algorithms: ["RS256"],
+    requireTyp: true,
+    requiredDiscoveryFields: REQUIRED_DISCOVERY_FIELDS,
+    now,
+    ...(options.oidcFetch !== undefined ? { fetch: options.oidcFetch } : {}),
+  });
+  const db = await openDatabase(options.dataDir, ALCHEMY_MIGRATIONS);
+
+  const requireApiKey = (ctx: RequestContext): void => {
+    const token = bearerToken(ctx.req);
+    const challenge = { headers: { "WWW-Authenticate": "Bearer" } };
+    if (token === undefined) throw new HttpError(401, "api_key_missing", "Authorization: Bearer <API key> is required", challenge);
+    if (!constantTimeEquals(token, options.apiKey)) throw new HttpError(401, "api_key_invalid", "The API key is not valid", challenge);
+  };
+
+  const authJwt = async (ctx: RequestContext): Promise<void> => {
+    requireApiKey(ctx);
+    const body = parseBody(authJwtSchema, await ctx.readJson());
+    let target: string | undefined;
+    if (body.targetPublicKey !== undefined) {
+      // The nonce is over the key's hex text as the client wrote it, minus any 0x.
+      target = body.targetPublicKey.replace(/^0x/i, "");
+      try {
+        parseP256PublicKey(target);
+      } catch (error) {
+        if (error instanceof P256KeyError) throw new HttpError(400, "target_public_key_invalid", "targetPublicKey must be a P-256 public key in hex");
+        throw error;
+      }
+    }
+    const lifetime = body.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
+    if (lifetime < MIN_EXPIRATION_SECONDS || lifetime > MAX_EXPIRATION_SECONDS) {
+      throw new HttpError(400, "expiration_invalid", `expirationSeconds must be in [${MIN_EXPIRATION_SECONDS}, ${MAX_EXPIRATION_SECONDS}]`);
+    }
+
+    const verified = await verifier.verify(body.jwt, {
+      issuerAllowed: (issuer) => issuers === undefined || issuers.has(issuer),
+      audiences,
+      ...(target !== undefined ? { nonce: nonceForPublicKey(target) } : {}),
+    });
+    const [audience, ...more] = verified.matchedAudiences;
+    if (audience === undefined || more.length > 0) throw new HttpError(401, "aud_ambiguous", "The JWT must name exactly one accepted audience");
+
+    const { user, isSignup } = await findOrCreateUser(
+      db,
+      {
+        issuer: verified.issuer,
+        subject: verified.subject,
+        audience,
+        authProvider: body.authProvider,
+        ...(verified.email !== undefined && verified.emailVerified ? { email: verified.email } : {}),
+      },
+      now(),
+    );
+
+    let credentialBundle: string | null = null;
+    if (target !== undefined) {
+      const apiKey = generateP256KeyPair();
+      const issuedAt = now();
+      await registerApiKey(db, {
+        publicKey: apiKey.publicKey.compressedHex,
+        userId: user.userId,
+        expiresAt: new Date(issuedAt.getTime() + lifetime * 1000),
+        now: issuedAt,
+      });
+      credentialBundle = encryptCredentialBundle(apiKey.privateKey, target);
+    }
+    sendJson(ctx.res, 200, {
+      orgId: user.orgId,
+      isSignup,
+      credentialBundle,
+      userId: user.userId,
+      address: user.address,
+      solanaAddress: user.solanaAddress,
+    });
+  };
+
+  const whoami = async (ctx: RequestContext): Promise<void> => {
+    requireApiKey(ctx);
+    const { stampedRequest } = parseBody(whoamiSchema, await ctx.readJson());
+    if (stampedRequest.stamp.stampHeaderName.toLowerCase() !== STAMP_HEADER_NAME.toLowerCase()) {
+      throw new HttpError(400, "stamp_header_unsupported", `Only ${STAMP_HEADER_NAME} (API key) stamps are supported`);
+    }
+    const { publicKey } = verifyStamp(stampedRequest.stamp.stampHeaderValue, utf8ToBytes(stampedRequest.body));
+    // A stamp is bound to its body, not its URL: insist the signed request was a whoami, so a
+    // stamp made for another Turnkey call with the same body cannot be replayed here.
+    let path: string;
+    try {
+      path = new URL(stampedRequest.url).pathname;
+    } catch {
+      throw new HttpError(400, "stamped_request_url_invalid", "stampedRequest.url must be the whoami URL");
+    }
+    if (path !== WHOAMI_PATH) throw new HttpError(400, "stamped_request_url_invalid", "stampedRequest.url must be the whoami URL");
+
+    const holder = await findKeyHolder(db, publicKey);
+    if (!holder) throw new HttpError(401, "stamp_key_not_found", "The stamping key is not registered");
+    if (holder.expiresAt.getTime() <= now().getTime()) throw new HttpError(401, "stamp_key_expired", "The stamping key has expired");
+    let organizationId: unknown;
+    try {
+      organizationId = (JSON.parse(stampedRequest.body) as { organizationId?: unknown } | null)?.organizationId;
+    } catch {
+      throw new HttpError(400, "stamped_request_invalid", "stampedRequest.body must be the JSON whoami body");
+    }
+    if (organizationId !== holder.user.orgId) throw new HttpError(403, "organization_mismatch", "The stamped request names another organization");
+    const user: SignerUser = holder.user;
+    sendJson(ctx.res, 200, {
+      orgId: user.orgId,
+      userId: user.userId,
+      address: user.address,
+      solanaAddress: user.solanaAddress,
+      ...(user.email !== undefined ? { email: user.email } : {}),
+    });
+  };
+
+  const mapped =
+    (handler: (ctx: RequestContext) => Promise<void>) =>
+    async (ctx: RequestContext): Promise<void> => {
+      try {
+        await handler(ctx);
+      } catch (error) {
+        throw toHttpError(error);
+      }
+    };
+
+  try {
+    const server = createServer(
+      [
+        { method: "POST", path: "/signer/v1/auth-jwt", handler: mapped(authJwt) },
+        { method: "POST", path: "/signer/v1/whoami", handler: mapped(whoami) },
+      ],
+      { name: "alchemy", cors: { allowedOrigins: options.allowedOrigins } },
+    );
+    const url = await listen(server, options.port, options.host);
+    return {
+      name: "alchemy",
+      url,
+      async close() {
+        await closeServer(server);
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
