@@ -46,8 +46,19 @@ describe("app one-time codes", () => {
     await expect(redeemCode(store, policy, "owner@example.com", code, "another secret entirely", at(1))).rejects.toMatchObject({ code: "code_invalid" });
   });
 
-  it("limit how many are sent per hour", async () => {
-    for (let i = 0; i < 3; i++) await issueCode(store, policy, "spam@example.com", secret);
-    await expect(issueCode(store, policy, "spam@example.com", secret)).rejects.toMatchObject({ code: "code_rate_limited" });
+  it("limit how many are sent per hour, even when requested in parallel", async () => {
+    const results = await Promise.allSettled(Array.from({ length: 10 }, () => issueCode(store, policy, "spam@example.com", secret)));
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
+    expect(results.filter((r) => r.status === "rejected").map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(Array(7).fill("code_rate_limited"));
+  });
+
+  it("count every guess, even parallel ones: a burst cannot out-run the attempt limit", async () => {
+    const code = await issueCode(store, policy, "burst@example.com", secret, t0);
+    const wrong = Array.from({ length: 50 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, "0"));
+    const results = await Promise.allSettled(wrong.map((guess) => redeemCode(store, policy, "burst@example.com", guess, secret, at(1))));
+    const codes = results.map((r) => (r as PromiseRejectedResult).reason.code);
+    expect(codes.filter((c) => c === "code_invalid")).toHaveLength(2);
+    expect(codes.filter((c) => c === "code_attempts_exceeded")).toHaveLength(48);
+    await expect(redeemCode(store, policy, "burst@example.com", code, secret, at(2))).rejects.toMatchObject({ code: "code_attempts_exceeded" });
   });
 });

@@ -34,18 +34,20 @@ export async function issueCode(
   secret: string,
   now = new Date(),
 ): Promise<string> {
-  const issued = await store.countOneTimeCodesSince(policy.purpose, subject, new Date(now.getTime() - 3600_000));
-  if (issued >= policy.maxIssuedPerHour) throw codeErrors.tooMany();
   const code = String(randomInt(0, 10 ** policy.digits)).padStart(policy.digits, "0");
   // The hash is keyed by the server secret and bound to the subject, so a leaked table does
   // not reveal codes, even for a 6-digit space.
-  await store.createOneTimeCode({
-    purpose: policy.purpose,
-    subject,
-    codeHash: hashCode(secret, `${policy.purpose}:${subject}`, code),
-    expiresAt: new Date(now.getTime() + policy.ttlSeconds * 1000),
-    maxAttempts: policy.maxAttempts,
-  });
+  const stored = await store.createOneTimeCode(
+    {
+      purpose: policy.purpose,
+      subject,
+      codeHash: hashCode(secret, `${policy.purpose}:${subject}`, code),
+      expiresAt: new Date(now.getTime() + policy.ttlSeconds * 1000),
+      maxAttempts: policy.maxAttempts,
+    },
+    { max: policy.maxIssuedPerHour, since: new Date(now.getTime() - 3600_000) },
+  );
+  if (!stored) throw codeErrors.tooMany();
   return code;
 }
 
@@ -59,11 +61,11 @@ export async function redeemCode(
 ): Promise<void> {
   const record = await store.latestOneTimeCode(policy.purpose, subject);
   if (!record) throw codeErrors.missing();
-  if (record.attempts >= record.maxAttempts) throw codeErrors.attemptsExceeded();
   if (record.expiresAt.getTime() <= now.getTime()) throw codeErrors.expired();
+  const attempt = await store.takeOneTimeCodeAttempt(record.id);
+  if (attempt === null) throw codeErrors.attemptsExceeded();
   if (!constantEquals(hashCode(secret, `${policy.purpose}:${subject}`, code.trim()), record.codeHash)) {
-    await store.recordOneTimeCodeAttempt(record.id);
-    const remaining = record.maxAttempts - record.attempts - 1;
+    const remaining = record.maxAttempts - attempt;
     if (remaining <= 0) throw codeErrors.attemptsExceeded();
     throw codeErrors.invalid(remaining);
   }

@@ -62,13 +62,10 @@ describe("PGlite store", () => {
   });
 
   it("consumes a one-time code exactly once", async () => {
-    const code = await store.createOneTimeCode({
-      purpose: "t",
-      subject: "s",
-      codeHash: "h",
-      expiresAt: new Date(Date.now() + 60_000),
-      maxAttempts: 3,
-    });
+    const code = (await store.createOneTimeCode(
+      { purpose: "t", subject: "s", codeHash: "h", expiresAt: new Date(Date.now() + 60_000), maxAttempts: 3 },
+      { max: 5, since: new Date(0) },
+    ))!;
     const results = await Promise.all([store.consumeOneTimeCode(code.id), store.consumeOneTimeCode(code.id)]);
     expect(results.sort()).toEqual([false, true]);
   });

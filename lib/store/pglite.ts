@@ -245,14 +245,21 @@ export async function openPgliteStore(dataDir: string): Promise<AppStore> {
       );
     },
 
-    createOneTimeCode: (input) =>
-      one(
-        db,
-        `INSERT INTO one_time_codes (id, purpose, subject, code_hash, expires_at, max_attempts)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-        [`otc_${randomUUID().replace(/-/g, "")}`, input.purpose, input.subject, input.codeHash, input.expiresAt, input.maxAttempts],
-        toCode,
-      ) as Promise<OneTimeCodeRecord>,
+    createOneTimeCode: (input, limit) =>
+      db.transaction(async (tx) => {
+        const { rows } = await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM one_time_codes WHERE purpose = $1 AND subject = $2 AND created_at >= $3`,
+          [input.purpose, input.subject, limit.since],
+        );
+        if ((rows[0]?.n ?? 0) >= limit.max) return null;
+        return one(
+          tx,
+          `INSERT INTO one_time_codes (id, purpose, subject, code_hash, expires_at, max_attempts)
+           VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
+          [`otc_${randomUUID().replace(/-/g, "")}`, input.purpose, input.subject, input.codeHash, input.expiresAt, input.maxAttempts],
+          toCode,
+        );
+      }),
 
     latestOneTimeCode: (purpose, subject) =>
       one(
@@ -262,16 +269,13 @@ export async function openPgliteStore(dataDir: string): Promise<AppStore> {
         toCode,
       ),
 
-    async countOneTimeCodesSince(purpose, subject, since) {
-      const { rows } = await db.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM one_time_codes WHERE purpose = $1 AND subject = $2 AND created_at >= $3`,
-        [purpose, subject, since],
+    async takeOneTimeCodeAttempt(id) {
+      const { rows } = await db.query<{ attempts: number }>(
+        `UPDATE one_time_codes SET attempts = attempts + 1
+         WHERE id = $1 AND used_at IS NULL AND attempts < max_attempts RETURNING attempts`,
+        [id],
       );
-      return rows[0]?.n ?? 0;
-    },
-
-    async recordOneTimeCodeAttempt(id) {
-      await db.query(`UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = $1`, [id]);
+      return rows[0]?.attempts ?? null;
     },
 
     async consumeOneTimeCode(id) {

@@ -82,11 +82,23 @@ export interface AppStore {
   findPasswordCredential(email: string): Promise<PasswordCredential | null>;
   markPasswordEmailVerified(email: string): Promise<void>;
 
-  createOneTimeCode(input: Omit<OneTimeCodeRecord, "id" | "attempts" | "usedAt" | "createdAt">): Promise<OneTimeCodeRecord>;
+  /**
+   * Stores a code unless `limit.max` codes were already issued for (purpose, subject) since
+   * `limit.since`; counting and inserting are one transaction, so parallel requests cannot
+   * slip past the limit. Returns null when over the limit.
+   */
+  createOneTimeCode(
+    input: Omit<OneTimeCodeRecord, "id" | "attempts" | "usedAt" | "createdAt">,
+    limit: { max: number; since: Date },
+  ): Promise<OneTimeCodeRecord | null>;
   /** The newest unused code for (purpose, subject), if any. */
   latestOneTimeCode(purpose: string, subject: string): Promise<OneTimeCodeRecord | null>;
-  countOneTimeCodesSince(purpose: string, subject: string, since: Date): Promise<number>;
-  recordOneTimeCodeAttempt(id: string): Promise<void>;
+  /**
+   * Takes one attempt BEFORE the code is compared, atomically: returns the attempt number, or
+   * null when the code is used up or out of attempts. Comparing first and counting after would
+   * let parallel guesses all be checked against a counter still at zero.
+   */
+  takeOneTimeCodeAttempt(id: string): Promise<number | null>;
   /** Marks the code used; false if it was already used (single use, race-free). */
   consumeOneTimeCode(id: string): Promise<boolean>;
 

@@ -291,6 +291,8 @@ export async function startFirebaseAuthEmulator(options: FirebaseAuthEmulatorOpt
   for (const name of ["FIREBASE_TOKEN", "GOOGLE_APPLICATION_CREDENTIALS", "FIREBASE_CONFIG", "GCLOUD_PROJECT", "GOOGLE_CLOUD_PROJECT"]) {
     delete env[name];
   }
+  // Loaders of the parent (tsx, a test runner) have no business inside the CLI.
+  delete env.NODE_OPTIONS;
   Object.assign(env, {
     // CI skips the message-of-the-day fetch; NO_UPDATE_NOTIFIER the npm update check. Both
     // would only wait on a network that is not there.

@@ -1,0 +1,265 @@
+/**
+ * Local counterpart of Moojo ID's "authenticate with JWT".
+ *
+ * Base URL: the public docs write the endpoint as `POST /api.moojo.id/user/authenticate`,
+ * i.e. `https://api.moojo.id/user/authenticate`: the base URL is `https://api.moojo.id` and the
+ * paths below are relative to it. Point the app's Moojo base URL at this server's `url`.
+ *
+ * Endpoints:
+ * - `POST /user/authenticate` (headers `Content-Type: application/json`, `x-api-key`; body
+ *   `{ idType: "firebaseJwt", id: <Firebase ID token> }`) → `{ status: "success", traceId,
+ *   data: { token, expiresAtIso8601, publicUserId, publicKey } }`.
+ * - `GET /user/me` (`Authorization: Bearer <token>`) → `{ status: "success", traceId,
+ *   data: { publicUserId, publicKey, firebaseUid, email?, createdAt } }`. The public docs do
+ *   not name a user endpoint; this one is our stand-in for "user-related API calls". It needs
+ *   only the bearer token (the API key authenticates the partner's backend to log users in;
+ *   the token already stands for one user).
+ * - Errors from these endpoints: `{ status: "error", traceId, error: { code, message } }`.
+ *   Unknown paths and methods get the shared router's `{ error: { code, message } }`.
+ *
+ * Error codes: 401 `api_key_missing` / `api_key_invalid`; 400 `validation_error`,
+ * `id_type_unsupported`, `invalid_json`; 415 `unsupported_media_type`; 413 `payload_too_large`;
+ * 401 with a `FirebaseIdTokenErrorCode` for a rejected ID token; 502 `jwks_unreachable` /
+ * `jwks_invalid` when Google's keys cannot be had; 401 `access_token_missing` /
+ * `access_token_invalid` / `access_token_expired` on `/user/me`; 500 `internal_error`.
+ *
+ * No CORS: the API key is a server-side secret, so browsers must never call this directly.
+ */
+import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
+import { z } from "zod";
+import { constantTimeEquals } from "../lib/constant-equals";
+import { openDatabase } from "../lib/db";
+import {
+  HttpError,
+  bearerToken,
+  closeServer,
+  createServer,
+  listen,
+  sendJson,
+  type RequestContext,
+  type RunningService,
+} from "../lib/http";
+import {
+  FirebaseIdTokenError,
+  MAX_TOKEN_LENGTH,
+  createFirebaseIdTokenVerifier,
+  type FirebaseIdTokenErrorCode,
+  type FirebaseIdTokenVerifier,
+} from "./firebase-id-token";
+import { MOOJO_MIGRATIONS } from "./schema";
+import { AccessTokenError, authenticateAccessToken, issueAccessToken, upsertUser, type MoojoUser } from "./store";
+
+export const DEFAULT_TOKEN_TTL_SECONDS = 2 * 3600;
+const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
+const MIN_API_KEY_LENGTH = 16;
+export const ID_TYPE_FIREBASE_JWT = "firebaseJwt";
+
+export interface MoojoOptions {
+  readonly port: number;
+  readonly host?: string;
+  /** Directory for the database, or `memory://`. */
+  readonly dataDir: string;
+  /** The partner API key expected in `x-api-key`. */
+  readonly apiKey: string;
+  readonly firebase: {
+    readonly projectId: string;
+    /** When set, unsigned emulator tokens are accepted (demo-* projects only); never otherwise. */
+    readonly emulatorHost?: string;
+    /** Default: Google's securetoken JWKS. */
+    readonly jwksUrl?: string;
+  };
+  /** Access token lifetime; Moojo's is 2 hours. */
+  readonly tokenTtlSeconds?: number;
+  readonly jwksCooldownMs?: number;
+  readonly jwksCacheMaxAgeMs?: number;
+  /** Clock override for tests (claim checks and token expiry). */
+  readonly now?: () => Date;
+  readonly logger?: Pick<Console, "error">;
+}
+
+export class MoojoConfigError extends Error {
+  override readonly name = "MoojoConfigError";
+  readonly code = "moojo_config_invalid";
+}
+
+const authenticateSchema = z.object({
+  idType: z.string().max(64),
+  id: z.string().min(1).max(MAX_TOKEN_LENGTH),
+});
+
+/** Statuses for ID token failures that are not the token's fault. Everything else is 401. */
+const ID_TOKEN_STATUS: Partial<Record<FirebaseIdTokenErrorCode, number>> = {
+  jwks_unreachable: 502,
+  jwks_invalid: 502,
+};
+
+function sendSuccess(res: ServerResponse, traceId: string, data: unknown): void {
+  sendJson(res, 200, { status: "success", traceId, data });
+}
+
+function sendFailure(
+  res: ServerResponse,
+  traceId: string,
+  status: number,
+  code: string,
+  message: string,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  sendJson(res, status, { status: "error", traceId, error: { code, message } }, headers);
+}
+
+function validateOptions(options: MoojoOptions): number {
+  const ttl = options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS;
+  if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TOKEN_TTL_SECONDS) {
+    throw new MoojoConfigError(`tokenTtlSeconds must be an integer in (0, ${MAX_TOKEN_TTL_SECONDS}]`);
+  }
+  if (typeof options.apiKey !== "string" || options.apiKey.length < MIN_API_KEY_LENGTH) {
+    throw new MoojoConfigError(`apiKey must have at least ${MIN_API_KEY_LENGTH} characters`);
+  }
+  return ttl;
+}
+
+function buildVerifier(options: MoojoOptions, now: () => Date): FirebaseIdTokenVerifier {
+  try {
+    return createFirebaseIdTokenVerifier({
+      projectId: options.firebase.projectId,
+      now,
+      ...(options.firebase.emulatorHost !== undefined ? { emulatorHost: options.firebase.emulatorHost } : {}),
+      ...(options.firebase.jwksUrl !== undefined ? { jwksUrl: options.firebase.jwksUrl } : {}),
+      ...(options.jwksCooldownMs !== undefined ? { jwksCooldownMs: options.jwksCooldownMs } : {}),
+      ...(options.jwksCacheMaxAgeMs !== undefined ? { jwksCacheMaxAgeMs: options.jwksCacheMaxAgeMs } : {}),
+    });
+  } catch (cause) {
+    throw new MoojoConfigError(`firebase: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+function userProfile(user: MoojoUser): Record<string, string> {
+  return {
+    publicUserId: user.id,
+    publicKey: user.publicKey,
+    firebaseUid: user.firebaseUid,
+    ...(user.email !== undefined ? { email: user.email } : {}),
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+export async function startMoojo(options: MoojoOptions): Promise<RunningService> {
+  const ttlSeconds = validateOptions(options);
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? console;
+  const verifier = buildVerifier(options, now);
+  const projectId = verifier.projectId;
+  const db = await openDatabase(options.dataDir, MOOJO_MIGRATIONS);
+
+  const requireApiKey = (ctx: RequestContext): void => {
+    const presented = ctx.req.headers["x-api-key"];
+    if (typeof presented !== "string" || presented === "") {
+      throw new HttpError(401, "api_key_missing", "The x-api-key header is required");
+    }
+    if (!constantTimeEquals(presented, options.apiKey)) {
+      throw new HttpError(401, "api_key_invalid", "The API key is not valid");
+    }
+  };
+
+  const authenticate = async (ctx: RequestContext, traceId: string): Promise<void> => {
+    // The API key is checked before the body is even read: anonymous callers get nothing.
+    requireApiKey(ctx);
+    const body = await ctx.readJson();
+    const parsed = authenticateSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HttpError(400, "validation_error", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+    }
+    if (parsed.data.idType !== ID_TYPE_FIREBASE_JWT) {
+      throw new HttpError(400, "id_type_unsupported", `idType must be "${ID_TYPE_FIREBASE_JWT}"`);
+    }
+
+    const identity = await verifier.verify(parsed.data.id);
+    const issuedAt = now();
+    const { user, issued } = await db.transaction(async (tx) => {
+      const user = await upsertUser(
+        tx,
+        {
+          firebaseProjectId: projectId,
+          firebaseUid: identity.uid,
+          ...(identity.email !== undefined ? { email: identity.email } : {}),
+        },
+        issuedAt,
+      );
+      return { user, issued: await issueAccessToken(tx, user.id, issuedAt, ttlSeconds) };
+    });
+    sendSuccess(ctx.res, traceId, {
+      token: issued.token,
+      expiresAtIso8601: issued.expiresAt.toISOString(),
+      publicUserId: user.id,
+      publicKey: user.publicKey,
+    });
+  };
+
+  const me = async (ctx: RequestContext, traceId: string): Promise<void> => {
+    const token = bearerToken(ctx.req);
+    if (token === undefined) {
+      throw new HttpError(401, "access_token_missing", "Authorization: Bearer <token> is required", {
+        headers: { "WWW-Authenticate": "Bearer" },
+      });
+    }
+    const user = await authenticateAccessToken(db, token, now());
+    sendSuccess(ctx.res, traceId, userProfile(user));
+  };
+
+  /** Runs a handler with a trace id and answers every failure in Moojo's error envelope. */
+  const enveloped =
+    (handler: (ctx: RequestContext, traceId: string) => Promise<void>) =>
+    async (ctx: RequestContext): Promise<void> => {
+      const traceId = randomUUID();
+      try {
+        await handler(ctx, traceId);
+      } catch (error) {
+        if (ctx.res.headersSent) throw error;
+        if (error instanceof FirebaseIdTokenError) {
+          const status = ID_TOKEN_STATUS[error.code] ?? 401;
+          if (status >= 500) logger.error(`[moojo] ${traceId}: Firebase keys unavailable (${error.code})`, error.cause);
+          sendFailure(ctx.res, traceId, status, error.code, error.message);
+          return;
+        }
+        if (error instanceof AccessTokenError) {
+          sendFailure(ctx.res, traceId, 401, error.code, error.message, {
+            "WWW-Authenticate": 'Bearer error="invalid_token"',
+          });
+          return;
+        }
+        if (error instanceof HttpError) {
+          // A body that was cut off is still arriving: close instead of reading it.
+          const headers = error.status === 413 ? { ...error.extra.headers, Connection: "close" } : error.extra.headers;
+          sendFailure(ctx.res, traceId, error.status, error.code, error.message, headers);
+          return;
+        }
+        logger.error(`[moojo] ${traceId}: ${ctx.req.method} ${ctx.url.pathname} failed`, error);
+        sendFailure(ctx.res, traceId, 500, "internal_error", "Internal server error");
+      }
+    };
+
+  try {
+    const server = createServer(
+      [
+        { method: "POST", path: "/user/authenticate", handler: enveloped(authenticate) },
+        { method: "GET", path: "/user/me", handler: enveloped(me) },
+      ],
+      { name: "moojo", logger },
+    );
+    const url = await listen(server, options.port, options.host);
+    return {
+      name: "moojo",
+      url,
+      async close() {
+        await closeServer(server);
+        await db.close();
+      },
+    };
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
