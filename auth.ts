@@ -18,18 +18,28 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
     logger: {
       // A wrong password is an expected outcome with its own error code, not a server error.
       error(error) {
-        if (error.name === "CredentialsSignin") return;
-        if (error.name === "JWTSessionError") {
+        // Auth.js errors carry their kind in `type`; `name` is minified in production builds.
+        const kind = (error as Error & { type?: string }).type ?? error.name;
+        if (kind === "CredentialsSignin") return;
+        if (kind === "JWTSessionError") {
           // An expired or foreign session cookie: the person is simply signed out.
           console.warn("[auth] ignored a session cookie that is expired or was not issued with this AUTH_SECRET");
           return;
         }
-        console.error(`[auth][error] ${error.name}:`, error.cause ?? error.message);
+        // The kind and message only: causes can carry token payloads (emails, subjects).
+        console.error(`[auth][error] ${kind}: ${error.message}`);
       },
     },
     callbacks: {
       async jwt({ token, account, profile, user }) {
-        if (!account) return token;
+        if (!account) {
+          // Auth.js re-issues the cookie with a fresh `exp` whenever the session is read, so
+          // on its own a session (or a stolen cookie) could live forever. The lifetime counts
+          // from sign-in instead: past it, the session is gone whatever `exp` says.
+          const signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : 0;
+          if (Date.now() / 1000 - signedInAt > config.env.AUTH_SESSION_MAX_AGE) return null;
+          return token;
+        }
         // Sign-in: normalise what the provider proved, then tie it to an app user. The
         // app user id, not the provider's subject, is what every partner token carries.
         const provider = getIdentityProvider(account.provider);
@@ -37,6 +47,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
         const verified = provider.toVerifiedIdentity({ account, profile, user });
         const { user: appUser } = await (await getStore()).linkIdentity(verified);
         token.sub = appUser.id;
+        token.signedInAt = Math.floor(Date.now() / 1000);
         token.identity = {
           provider: verified.provider,
           subject: verified.subject,
@@ -53,7 +64,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       },
       session({ session, token }) {
         if (token.identity) session.identity = token.identity;
-        if (typeof token.exp === "number") session.expiresAt = token.exp * 1000;
+        if (typeof token.signedInAt === "number") session.expiresAt = (token.signedInAt + config.env.AUTH_SESSION_MAX_AGE) * 1000;
         return session;
       },
     },

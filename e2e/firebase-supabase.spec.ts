@@ -137,6 +137,23 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
     await expect(page).toHaveURL(/\/signin\?reason=session_expired/);
     await expect(page.getByText("Your session has ended")).toBeVisible();
 
+    await test.step("a session renewed forever still ends AUTH_SESSION_MAX_AGE after sign-in", async () => {
+      const renewed = await encode({
+        secret: AUTH_SECRET,
+        salt,
+        maxAge: 3600, // a freshly re-issued cookie…
+        token: {
+          sub: "usr_whoever",
+          signedInAt: Math.floor(Date.now() / 1000) - 9 * 3600, // …for a sign-in 9 h ago (the limit is 8 h)
+          identity: { provider: "oidc", subject: "s", email: "a@example.com", emailVerified: true, name: null, userId: "usr_whoever" },
+        },
+      });
+      await context.clearCookies();
+      await context.addCookies([{ name: salt, value: renewed, url: APP_URL, httpOnly: true, sameSite: "Lax" }]);
+      await page.goto("/dashboard");
+      await expect(page).toHaveURL(/\/signin\?reason=session_expired/);
+    });
+
     const api = await request.post("/api/wallets/airkit/partner-token", { data: {}, headers: { origin: APP_URL, cookie: `${salt}=${expired}` } });
     expect(api.status()).toBe(401);
     expect((await api.json()).error.code).toBe("unauthenticated");

@@ -3,7 +3,7 @@ import type { Identity, VerifiedIdentity } from "@/lib/identity/types";
 declare module "next-auth" {
   interface Session {
     identity?: Identity;
-    /** When the session cookie's token expires (ms since epoch). */
+    /** When the session ends: sign-in time plus AUTH_SESSION_MAX_AGE (ms since epoch). */
     expiresAt?: number;
   }
   interface User {
@@ -15,5 +15,7 @@ declare module "next-auth" {
 declare module "@auth/core/jwt" {
   interface JWT {
     identity?: Identity;
+    /** Seconds since epoch; the session ends AUTH_SESSION_MAX_AGE after it, however often it is renewed. */
+    signedInAt?: number;
   }
 }

@@ -29,8 +29,8 @@ const identities: Record<string, BrowserIdentity> = {
     endSession: async (config) => (await import("./firebase-sign-in")).endFirebaseSession(config),
   },
   supabase: {
+    // No browser session to end: the Supabase session lives in memory only (lib/supabase/client.ts).
     Form: dynamic(() => import("./supabase-sign-in")),
-    endSession: async (config) => (await import("./supabase-sign-in")).endSupabaseSession(config),
   },
 };
 

@@ -48,6 +48,8 @@ export default function SupabaseSignIn({ config, mailboxUrl }: { config: Record<
   async function finish(accessToken: string) {
     const refused = await appSignIn("supabase", { accessToken });
     if (refused) setError(refused.message);
+    // From here on the app session stands alone; end the Supabase one (kept only in memory).
+    else await (await client()).auth.signOut({ scope: "local" }).catch(() => undefined);
   }
 
   async function submit() {
@@ -150,10 +152,4 @@ export default function SupabaseSignIn({ config, mailboxUrl }: { config: Record<
       </div>
     </form>
   );
-}
-
-/** Ends the Supabase session in this browser. */
-export async function endSupabaseSession(config: Record<string, string | null>): Promise<void> {
-  const supabase = await getSupabaseBrowserClient(config.url!, config.publishableKey!);
-  await supabase.auth.signOut();
 }

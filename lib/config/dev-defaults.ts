@@ -3,7 +3,7 @@
 // This module deliberately has no `server-only` marker: the launcher scripts (`npm run dev`,
 // `npm run demo`, the test stack) run it outside Next.js. It uses node:fs and node:crypto, so
 // it cannot end up in a browser bundle either. Inside the app it is reached only through
-// `lib/config/env.ts`, which is server-only.
+// `lib/config/load.ts`, which is server-only.
 import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,5 +1,6 @@
 // Turns a raw environment into the app's typed configuration. Pure apart from reading the
 // dev-secrets file, so tests can feed it any environment.
+import "server-only";
 import { z } from "zod";
 import { ensureDevSecrets } from "./dev-defaults";
 import { type Env, envSchema, providerGroups } from "./schema";
@@ -72,7 +73,8 @@ function requireGroup(env: Env, group: keyof typeof providerGroups): boolean {
  * production start without them refuses, naming the first missing variable.
  */
 export async function loadConfig(raw: Record<string, string | undefined>): Promise<AppConfig> {
-  const input: Record<string, string | undefined> = { ...raw };
+  // An empty value means "unset" (as in `.env` files with `KEY=`), for every variable.
+  const input: Record<string, string | undefined> = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ""));
   const isProduction = input.NODE_ENV === "production";
   const allowDevDefaults = !isProduction || input.ALLOW_DEV_DEFAULTS === "true" || input.ALLOW_DEV_DEFAULTS === "1";
   let usingDevDefaults = false;
@@ -120,10 +122,16 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
     };
   }
   if (requireGroup(env, "firebase")) {
-    if (env.FIREBASE_AUTH_EMULATOR_HOST && isProduction && !allowDevDefaults) {
-      // The emulator issues unsigned tokens; a production deployment pointed at it would
-      // accept forged identities.
-      throw new ConfigError("FIREBASE_AUTH_EMULATOR_HOST", "must not be set in production: the emulator's tokens are unsigned.");
+    if (env.FIREBASE_AUTH_EMULATOR_HOST) {
+      // The emulator issues unsigned tokens: anyone can forge one. Only demo-* projects (which
+      // exist nowhere but in the emulator) may use it, and in a production build only for the
+      // offline demo, whose users are demo data by definition.
+      if (!env.FIREBASE_PROJECT_ID!.startsWith("demo-")) {
+        throw new ConfigError("FIREBASE_AUTH_EMULATOR_HOST", "may only be used with a demo-* FIREBASE_PROJECT_ID (emulator tokens are unsigned).");
+      }
+      if (isProduction && !allowDevDefaults) {
+        throw new ConfigError("FIREBASE_AUTH_EMULATOR_HOST", "must not be set in production: the emulator's tokens are unsigned.");
+      }
     }
     config.firebase = {
       projectId: env.FIREBASE_PROJECT_ID!,

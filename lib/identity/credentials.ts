@@ -1,8 +1,10 @@
 // Shared by the providers whose proof arrives as a credential (a password, an ID token from a
 // browser SDK): Auth.js calls authorize(), which verifies and returns the identity.
+import "server-only";
 import { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import type { Provider } from "next-auth/providers";
+import { ZodError } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { IdentityTokenError } from "./token-error";
 import type { SignInEvent, VerifiedIdentity } from "./types";
@@ -31,6 +33,7 @@ export function credentialsProvider(
         return { id: identity.subject, email: identity.email, name: identity.name, verifiedIdentity: identity };
       } catch (error) {
         if (error instanceof AppError || error instanceof IdentityTokenError) throw new SignInRefused(error.code);
+        if (error instanceof ZodError) throw new SignInRefused("invalid_request");
         throw error;
       }
     },

@@ -1,3 +1,4 @@
+import "server-only";
 import { createLocalJWKSet, type JWTVerifyGetKey } from "jose";
 import { KeyConfigError, type ParsedKey, parseCurrentKeys, parsePreviousKeys } from "./parse";
 import type { PublicJwk, SigningAlg } from "./public-jwk";

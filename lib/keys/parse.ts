@@ -1,4 +1,5 @@
 // Parses signing keys from configuration: a JWK, a JSON array of JWKs, or PEM blocks.
+import "server-only";
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { calculateJwkThumbprint, type JWK } from "jose";
 import { type PublicJwk, type SigningAlg, toPublicJwk } from "./public-jwk";

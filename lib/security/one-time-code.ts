@@ -1,5 +1,6 @@
 // One-time codes the app itself sends (email verification for password sign-up).
 // Codes are stored only as HMAC hashes, expire, allow a few attempts, and are single-use.
+import "server-only";
 import { createHmac, randomInt } from "node:crypto";
 import { AppError } from "@/lib/http/errors";
 import type { AppStore } from "@/lib/store/types";

@@ -1,12 +1,27 @@
 // Password hashing with scrypt (memory-hard, in Node's standard library).
 // Format: scrypt$N$r$p$salt$hash (base64url), so parameters can be raised later and old
 // hashes still verify.
+import "server-only";
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
-const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
-  new Promise<Buffer>((resolve, reject) =>
-    scryptCb(password.normalize("NFKC"), salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+// At most this many hashes at once (32 MiB each): a burst of sign-in attempts queues up
+// instead of exhausting memory and the libuv thread pool.
+const MAX_CONCURRENT = 4;
+let running = 0;
+const waiting: (() => void)[] = [];
+
+async function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await new Promise<Buffer>((resolve, reject) =>
+      scryptCb(password.normalize("NFKC"), salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
+    );
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
 
 /** N=2^15, r=8: 32 MiB of memory per hash (OWASP's scrypt baseline is N=2^17 with 128 MiB; this is its lower documented setting). */
 const DEFAULT = { N: 2 ** 15, r: 8, p: 1 };

@@ -70,6 +70,17 @@ describe("PGlite store", () => {
     expect(results.sort()).toEqual([false, true]);
   });
 
+  it("lets a new sign-up replace an unconfirmed account, never a confirmed one", async () => {
+    const squatter = (await store.createPasswordCredential({ email: "owner@example.com", passwordHash: "attacker", name: null }))!;
+    const owner = (await store.replaceUnverifiedPasswordCredential({ email: "Owner@example.com", passwordHash: "owner", name: null }))!;
+    expect(owner.id).not.toBe(squatter.id);
+    await store.markPasswordEmailVerified(squatter.id); // an old code's id: confirms nothing
+    expect((await store.findPasswordCredential("owner@example.com"))?.emailVerifiedAt).toBeNull();
+    await store.markPasswordEmailVerified(owner.id);
+    expect((await store.findPasswordCredential("owner@example.com"))?.emailVerifiedAt).not.toBeNull();
+    expect(await store.replaceUnverifiedPasswordCredential({ email: "owner@example.com", passwordHash: "late", name: null })).toBeNull();
+  });
+
   it("rejects a second password credential for the same email, case-insensitively", async () => {
     expect(await store.createPasswordCredential({ email: "Bob@Example.com", passwordHash: "x", name: null })).not.toBeNull();
     expect(await store.createPasswordCredential({ email: "bob@example.com", passwordHash: "y", name: null })).toBeNull();

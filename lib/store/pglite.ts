@@ -238,11 +238,17 @@ export async function openPgliteStore(dataDir: string): Promise<AppStore> {
     findPasswordCredential: (email) =>
       one(db, `SELECT * FROM password_credentials WHERE lower(email) = lower($1)`, [email], toCredential),
 
-    async markPasswordEmailVerified(email) {
-      await db.query(
-        `UPDATE password_credentials SET email_verified_at = now() WHERE lower(email) = lower($1) AND email_verified_at IS NULL`,
-        [email],
-      );
+    replaceUnverifiedPasswordCredential: ({ email, passwordHash, name }) =>
+      one(
+        db,
+        `UPDATE password_credentials SET id = $2, password_hash = $3, name = $4, created_at = now()
+         WHERE lower(email) = lower($1) AND email_verified_at IS NULL RETURNING *`,
+        [email, `pwd_${randomUUID().replace(/-/g, "")}`, passwordHash, name],
+        toCredential,
+      ),
+
+    async markPasswordEmailVerified(credentialId) {
+      await db.query(`UPDATE password_credentials SET email_verified_at = now() WHERE id = $1 AND email_verified_at IS NULL`, [credentialId]);
     },
 
     createOneTimeCode: (input, limit) =>

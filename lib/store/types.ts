@@ -80,7 +80,14 @@ export interface AppStore {
 
   createPasswordCredential(input: { email: string; passwordHash: string; name: string | null }): Promise<PasswordCredential | null>;
   findPasswordCredential(email: string): Promise<PasswordCredential | null>;
-  markPasswordEmailVerified(email: string): Promise<void>;
+  /**
+   * Replaces an account whose email was never confirmed (new id, new password), so that nobody
+   * can squat an address by signing it up first. Codes are bound to the id, so codes sent for
+   * the replaced account stop working. Returns null if the email is confirmed or unknown.
+   */
+  replaceUnverifiedPasswordCredential(input: { email: string; passwordHash: string; name: string | null }): Promise<PasswordCredential | null>;
+  /** Confirms the email of exactly this credential (by id, so a replaced account is never confirmed by an old code). */
+  markPasswordEmailVerified(credentialId: string): Promise<void>;
 
   /**
    * Stores a code unless `limit.max` codes were already issued for (purpose, subject) since

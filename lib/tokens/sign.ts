@@ -1,3 +1,4 @@
+import "server-only";
 import { randomUUID } from "node:crypto";
 import { SignJWT, type JWTPayload } from "jose";
 import type { KeySet } from "@/lib/keys/keyset";

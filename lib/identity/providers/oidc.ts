@@ -1,6 +1,7 @@
 // Any OpenID Connect provider: Auth0, Okta, Keycloak, or the local OpenID Provider.
 // Auth.js discovers endpoints from the issuer and runs the code flow with PKCE, state and
 // nonce; it verifies the ID token's signature, iss, aud, exp and nonce.
+import "server-only";
 import type { IdentityProvider } from "../types";
 
 export const oidcProvider: IdentityProvider = {

@@ -1,6 +1,7 @@
 // Moca AIR Kit, custom auth ("Partner JWT"). The server mints the partner token; the
 // browser hands it to AIR (the SDK, or an AIR-compatible API); the server then verifies
 // AIR's session token and records the wallet.
+import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { decodeForDisplay } from "@/lib/tokens/decode";

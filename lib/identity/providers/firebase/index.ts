@@ -1,8 +1,10 @@
 // Firebase Auth: the browser signs in with the `firebase` SDK and hands the app its ID token;
 // the server verifies it (verify-id-token.ts) and starts the app session from it.
+import "server-only";
 import { z } from "zod";
 import { remoteJwks } from "@/lib/keys/remote-jwks";
 import { credentialsProvider, identityFromCredentials } from "../../credentials";
+import { IdentityTokenError } from "../../token-error";
 import type { IdentityProvider } from "../../types";
 import { verifyFirebaseIdToken } from "./verify-id-token";
 
@@ -26,6 +28,10 @@ export const firebaseProvider: IdentityProvider = {
         keys: remoteJwks(f.jwksUrl),
         acceptEmulatorTokens: Boolean(f.emulatorHost),
       });
+      // Bridge tokens (custom tokens minted for wallet providers) must not become sign-ins,
+      // and a sign-in presents a token Firebase just issued; an older one is a replay.
+      if (claims.firebase?.sign_in_provider === "custom") throw new IdentityTokenError("custom_token_sign_in", "Firebase custom-token sessions cannot sign in here.");
+      if (Date.now() / 1000 - (claims.iat ?? 0) > 600) throw new IdentityTokenError("token_too_old", "Sign in again: that Firebase token is too old.");
       const email = claims.email?.toLowerCase() ?? null;
       return {
         provider: "firebase",

@@ -29,7 +29,13 @@ export interface FirebaseVerifyOptions {
 export async function verifyFirebaseIdToken(token: string, o: FirebaseVerifyOptions): Promise<FirebaseClaims> {
   const now = o.now ?? new Date();
   const tolerance = o.clockToleranceSeconds ?? 30;
-  const expected = { issuer: `https://securetoken.google.com/${o.projectId}`, audience: o.projectId, currentDate: now, clockTolerance: tolerance };
+  const expected = {
+    issuer: `https://securetoken.google.com/${o.projectId}`,
+    audience: o.projectId,
+    currentDate: now,
+    clockTolerance: tolerance,
+    requiredClaims: ["exp", "iat", "sub"],
+  };
 
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
@@ -52,7 +58,7 @@ export async function verifyFirebaseIdToken(token: string, o: FirebaseVerifyOpti
     if (header.alg !== "RS256") throw new IdentityTokenError("alg_not_allowed", "Firebase ID tokens are RS256.");
     if (!header.kid) throw new IdentityTokenError("kid_missing", "The token has no key id.");
     try {
-      ({ payload } = await jwtVerify(token, o.keys, { ...expected, algorithms: ["RS256"] }));
+      ({ payload } = await jwtVerify(token, o.keys, { ...expected, algorithms: ["RS256"], typ: "JWT" }));
     } catch (error) {
       throw fromJoseError(error);
     }

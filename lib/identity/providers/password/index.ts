@@ -1,4 +1,5 @@
 // The app's own user table: email + password, with email confirmation by one-time code.
+import "server-only";
 import { credentialsProvider, identityFromCredentials } from "../../credentials";
 import type { IdentityProvider } from "../../types";
 import { authenticate } from "./service";

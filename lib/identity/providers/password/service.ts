@@ -1,10 +1,10 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
-import { AppError } from "@/lib/http/errors";
+import { AppError, errors } from "@/lib/http/errors";
 import { sendMail } from "@/lib/mail/mailer";
 import { decoyHash, hashPassword, verifyPassword } from "@/lib/security/password-hash";
 import { createMemoryRateLimiter, type RateLimiter } from "@/lib/security/rate-limit";
-import { issueCode, type OneTimeCodePolicy, redeemCode } from "@/lib/security/one-time-code";
+import { codeErrors, issueCode, type OneTimeCodePolicy, redeemCode } from "@/lib/security/one-time-code";
 import { getStore } from "@/lib/store";
 import type { PasswordCredential } from "@/lib/store/types";
 import { resendSchema, signInSchema, signUpSchema, verifySchema } from "./schema";
@@ -27,11 +27,12 @@ export const passwordErrors = {
   weakPassword: (message: string) => new AppError("weak_password", 400, message),
 };
 
-async function sendVerificationCode(email: string): Promise<void> {
+/** Codes are bound to the credential id, not the address (see replaceUnverifiedPasswordCredential). */
+async function sendVerificationCode(credential: PasswordCredential): Promise<void> {
   const [store, config] = await Promise.all([getStore(), getConfig()]);
-  const code = await issueCode(store, VERIFY_EMAIL, email, config.env.AUTH_SECRET);
+  const code = await issueCode(store, VERIFY_EMAIL, credential.id, config.env.AUTH_SECRET);
   await sendMail({
-    to: email,
+    to: credential.email,
     subject: "Confirm your email",
     text: `Your confirmation code is ${code}.\n\nIt expires in 15 minutes. If you did not sign up, ignore this email.`,
   });
@@ -50,12 +51,15 @@ export async function signUp(input: unknown): Promise<{ email: string }> {
     throw passwordErrors.weakPassword("Choose a password that does not contain your email address.");
   }
   const gate = signUpLimiter.hit(email);
-  if (!gate.allowed) throw new AppError("rate_limited", 429, `Too many attempts. Try again in ${gate.retryAfterSeconds} seconds.`, { retryAfterSeconds: gate.retryAfterSeconds });
+  if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
 
   const store = await getStore();
-  const created = await store.createPasswordCredential({ email, passwordHash: await hashPassword(password), name: name || null });
-  if (!created) throw passwordErrors.emailTaken();
-  await sendVerificationCode(email);
+  const fields = { email, passwordHash: await hashPassword(password), name: name || null };
+  // An address that was signed up but never confirmed is up for grabs again: whoever can read
+  // its mailbox (and so confirm it) wins, not whoever typed it first.
+  const credential = (await store.createPasswordCredential(fields)) ?? (await store.replaceUnverifiedPasswordCredential(fields));
+  if (!credential) throw passwordErrors.emailTaken();
+  await sendVerificationCode(credential);
   return { email };
 }
 
@@ -63,10 +67,10 @@ export async function confirmEmail(input: unknown): Promise<void> {
   const { email, code } = verifySchema.parse(input);
   const [store, config] = await Promise.all([getStore(), getConfig()]);
   const credential = await store.findPasswordCredential(email);
-  if (!credential) throw new AppError("code_not_found", 400, "There is no pending code for this address. Ask for a new one.");
+  if (!credential) throw codeErrors.missing();
   if (credential.emailVerifiedAt) return;
-  await redeemCode(store, VERIFY_EMAIL, email, code, config.env.AUTH_SECRET);
-  await store.markPasswordEmailVerified(email);
+  await redeemCode(store, VERIFY_EMAIL, credential.id, code, config.env.AUTH_SECRET);
+  await store.markPasswordEmailVerified(credential.id);
 }
 
 export async function resendConfirmation(input: unknown): Promise<void> {
@@ -75,7 +79,10 @@ export async function resendConfirmation(input: unknown): Promise<void> {
   const credential = await store.findPasswordCredential(email);
   // Same answer whether or not the account exists or is already verified.
   if (!credential || credential.emailVerifiedAt) return;
-  await sendVerificationCode(email);
+  await sendVerificationCode(credential).catch((error: unknown) => {
+    // Same answer whether or not the account exists: a rate limit is not reported.
+    if (!(error instanceof AppError && error.code === "code_rate_limited")) throw error;
+  });
 }
 
 /**
@@ -87,14 +94,14 @@ export async function authenticate(input: unknown): Promise<PasswordCredential> 
   if (!parsed.success) throw passwordErrors.invalidCredentials();
   const { email, password } = parsed.data;
   const gate = signInLimiter.hit(email);
-  if (!gate.allowed) throw new AppError("rate_limited", 429, `Too many attempts. Try again in ${gate.retryAfterSeconds} seconds.`, { retryAfterSeconds: gate.retryAfterSeconds });
+  if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
 
   const store = await getStore();
   const credential = await store.findPasswordCredential(email);
   const ok = await verifyPassword(password, credential?.passwordHash ?? (await decoyHash()));
   if (!credential || !ok) throw passwordErrors.invalidCredentials();
   if (!credential.emailVerifiedAt) {
-    await sendVerificationCode(email).catch(() => undefined);
+    await sendVerificationCode(credential).catch(() => undefined);
     throw passwordErrors.emailUnverified();
   }
   signInLimiter.reset(email);

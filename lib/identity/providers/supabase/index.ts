@@ -2,6 +2,7 @@
 // its access token; the server verifies the token against the project's JWKS, then asks
 // Supabase for the user, which is authoritative for email confirmation and also fails for a
 // session that was signed out since the token was issued.
+import "server-only";
 import { z } from "zod";
 import { remoteJwks } from "@/lib/keys/remote-jwks";
 import { credentialsProvider, identityFromCredentials } from "../../credentials";

@@ -38,9 +38,12 @@ export async function verifySupabaseAccessToken(token: string, o: SupabaseVerify
       algorithms: ["ES256", "RS256"],
       issuer: `${o.url}/auth/v1`,
       audience: "authenticated",
+      typ: "JWT",
       requiredClaims: ["sub", "exp", "iat"],
       currentDate: o.now,
       clockTolerance: 30,
+      // A sign-in presents a token Supabase just issued; an older one is a replay.
+      maxTokenAge: "10m",
     }));
   } catch (error) {
     throw fromJoseError(error);
