@@ -27,7 +27,7 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
       const again = await connectAirKit(page, GRACE.email, seen);
       expect(again.askedForCode).toBe(false);
       expect(again.address).toBe(address);
-      await expect(page.getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
+      await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
       await expect(page.getByTestId("app-session-expiry")).toContainText(/\d+h \d{2}m \d{2}s/);
     });
 
@@ -67,7 +67,7 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
       await expect(page).toHaveURL(/\/dashboard$/);
       await expect(page.getByText("unverified")).toBeVisible();
       await page.getByTestId("wallet-airkit").getByRole("button", { name: /connect air kit/i }).click();
-      await expect(page.getByTestId("wallet-error")).toContainText("has not verified it");
+      await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-error")).toContainText("has not verified it");
     });
   });
 

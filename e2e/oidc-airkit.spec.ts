@@ -36,7 +36,7 @@ test.describe("OpenID Connect → AIR Kit", () => {
       await expect(token).toContainText(`"email": "${ADA.email}"`);
       const userId = (await page.getByTestId("app-user-id").innerText()).trim();
       await expect(token).toContainText(`"partnerUserId": "${userId}"`);
-      await expect(page.getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
+      await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
       await expect(page.getByTestId("app-session-expiry")).toContainText(/\d+h \d{2}m \d{2}s/);
     });
 
@@ -57,7 +57,7 @@ test.describe("OpenID Connect → AIR Kit", () => {
   test("an unverified email from the identity provider cannot get an AIR wallet", async ({ page }) => {
     await signInWithOidc(page, MALLORY);
     await page.getByTestId("wallet-airkit").getByRole("button", { name: /connect air kit/i }).click();
-    await expect(page.getByTestId("wallet-error")).toContainText("has not verified it");
-    await expect(page.getByTestId("account-address")).toHaveCount(0);
+    await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-error")).toContainText("has not verified it");
+    await expect(page.getByTestId("wallet-airkit").getByTestId("account-address")).toHaveCount(0);
   });
 });

@@ -10,6 +10,7 @@ import { createVerifiedUser, EMULATOR_WEB_API_KEY, signInWithPassword, signUpWit
 import type { RunningService } from "./lib/http";
 import { startMailbox } from "./mailbox";
 import { SEEDED_USERS, startOidcProvider } from "./oidc";
+import { startMoojo } from "./moojo";
 import { startSupabaseAuth } from "./supabase";
 
 export interface SandboxOptions {
@@ -17,10 +18,10 @@ export interface SandboxOptions {
   appUrl: string;
   dataDir: string;
   host?: string;
-  ports: { oidc: number; airkit: number; mailbox: number; firebase: number; supabase: number };
-  secrets: { oidcClientSecret: string; mailApiKey: string; supabaseKey: string };
+  ports: { oidc: number; airkit: number; mailbox: number; firebase: number; supabase: number; moojo: number };
+  secrets: { oidcClientSecret: string; mailApiKey: string; supabaseKey: string; moojoApiKey: string };
   /** Which counterparts to start; a provider the developer configured for real is skipped. */
-  start: { oidc: boolean; airkit: boolean; mailbox: boolean; firebase: boolean; supabase: boolean };
+  start: { oidc: boolean; airkit: boolean; mailbox: boolean; firebase: boolean; supabase: boolean; moojo: boolean };
   log?: (line: string) => void;
 }
 
@@ -133,6 +134,18 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
             FIREBASE_AUTH_EMULATOR_HOST: firebase.emulatorHost,
           });
           log(`firebase auth    ${firebase.url} (emulator, ${(firebase.startupMs / 1000).toFixed(1)} s)`);
+          // Moojo verifies Firebase ID tokens, so it trusts this emulator (demo-* project only).
+          if (!o.start.moojo) return;
+          const moojo = await startMoojo({
+            port: o.ports.moojo,
+            host,
+            dataDir: join(o.dataDir, "moojo"),
+            apiKey: o.secrets.moojoApiKey,
+            firebase: { projectId: FIREBASE_PROJECT_ID, emulatorHost: firebase.emulatorHost },
+          });
+          services.push(moojo);
+          Object.assign(env, { MOOJO_API_URL: moojo.url, MOOJO_API_KEY: o.secrets.moojoApiKey });
+          log(`moojo            ${moojo.url}`);
         }),
     ]);
     const failed = started.find((r): r is PromiseRejectedResult => r.status === "rejected");

@@ -85,12 +85,12 @@ export default async function Dashboard() {
             {connected ? (
               <>
                 <div>
-                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500">Account address</p>
+                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{provider.addressLabel}</p>
                   <div className="mt-1 flex flex-wrap items-center gap-2">
                     <code data-testid="account-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
                       {connection.address}
                     </code>
-                    <CopyButton value={connection.address!} label="Copy address" />
+                    <CopyButton value={connection.address!} label={`Copy ${provider.addressLabel.toLowerCase()}`} />
                   </div>
                 </div>
                 <dl className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -102,7 +102,11 @@ export default async function Dashboard() {
                       </p>
                     </Field>
                   )}
-                  {typeof data.airUserId === "string" && <Field label="AIR user id">{data.airUserId}</Field>}
+                  {provider.describe(data).map(([label, value]) => (
+                    <Field key={label} label={label}>
+                      <code className="font-mono text-xs">{value}</code>
+                    </Field>
+                  ))}
                 </dl>
                 {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
                 {data.userInfo !== undefined && data.userInfo !== null && (

@@ -23,6 +23,11 @@ const wallets: Record<string, BrowserWallet> = {
       await air.logout();
     },
   },
+  moojo: {
+    Connector: dynamic(() => import("./moojo-connect")),
+    // Moojo's session token stays on the server and simply expires; nothing to end here.
+    endSession: async () => undefined,
+  },
 };
 
 export function WalletConnector({ provider, ...props }: ConnectorProps & { provider: string }) {

@@ -44,6 +44,7 @@ export interface AppConfig {
     buildEnv: Env["AIRKIT_BUILD_ENV"];
     signingAlg: "ES256" | "RS256";
   };
+  moojo?: { apiUrl: string; apiKey: string };
   demoMailboxUrl?: string;
 }
 
@@ -166,6 +167,11 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
       buildEnv: env.AIRKIT_BUILD_ENV,
       signingAlg: env.AIRKIT_SIGNING_ALG ?? env.TOKEN_SIGNING_ALG,
     };
+  }
+  if (requireGroup(env, "moojo")) {
+    // Moojo accepts only Firebase ID tokens: without Firebase there is nothing to send it.
+    if (!config.firebase) throw new ConfigError("FIREBASE_PROJECT_ID", "is required while MOOJO_API_URL is set (Moojo accepts only Firebase ID tokens).");
+    config.moojo = { apiUrl: env.MOOJO_API_URL!.replace(/\/$/, ""), apiKey: env.MOOJO_API_KEY! };
   }
   return config;
 }

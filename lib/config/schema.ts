@@ -88,6 +88,11 @@ export const envSchema = z.object({
   /** Algorithm of the partner JWT (AIR accepts RS256 and ES256). */
   AIRKIT_SIGNING_ALG: z.enum(["ES256", "RS256"]).optional(),
 
+  // --- Wallet provider: Moojo ID ------------------------------------------------------
+  /** Base URL, e.g. https://api.moojo.id (paths like /user/authenticate hang off it). */
+  MOOJO_API_URL: optionalUrl,
+  MOOJO_API_KEY: optionalString,
+
   // --- Demo conveniences ---------------------------------------------------------------
   /** Link shown next to one-time-code prompts, e.g. the local mailbox. */
   DEMO_MAILBOX_URL: optionalUrl,
@@ -105,4 +110,5 @@ export const providerGroups = {
   firebase: ["FIREBASE_PROJECT_ID", "FIREBASE_API_KEY"],
   supabase: ["SUPABASE_URL", "SUPABASE_PUBLISHABLE_KEY"],
   airkit: ["AIRKIT_PARTNER_ID", "AIRKIT_JWKS_URL"],
+  moojo: ["MOOJO_API_URL", "MOOJO_API_KEY"],
 } as const satisfies Record<string, readonly (keyof Env)[]>;

@@ -26,6 +26,10 @@ export interface WalletProvider {
   isConfigured(config: AppConfig): boolean;
   /** Non-secret settings for the provider's browser connector. */
   clientConfig(config: AppConfig): Record<string, string | null>;
+  /** What the primary address is, on the dashboard ("Account address", "Public key"). */
+  addressLabel: string;
+  /** Display-safe facts from a connection's data, as label/value pairs. */
+  describe(data: Record<string, unknown>): [string, string][];
   /** Server-side steps, reached at POST /api/wallets/{id}/{action}. */
   actions: Record<string, WalletAction>;
 }

@@ -24,6 +24,8 @@ export const airkitProvider: WalletProvider = {
   id: "airkit",
   name: "Moca AIR Kit",
   isConfigured: (config) => Boolean(config.airkit),
+  addressLabel: "Account address",
+  describe: (data) => (typeof data.airUserId === "string" ? [["AIR user id", data.airUserId]] : []),
   clientConfig: (config) => ({
     partnerId: config.airkit!.partnerId,
     apiUrl: config.airkit!.apiUrl ?? null,
