@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startAirKit } from "./airkit";
+import { startAlchemy } from "./alchemy";
 import { createVerifiedUser, EMULATOR_WEB_API_KEY, signInWithPassword, signUpWithPassword, startFirebaseAuthEmulator } from "./firebase";
 import type { RunningService } from "./lib/http";
 import { startMailbox } from "./mailbox";
@@ -18,10 +19,10 @@ export interface SandboxOptions {
   appUrl: string;
   dataDir: string;
   host?: string;
-  ports: { oidc: number; airkit: number; mailbox: number; firebase: number; supabase: number; moojo: number };
-  secrets: { oidcClientSecret: string; mailApiKey: string; supabaseKey: string; moojoApiKey: string };
+  ports: { oidc: number; airkit: number; mailbox: number; firebase: number; supabase: number; moojo: number; alchemy: number };
+  secrets: { oidcClientSecret: string; mailApiKey: string; supabaseKey: string; moojoApiKey: string; alchemyApiKey: string };
   /** Which counterparts to start; a provider the developer configured for real is skipped. */
-  start: { oidc: boolean; airkit: boolean; mailbox: boolean; firebase: boolean; supabase: boolean; moojo: boolean };
+  start: { oidc: boolean; airkit: boolean; mailbox: boolean; firebase: boolean; supabase: boolean; moojo: boolean; alchemy: boolean };
   log?: (line: string) => void;
 }
 
@@ -35,6 +36,7 @@ export interface RunningSandboxes {
 export const OIDC_CLIENT_ID = "byo-auth-demo";
 export const AIRKIT_PARTNER_ID = "demo-partner";
 export const FIREBASE_PROJECT_ID = "demo-byo-auth";
+export const ALCHEMY_AUDIENCE = "byo-demo-project";
 
 /**
  * The OpenID Provider's demo users also exist in the Firebase Auth Emulator, with the same
@@ -104,6 +106,21 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
           services.push(airkit);
           Object.assign(env, { AIRKIT_PARTNER_ID, AIRKIT_API_URL: airkit.url, AIRKIT_TOKEN_ISSUER: airkit.url });
           log(`air kit          ${airkit.url}`);
+        }),
+      o.start.alchemy &&
+        startAlchemy({
+          port: o.ports.alchemy,
+          host,
+          dataDir: join(o.dataDir, "alchemy"),
+          apiKey: o.secrets.alchemyApiKey,
+          audiences: [ALCHEMY_AUDIENCE],
+          allowedOrigins: [o.appUrl],
+          // Like the real service, trust only the registered issuer: the app itself.
+          issuers: [o.appUrl],
+        }).then((alchemy) => {
+          services.push(alchemy);
+          Object.assign(env, { ALCHEMY_API_URL: alchemy.url, ALCHEMY_API_KEY: o.secrets.alchemyApiKey, ALCHEMY_AUDIENCE });
+          log(`alchemy          ${alchemy.url}`);
         }),
       o.start.supabase &&
         startSupabaseAuth({

@@ -23,6 +23,11 @@ const wallets: Record<string, BrowserWallet> = {
       await air.logout();
     },
   },
+  alchemy: {
+    Connector: dynamic(() => import("./alchemy-connect")),
+    // The decrypted key lived only inside the connect call; the server forgets the wallet on sign-out.
+    endSession: async () => undefined,
+  },
   moojo: {
     Connector: dynamic(() => import("./moojo-connect")),
     // Moojo's session token stays on the server and simply expires; nothing to end here.

@@ -45,6 +45,7 @@ export interface AppConfig {
     signingAlg: "ES256" | "RS256";
   };
   moojo?: { apiUrl: string; apiKey: string };
+  alchemy?: { apiUrl: string; apiKey: string; audience: string; authProvider: string };
   demoMailboxUrl?: string;
 }
 
@@ -172,6 +173,9 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
     // Moojo accepts only Firebase ID tokens: without Firebase there is nothing to send it.
     if (!config.firebase) throw new ConfigError("FIREBASE_PROJECT_ID", "is required while MOOJO_API_URL is set (Moojo accepts only Firebase ID tokens).");
     config.moojo = { apiUrl: env.MOOJO_API_URL!.replace(/\/$/, ""), apiKey: env.MOOJO_API_KEY! };
+  }
+  if (requireGroup(env, "alchemy")) {
+    config.alchemy = { apiUrl: env.ALCHEMY_API_URL!.replace(/\/$/, ""), apiKey: env.ALCHEMY_API_KEY!, audience: env.ALCHEMY_AUDIENCE!, authProvider: env.ALCHEMY_AUTH_PROVIDER };
   }
   return config;
 }

@@ -93,6 +93,15 @@ export const envSchema = z.object({
   MOOJO_API_URL: optionalUrl,
   MOOJO_API_KEY: optionalString,
 
+  // --- Wallet provider: Alchemy Smart Wallets (authenticate with JWT) ------------------
+  /** Base URL of the signer API, e.g. https://api.g.alchemy.com. */
+  ALCHEMY_API_URL: optionalUrl,
+  ALCHEMY_API_KEY: optionalString,
+  /** The project id Alchemy gave you: the `aud` of the ID tokens the app mints for it. */
+  ALCHEMY_AUDIENCE: optionalString,
+  /** The `authProvider` name you registered with Alchemy. */
+  ALCHEMY_AUTH_PROVIDER: z.string().default("byo-auth"),
+
   // --- Demo conveniences ---------------------------------------------------------------
   /** Link shown next to one-time-code prompts, e.g. the local mailbox. */
   DEMO_MAILBOX_URL: optionalUrl,
@@ -111,4 +120,5 @@ export const providerGroups = {
   supabase: ["SUPABASE_URL", "SUPABASE_PUBLISHABLE_KEY"],
   airkit: ["AIRKIT_PARTNER_ID", "AIRKIT_JWKS_URL"],
   moojo: ["MOOJO_API_URL", "MOOJO_API_KEY"],
+  alchemy: ["ALCHEMY_API_URL", "ALCHEMY_API_KEY", "ALCHEMY_AUDIENCE"],
 } as const satisfies Record<string, readonly (keyof Env)[]>;

@@ -1,10 +1,11 @@
 import type { AppConfig } from "@/lib/config/load";
 import { airkitProvider } from "./airkit";
+import { alchemyProvider } from "./alchemy";
 import { moojoProvider } from "./moojo";
 import type { WalletProvider, WalletProviderId } from "./types";
 
 /** Every wallet provider the app knows, in dashboard order. */
-export const walletProviders: readonly WalletProvider[] = [airkitProvider, moojoProvider];
+export const walletProviders: readonly WalletProvider[] = [airkitProvider, alchemyProvider, moojoProvider];
 
 export function configuredWalletProviders(config: AppConfig): WalletProvider[] {
   return walletProviders.filter((p) => p.isConfigured(config));

@@ -1,0 +1,122 @@
+import "server-only";
+// Alchemy Smart Wallets, "authenticate with JWT". The server mints an RS256 OIDC ID token
+// whose nonce binds it to the browser's target key and sends it to /signer/v1/auth-jwt; the
+// credential bundle that comes back is encrypted to that key, so only the browser can open
+// it. The browser then stamps a whoami with the decrypted key and the server relays it (the
+// API key stays here); only a whoami that names the same organisation records the wallet.
+import { z } from "zod";
+import { AppError } from "@/lib/http/errors";
+import { mintIdToken, nonceForPublicKey } from "@/lib/tokens/id-token";
+import { defineAction, type WalletProvider } from "../types";
+
+const EXPIRATION_SECONDS = 900;
+
+const authResponse = z.object({
+  orgId: z.string(),
+  isSignup: z.boolean().nullable().optional(),
+  credentialBundle: z.string().nullable(),
+  userId: z.string().nullable(),
+  address: z.string().nullable(),
+  solanaAddress: z.string().nullable(),
+});
+const whoamiResponse = z.object({ orgId: z.string(), userId: z.string(), address: z.string(), solanaAddress: z.string(), email: z.string().optional() });
+
+async function callAlchemy(config: { apiUrl: string; apiKey: string }, path: string, body: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(`${config.apiUrl}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${config.apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch {
+    throw new AppError("upstream_unavailable", 502, "Alchemy did not answer. Check that it is running and try again.");
+  }
+  const json: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const code = (json as { error?: { code?: string } } | null)?.error?.code;
+    console.error(`[alchemy] ${path} answered ${response.status} ${code ?? ""}`);
+    if (response.status >= 400 && response.status < 500) {
+      throw new AppError("wallet_refused", 502, "Alchemy refused the sign-in. Try again; if it persists, check the Alchemy settings.");
+    }
+    throw new AppError("upstream_unavailable", 502, "Alchemy could not complete the sign-in. Try again in a moment.");
+  }
+  return json;
+}
+
+const hexKey = z.string().regex(/^(0x)?(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/, "a P-256 public key in hex");
+
+export const alchemyProvider: WalletProvider = {
+  id: "alchemy",
+  name: "Alchemy Smart Wallets",
+  isConfigured: (config) => Boolean(config.alchemy),
+  addressLabel: "EVM address",
+  describe: (data) =>
+    [
+      ["Solana address", data.solanaAddress],
+      ["Organization", data.orgId],
+      ["Signer user id", data.signerUserId],
+    ].filter((row): row is [string, string] => typeof row[1] === "string"),
+  clientConfig: () => ({}),
+  actions: {
+    /** Mints the nonce-bound ID token and runs auth-jwt; returns the bundle for the browser. */
+    "auth-jwt": defineAction(z.object({ targetPublicKey: hexKey }).strict(), async ({ identity, config, store, keySet }, { targetPublicKey }) => {
+      const alchemy = config.alchemy!;
+      const idToken = await mintIdToken(keySet, {
+        issuer: config.appUrl,
+        audience: alchemy.audience,
+        subject: identity.userId,
+        email: identity.email ?? "",
+        emailVerified: identity.emailVerified,
+        nonce: nonceForPublicKey(targetPublicKey),
+        alg: "RS256", // Alchemy accepts RS256 only
+      });
+      const parsed = authResponse.safeParse(
+        await callAlchemy(alchemy, "/signer/v1/auth-jwt", {
+          jwt: idToken.token,
+          authProvider: alchemy.authProvider,
+          targetPublicKey: targetPublicKey.replace(/^0x/, ""),
+          expirationSeconds: String(EXPIRATION_SECONDS),
+        }),
+      );
+      if (!parsed.success || !parsed.data.credentialBundle) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
+      const r = parsed.data;
+      // Pending until the browser proves it could open the bundle (whoami below).
+      await store.upsertWalletConnection({
+        userId: identity.userId,
+        provider: "alchemy",
+        status: "pending",
+        address: null,
+        expiresAt: new Date(Date.now() + EXPIRATION_SECONDS * 1000),
+        data: { orgId: r.orgId, signerUserId: r.userId, isSignup: r.isSignup ?? false, partnerToken: { header: idToken.header, claims: idToken.claims } },
+      });
+      return { credentialBundle: r.credentialBundle, orgId: r.orgId };
+    }),
+
+    /** Relays the browser's stamped whoami; a success proves the decrypted key works. */
+    whoami: defineAction(
+      z.object({
+        stampedRequest: z.object({
+          body: z.string().max(4096),
+          stamp: z.object({ stampHeaderName: z.string().max(64), stampHeaderValue: z.string().max(4096) }),
+          url: z.url().max(512),
+        }),
+      }).strict(),
+      async ({ identity, config, store }, { stampedRequest }) => {
+        const pending = await store.getWalletConnection(identity.userId, "alchemy");
+        if (!pending || typeof pending.data.orgId !== "string") throw new AppError("wallet_not_started", 409, "Start connecting Alchemy first.");
+        const parsed = whoamiResponse.safeParse(await callAlchemy(config.alchemy!, "/signer/v1/whoami", { stampedRequest }));
+        if (!parsed.success) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
+        if (parsed.data.orgId !== pending.data.orgId) throw new AppError("wallet_mismatch", 403, "That signer belongs to another account.");
+        await store.upsertWalletConnection({
+          ...pending,
+          status: "connected",
+          address: parsed.data.address,
+          data: { ...pending.data, solanaAddress: parsed.data.solanaAddress, userInfo: parsed.data },
+        });
+        return { address: parsed.data.address, solanaAddress: parsed.data.solanaAddress };
+      },
+    ),
+  },
+};
