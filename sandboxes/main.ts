@@ -13,16 +13,17 @@ import { startMailbox } from "./mailbox";
 import { SEEDED_USERS, startOidcProvider } from "./oidc";
 import { startMoojo } from "./moojo";
 import { startSupabaseAuth } from "./supabase";
+import { startTurnkey } from "./turnkey";
 
 export interface SandboxOptions {
   /** Public origin of the app (its JWKS is registered with the AIR Kit counterpart). */
   appUrl: string;
   dataDir: string;
   host?: string;
-  ports: { oidc: number; airkit: number; mailbox: number; firebase: number; supabase: number; moojo: number; alchemy: number };
-  secrets: { oidcClientSecret: string; mailApiKey: string; supabaseKey: string; moojoApiKey: string; alchemyApiKey: string };
+  ports: { oidc: number; airkit: number; mailbox: number; firebase: number; supabase: number; moojo: number; alchemy: number; turnkey: number };
+  secrets: { oidcClientSecret: string; mailApiKey: string; supabaseKey: string; moojoApiKey: string; alchemyApiKey: string; turnkeyApiPublicKey: string };
   /** Which counterparts to start; a provider the developer configured for real is skipped. */
-  start: { oidc: boolean; airkit: boolean; mailbox: boolean; firebase: boolean; supabase: boolean; moojo: boolean; alchemy: boolean };
+  start: { oidc: boolean; airkit: boolean; mailbox: boolean; firebase: boolean; supabase: boolean; moojo: boolean; alchemy: boolean; turnkey: boolean };
   log?: (line: string) => void;
 }
 
@@ -37,6 +38,7 @@ export const OIDC_CLIENT_ID = "byo-auth-demo";
 export const AIRKIT_PARTNER_ID = "demo-partner";
 export const FIREBASE_PROJECT_ID = "demo-byo-auth";
 export const ALCHEMY_AUDIENCE = "byo-demo-project";
+export const TURNKEY_ORGANIZATION_ID = "00000000-0000-4000-8000-00000000b10a";
 
 /**
  * The OpenID Provider's demo users also exist in the Firebase Auth Emulator, with the same
@@ -62,7 +64,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
   const log = o.log ?? (() => undefined);
   try {
     let mailApiUrl: string | undefined;
-    if (o.start.mailbox || o.start.airkit || o.start.supabase) {
+    if (o.start.mailbox || o.start.airkit || o.start.supabase || o.start.turnkey) {
       const mailbox = await startMailbox({ port: o.ports.mailbox, host, dataDir: join(o.dataDir, "mailbox"), apiKey: o.secrets.mailApiKey });
       services.push(mailbox);
       mailApiUrl = mailbox.url;
@@ -106,6 +108,20 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
           services.push(airkit);
           Object.assign(env, { AIRKIT_PARTNER_ID, AIRKIT_API_URL: airkit.url, AIRKIT_TOKEN_ISSUER: airkit.url });
           log(`air kit          ${airkit.url}`);
+        }),
+      o.start.turnkey &&
+        startTurnkey({
+          port: o.ports.turnkey,
+          host,
+          dataDir: join(o.dataDir, "turnkey"),
+          parentOrganizationId: TURNKEY_ORGANIZATION_ID,
+          parentApiPublicKey: o.secrets.turnkeyApiPublicKey,
+          mail: { apiUrl: mailApiUrl!, apiKey: o.secrets.mailApiKey, from: "Turnkey (local) <no-reply@turnkey.local>" },
+          allowedOrigins: [o.appUrl],
+        }).then((turnkey) => {
+          services.push(turnkey);
+          Object.assign(env, { TURNKEY_API_URL: turnkey.url, TURNKEY_ORGANIZATION_ID });
+          log(`turnkey          ${turnkey.url}`);
         }),
       o.start.alchemy &&
         startAlchemy({

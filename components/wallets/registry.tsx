@@ -23,6 +23,10 @@ const wallets: Record<string, BrowserWallet> = {
       await air.logout();
     },
   },
+  turnkey: {
+    Connector: dynamic(() => import("./turnkey-connect")),
+    endSession: async () => (await import("./turnkey-connect")).endTurnkeySession(),
+  },
   alchemy: {
     Connector: dynamic(() => import("./alchemy-connect")),
     // The decrypted key lived only inside the connect call; the server forgets the wallet on sign-out.

@@ -4,7 +4,7 @@
 // `npm run demo`, the test stack) run it outside Next.js. It uses node:fs and node:crypto, so
 // it cannot end up in a browser bundle either. Inside the app it is reached only through
 // `lib/config/load.ts`, which is server-only.
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
@@ -23,6 +23,9 @@ export interface DevSecrets {
   /** API keys the app uses at the local wallet counterparts. */
   MOOJO_API_KEY: string;
   ALCHEMY_API_KEY: string;
+  /** The app server's Turnkey API key pair (P-256, hex; public key compressed). */
+  TURNKEY_API_PRIVATE_KEY: string;
+  TURNKEY_API_PUBLIC_KEY: string;
 }
 
 const FILE = "dev-secrets.json";
@@ -34,7 +37,19 @@ const FIELDS: readonly (keyof DevSecrets)[] = [
   "SUPABASE_PUBLISHABLE_KEY",
   "MOOJO_API_KEY",
   "ALCHEMY_API_KEY",
+  "TURNKEY_API_PRIVATE_KEY",
+  "TURNKEY_API_PUBLIC_KEY",
 ];
+
+function turnkeyApiKey(): Pick<DevSecrets, "TURNKEY_API_PRIVATE_KEY" | "TURNKEY_API_PUBLIC_KEY"> {
+  const jwk = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
+  const y = Buffer.from(jwk.y!, "base64url");
+  const prefix = (y[31]! & 1) === 0 ? "02" : "03";
+  return {
+    TURNKEY_API_PRIVATE_KEY: Buffer.from(jwk.d!, "base64url").toString("hex").padStart(64, "0"),
+    TURNKEY_API_PUBLIC_KEY: prefix + Buffer.from(jwk.x!, "base64url").toString("hex").padStart(64, "0"),
+  };
+}
 
 async function generate(): Promise<DevSecrets> {
   const keys = [];
@@ -50,6 +65,7 @@ async function generate(): Promise<DevSecrets> {
     SUPABASE_PUBLISHABLE_KEY: `sb_publishable_dev_${randomBytes(18).toString("base64url")}`,
     MOOJO_API_KEY: `mj_dev_${randomBytes(18).toString("base64url")}`,
     ALCHEMY_API_KEY: `alcht_dev_${randomBytes(18).toString("base64url")}`,
+    ...turnkeyApiKey(),
   };
 }
 

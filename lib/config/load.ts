@@ -46,6 +46,7 @@ export interface AppConfig {
   };
   moojo?: { apiUrl: string; apiKey: string };
   alchemy?: { apiUrl: string; apiKey: string; audience: string; authProvider: string };
+  turnkey?: { apiUrl: string; organizationId: string; apiPublicKey: string; apiPrivateKey: string; oidcAudience: string };
   demoMailboxUrl?: string;
 }
 
@@ -176,6 +177,15 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
   }
   if (requireGroup(env, "alchemy")) {
     config.alchemy = { apiUrl: env.ALCHEMY_API_URL!.replace(/\/$/, ""), apiKey: env.ALCHEMY_API_KEY!, audience: env.ALCHEMY_AUDIENCE!, authProvider: env.ALCHEMY_AUTH_PROVIDER };
+  }
+  if (requireGroup(env, "turnkey")) {
+    config.turnkey = {
+      apiUrl: env.TURNKEY_API_URL!.replace(/\/$/, ""),
+      organizationId: env.TURNKEY_ORGANIZATION_ID!,
+      apiPublicKey: env.TURNKEY_API_PUBLIC_KEY!,
+      apiPrivateKey: env.TURNKEY_API_PRIVATE_KEY!,
+      oidcAudience: env.TURNKEY_OIDC_AUDIENCE,
+    };
   }
   return config;
 }

@@ -102,6 +102,16 @@ export const envSchema = z.object({
   /** The `authProvider` name you registered with Alchemy. */
   ALCHEMY_AUTH_PROVIDER: z.string().default("byo-auth"),
 
+  // --- Wallet provider: Turnkey (backend authentication) -------------------------------
+  TURNKEY_API_URL: optionalUrl,
+  /** Your parent organization id. */
+  TURNKEY_ORGANIZATION_ID: optionalString,
+  /** The app server's API key pair (P-256 hex), created in the Turnkey dashboard. */
+  TURNKEY_API_PUBLIC_KEY: optionalString,
+  TURNKEY_API_PRIVATE_KEY: optionalString,
+  /** `aud` of the ID tokens the app mints for Turnkey's oauth_login. */
+  TURNKEY_OIDC_AUDIENCE: z.string().default("turnkey"),
+
   // --- Demo conveniences ---------------------------------------------------------------
   /** Link shown next to one-time-code prompts, e.g. the local mailbox. */
   DEMO_MAILBOX_URL: optionalUrl,
@@ -121,4 +131,5 @@ export const providerGroups = {
   airkit: ["AIRKIT_PARTNER_ID", "AIRKIT_JWKS_URL"],
   moojo: ["MOOJO_API_URL", "MOOJO_API_KEY"],
   alchemy: ["ALCHEMY_API_URL", "ALCHEMY_API_KEY", "ALCHEMY_AUDIENCE"],
+  turnkey: ["TURNKEY_API_URL", "TURNKEY_ORGANIZATION_ID", "TURNKEY_API_PUBLIC_KEY", "TURNKEY_API_PRIVATE_KEY"],
 } as const satisfies Record<string, readonly (keyof Env)[]>;

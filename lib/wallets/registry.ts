@@ -2,10 +2,11 @@ import type { AppConfig } from "@/lib/config/load";
 import { airkitProvider } from "./airkit";
 import { alchemyProvider } from "./alchemy";
 import { moojoProvider } from "./moojo";
+import { turnkeyProvider } from "./turnkey";
 import type { WalletProvider, WalletProviderId } from "./types";
 
 /** Every wallet provider the app knows, in dashboard order. */
-export const walletProviders: readonly WalletProvider[] = [airkitProvider, alchemyProvider, moojoProvider];
+export const walletProviders: readonly WalletProvider[] = [airkitProvider, turnkeyProvider, alchemyProvider, moojoProvider];
 
 export function configuredWalletProviders(config: AppConfig): WalletProvider[] {
   return walletProviders.filter((p) => p.isConfigured(config));

@@ -94,7 +94,14 @@ export async function getSubOrgIds(
       ids = await subOrganizationIds(ctx.db, parentId, { kind: "address", address: value });
       break;
     case "OIDC_TOKEN": {
-      const verified = await ctx.oidc.verify(value, { issuerAllowed: (issuer) => hasOauthIssuer(ctx.db, parentId, issuer) });
+      // No sub-organization registered this issuer: nobody can match, so the answer is an empty
+      // list (without fetching the issuer's keys), not an error.
+      const issuer = ctx.oidc.peekIssuer(value);
+      if (!(await hasOauthIssuer(ctx.db, parentId, issuer))) {
+        ids = [];
+        break;
+      }
+      const verified = await ctx.oidc.verify(value, { issuerAllowed: (iss) => hasOauthIssuer(ctx.db, parentId, iss) });
       ids = await subOrganizationIds(ctx.db, parentId, {
         kind: "oidc",
         issuer: verified.issuer,

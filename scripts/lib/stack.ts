@@ -22,7 +22,8 @@ const PROVIDER_VARS = [
   "AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET", "AUTH_OIDC_NAME",
   "MAIL_API_URL", "MAIL_API_KEY", "AIRKIT_PARTNER_ID",
   "FIREBASE_PROJECT_ID", "FIREBASE_API_KEY", "FIREBASE_AUTH_EMULATOR_HOST", "FIREBASE_SERVICE_ACCOUNT",
-  "SUPABASE_URL", "SUPABASE_PUBLISHABLE_KEY", "MOOJO_API_URL", "MOOJO_API_KEY", "ALCHEMY_API_URL", "ALCHEMY_API_KEY", "ALCHEMY_AUDIENCE", "AIRKIT_API_URL", "AIRKIT_JWKS_URL", "AIRKIT_TOKEN_ISSUER",
+  "SUPABASE_URL", "SUPABASE_PUBLISHABLE_KEY", "MOOJO_API_URL", "MOOJO_API_KEY", "ALCHEMY_API_URL", "ALCHEMY_API_KEY", "ALCHEMY_AUDIENCE",
+  "TURNKEY_API_URL", "TURNKEY_ORGANIZATION_ID", "TURNKEY_API_PUBLIC_KEY", "TURNKEY_API_PRIVATE_KEY", "TURNKEY_OIDC_AUDIENCE", "AIRKIT_API_URL", "AIRKIT_JWKS_URL", "AIRKIT_TOKEN_ISSUER",
   "AUTH_SECRET", "SIGNING_KEYS", "SIGNING_KEYS_PREVIOUS", "AUTH_URL",
   "AUTH_SESSION_MAX_AGE", "AUTH_PASSWORD_ENABLED", "TOKEN_SIGNING_ALG", "AIRKIT_SIGNING_ALG", "AIRKIT_BUILD_ENV",
   "FIREBASE_JWKS_URL", "FIREBASE_AUTH_DOMAIN", "FIREBASE_GOOGLE_SIGN_IN", "MAIL_FROM", "DEMO_MAILBOX_URL", "DATA_DIR",
@@ -42,7 +43,7 @@ export function stackSettings(mode: StackMode) {
     // "localhost", and Auth.js builds its callback URLs from them. One host name everywhere
     // keeps cookies, redirects and the OIDC redirect_uri consistent.
     appUrl: `http://localhost:${appPort}`,
-    ports: { oidc: base + 1, airkit: base + 2, mailbox: base + 3, firebase: base + 4, supabase: base + 5, moojo: base + 6, alchemy: base + 7 },
+    ports: { oidc: base + 1, airkit: base + 2, mailbox: base + 3, firebase: base + 4, supabase: base + 5, moojo: base + 6, alchemy: base + 7, turnkey: base + 8 },
     dataDir: resolve(process.env.DATA_DIR ?? preset.dataDir),
   };
 }
@@ -90,7 +91,7 @@ export async function runStack(mode: StackMode): Promise<void> {
     dataDir: `${s.dataDir}/sandboxes`,
     host: s.host,
     ports: s.ports,
-    secrets: { oidcClientSecret: secrets.OIDC_CLIENT_SECRET, mailApiKey: secrets.MAIL_API_KEY, supabaseKey: secrets.SUPABASE_PUBLISHABLE_KEY, moojoApiKey: secrets.MOOJO_API_KEY, alchemyApiKey: secrets.ALCHEMY_API_KEY },
+    secrets: { oidcClientSecret: secrets.OIDC_CLIENT_SECRET, mailApiKey: secrets.MAIL_API_KEY, supabaseKey: secrets.SUPABASE_PUBLISHABLE_KEY, moojoApiKey: secrets.MOOJO_API_KEY, alchemyApiKey: secrets.ALCHEMY_API_KEY, turnkeyApiPublicKey: secrets.TURNKEY_API_PUBLIC_KEY },
     start: {
       oidc: !env.AUTH_OIDC_ISSUER,
       airkit: !env.AIRKIT_PARTNER_ID,
@@ -100,6 +101,7 @@ export async function runStack(mode: StackMode): Promise<void> {
       // The Moojo counterpart trusts the Firebase emulator, so it runs only alongside it.
       moojo: !env.MOOJO_API_URL && !env.FIREBASE_PROJECT_ID,
       alchemy: !env.ALCHEMY_API_URL,
+      turnkey: !env.TURNKEY_API_URL,
     },
     log: (line) => say(`  ${line}`),
   });
@@ -109,6 +111,10 @@ export async function runStack(mode: StackMode): Promise<void> {
     // `next dev` and `next start` choose NODE_ENV themselves.
     NODE_ENV: undefined,
     ...sandboxes.env,
+    // The app's own Turnkey API key: the counterpart knows only its public half.
+    ...(sandboxes.env.TURNKEY_API_URL
+      ? { TURNKEY_API_PUBLIC_KEY: secrets.TURNKEY_API_PUBLIC_KEY, TURNKEY_API_PRIVATE_KEY: secrets.TURNKEY_API_PRIVATE_KEY }
+      : {}),
     AUTH_URL: appUrl,
     DATA_DIR: s.dataDir,
     PORT: String(s.appPort),
@@ -155,8 +161,8 @@ export async function runSandboxesAlone(): Promise<void> {
     dataDir: `${s.dataDir}/sandboxes`,
     host: s.host,
     ports: s.ports,
-    secrets: { oidcClientSecret: secrets.OIDC_CLIENT_SECRET, mailApiKey: secrets.MAIL_API_KEY, supabaseKey: secrets.SUPABASE_PUBLISHABLE_KEY, moojoApiKey: secrets.MOOJO_API_KEY, alchemyApiKey: secrets.ALCHEMY_API_KEY },
-    start: { oidc: true, airkit: true, mailbox: true, firebase: true, supabase: true, moojo: true, alchemy: true },
+    secrets: { oidcClientSecret: secrets.OIDC_CLIENT_SECRET, mailApiKey: secrets.MAIL_API_KEY, supabaseKey: secrets.SUPABASE_PUBLISHABLE_KEY, moojoApiKey: secrets.MOOJO_API_KEY, alchemyApiKey: secrets.ALCHEMY_API_KEY, turnkeyApiPublicKey: secrets.TURNKEY_API_PUBLIC_KEY },
+    start: { oidc: true, airkit: true, mailbox: true, firebase: true, supabase: true, moojo: true, alchemy: true, turnkey: true },
     log: (line) => say(`  ${line}`),
   });
   say("set these for the app (e.g. in .env.local):");

@@ -1,0 +1,69 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { Alert } from "@/components/alert";
+import { ApiError, postJson } from "@/components/api";
+import type { ConnectorProps } from "./types";
+
+type Step = "idle" | "key" | "login" | "whoami";
+
+const STEP_TEXT: Record<Exclude<Step, "idle">, string> = {
+  key: "Creating this browser's session key (non-extractable, kept in IndexedDB)…",
+  login: "Your server is logging in to Turnkey with an ID token bound to that key…",
+  whoami: "Proving the key works (a stamped whoami)…",
+};
+
+const SESSION = "turnkey.session";
+
+export default function TurnkeyConnect({ reconnect }: ConnectorProps) {
+  const router = useRouter();
+  const [step, setStep] = useState<Step>("idle");
+  const [error, setError] = useState<string | null>(null);
+
+  async function connect() {
+    setError(null);
+    try {
+      const [{ createSessionKey }, { compressedPublicKeyHex, stamp }] = await Promise.all([
+        import("@/lib/wallets/turnkey/browser/key-store"),
+        import("@/lib/wallets/turnkey/browser/stamp"),
+      ]);
+      setStep("key");
+      // One key per login attempt, stored before its public half leaves the browser.
+      const keys = await createSessionKey();
+      const publicKey = await compressedPublicKeyHex(keys.publicKey);
+      setStep("login");
+      const { session, organizationId } = await postJson<{ session: string; organizationId: string }>("/api/wallets/turnkey/oauth-login", { publicKey });
+      sessionStorage.setItem(SESSION, session);
+      setStep("whoami");
+      const body = JSON.stringify({ organizationId });
+      await postJson("/api/wallets/turnkey/whoami", { body, stamp: await stamp(body, keys) });
+      setStep("idle");
+      router.refresh();
+    } catch (e) {
+      setStep("idle");
+      setError(e instanceof ApiError ? e.message : "Connecting Turnkey failed. Try again.");
+    }
+  }
+
+  return (
+    <div className="space-y-3">
+      {step !== "idle" && (
+        <p role="status" className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
+          <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-brand-500 border-t-transparent" />
+          {STEP_TEXT[step]}
+        </p>
+      )}
+      {error && <Alert testId="wallet-error">{error}</Alert>}
+      <button type="button" className="btn-primary" onClick={connect} disabled={step !== "idle"}>
+        {reconnect ? "Reconnect Turnkey" : "Connect Turnkey"}
+      </button>
+    </div>
+  );
+}
+
+/** Forgets the session and deletes the key from IndexedDB. */
+export async function endTurnkeySession(): Promise<void> {
+  sessionStorage.removeItem(SESSION);
+  await (await import("@/lib/wallets/turnkey/browser/key-store")).deleteSessionKey();
+}

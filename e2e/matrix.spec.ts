@@ -1,0 +1,68 @@
+// Every identity provider with every wallet provider. AIR Kit with each identity provider is
+// covered by its own specs (first-login codes make those flows longer); this file connects
+// Turnkey, Alchemy and Moojo from each identity provider, grouped per identity provider.
+import { expect, type Page, test } from "@playwright/test";
+import { readCodeFromMailbox, signInWithFirebase, signInWithOidc, signOut } from "./support/flows";
+import { GRACE } from "./support/stack";
+
+const WALLETS = [
+  { id: "turnkey", button: /connect turnkey/i, address: /^0x[0-9a-fA-F]{40}$/ },
+  { id: "alchemy", button: /connect alchemy/i, address: /^0x[0-9a-fA-F]{40}$/ },
+  { id: "moojo", button: /connect moojo/i, address: /^0x0[23][0-9a-fA-F]{64}$/ },
+] as const;
+
+async function connectAll(page: Page) {
+  for (const w of WALLETS) {
+    await test.step(`connect ${w.id}`, async () => {
+      const card = page.getByTestId(`wallet-${w.id}`);
+      // The same person may still be connected from an earlier test: start from scratch.
+      const disconnect = card.getByRole("button", { name: "Disconnect" });
+      if (await disconnect.isVisible()) await disconnect.click();
+      await card.getByRole("button", { name: w.button }).click();
+      await expect(card.getByTestId("account-address")).toHaveText(w.address);
+      await expect(card.getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
+    });
+  }
+}
+
+test("OpenID Connect → Turnkey, Alchemy, Moojo", async ({ page }) => {
+  await signInWithOidc(page, GRACE);
+  await connectAll(page);
+  await signOut(page);
+});
+
+test("Firebase → Turnkey, Alchemy, Moojo", async ({ page }) => {
+  await signInWithFirebase(page, GRACE);
+  await connectAll(page);
+  await signOut(page);
+});
+
+test("Email and password → Turnkey, Alchemy, Moojo", async ({ page }) => {
+  const email = `mx-pw-${Date.now()}@example.com`;
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "No account? Create one" }).click();
+  const form = page.getByTestId("password-form");
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Password").fill("a long enough passphrase");
+  await form.getByRole("button", { name: "Create account" }).click();
+  await form.getByLabel("6-digit code").fill(await readCodeFromMailbox(page.context(), email, /Confirm your email/));
+  await form.getByRole("button", { name: "Confirm and sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await connectAll(page);
+  await signOut(page);
+});
+
+test("Supabase → Turnkey, Alchemy, Moojo", async ({ page }) => {
+  const email = `mx-sb-${Date.now()}@example.com`;
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "Continue with Supabase" }).click();
+  const form = page.getByTestId("supabase-form");
+  await form.getByRole("button", { name: "Email me a code instead" }).click();
+  await form.getByLabel("Email").fill(email);
+  await form.getByRole("button", { name: "Email me a code" }).click();
+  await form.getByLabel("6-digit code").fill(await readCodeFromMailbox(page.context(), email, /sign-in code/i));
+  await form.getByRole("button", { name: "Verify code" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await connectAll(page);
+  await signOut(page);
+});
