@@ -9,14 +9,20 @@ import { errorResponse, readJson } from "./respond";
  */
 export function mutation<P>(handler: (body: unknown, params: P) => Promise<unknown>, options: { body?: boolean } = {}) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
+    const started = performance.now();
+    // Server-Timing lets a developer (and scripts/measure/exchanges.ts) see each exchange's server-side time.
+    const timed = (response: Response) => {
+      response.headers.set("Server-Timing", `app;dur=${(performance.now() - started).toFixed(1)}`);
+      return response;
+    };
     try {
       const config = await getConfig();
       assertSameOrigin(request, config.appUrl);
       const body = options.body === false ? undefined : await readJson(request);
       const result = await handler(body, await context.params);
-      return result === undefined ? new Response(null, { status: 204 }) : Response.json(result, { headers: { "Cache-Control": "no-store" } });
+      return timed(result === undefined ? new Response(null, { status: 204 }) : Response.json(result, { headers: { "Cache-Control": "no-store" } }));
     } catch (error) {
-      return errorResponse(error);
+      return timed(errorResponse(error));
     }
   };
 }
