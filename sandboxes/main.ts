@@ -2,7 +2,7 @@
 // and returns the environment that points the app at them. The app never imports this: it
 // only ever sees base URLs and credentials.
 //
-//   npm run sandboxes   runs them alone (ports 3101-3105), for a `next dev` you start yourself.
+//   npm run sandboxes   runs them alone (ports 3101-3108), for a `next dev` you start yourself.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { startAirKit } from "./airkit";
