@@ -5,6 +5,7 @@ import { signIn } from "next-auth/react";
 import { useState } from "react";
 import { Alert } from "./alert";
 import { ApiError, postJson } from "./api";
+import { CodeField } from "./identity/code-field";
 
 type Mode = "signin" | "signup" | "verify";
 
@@ -110,29 +111,7 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
           </div>
         </>
       ) : (
-        <div>
-          <label className="label" htmlFor="pw-code">
-            6-digit code
-          </label>
-          <input
-            id="pw-code"
-            className="input font-mono tracking-widest"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            maxLength={6}
-            value={code}
-            onChange={(e) => setCode(e.target.value.replace(/\D/g, ""))}
-          />
-          {mailboxUrl && (
-            <p className="mt-1 text-xs text-slate-500">
-              Demo: codes arrive in the{" "}
-              <a className="font-medium text-brand-600 underline" href={mailboxUrl} target="_blank" rel="noreferrer">
-                local mailbox
-              </a>
-              .
-            </p>
-          )}
-        </div>
+        <CodeField id="pw-code" label="6-digit code" value={code} onChange={setCode} mailboxUrl={mailboxUrl} />
       )}
       {error && <Alert testId="form-error">{error}</Alert>}
       <button type="submit" className="btn-primary w-full" disabled={busy}>

@@ -5,6 +5,7 @@ import { useRef, useState } from "react";
 import { Alert } from "@/components/alert";
 import { ApiError, postJson } from "@/components/api";
 import { AirClientError, type CodePrompt, getAirClient } from "@/lib/wallets/airkit/browser";
+import { ConnectShell } from "./connect-shell";
 import type { ConnectorProps } from "./types";
 
 type Step = "idle" | "token" | "login" | "code" | "session";
@@ -109,17 +110,12 @@ export default function AirKitConnect({ config, reconnect }: ConnectorProps) {
   }
 
   return (
-    <div className="space-y-3">
-      {step !== "idle" && (
-        <p role="status" className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
-          <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-brand-500 border-t-transparent" />
-          {STEP_TEXT[step]}
-        </p>
-      )}
-      {error && <Alert testId="wallet-error">{error}</Alert>}
-      <button type="button" className="btn-primary" onClick={connect} disabled={step !== "idle"}>
-        {reconnect ? "Reconnect AIR Kit" : "Connect AIR Kit"}
-      </button>
-    </div>
+    <ConnectShell
+      status={step === "idle" ? null : STEP_TEXT[step as Exclude<Step, "idle">]}
+      error={error}
+      busy={step !== "idle"}
+      label={reconnect ? "Reconnect AIR Kit" : "Connect AIR Kit"}
+      onConnect={connect}
+    />
   );
 }

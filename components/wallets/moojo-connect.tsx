@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Alert } from "@/components/alert";
 import { ApiError, postJson } from "@/components/api";
 import { getFirebaseAuth } from "@/lib/firebase/client";
+import { ConnectShell } from "./connect-shell";
 import type { ConnectorProps } from "./types";
 
 type Step = "idle" | "firebase" | "exchange";
@@ -54,17 +54,12 @@ export default function MoojoConnect({ config, reconnect }: ConnectorProps) {
   }
 
   return (
-    <div className="space-y-3">
-      {step !== "idle" && (
-        <p role="status" className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
-          <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-brand-500 border-t-transparent" />
-          {STEP_TEXT[step]}
-        </p>
-      )}
-      {error && <Alert testId="wallet-error">{error}</Alert>}
-      <button type="button" className="btn-primary" onClick={connect} disabled={step !== "idle"}>
-        {reconnect ? "Reconnect Moojo" : "Connect Moojo"}
-      </button>
-    </div>
+    <ConnectShell
+      status={step === "idle" ? null : STEP_TEXT[step as Exclude<Step, "idle">]}
+      error={error}
+      busy={step !== "idle"}
+      label={reconnect ? "Reconnect Moojo" : "Connect Moojo"}
+      onConnect={connect}
+    />
   );
 }

@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { Alert } from "@/components/alert";
 import { ApiError, postJson } from "@/components/api";
+import { ConnectShell } from "./connect-shell";
 import type { ConnectorProps } from "./types";
 
 type Step = "idle" | "key" | "login" | "whoami";
@@ -47,18 +47,13 @@ export default function TurnkeyConnect({ reconnect }: ConnectorProps) {
   }
 
   return (
-    <div className="space-y-3">
-      {step !== "idle" && (
-        <p role="status" className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
-          <span aria-hidden className="size-3 animate-spin rounded-full border-2 border-brand-500 border-t-transparent" />
-          {STEP_TEXT[step]}
-        </p>
-      )}
-      {error && <Alert testId="wallet-error">{error}</Alert>}
-      <button type="button" className="btn-primary" onClick={connect} disabled={step !== "idle"}>
-        {reconnect ? "Reconnect Turnkey" : "Connect Turnkey"}
-      </button>
-    </div>
+    <ConnectShell
+      status={step === "idle" ? null : STEP_TEXT[step as Exclude<Step, "idle">]}
+      error={error}
+      busy={step !== "idle"}
+      label={reconnect ? "Reconnect Turnkey" : "Connect Turnkey"}
+      onConnect={connect}
+    />
   );
 }
 
