@@ -1,6 +1,9 @@
 "use client";
 
+import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { Alert } from "@/components/alert";
+import { ApiError } from "@/components/api";
 
 /** The shared face of a wallet connector: what is happening now, what went wrong, the button. */
 export function ConnectShell({ status, error, busy, label, onConnect }: {
@@ -24,4 +27,27 @@ export function ConnectShell({ status, error, busy, label, onConnect }: {
       </button>
     </div>
   );
+}
+
+/**
+ * The state every connector shares: which step is running (its text is the status line),
+ * the last error (the server's message, or `failure`), and a page refresh on success so the
+ * server-rendered dashboard shows the new wallet.
+ */
+export function useConnectFlow<S extends string>(steps: Record<S, string>, failure: string) {
+  const router = useRouter();
+  const [step, setStep] = useState<S | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  async function run(task: (step: (s: S) => void) => Promise<void>) {
+    setError(null);
+    try {
+      await task(setStep);
+      router.refresh();
+    } catch (e) {
+      setError(e instanceof ApiError ? e.message : failure);
+    } finally {
+      setStep(null);
+    }
+  }
+  return { status: step === null ? null : steps[step], error, busy: step !== null, run };
 }

@@ -1,28 +1,20 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { ApiError, postJson } from "@/components/api";
+import { postJson } from "@/components/api";
 import { getFirebaseAuth } from "@/lib/firebase/client";
-import { ConnectShell } from "./connect-shell";
+import { ConnectShell, useConnectFlow } from "./connect-shell";
 import type { ConnectorProps } from "./types";
 
-type Step = "idle" | "firebase" | "exchange";
-
-const STEP_TEXT: Record<Exclude<Step, "idle">, string> = {
+const STEP_TEXT = {
   firebase: "Getting a Firebase ID token (through the app's bridge if you did not sign in with Firebase)…",
   exchange: "Your server is exchanging it with Moojo…",
-};
+} as const;
 
 export default function MoojoConnect({ config, reconnect }: ConnectorProps) {
-  const router = useRouter();
-  const [step, setStep] = useState<Step>("idle");
-  const [error, setError] = useState<string | null>(null);
-
-  async function connect() {
-    setError(null);
-    try {
-      setStep("firebase");
+  const flow = useConnectFlow(STEP_TEXT, "Connecting Moojo failed. Try again.");
+  const connect = () =>
+    flow.run(async (step) => {
+      step("firebase");
       const auth = await getFirebaseAuth({
         apiKey: config.apiKey!,
         authDomain: config.authDomain!,
@@ -38,26 +30,20 @@ export default function MoojoConnect({ config, reconnect }: ConnectorProps) {
         bridged = true;
       }
       const idToken = await auth.currentUser!.getIdToken(true);
-      setStep("exchange");
+      step("exchange");
       try {
         await postJson("/api/wallets/moojo/authenticate", { idToken });
       } finally {
         // The bridge session has done its job; leave no Firebase session behind for it.
         if (bridged) await signOut(auth).catch(() => undefined);
       }
-      setStep("idle");
-      router.refresh();
-    } catch (e) {
-      setStep("idle");
-      setError(e instanceof ApiError ? e.message : "Connecting Moojo failed. Try again.");
-    }
-  }
+    });
 
   return (
     <ConnectShell
-      status={step === "idle" ? null : STEP_TEXT[step as Exclude<Step, "idle">]}
-      error={error}
-      busy={step !== "idle"}
+      status={flow.status}
+      error={flow.error}
+      busy={flow.busy}
       label={reconnect ? "Reconnect Moojo" : "Connect Moojo"}
       onConnect={connect}
     />
