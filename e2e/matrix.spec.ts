@@ -2,7 +2,7 @@
 // covered by its own specs (first-login codes make those flows longer); this file connects
 // Turnkey, Alchemy and Moojo from each identity provider, grouped per identity provider.
 import { expect, type Page, test } from "@playwright/test";
-import { readCodeFromMailbox, signInWithFirebase, signInWithOidc, signOut } from "./support/flows";
+import { readCodeFromMailbox, signInWithFirebase, signInWithOidc, signOut, signUpWithPassword } from "./support/flows";
 import { GRACE } from "./support/stack";
 
 const WALLETS = [
@@ -38,16 +38,7 @@ test("Firebase → Turnkey, Alchemy, Moojo", async ({ page }) => {
 });
 
 test("Email and password → Turnkey, Alchemy, Moojo", async ({ page }) => {
-  const email = `mx-pw-${Date.now()}@example.com`;
-  await page.goto("/signin");
-  await page.getByRole("button", { name: "No account? Create one" }).click();
-  const form = page.getByTestId("password-form");
-  await form.getByLabel("Email").fill(email);
-  await form.getByLabel("Password").fill("a long enough passphrase");
-  await form.getByRole("button", { name: "Create account" }).click();
-  await form.getByLabel("6-digit code").fill(await readCodeFromMailbox(page.context(), email, /Confirm your email/));
-  await form.getByRole("button", { name: "Confirm and sign in" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await signUpWithPassword(page, `mx-pw-${Date.now()}@example.com`);
   await connectAll(page);
   await signOut(page);
 });

@@ -118,9 +118,17 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
           parentApiPublicKey: o.secrets.turnkeyApiPublicKey,
           mail: { apiUrl: mailApiUrl!, apiKey: o.secrets.mailApiKey, from: "Turnkey (local) <no-reply@turnkey.local>" },
           allowedOrigins: [o.appUrl],
-        }).then((turnkey) => {
+        }).then(async (turnkey) => {
           services.push(turnkey);
-          Object.assign(env, { TURNKEY_API_URL: turnkey.url, TURNKEY_ORGANIZATION_ID });
+          // The counterpart signs with its own keys, not Turnkey's production ones; the app (and
+          // @turnkey/crypto in the browser) must check against these instead.
+          const keys = (await (await fetch(`${turnkey.url}/sandbox/v1/keys`)).json()) as { notarizerPublicKey: string; otpSignerPublicKey: string };
+          Object.assign(env, {
+            TURNKEY_API_URL: turnkey.url,
+            TURNKEY_ORGANIZATION_ID,
+            TURNKEY_OTP_SIGNER_PUBLIC_KEY: keys.otpSignerPublicKey,
+            TURNKEY_NOTARIZER_PUBLIC_KEY: keys.notarizerPublicKey,
+          });
           log(`turnkey          ${turnkey.url}`);
         }),
       o.start.alchemy &&

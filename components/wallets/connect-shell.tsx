@@ -1,17 +1,21 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Alert } from "@/components/alert";
 import { ApiError } from "@/components/api";
 
 /** The shared face of a wallet connector: what is happening now, what went wrong, the button. */
-export function ConnectShell({ status, error, busy, label, onConnect }: {
+export function ConnectShell({ status, error, busy, label, onConnect, children, actions }: {
   status: string | null;
   error: string | null;
   busy: boolean;
   label: string;
   onConnect: () => void;
+  /** Shown above the buttons (e.g. a code field). */
+  children?: ReactNode;
+  /** Further buttons beside the main one. */
+  actions?: ReactNode;
 }) {
   return (
     <div className="space-y-3">
@@ -22,9 +26,13 @@ export function ConnectShell({ status, error, busy, label, onConnect }: {
         </p>
       )}
       {error && <Alert testId="wallet-error">{error}</Alert>}
-      <button type="button" className="btn-primary" onClick={onConnect} disabled={busy}>
-        {label}
-      </button>
+      {children}
+      <div className="flex flex-wrap items-center gap-2">
+        <button type="button" className="btn-primary" onClick={onConnect} disabled={busy}>
+          {label}
+        </button>
+        {actions}
+      </div>
     </div>
   );
 }
@@ -32,19 +40,22 @@ export function ConnectShell({ status, error, busy, label, onConnect }: {
 /**
  * The state every connector shares: which step is running (its text is the status line),
  * the last error (the server's message, or `failure`), and a page refresh on success so the
- * server-rendered dashboard shows the new wallet.
+ * server-rendered dashboard shows the new wallet. `run` resolves to whether the task
+ * succeeded; a task that is only a first step passes `{ refresh: false }`.
  */
 export function useConnectFlow<S extends string>(steps: Record<S, string>, failure: string) {
   const router = useRouter();
   const [step, setStep] = useState<S | null>(null);
   const [error, setError] = useState<string | null>(null);
-  async function run(task: (step: (s: S) => void) => Promise<void>) {
+  async function run(task: (step: (s: S) => void) => Promise<void>, { refresh = true } = {}): Promise<boolean> {
     setError(null);
     try {
       await task(setStep);
-      router.refresh();
+      if (refresh) router.refresh();
+      return true;
     } catch (e) {
       setError(e instanceof ApiError ? e.message : failure);
+      return false;
     } finally {
       setStep(null);
     }

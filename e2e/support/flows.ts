@@ -81,3 +81,16 @@ export async function signInWithFirebase(page: Page, user: { email: string; pass
   await form.getByRole("button", { name: "Sign in with Firebase" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
 }
+
+/** Creates an email-and-password account (confirmed with the mailed code) and lands on the dashboard. */
+export async function signUpWithPassword(page: Page, email: string, password = "a long enough passphrase"): Promise<void> {
+  await page.goto("/signin");
+  await page.getByRole("button", { name: "No account? Create one" }).click();
+  const form = page.getByTestId("password-form");
+  await form.getByLabel("Email").fill(email);
+  await form.getByLabel("Password").fill(password);
+  await form.getByRole("button", { name: "Create account" }).click();
+  await form.getByLabel("6-digit code").fill(await readCodeFromMailbox(page.context(), email, /Confirm your email/));
+  await form.getByRole("button", { name: "Confirm and sign in" }).click();
+  await expect(page).toHaveURL(/\/dashboard$/);
+}

@@ -46,7 +46,16 @@ export interface AppConfig {
   };
   moojo?: { apiUrl: string; apiKey: string };
   alchemy?: { apiUrl: string; apiKey: string; audience: string; authProvider: string };
-  turnkey?: { apiUrl: string; organizationId: string; apiPublicKey: string; apiPrivateKey: string; oidcAudience: string };
+  turnkey?: {
+    apiUrl: string;
+    organizationId: string;
+    apiPublicKey: string;
+    apiPrivateKey: string;
+    oidcAudience: string;
+    /** Overrides of Turnkey's production signing keys (undefined = production keys). */
+    otpSignerPublicKey?: string;
+    notarizerPublicKey?: string;
+  };
   demoMailboxUrl?: string;
 }
 
@@ -185,6 +194,8 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
       apiPublicKey: env.TURNKEY_API_PUBLIC_KEY!,
       apiPrivateKey: env.TURNKEY_API_PRIVATE_KEY!,
       oidcAudience: env.TURNKEY_OIDC_AUDIENCE,
+      otpSignerPublicKey: env.TURNKEY_OTP_SIGNER_PUBLIC_KEY?.toLowerCase(),
+      notarizerPublicKey: env.TURNKEY_NOTARIZER_PUBLIC_KEY?.toLowerCase(),
     };
   }
   return config;

@@ -111,6 +111,14 @@ export const envSchema = z.object({
   TURNKEY_API_PRIVATE_KEY: optionalString,
   /** `aud` of the ID tokens the app mints for Turnkey's oauth_login. */
   TURNKEY_OIDC_AUDIENCE: z.string().default("turnkey"),
+  /**
+   * Turnkey's signing keys, uncompressed P-256 hex. Leave unset for the real service:
+   * `@turnkey/crypto` then uses Turnkey's production keys. Only a non-production Turnkey
+   * (such as the local counterpart) needs them: the OTP signer signs init_otp's target
+   * bundle and verify_otp's token, the notarizer signs session JWTs.
+   */
+  TURNKEY_OTP_SIGNER_PUBLIC_KEY: optionalString.pipe(z.string().regex(/^04[0-9a-f]{128}$/i, "must be an uncompressed P-256 public key in hex (04…)").optional()),
+  TURNKEY_NOTARIZER_PUBLIC_KEY: optionalString.pipe(z.string().regex(/^04[0-9a-f]{128}$/i, "must be an uncompressed P-256 public key in hex (04…)").optional()),
 
   // --- Demo conveniences ---------------------------------------------------------------
   /** Link shown next to one-time-code prompts, e.g. the local mailbox. */

@@ -1,53 +1,37 @@
 import "server-only";
-// Turnkey, backend authentication with OIDC. The server finds or creates the user's
-// sub-organization (root user, OAuth provider = the app as issuer, a default wallet with
-// Ethereum and Solana accounts), then logs in with an ID token whose nonce is bound to the
-// browser's public key (oauth_login). The browser's stamped whoami, relayed by the server,
-// proves it holds that key before the wallet is recorded.
+// Turnkey, backend authentication. The server finds or creates the user's sub-organization
+// (client.ts) and logs the browser's session key in, in one of two ways:
+//
+// - OIDC (`oauth-login`): an ID token minted by the app, its nonce bound to the browser's
+//   public key, sent to oauth_login.
+// - Email code (`otp-init` → `otp-verify` → `otp-login`): init_otp mails a code to the
+//   session's email; the browser encrypts the code and its public key to the bundle init_otp
+//   returned; verify_otp answers a verification token bound to that key; otp_login needs the
+//   token plus the key's signature over the login, so the token alone is not a credential.
+//
+// Either way the session JWT is checked against Turnkey's notarizer key and must name the
+// browser's key, and the browser's stamped whoami, relayed by the server, proves it holds
+// that key before the wallet is recorded. The subject and the email always come from the
+// server session, never from a request body.
 import { randomBytes } from "node:crypto";
-import { DEFAULT_ETHEREUM_ACCOUNTS, DEFAULT_SOLANA_ACCOUNTS, Turnkey } from "@turnkey/sdk-server";
+import { verifyOtpVerificationToken, verifySessionJwtSignature } from "@turnkey/crypto";
 import { decodeJwt } from "jose";
 import { z } from "zod";
 import type { AppConfig } from "@/lib/config/load";
 import { AppError } from "@/lib/http/errors";
 import type { Identity } from "@/lib/identity/types";
 import type { KeySet } from "@/lib/keys/keyset";
+import type { AppStore } from "@/lib/store/types";
 import { decodeForDisplay } from "@/lib/tokens/decode";
 import { mintIdToken, nonceForPublicKey } from "@/lib/tokens/id-token";
-import { defineAction, type WalletProvider } from "../types";
+import { defineAction, type WalletContext, type WalletProvider } from "../types";
+import { GRPC, callTurnkey, findOrCreateSubOrganization, turnkeyApi, walletAddresses, type TurnkeyConfig } from "./client";
 
 const SESSION_SECONDS = 900;
-
-type Client = ReturnType<Turnkey["apiClient"]>;
-let client: { key: string; api: Client } | undefined;
-
-function api(config: NonNullable<AppConfig["turnkey"]>): Client {
-  const key = `${config.apiUrl}|${config.organizationId}|${config.apiPublicKey}`;
-  if (client?.key !== key) {
-    const sdk = new Turnkey({
-      apiBaseUrl: config.apiUrl,
-      defaultOrganizationId: config.organizationId,
-      apiPublicKey: config.apiPublicKey,
-      apiPrivateKey: config.apiPrivateKey,
-    });
-    client = { key, api: sdk.apiClient() };
-  }
-  return client.api;
-}
-
-/** Turnkey's SDK errors carry a reason; people get a stable code and a next step, never the upstream text. */
-async function turnkey<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    const reason = (error as { details?: { reason?: string }[] }).details?.[0]?.reason;
-    console.error(`[turnkey] ${what} failed${reason ? `: ${reason}` : ""}`);
-    if (error instanceof TypeError || /fetch failed|ECONNREFUSED/.test(String(error))) {
-      throw new AppError("upstream_unavailable", 502, "Turnkey did not answer. Check that it is running and try again.");
-    }
-    throw new AppError("wallet_refused", 502, "Turnkey refused the login. Try again; if it persists, check the Turnkey settings.");
-  }
-}
+/** Six digits, like the app's own email codes; Turnkey's default is nine alphanumerics. */
+export const OTP_LENGTH = 6;
+const OTP_SECONDS = 300;
+const APP_NAME = "BYO Auth";
 
 function idToken(keySet: KeySet, config: AppConfig, identity: Identity, nonce: string) {
   return mintIdToken(keySet, {
@@ -59,6 +43,116 @@ function idToken(keySet: KeySet, config: AppConfig, identity: Identity, nonce: s
     nonce,
     alg: "RS256",
   });
+}
+
+/** Finding and registering use a token bound to no key; only a login consumes a key-bound nonce. */
+async function subOrganization({ identity, config, keySet }: WalletContext): Promise<string> {
+  const lookup = await idToken(keySet, config, identity, randomBytes(16).toString("hex"));
+  return findOrCreateSubOrganization(config.turnkey!, identity, lookup.token);
+}
+
+/** What otp_login's client signature signs: this login, of this key, with this token. */
+export function loginUsage(publicKey: string, tokenId: string): string {
+  return JSON.stringify({ login: { publicKey }, tokenId, type: "USAGE_TYPE_LOGIN" });
+}
+
+/**
+ * A session JWT is trusted only if Turnkey's notarizer signed it and it names the key the
+ * browser sent and the user's sub-organization; its `exp` becomes the dashboard's countdown.
+ */
+async function checkSession(tk: TurnkeyConfig, session: string, expected: { publicKey: string; organizationId: string }) {
+  const invalid = () => new AppError("upstream_invalid", 502, "Turnkey's session token did not verify. Check TURNKEY_NOTARIZER_PUBLIC_KEY, then connect again.");
+  let claims: ReturnType<typeof decodeJwt>;
+  try {
+    if (!(await verifySessionJwtSignature(session, tk.notarizerPublicKey))) throw invalid();
+    claims = decodeJwt(session);
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw invalid();
+  }
+  if (claims.public_key !== expected.publicKey || claims.organization_id !== expected.organizationId) throw invalid();
+  if (typeof claims.exp !== "number" || claims.exp * 1000 <= Date.now()) throw invalid();
+  return claims;
+}
+
+/** Records the logged-in (not yet proven) session; whoami turns it into a connection. */
+async function recordLogin(
+  store: AppStore,
+  identity: Identity,
+  tk: TurnkeyConfig,
+  login: { organizationId: string; session: string; publicKey: string; method: "oidc" | "email_otp"; partnerToken?: ReturnType<typeof decodeForDisplay> },
+) {
+  const claims = await checkSession(tk, login.session, login);
+  const { ethereum, solana } = await walletAddresses(tk, login.organizationId);
+  await store.upsertWalletConnection({
+    userId: identity.userId,
+    provider: "turnkey",
+    status: "pending",
+    address: ethereum,
+    expiresAt: new Date((claims.exp as number) * 1000),
+    data: {
+      organizationId: login.organizationId,
+      solanaAddress: solana,
+      sessionPublicKey: login.publicKey,
+      loginMethod: login.method,
+      ...(login.partnerToken ? { partnerToken: login.partnerToken } : {}),
+      sessionClaims: { exp: claims.exp, user_id: claims.user_id, organization_id: claims.organization_id, session_type: claims.session_type },
+    },
+  });
+  return { session: login.session, organizationId: login.organizationId };
+}
+
+/** The email-code state between otp-init and otp-login, from the server's record. */
+async function pendingOtp(store: AppStore, identity: Identity) {
+  const pending = await store.getWalletConnection(identity.userId, "turnkey");
+  const otp = z.object({ organizationId: z.string(), otpId: z.string() }).safeParse(pending?.data);
+  if (pending?.status !== "pending" || !otp.success) throw new AppError("wallet_not_started", 409, "Send a code first.");
+  return otp.data;
+}
+
+function requireEmail(identity: Identity): string {
+  if (!identity.email) throw new AppError("email_required", 409, "Your account has no email address. Connect with the ID token instead.");
+  return identity.email.toLowerCase();
+}
+
+/** A verification token is used only if Turnkey's OTP signer made it, for this user's email, and unexpired. */
+async function checkVerificationToken(tk: TurnkeyConfig, token: string, email: string) {
+  const rejected = () => new AppError("verification_invalid", 400, "That verification did not check out. Send a new code.");
+  let claims: Awaited<ReturnType<typeof verifyOtpVerificationToken>>;
+  try {
+    claims = await verifyOtpVerificationToken(token, tk.otpSignerPublicKey);
+  } catch {
+    throw rejected();
+  }
+  if (claims.contact.toLowerCase() !== email || claims.organization_id !== tk.organizationId || !/^0[23][0-9a-f]{64}$/.test(claims.public_key)) throw rejected();
+  return claims;
+}
+
+/** Refusals of verify_otp that the user can act on, by gRPC status. */
+function explainOtpRefusal(failure: { code?: number; details?: { metadata?: Record<string, string> }[] | null }): AppError | undefined {
+  const left = failure.details?.[0]?.metadata?.attemptsRemaining;
+  switch (failure.code) {
+    case GRPC.UNAUTHENTICATED:
+      return new AppError("otp_invalid", 400, left !== undefined ? `That code is not correct. ${left} attempt${left === "1" ? "" : "s"} left.` : "That code is not correct.");
+    case GRPC.RESOURCE_EXHAUSTED:
+      return new AppError("otp_attempts_exceeded", 400, "Too many wrong codes. Send a new code.");
+    case GRPC.FAILED_PRECONDITION:
+    case GRPC.NOT_FOUND:
+      return new AppError("otp_expired", 400, "This code has expired or was already used. Send a new code.");
+    default:
+      return undefined;
+  }
+}
+
+/** The `publicKey` an X-Stamp names (base64url JSON), or null if it is not a stamp. */
+function stampPublicKey(stamp: string): string | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(stamp, "base64url").toString("utf8"));
+    const key = (parsed as { publicKey?: unknown } | null)?.publicKey;
+    return typeof key === "string" ? key : null;
+  } catch {
+    return null;
+  }
 }
 
 const publicKeySchema = z.string().regex(/^0[23][0-9a-f]{64}$/, "a compressed P-256 public key in lowercase hex");
@@ -73,71 +167,110 @@ export const turnkeyProvider: WalletProvider = {
       ["Solana address", data.solanaAddress],
       ["Sub-organization", data.organizationId],
       ["Turnkey user id", data.turnkeyUserId],
+      ["Logged in with", data.loginMethod === "email_otp" ? "email code (otp_login)" : data.loginMethod === "oidc" ? "ID token (oauth_login)" : undefined],
     ].filter((row): row is [string, string] => typeof row[1] === "string"),
-  clientConfig: () => ({}),
+  clientConfig: (config) => ({
+    // Public keys only: the browser checks init_otp's bundle against it before encrypting.
+    otpSignerPublicKey: config.turnkey?.otpSignerPublicKey ?? null,
+    otpLength: String(OTP_LENGTH),
+    mailboxUrl: config.demoMailboxUrl ?? null,
+  }),
   actions: {
-    "oauth-login": defineAction(z.object({ publicKey: publicKeySchema }).strict(), async ({ identity, config, store, keySet }, { publicKey }) => {
+    "oauth-login": defineAction(z.object({ publicKey: publicKeySchema }).strict(), async (ctx, { publicKey }) => {
+      const { identity, config, store, keySet } = ctx;
       const tk = config.turnkey!;
-      const client = api(tk);
-      // Finding and registering use a token not bound to any key; logging in uses one bound to this browser's key.
-      const lookup = await idToken(keySet, config, identity, randomBytes(16).toString("hex"));
-      const found = await turnkey("getSubOrgIds", () =>
-        client.getSubOrgIds({ organizationId: tk.organizationId, filterType: "OIDC_TOKEN", filterValue: lookup.token }),
-      );
-      let organizationId = found.organizationIds?.[0];
-      if (!organizationId) {
-        const created = await turnkey("createSubOrganization", () =>
-          client.createSubOrganization({
-            organizationId: tk.organizationId,
-            subOrganizationName: `user ${identity.userId}`,
-            rootUsers: [
-              {
-                userName: identity.name ?? identity.email ?? identity.userId,
-                ...(identity.email && identity.emailVerified ? { userEmail: identity.email } : {}),
-                apiKeys: [],
-                authenticators: [],
-                oauthProviders: [{ providerName: "byo-auth", oidcToken: lookup.token }],
-              },
-            ],
-            rootQuorumThreshold: 1,
-            wallet: { walletName: "Default Wallet", accounts: [...DEFAULT_ETHEREUM_ACCOUNTS, ...DEFAULT_SOLANA_ACCOUNTS] },
-          }),
-        );
-        organizationId = created.subOrganizationId;
-      }
+      const organizationId = await subOrganization(ctx);
       const login = await idToken(keySet, config, identity, nonceForPublicKey(publicKey));
-      const { session } = await turnkey("oauthLogin", () =>
-        client.oauthLogin({ organizationId: organizationId!, oidcToken: login.token, publicKey, expirationSeconds: String(SESSION_SECONDS) }),
+      const { session } = await callTurnkey("oauthLogin", () =>
+        turnkeyApi(tk).oauthLogin({ organizationId, oidcToken: login.token, publicKey, expirationSeconds: String(SESSION_SECONDS) }),
       );
-      const { wallets } = await turnkey("getWallets", () => client.getWallets({ organizationId: organizationId! }));
-      const walletId = wallets?.[0]?.walletId;
-      const { accounts } = walletId
-        ? await turnkey("getWalletAccounts", () => client.getWalletAccounts({ organizationId: organizationId!, walletId }))
-        : { accounts: [] };
-      const ethereum = accounts.find((a) => a.addressFormat === "ADDRESS_FORMAT_ETHEREUM")?.address ?? null;
-      const solana = accounts.find((a) => a.addressFormat === "ADDRESS_FORMAT_SOLANA")?.address ?? null;
-      const claims = decodeJwt(session);
+      return recordLogin(store, identity, tk, { organizationId, session, publicKey, method: "oidc", partnerToken: decodeForDisplay(login.token) });
+    }),
+
+    /** Mails a code to the session's email (never to an address from the request). */
+    "otp-init": defineAction(z.object({}).strict(), async (ctx) => {
+      const { identity, config, store } = ctx;
+      const tk = config.turnkey!;
+      const email = requireEmail(identity);
+      const organizationId = await subOrganization(ctx);
+      const { otpId, otpEncryptionTargetBundle } = await callTurnkey(
+        "initOtp",
+        () =>
+          turnkeyApi(tk).initOtp({
+            organizationId: tk.organizationId,
+            otpType: "OTP_TYPE_EMAIL",
+            contact: email,
+            appName: APP_NAME,
+            otpLength: OTP_LENGTH,
+            alphanumeric: false,
+            expirationSeconds: String(OTP_SECONDS),
+          }),
+        (failure) =>
+          failure.code === GRPC.RESOURCE_EXHAUSTED ? new AppError("otp_rate_limited", 429, "Too many codes were sent to this address. Wait ten minutes and try again.") : undefined,
+      );
       await store.upsertWalletConnection({
         userId: identity.userId,
         provider: "turnkey",
         status: "pending",
-        address: ethereum,
-        expiresAt: typeof claims.exp === "number" ? new Date(claims.exp * 1000) : null,
-        data: {
-          organizationId,
-          solanaAddress: solana,
-          sessionPublicKey: publicKey,
-          partnerToken: decodeForDisplay(login.token),
-          sessionClaims: { exp: claims.exp, user_id: claims.user_id, organization_id: claims.organization_id, session_type: claims.session_type },
-        },
+        address: null,
+        expiresAt: null,
+        data: { organizationId, otpId },
       });
-      return { session, organizationId };
+      return { otpEncryptionTargetBundle, email, expiresInSeconds: OTP_SECONDS };
     }),
+
+    /**
+     * Hands verify_otp the bundle the browser encrypted (code + its public key, readable only
+     * by Turnkey). Returns the verification token and the exact login usage the browser's key
+     * must sign; the token is bound to that key, so it is useless without it.
+     */
+    "otp-verify": defineAction(z.object({ encryptedOtpBundle: z.string().min(1).max(4096) }).strict(), async ({ identity, config, store }, { encryptedOtpBundle }) => {
+      const tk = config.turnkey!;
+      const email = requireEmail(identity);
+      const { otpId } = await pendingOtp(store, identity);
+      const { verificationToken } = await callTurnkey(
+        "verifyOtp",
+        () => turnkeyApi(tk).verifyOtp({ organizationId: tk.organizationId, otpId, encryptedOtpBundle }),
+        explainOtpRefusal,
+      );
+      const claims = await checkVerificationToken(tk, verificationToken, email);
+      return { verificationToken, loginMessage: loginUsage(claims.public_key, claims.id) };
+    }),
+
+    /** otp_login of the key named in the verification token, with that key's signature. */
+    "otp-login": defineAction(
+      z.object({ verificationToken: z.string().min(1).max(8192), signature: z.string().regex(/^[0-9a-f]{128}$/, "a raw P-256 signature (r‖s) in hex") }).strict(),
+      async ({ identity, config, store }, { verificationToken, signature }) => {
+        const tk = config.turnkey!;
+        const email = requireEmail(identity);
+        const { organizationId } = await pendingOtp(store, identity);
+        const claims = await checkVerificationToken(tk, verificationToken, email);
+        const publicKey = claims.public_key;
+        const { session } = await callTurnkey(
+          "otpLogin",
+          () =>
+            turnkeyApi(tk).otpLogin({
+              organizationId,
+              verificationToken,
+              publicKey,
+              clientSignature: { publicKey, scheme: "CLIENT_SIGNATURE_SCHEME_API_P256", message: loginUsage(publicKey, claims.id), signature },
+              expirationSeconds: String(SESSION_SECONDS),
+            }),
+          (failure) =>
+            failure.code === GRPC.FAILED_PRECONDITION ? new AppError("otp_expired", 400, "This verification was already used or has expired. Send a new code.") : undefined,
+        );
+        return recordLogin(store, identity, tk, { organizationId, session, publicKey, method: "email_otp" });
+      },
+    ),
 
     /** Relays the browser's stamped whoami; it must be signed by the session key that logged in. */
     whoami: defineAction(z.object({ body: z.string().max(1024), stamp: z.string().max(4096) }).strict(), async ({ identity, config, store }, input) => {
       const pending = await store.getWalletConnection(identity.userId, "turnkey");
-      if (!pending || typeof pending.data.organizationId !== "string") throw new AppError("wallet_not_started", 409, "Start connecting Turnkey first.");
+      if (!pending || typeof pending.data.organizationId !== "string" || typeof pending.data.sessionPublicKey !== "string") {
+        throw new AppError("wallet_not_started", 409, "Start connecting Turnkey first.");
+      }
+      // Turnkey checks the signature; we check it is the key this login registered.
+      if (stampPublicKey(input.stamp) !== pending.data.sessionPublicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this login's key. Connect again.");
       let response: Response;
       try {
         response = await fetch(`${config.turnkey!.apiUrl}/public/v1/query/whoami`, {

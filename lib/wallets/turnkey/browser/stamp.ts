@@ -40,3 +40,23 @@ export async function stamp(body: string, keys: CryptoKeyPair): Promise<string> 
   });
   return btoa(json).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
+
+/**
+ * otp_login's client signature: raw r‖s (hex) over SHA-256 of the login usage message, by the
+ * key the verification token names. The browser signs only a usage that logs in ITS key, so
+ * a server (or anyone in between) cannot get it to authorize another key.
+ */
+export async function signLoginUsage(message: string, keys: CryptoKeyPair): Promise<string> {
+  const publicKey = await compressedPublicKeyHex(keys.publicKey);
+  let usage: { type?: unknown; login?: { publicKey?: unknown } } | null;
+  try {
+    usage = JSON.parse(message) as typeof usage;
+  } catch {
+    usage = null;
+  }
+  if (usage?.type !== "USAGE_TYPE_LOGIN" || usage.login?.publicKey !== publicKey) {
+    throw new Error("refusing to sign a login usage for another key");
+  }
+  const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, keys.privateKey, new TextEncoder().encode(message));
+  return hex(new Uint8Array(signature));
+}

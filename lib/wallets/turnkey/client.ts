@@ -1,0 +1,105 @@
+import "server-only";
+// The app server's Turnkey client (@turnkey/sdk-server, stamped with the parent organization's
+// API key) and the one place Turnkey's errors become the app's. Turnkey answers errors as gRPC
+// statuses (`code`), which is what we map on: the `details[].reason` strings are not a
+// documented contract, and their text never reaches a person.
+import { DEFAULT_ETHEREUM_ACCOUNTS, DEFAULT_SOLANA_ACCOUNTS, Turnkey } from "@turnkey/sdk-server";
+import type { AppConfig } from "@/lib/config/load";
+import { AppError } from "@/lib/http/errors";
+import type { Identity } from "@/lib/identity/types";
+
+export type TurnkeyConfig = NonNullable<AppConfig["turnkey"]>;
+type Client = ReturnType<Turnkey["apiClient"]>;
+
+let cached: { key: string; api: Client } | undefined;
+
+export function turnkeyApi(config: TurnkeyConfig): Client {
+  const key = `${config.apiUrl}|${config.organizationId}|${config.apiPublicKey}`;
+  if (cached?.key !== key) {
+    const sdk = new Turnkey({
+      apiBaseUrl: config.apiUrl,
+      defaultOrganizationId: config.organizationId,
+      apiPublicKey: config.apiPublicKey,
+      apiPrivateKey: config.apiPrivateKey,
+    });
+    cached = { key, api: sdk.apiClient() };
+  }
+  return cached.api;
+}
+
+/** gRPC status codes Turnkey answers with. */
+export const GRPC = { NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+
+interface TurnkeyFailure {
+  code?: number;
+  details?: { reason?: string; metadata?: Record<string, string> }[] | null;
+}
+
+const unavailable = () => new AppError("upstream_unavailable", 502, "Turnkey did not answer. Check that it is running and try again.");
+
+/**
+ * Runs one Turnkey call. `explain` may turn a refusal into a specific error (a wrong code is
+ * the user's to fix, not a server fault); anything else is `wallet_refused` or
+ * `upstream_unavailable`. Upstream text goes to the server log only.
+ */
+export async function callTurnkey<T>(what: string, call: () => Promise<T>, explain?: (failure: TurnkeyFailure) => AppError | undefined): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    const failure = error as TurnkeyFailure;
+    const reason = failure.details?.[0]?.reason;
+    console.error(`[turnkey] ${what} failed${failure.code !== undefined ? ` (code ${failure.code})` : ""}${reason ? `: ${reason}` : ""}`);
+    if (error instanceof TypeError || /fetch failed|ECONNREFUSED|\b50[234]\b/.test(String(error)) || failure.code === GRPC.UNAVAILABLE) throw unavailable();
+    const specific = explain?.(failure);
+    if (specific) throw specific;
+    throw new AppError("wallet_refused", 502, "Turnkey refused the login. Try again; if it persists, check the Turnkey settings.");
+  }
+}
+
+/**
+ * The user's sub-organization: found by the app's OIDC identity, or created with a root user
+ * that has that identity as its OAuth provider, the user's email (which an email code later
+ * proves) and a default wallet with one Ethereum and one Solana account. `lookupToken` is an
+ * ID token bound to no key: finding and registering must not consume a login nonce.
+ */
+export async function findOrCreateSubOrganization(config: TurnkeyConfig, identity: Identity, lookupToken: string): Promise<string> {
+  const api = turnkeyApi(config);
+  const found = await callTurnkey("getSubOrgIds", () =>
+    api.getSubOrgIds({ organizationId: config.organizationId, filterType: "OIDC_TOKEN", filterValue: lookupToken }),
+  );
+  const existing = found.organizationIds?.[0];
+  if (existing) return existing;
+  const created = await callTurnkey("createSubOrganization", () =>
+    api.createSubOrganization({
+      organizationId: config.organizationId,
+      subOrganizationName: `user ${identity.userId}`,
+      rootUsers: [
+        {
+          userName: identity.name ?? identity.email ?? identity.userId,
+          // Turnkey treats the email as unverified until an email code proves it (otp_login),
+          // and the app never looks sub-organizations up by email, so an unverified address
+          // cannot reach anyone else's wallet.
+          ...(identity.email ? { userEmail: identity.email } : {}),
+          apiKeys: [],
+          authenticators: [],
+          oauthProviders: [{ providerName: "byo-auth", oidcToken: lookupToken }],
+        },
+      ],
+      rootQuorumThreshold: 1,
+      wallet: { walletName: "Default Wallet", accounts: [...DEFAULT_ETHEREUM_ACCOUNTS, ...DEFAULT_SOLANA_ACCOUNTS] },
+    }),
+  );
+  return created.subOrganizationId;
+}
+
+/** The Ethereum and Solana addresses of the sub-organization's first wallet. */
+export async function walletAddresses(config: TurnkeyConfig, organizationId: string): Promise<{ ethereum: string | null; solana: string | null }> {
+  const api = turnkeyApi(config);
+  const { wallets } = await callTurnkey("getWallets", () => api.getWallets({ organizationId }));
+  const walletId = wallets?.[0]?.walletId;
+  const { accounts } = walletId ? await callTurnkey("getWalletAccounts", () => api.getWalletAccounts({ organizationId, walletId })) : { accounts: [] };
+  return {
+    ethereum: accounts.find((a) => a.addressFormat === "ADDRESS_FORMAT_ETHEREUM")?.address ?? null,
+    solana: accounts.find((a) => a.addressFormat === "ADDRESS_FORMAT_SOLANA")?.address ?? null,
+  };
+}
