@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInWithOidc, signOut } from "./support/flows";
+import { signInWithOidc, signOut, signUpWithPassword } from "./support/flows";
 import { GRACE } from "./support/stack";
 
 test("Alchemy: the server's RS256 ID token → a bundle only this browser opens → a stamped whoami; same signer next time", async ({ page }) => {
@@ -21,5 +21,31 @@ test("Alchemy: the server's RS256 ID token → a bundle only this browser opens 
     await signInWithOidc(page, GRACE);
     await wallet.getByRole("button", { name: /connect alchemy/i }).click();
     await expect(wallet.getByTestId("account-address")).toHaveText(address);
+  });
+});
+
+test("Alchemy pre-generation: auth-jwt without a target key reserves the address, with no session; connecting later gets that same address", async ({ page }) => {
+  const wallet = page.getByTestId("wallet-alchemy");
+  await signUpWithPassword(page, `al-pre-${Date.now()}@example.com`);
+  let reserved = "";
+  await test.step("pre-generate: an address, but nothing connected", async () => {
+    await wallet.getByRole("button", { name: "Pre-generate the address only" }).click();
+    await expect(wallet.getByTestId("pregenerated-address")).toHaveText(/^0x[0-9a-fA-F]{40}$/);
+    await expect(wallet.getByTestId("account-address")).toHaveCount(0);
+    await expect(wallet.getByTestId("wallet-expiry")).toHaveCount(0);
+    reserved = (await wallet.getByTestId("pregenerated-address").innerText()).trim();
+    // The token sent had no key to bind: its nonce is not the hash of any key we hold.
+    await wallet.getByText("Partner token your server sent (decoded)").click();
+    await expect(wallet.getByTestId("partner-token")).toContainText('"nonce"');
+  });
+  await test.step("pre-generating again is idempotent", async () => {
+    await page.reload();
+    await wallet.getByRole("button", { name: "Pre-generate the address only" }).click();
+    await expect(wallet.getByTestId("pregenerated-address")).toHaveText(reserved);
+  });
+  await test.step("connecting later logs in to that same wallet", async () => {
+    await wallet.getByRole("button", { name: /connect alchemy/i }).click();
+    await expect(wallet.getByTestId("account-address")).toHaveText(reserved);
+    await expect(wallet.getByTestId("pregenerated")).toHaveCount(0);
   });
 });

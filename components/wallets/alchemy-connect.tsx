@@ -8,6 +8,7 @@ const STEP_TEXT = {
   exchange: "Your server is sending Alchemy an ID token bound to this browser's key…",
   decrypt: "Opening the credential bundle with the key only this browser holds…",
   whoami: "Proving the decrypted key works (a stamped whoami)…",
+  pregenerate: "Your server is asking Alchemy for the wallet, without a key (no session)…",
 } as const;
 
 // The Turnkey query Alchemy's signer client stamps; Alchemy checks the path.
@@ -37,13 +38,26 @@ export default function AlchemyConnect({ reconnect }: ConnectorProps) {
       await postJson("/api/wallets/alchemy/whoami", { stampedRequest: { body, stamp, url: WHOAMI_URL } });
     });
 
+  const pregenerate = () =>
+    flow.run(async (step) => {
+      step("pregenerate");
+      await postJson("/api/wallets/alchemy/pregenerate", {});
+    });
+
   return (
     <ConnectShell
       status={flow.status}
       error={flow.error}
       busy={flow.busy}
       label={reconnect ? "Reconnect Alchemy" : "Connect Alchemy"}
-      onConnect={connect}
+      onConnect={() => void connect()}
+      actions={
+        reconnect ? undefined : (
+          <button type="button" className="btn-secondary" onClick={() => void pregenerate()} disabled={flow.busy}>
+            Pre-generate the address only
+          </button>
+        )
+      }
     />
   );
 }

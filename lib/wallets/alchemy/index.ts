@@ -4,10 +4,15 @@ import "server-only";
 // credential bundle that comes back is encrypted to that key, so only the browser can open
 // it. The browser then stamps a whoami with the decrypted key and the server relays it (the
 // API key stays here); only a whoami that names the same organisation records the wallet.
+//
+// `pregenerate` is the same call without a target key: Alchemy creates (or finds) the
+// user's wallet and answers its addresses but no bundle, so nobody gets a signing session.
+// Apps use it to know a user's address before the user ever connects (to fund it, say).
+import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { mintIdToken, nonceForPublicKey } from "@/lib/tokens/id-token";
-import { defineAction, type WalletProvider } from "../types";
+import { defineAction, type WalletContext, type WalletProvider } from "../types";
 
 const EXPIRATION_SECONDS = 900;
 
@@ -45,6 +50,19 @@ async function callAlchemy(config: { apiUrl: string; apiKey: string }, path: str
   return json;
 }
 
+/** The RS256 ID token for auth-jwt (Alchemy accepts RS256 only); the subject is the session's user. */
+function idTokenFor({ identity, config, keySet }: WalletContext, nonce: string) {
+  return mintIdToken(keySet, {
+    issuer: config.appUrl,
+    audience: config.alchemy!.audience,
+    subject: identity.userId,
+    email: identity.email ?? "",
+    emailVerified: identity.emailVerified,
+    nonce,
+    alg: "RS256",
+  });
+}
+
 const hexKey = z.string().regex(/^(0x)?(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/, "a P-256 public key in hex");
 
 export const alchemyProvider: WalletProvider = {
@@ -61,17 +79,10 @@ export const alchemyProvider: WalletProvider = {
   clientConfig: () => ({}),
   actions: {
     /** Mints the nonce-bound ID token and runs auth-jwt; returns the bundle for the browser. */
-    "auth-jwt": defineAction(z.object({ targetPublicKey: hexKey }).strict(), async ({ identity, config, store, keySet }, { targetPublicKey }) => {
+    "auth-jwt": defineAction(z.object({ targetPublicKey: hexKey }).strict(), async (ctx, { targetPublicKey }) => {
+      const { identity, config, store } = ctx;
       const alchemy = config.alchemy!;
-      const idToken = await mintIdToken(keySet, {
-        issuer: config.appUrl,
-        audience: alchemy.audience,
-        subject: identity.userId,
-        email: identity.email ?? "",
-        emailVerified: identity.emailVerified,
-        nonce: nonceForPublicKey(targetPublicKey),
-        alg: "RS256", // Alchemy accepts RS256 only
-      });
+      const idToken = await idTokenFor(ctx, nonceForPublicKey(targetPublicKey));
       const parsed = authResponse.safeParse(
         await callAlchemy(alchemy, "/signer/v1/auth-jwt", {
           jwt: idToken.token,
@@ -92,6 +103,33 @@ export const alchemyProvider: WalletProvider = {
         data: { orgId: r.orgId, signerUserId: r.userId, isSignup: r.isSignup ?? false, partnerToken: { header: idToken.header, claims: idToken.claims } },
       });
       return { credentialBundle: r.credentialBundle, orgId: r.orgId };
+    }),
+
+    /**
+     * Pre-generates the wallet: no target key, so no bundle and no session. The address is
+     * kept as "reserved" (pending, flagged) unless the user is already connected.
+     */
+    pregenerate: defineAction(z.object({}).strict(), async (ctx) => {
+      const { identity, config, store } = ctx;
+      // No key to bind: the nonce is random, so this token cannot log any key in.
+      const idToken = await idTokenFor(ctx, randomBytes(16).toString("hex"));
+      const parsed = authResponse.safeParse(
+        await callAlchemy(config.alchemy!, "/signer/v1/auth-jwt", { jwt: idToken.token, authProvider: config.alchemy!.authProvider }),
+      );
+      if (!parsed.success || !parsed.data.address || parsed.data.credentialBundle) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
+      const r = parsed.data;
+      const existing = await store.getWalletConnection(identity.userId, "alchemy");
+      if (existing?.status !== "connected") {
+        await store.upsertWalletConnection({
+          userId: identity.userId,
+          provider: "alchemy",
+          status: "pending",
+          address: r.address,
+          expiresAt: null,
+          data: { orgId: r.orgId, pregenerated: true, solanaAddress: r.solanaAddress, isSignup: r.isSignup ?? false, partnerToken: { header: idToken.header, claims: idToken.claims } },
+        });
+      }
+      return { address: r.address, solanaAddress: r.solanaAddress, orgId: r.orgId, isSignup: r.isSignup ?? false };
     }),
 
     /** Relays the browser's stamped whoami; a success proves the decrypted key works. */
