@@ -25,6 +25,8 @@ export interface SandboxOptions {
   /** Which counterparts to start; a provider the developer configured for real is skipped. */
   start: { oidc: boolean; airkit: boolean; mailbox: boolean; firebase: boolean; supabase: boolean; moojo: boolean; alchemy: boolean; turnkey: boolean };
   log?: (line: string) => void;
+  /** Lets end-to-end tests take the wallet counterparts down (PUT /sandbox/v1/fault). Test stack only. */
+  faultInjection?: boolean;
 }
 
 export interface RunningSandboxes {
@@ -99,6 +101,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
         }),
       o.start.airkit &&
         startAirKit({
+          faultInjection: o.faultInjection,
           port: o.ports.airkit,
           host,
           dataDir: join(o.dataDir, "airkit"),
@@ -111,6 +114,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
         }),
       o.start.turnkey &&
         startTurnkey({
+          faultInjection: o.faultInjection,
           port: o.ports.turnkey,
           host,
           dataDir: join(o.dataDir, "turnkey"),
@@ -133,6 +137,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
         }),
       o.start.alchemy &&
         startAlchemy({
+          faultInjection: o.faultInjection,
           port: o.ports.alchemy,
           host,
           dataDir: join(o.dataDir, "alchemy"),
@@ -178,6 +183,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
           // Moojo verifies Firebase ID tokens, so it trusts this emulator (demo-* project only).
           if (!o.start.moojo) return;
           const moojo = await startMoojo({
+            faultInjection: o.faultInjection,
             port: o.ports.moojo,
             host,
             dataDir: join(o.dataDir, "moojo"),

@@ -24,6 +24,18 @@ async function browserKeys() {
   return { ...keyStore, ...stamping };
 }
 
+/** A failed attempt leaves nothing behind: no session, no key in IndexedDB. */
+function cleanUpOnFailure(task: (step: (s: Step) => void) => Promise<void>) {
+  return async (step: (s: Step) => void) => {
+    try {
+      await task(step);
+    } catch (error) {
+      await endTurnkeySession().catch(() => undefined);
+      throw error;
+    }
+  };
+}
+
 /** Keeps the session and proves the key works: a whoami stamped by it, relayed by the server. */
 async function finish(step: (s: Step) => void, session: { session: string; organizationId: string }, keys: CryptoKeyPair) {
   const { stamp } = await browserKeys();
@@ -41,16 +53,18 @@ export default function TurnkeyConnect({ config, reconnect }: ConnectorProps) {
   const codeLength = Number(config.otpLength ?? 6);
 
   const connectWithIdToken = () =>
-    flow.run(async (step) => {
-      const { createSessionKey, compressedPublicKeyHex } = await browserKeys();
-      step("key");
-      // One key per login attempt, stored before its public half leaves the browser.
-      const keys = await createSessionKey();
-      const publicKey = await compressedPublicKeyHex(keys.publicKey);
-      step("login");
-      const session = await postJson<{ session: string; organizationId: string }>("/api/wallets/turnkey/oauth-login", { publicKey });
-      await finish(step, session, keys);
-    });
+    flow.run(
+      cleanUpOnFailure(async (step) => {
+        const { createSessionKey, compressedPublicKeyHex } = await browserKeys();
+        step("key");
+        // One key per login attempt, stored before its public half leaves the browser.
+        const keys = await createSessionKey();
+        const publicKey = await compressedPublicKeyHex(keys.publicKey);
+        step("login");
+        const session = await postJson<{ session: string; organizationId: string }>("/api/wallets/turnkey/oauth-login", { publicKey });
+        await finish(step, session, keys);
+      }),
+    );
 
   const sendCode = () =>
     flow.run(
@@ -64,26 +78,28 @@ export default function TurnkeyConnect({ config, reconnect }: ConnectorProps) {
     );
 
   const verifyCode = () =>
-    flow.run(async (step) => {
-      if (!otp) return;
-      const [{ createSessionKey, compressedPublicKeyHex, signLoginUsage }, { encryptOtpCodeToBundle }] = await Promise.all([browserKeys(), import("@turnkey/crypto")]);
-      step("key");
-      // The key the code is bound to is the key that signs the login and later every request.
-      const keys = await createSessionKey();
-      const publicKey = await compressedPublicKeyHex(keys.publicKey);
-      step("encrypt");
-      // Checks Turnkey's signature on the bundle first (its production key unless configured).
-      const encryptedOtpBundle = await encryptOtpCodeToBundle(code, otp.bundle, publicKey, config.otpSignerPublicKey ?? undefined);
-      step("verify");
-      const { verificationToken, loginMessage } = await postJson<{ verificationToken: string; loginMessage: string }>("/api/wallets/turnkey/otp-verify", {
-        encryptedOtpBundle,
-      });
-      step("otpLogin");
-      const signature = await signLoginUsage(loginMessage, keys);
-      const session = await postJson<{ session: string; organizationId: string }>("/api/wallets/turnkey/otp-login", { verificationToken, signature });
-      await finish(step, session, keys);
-      setOtp(null);
-    });
+    flow.run(
+      cleanUpOnFailure(async (step) => {
+        if (!otp) return;
+        const [{ createSessionKey, compressedPublicKeyHex, signLoginUsage }, { encryptOtpCodeToBundle }] = await Promise.all([browserKeys(), import("@turnkey/crypto")]);
+        step("key");
+        // The key the code is bound to is the key that signs the login and later every request.
+        const keys = await createSessionKey();
+        const publicKey = await compressedPublicKeyHex(keys.publicKey);
+        step("encrypt");
+        // Checks Turnkey's signature on the bundle first (its production key unless configured).
+        const encryptedOtpBundle = await encryptOtpCodeToBundle(code, otp.bundle, publicKey, config.otpSignerPublicKey ?? undefined);
+        step("verify");
+        const { verificationToken, loginMessage } = await postJson<{ verificationToken: string; loginMessage: string }>("/api/wallets/turnkey/otp-verify", {
+          encryptedOtpBundle,
+        });
+        step("otpLogin");
+        const signature = await signLoginUsage(loginMessage, keys);
+        const session = await postJson<{ session: string; organizationId: string }>("/api/wallets/turnkey/otp-login", { verificationToken, signature });
+        await finish(step, session, keys);
+        setOtp(null);
+      }),
+    );
 
   if (otp) {
     return (

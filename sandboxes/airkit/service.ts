@@ -55,6 +55,8 @@ export interface AirKitOptions {
   readonly jwksCooldownMs?: number;
   /** Clock override for tests. */
   readonly now?: () => Date;
+  /** Serves PUT /sandbox/v1/fault (lib/http.ts) so end-to-end tests can take this service down. */
+  readonly faultInjection?: boolean;
 }
 
 export class AirKitConfigError extends Error {
@@ -308,6 +310,7 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
       {
         name: "airkit",
         cors: { allowedOrigins: [...new Set(options.partners.flatMap((partner) => partner.allowedOrigins))] },
+        faultInjection: options.faultInjection,
       },
     );
 

@@ -47,6 +47,8 @@ export interface AlchemyOptions {
    */
   readonly issuers?: readonly string[];
   readonly now?: () => Date;
+  /** Serves PUT /sandbox/v1/fault (lib/http.ts) so end-to-end tests can take this service down. */
+  readonly faultInjection?: boolean;
   /** Fetch used for OIDC discovery and JWKS (tests). */
   readonly oidcFetch?: typeof fetch;
 }
@@ -250,7 +252,7 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
         { method: "POST", path: "/signer/v1/auth-jwt", handler: mapped(authJwt) },
         { method: "POST", path: "/signer/v1/whoami", handler: mapped(whoami) },
       ],
-      { name: "alchemy", cors: { allowedOrigins: options.allowedOrigins } },
+      { name: "alchemy", cors: { allowedOrigins: options.allowedOrigins }, faultInjection: options.faultInjection },
     );
     const url = await listen(server, options.port, options.host);
     return {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { HttpError, closeServer, createServer, listen, sendJson } from "./http";
+import { FAULT_PATH, HttpError, closeServer, createServer, listen, sendJson } from "./http";
 
 describe("http router", () => {
   let url: string;
@@ -114,5 +114,40 @@ describe("http router", () => {
     const response = await fetch(`${url}/ok`);
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
     expect(response.headers.get("cache-control")).toBe("no-store");
+  });
+});
+
+describe("fault injection", () => {
+  const routes = [{ method: "GET" as const, path: "/ok", handler: (ctx: { res: Parameters<typeof sendJson>[0] }) => sendJson(ctx.res, 200, { ok: true }) }];
+  const setFault = (url: string, mode: unknown) =>
+    fetch(`${url}${FAULT_PATH}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ mode }) });
+
+  it("is not served unless asked for", async () => {
+    const server = createServer(routes);
+    const url = await listen(server, 0);
+    try {
+      expect((await setFault(url, "down")).status).toBe(404);
+      expect((await fetch(`${url}/ok`)).status).toBe(200);
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  it("drops connections while down, answers 503 while failing, and recovers", async () => {
+    const server = createServer(routes, { faultInjection: true });
+    const url = await listen(server, 0);
+    try {
+      expect((await setFault(url, "down")).status).toBe(200);
+      await expect(fetch(`${url}/ok`)).rejects.toThrow(TypeError); // fetch failed: the connection was dropped
+      expect((await setFault(url, "error")).status).toBe(200);
+      const failing = await fetch(`${url}/ok`);
+      expect(failing.status).toBe(503);
+      expect(((await failing.json()) as { error: { code: string } }).error.code).toBe("unavailable");
+      expect((await setFault(url, "sideways")).status).toBe(400);
+      expect((await setFault(url, "up")).status).toBe(200);
+      expect(await (await fetch(`${url}/ok`)).json()).toEqual({ ok: true });
+    } finally {
+      await closeServer(server);
+    }
   });
 });

@@ -10,6 +10,9 @@
  *   browsers to preflight cross-origin writes, so the CORS allowlist guards them.
  * - CORS: the request Origin is reflected only when it is in the allowlist (never `*`), and
  *   `Vary: Origin` is always sent when CORS is configured so caches keep per-origin answers.
+ * - Fault injection (tests only, off unless `faultInjection` is set): `PUT /sandbox/v1/fault`
+ *   with `{ "mode": "down" | "error" | "up" }` makes every other request have its connection
+ *   dropped (a service that is down), answer 503 (one that is failing), or behave again.
  */
 import {
   createServer as createNodeServer,
@@ -52,7 +55,12 @@ export interface ServerOptions {
   /** Used in server-side logs. */
   readonly name?: string;
   readonly logger?: Pick<Console, "error">;
+  /** Serves PUT /sandbox/v1/fault so end-to-end tests can take the service down. Never on by default. */
+  readonly faultInjection?: boolean;
 }
+
+export const FAULT_PATH = "/sandbox/v1/fault";
+export type FaultMode = "up" | "down" | "error";
 
 /** A started sandbox, as returned by every `start*` function. */
 export interface RunningService {
@@ -132,8 +140,24 @@ export function createServer(routes: readonly Route[], options: ServerOptions = 
   const name = options.name ?? "sandbox";
   const allowedOrigins = options.cors ? new Set(options.cors.allowedOrigins) : undefined;
 
+  let fault: FaultMode = "up";
+  const faultRoutes: Route[] = options.faultInjection
+    ? [
+        {
+          method: "PUT",
+          path: FAULT_PATH,
+          handler: async ({ res, readJson }) => {
+            const mode = ((await readJson()) as { mode?: unknown } | null)?.mode;
+            if (mode !== "up" && mode !== "down" && mode !== "error") throw new HttpError(400, "invalid_request", 'mode must be "up", "down" or "error"');
+            fault = mode;
+            sendJson(res, 200, { mode });
+          },
+        },
+      ]
+    : [];
+
   const byPath = new Map<string, Map<string, RouteHandler>>();
-  for (const route of routes) {
+  for (const route of [...routes, ...faultRoutes]) {
     const methods = byPath.get(route.path) ?? new Map<string, RouteHandler>();
     if (methods.has(route.method)) throw new Error(`Duplicate route ${route.method} ${route.path}`);
     methods.set(route.method, route.handler);
@@ -161,6 +185,14 @@ export function createServer(routes: readonly Route[], options: ServerOptions = 
       return;
     }
     const url = new URL(rawUrl, "http://sandbox.invalid");
+    if (fault !== "up" && url.pathname !== FAULT_PATH) {
+      if (fault === "down") {
+        req.socket.destroy();
+        return;
+      }
+      sendError(res, 503, "unavailable", "The service is unavailable");
+      return;
+    }
     const methods = byPath.get(url.pathname);
     if (!methods) {
       sendError(res, 404, "not_found", "No such endpoint");

@@ -75,6 +75,8 @@ export interface MoojoOptions {
   readonly jwksCacheMaxAgeMs?: number;
   /** Clock override for tests (claim checks and token expiry). */
   readonly now?: () => Date;
+  /** Serves PUT /sandbox/v1/fault (lib/http.ts) so end-to-end tests can take this service down. */
+  readonly faultInjection?: boolean;
   readonly logger?: Pick<Console, "error">;
 }
 
@@ -247,7 +249,7 @@ export async function startMoojo(options: MoojoOptions): Promise<RunningService>
         { method: "POST", path: "/user/authenticate", handler: enveloped(authenticate) },
         { method: "GET", path: "/user/me", handler: enveloped(me) },
       ],
-      { name: "moojo", logger },
+      { name: "moojo", logger, faultInjection: options.faultInjection },
     );
     const url = await listen(server, options.port, options.host);
     return {

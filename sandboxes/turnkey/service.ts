@@ -50,6 +50,8 @@ export interface TurnkeyOptions {
   readonly allowedOrigins: readonly string[];
   /** Clock override for tests. */
   readonly now?: () => Date;
+  /** Serves PUT /sandbox/v1/fault (lib/http.ts) so end-to-end tests can take this service down. */
+  readonly faultInjection?: boolean;
   /** Fetch used for OIDC discovery and JWKS (tests). */
   readonly oidcFetch?: typeof fetch;
   readonly maxBodyBytes?: number;
@@ -221,7 +223,7 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
         ...activityRoutes,
         ...queryRoutes,
       ],
-      { name: "turnkey", cors: { allowedOrigins: options.allowedOrigins }, maxBodyBytes },
+      { name: "turnkey", cors: { allowedOrigins: options.allowedOrigins }, maxBodyBytes, faultInjection: options.faultInjection },
     );
     allowPreflightRequestHeaders(server, [STAMP_HEADER_NAME, "X-Client-Version"]);
 

@@ -49,7 +49,9 @@ export async function callTurnkey<T>(what: string, call: () => Promise<T>, expla
     const failure = error as TurnkeyFailure;
     const reason = failure.details?.[0]?.reason;
     console.error(`[turnkey] ${what} failed${failure.code !== undefined ? ` (code ${failure.code})` : ""}${reason ? `: ${reason}` : ""}`);
-    if (error instanceof TypeError || /fetch failed|ECONNREFUSED|\b50[234]\b/.test(String(error)) || failure.code === GRPC.UNAVAILABLE) throw unavailable();
+    // Turnkey states every refusal as a gRPC status; an answer without one came from something
+    // in between (a proxy, an outage page), so it counts as "not answering", not as a refusal.
+    if (error instanceof TypeError || typeof failure.code !== "number" || failure.code === GRPC.UNAVAILABLE) throw unavailable();
     const specific = explain?.(failure);
     if (specific) throw specific;
     throw new AppError("wallet_refused", 502, "Turnkey refused the login. Try again; if it persists, check the Turnkey settings.");
