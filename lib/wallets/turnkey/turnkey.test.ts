@@ -1,0 +1,211 @@
+// The app's Turnkey module against the Turnkey counterpart, with the browser's part played by
+// the same WebCrypto code the browser runs and `@turnkey/crypto`'s encryptOtpCodeToBundle.
+// What the end-to-end suite cannot easily reach: other users' tokens, other keys' signatures,
+// a notarizer key that does not match, and the attempt limit.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encryptOtpCodeToBundle, generateP256KeyPair } from "@turnkey/crypto";
+import { exportJWK, generateKeyPair } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppConfig } from "@/lib/config/load";
+import { AppError } from "@/lib/http/errors";
+import type { Identity } from "@/lib/identity/types";
+import { createKeySet, type KeySet } from "@/lib/keys/keyset";
+import { openPgliteStore } from "@/lib/store/pglite";
+import type { AppStore } from "@/lib/store/types";
+import { discoveryDocument } from "@/lib/tokens/discovery";
+import type { RunningService } from "@/sandboxes/lib/http";
+import { startMailbox } from "@/sandboxes/mailbox";
+import { startTurnkey } from "@/sandboxes/turnkey/service";
+import { compressedPublicKeyHex, signLoginUsage, stamp } from "./browser/stamp";
+import { turnkeyProvider } from "./index";
+
+const APP_URL = "http://app.test";
+const PARENT_ORG = "parent-org-0001";
+const MAIL_KEY = "turnkey-app-test-mail-key-012345";
+
+let dir: string;
+let keySet: KeySet;
+let store: AppStore;
+let mailbox: RunningService;
+let turnkey: RunningService;
+let config: AppConfig;
+let signerKeys: { notarizerPublicKey: string; otpSignerPublicKey: string };
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), "turnkey-app-"));
+  const jwks = [];
+  for (const alg of ["ES256", "RS256"] as const) jwks.push(await exportJWK((await generateKeyPair(alg, { extractable: true })).privateKey));
+  keySet = await createKeySet(JSON.stringify(jwks));
+  store = await openPgliteStore(join(dir, "app-db"));
+  mailbox = await startMailbox({ port: 0, dataDir: "memory://", apiKey: MAIL_KEY });
+  const parent = generateP256KeyPair();
+  // The counterpart reaches the app's discovery document and JWKS as it would over HTTP.
+  const appFetch = async (input: string | URL | Request) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (url === `${APP_URL}/.well-known/openid-configuration`) return Response.json(discoveryDocument(APP_URL, keySet));
+    if (url === `${APP_URL}/.well-known/jwks.json`) return Response.json(keySet.jwks);
+    return new Response("not found", { status: 404 });
+  };
+  turnkey = await startTurnkey({
+    port: 0,
+    dataDir: "memory://",
+    parentOrganizationId: PARENT_ORG,
+    parentApiPublicKey: parent.publicKey,
+    mail: { apiUrl: mailbox.url, apiKey: MAIL_KEY, from: "Turnkey (test) <no-reply@turnkey.local>" },
+    allowedOrigins: [APP_URL],
+    oidcFetch: appFetch as typeof fetch,
+  });
+  signerKeys = (await (await fetch(`${turnkey.url}/sandbox/v1/keys`)).json()) as typeof signerKeys;
+  config = {
+    appUrl: APP_URL,
+    turnkey: {
+      apiUrl: turnkey.url,
+      organizationId: PARENT_ORG,
+      apiPublicKey: parent.publicKey,
+      apiPrivateKey: parent.privateKey,
+      oidcAudience: "turnkey",
+      otpSignerPublicKey: signerKeys.otpSignerPublicKey,
+      notarizerPublicKey: signerKeys.notarizerPublicKey,
+    },
+  } as AppConfig;
+});
+
+afterAll(async () => {
+  await turnkey?.close();
+  await mailbox?.close();
+  await store?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function newUser(email: string): Promise<Identity> {
+  const { user } = await store.linkIdentity({ provider: "password", subject: email, email, emailVerified: true, name: null, profile: {} });
+  return { provider: "password", subject: email, email, emailVerified: true, name: null, userId: user.id };
+}
+
+function run(identity: Identity, action: string, input: unknown, cfg: AppConfig = config): Promise<Record<string, string>> {
+  const step = turnkeyProvider.actions[action]!;
+  return step.run({ identity, config: cfg, store, keySet }, step.input.parse(input)) as Promise<Record<string, string>>;
+}
+
+async function codeFor(email: string): Promise<string> {
+  const response = await fetch(`${mailbox.url}/api/messages?to=${encodeURIComponent(email)}`);
+  const { messages } = (await response.json()) as { messages: { text: string }[] };
+  const code = /verification code is (\d{6})\./.exec(messages[0]?.text ?? "")?.[1];
+  if (!code) throw new Error(`no code for ${email}`);
+  return code;
+}
+
+const newBrowserKey = () => crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+
+/** otp-init → mailed code → encrypted bundle → otp-verify, as the browser connector does it. */
+async function verifyByEmail(identity: Identity, keys: CryptoKeyPair, code?: string) {
+  const { otpEncryptionTargetBundle } = await run(identity, "otp-init", {});
+  const publicKey = await compressedPublicKeyHex(keys.publicKey);
+  const encryptedOtpBundle = await encryptOtpCodeToBundle(code ?? (await codeFor(identity.email!)), otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
+  return { publicKey, otpEncryptionTargetBundle: otpEncryptionTargetBundle!, ...(await run(identity, "otp-verify", { encryptedOtpBundle })) };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<{ code: string; status: number; message: string }> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return { code: error.code, status: error.status, message: error.message };
+}
+
+describe("Turnkey email code login, server side", () => {
+  it("init → code → verify → login → stamped whoami connects the wallet; the ID-token login finds the same sub-organization", async () => {
+    const ada = await newUser("ada-otp@example.com");
+    const keys = await newBrowserKey();
+    const { publicKey, verificationToken, loginMessage } = await verifyByEmail(ada, keys);
+    expect(JSON.parse(loginMessage!)).toMatchObject({ login: { publicKey }, type: "USAGE_TYPE_LOGIN" });
+    const { session, organizationId } = await run(ada, "otp-login", { verificationToken, signature: await signLoginUsage(loginMessage!, keys) });
+    expect(session).toMatch(/^ey/);
+    const body = JSON.stringify({ organizationId });
+    await run(ada, "whoami", { body, stamp: await stamp(body, keys) });
+
+    const connection = await store.getWalletConnection(ada.userId, "turnkey");
+    expect(connection).toMatchObject({ status: "connected", address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/) });
+    expect(connection!.data).toMatchObject({ loginMethod: "email_otp", organizationId, sessionPublicKey: publicKey });
+    expect(connection!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
+
+    const oidcKeys = await newBrowserKey();
+    const oidcPublicKey = await compressedPublicKeyHex(oidcKeys.publicKey);
+    const again = await run(ada, "oauth-login", { publicKey: oidcPublicKey });
+    expect(again.organizationId).toBe(organizationId);
+  });
+
+  it("refuses to verify before a code was sent", async () => {
+    const bob = await newUser("bob-otp@example.com");
+    expect(await rejection(run(bob, "otp-verify", { encryptedOtpBundle: "00" }))).toMatchObject({ code: "wallet_not_started", status: 409 });
+  });
+
+  it("counts wrong codes down, then refuses even the right one", async () => {
+    const carol = await newUser("carol-otp@example.com");
+    const keys = await newBrowserKey();
+    const publicKey = await compressedPublicKeyHex(keys.publicKey);
+    const { otpEncryptionTargetBundle } = await run(carol, "otp-init", {});
+    const right = await codeFor(carol.email!);
+    const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
+    const attempt = async (code: string) =>
+      rejection(run(carol, "otp-verify", { encryptedOtpBundle: await encryptOtpCodeToBundle(code, otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey) }));
+    expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", status: 400, message: "That code is not correct. 2 attempts left." });
+    expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 1 attempt left." });
+    expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 0 attempts left." });
+    expect(await attempt(right)).toMatchObject({ code: "otp_attempts_exceeded", status: 400 });
+  });
+
+  it("refuses another user's verification token, and a login signed by another key", async () => {
+    const dave = await newUser("dave-otp@example.com");
+    const erin = await newUser("erin-otp@example.com");
+    const daveKeys = await newBrowserKey();
+    const dave1 = await verifyByEmail(dave, daveKeys);
+    await verifyByEmail(erin, await newBrowserKey());
+
+    // Erin replays Dave's token with a signature Dave's browser made: the contact is not hers.
+    const signature = await signLoginUsage(dave1.loginMessage!, daveKeys);
+    expect(await rejection(run(erin, "otp-login", { verificationToken: dave1.verificationToken, signature }))).toMatchObject({ code: "verification_invalid", status: 400 });
+    expect((await store.getWalletConnection(erin.userId, "turnkey"))?.status).toBe("pending");
+
+    // Dave's own token, but signed by a key that is not the one sealed into it: Turnkey refuses.
+    const forged = Buffer.from(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, (await newBrowserKey()).privateKey, new TextEncoder().encode(dave1.loginMessage!))).toString("hex");
+    expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature: forged }))).toMatchObject({ code: "wallet_refused", status: 502 });
+    expect((await store.getWalletConnection(dave.userId, "turnkey"))?.address).toBeNull();
+
+    // A token that does not verify against the configured OTP signer key is refused before Turnkey sees it.
+    const otherSigner = { ...config, turnkey: { ...config.turnkey!, otpSignerPublicKey: signerKeys.notarizerPublicKey } } as AppConfig;
+    expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature }, otherSigner))).toMatchObject({ code: "verification_invalid" });
+  });
+
+  it("does not trust a session JWT that the configured notarizer did not sign, and records no session", async () => {
+    const frank = await newUser("frank-otp@example.com");
+    const keys = await newBrowserKey();
+    const { verificationToken, loginMessage } = await verifyByEmail(frank, keys);
+    const wrongNotarizer = { ...config, turnkey: { ...config.turnkey!, notarizerPublicKey: signerKeys.otpSignerPublicKey } } as AppConfig;
+    expect(
+      await rejection(run(frank, "otp-login", { verificationToken, signature: await signLoginUsage(loginMessage!, keys) }, wrongNotarizer)),
+    ).toMatchObject({ code: "upstream_invalid", status: 502 });
+    const connection = await store.getWalletConnection(frank.userId, "turnkey");
+    expect(connection?.address).toBeNull();
+    expect(connection?.data.sessionPublicKey).toBeUndefined();
+  });
+
+  it("relays only a whoami stamped by the key that logged in", async () => {
+    const grace = await newUser("grace-otp@example.com");
+    const keys = await newBrowserKey();
+    const { organizationId } = await run(grace, "oauth-login", { publicKey: await compressedPublicKeyHex(keys.publicKey) });
+    const body = JSON.stringify({ organizationId });
+    expect(await rejection(run(grace, "whoami", { body, stamp: await stamp(body, await newBrowserKey()) }))).toMatchObject({ code: "wallet_mismatch", status: 403 });
+    expect((await store.getWalletConnection(grace.userId, "turnkey"))?.status).toBe("pending");
+    await run(grace, "whoami", { body, stamp: await stamp(body, keys) });
+    expect((await store.getWalletConnection(grace.userId, "turnkey"))?.data.loginMethod).toBe("oidc");
+  });
+
+  it("asks for an email when the account has none", async () => {
+    const noEmail: Identity = { ...(await newUser("henry-otp@example.com")), email: null };
+    expect(await rejection(run(noEmail, "otp-init", {}))).toMatchObject({ code: "email_required", status: 409 });
+  });
+});
