@@ -2,13 +2,14 @@
 
 import { useState } from "react";
 
-export function CopyButton({ value, label = "Copy" }: { value: string; label?: string }) {
+/** A short visible "Copy"; screen readers hear what is copied (`what`) and the value. */
+export function CopyButton({ value, what }: { value: string; what: string }) {
   const [copied, setCopied] = useState(false);
   return (
     <button
       type="button"
       className="btn-secondary px-2.5 py-1.5 text-xs"
-      aria-label={`${label}: ${value}`}
+      aria-label={`Copy ${what}: ${value}`}
       onClick={async () => {
         try {
           await navigator.clipboard.writeText(value);
@@ -19,7 +20,7 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
         }
       }}
     >
-      {copied ? "Copied ✓" : label}
+      {copied ? "Copied ✓" : "Copy"}
     </button>
   );
 }

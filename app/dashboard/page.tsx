@@ -90,7 +90,7 @@ export default async function Dashboard() {
                     <code data-testid="account-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
                       {connection.address}
                     </code>
-                    <CopyButton value={connection.address!} label={`Copy ${provider.addressLabel.toLowerCase()}`} />
+                    <CopyButton value={connection.address!} what={provider.addressLabel} />
                   </div>
                 </div>
                 <dl className="divide-y divide-slate-100 dark:divide-slate-800">
@@ -135,7 +135,7 @@ export default async function Dashboard() {
                       <code data-testid="pregenerated-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
                         {connection.address}
                       </code>
-                      <CopyButton value={connection.address} label={`Copy ${provider.addressLabel.toLowerCase()}`} />
+                      <CopyButton value={connection.address} what={`pre-generated ${provider.addressLabel}`} />
                     </div>
                     <p className="mt-1 text-xs text-slate-500">
                       The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign with it.

@@ -104,7 +104,8 @@ async function verifyByEmail(identity: Identity, keys: CryptoKeyPair, code?: str
   const { otpEncryptionTargetBundle } = await run(identity, "otp-init", {});
   const publicKey = await compressedPublicKeyHex(keys.publicKey);
   const encryptedOtpBundle = await encryptOtpCodeToBundle(code ?? (await codeFor(identity.email!)), otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
-  return { publicKey, otpEncryptionTargetBundle: otpEncryptionTargetBundle!, ...(await run(identity, "otp-verify", { encryptedOtpBundle })) };
+  const { verificationToken, loginMessage } = await run(identity, "otp-verify", { encryptedOtpBundle });
+  return { publicKey, verificationToken: verificationToken!, loginMessage: loginMessage! };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<{ code: string; status: number; message: string }> {
@@ -121,8 +122,8 @@ describe("Turnkey email code login, server side", () => {
     const ada = await newUser("ada-otp@example.com");
     const keys = await newBrowserKey();
     const { publicKey, verificationToken, loginMessage } = await verifyByEmail(ada, keys);
-    expect(JSON.parse(loginMessage!)).toMatchObject({ login: { publicKey }, type: "USAGE_TYPE_LOGIN" });
-    const { session, organizationId } = await run(ada, "otp-login", { verificationToken, signature: await signLoginUsage(loginMessage!, keys) });
+    expect(JSON.parse(loginMessage)).toMatchObject({ login: { publicKey }, type: "USAGE_TYPE_LOGIN" });
+    const { session, organizationId } = await run(ada, "otp-login", { verificationToken, signature: await signLoginUsage(loginMessage, keys) });
     expect(session).toMatch(/^ey/);
     const body = JSON.stringify({ organizationId });
     await run(ada, "whoami", { body, stamp: await stamp(body, keys) });
@@ -166,12 +167,12 @@ describe("Turnkey email code login, server side", () => {
     await verifyByEmail(erin, await newBrowserKey());
 
     // Erin replays Dave's token with a signature Dave's browser made: the contact is not hers.
-    const signature = await signLoginUsage(dave1.loginMessage!, daveKeys);
+    const signature = await signLoginUsage(dave1.loginMessage, daveKeys);
     expect(await rejection(run(erin, "otp-login", { verificationToken: dave1.verificationToken, signature }))).toMatchObject({ code: "verification_invalid", status: 400 });
     expect((await store.getWalletConnection(erin.userId, "turnkey"))?.status).toBe("pending");
 
     // Dave's own token, but signed by a key that is not the one sealed into it: Turnkey refuses.
-    const forged = Buffer.from(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, (await newBrowserKey()).privateKey, new TextEncoder().encode(dave1.loginMessage!))).toString("hex");
+    const forged = Buffer.from(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, (await newBrowserKey()).privateKey, new TextEncoder().encode(dave1.loginMessage))).toString("hex");
     expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature: forged }))).toMatchObject({ code: "wallet_refused", status: 502 });
     expect((await store.getWalletConnection(dave.userId, "turnkey"))?.address).toBeNull();
 
@@ -186,7 +187,7 @@ describe("Turnkey email code login, server side", () => {
     const { verificationToken, loginMessage } = await verifyByEmail(frank, keys);
     const wrongNotarizer = { ...config, turnkey: { ...config.turnkey!, notarizerPublicKey: signerKeys.otpSignerPublicKey } } as AppConfig;
     expect(
-      await rejection(run(frank, "otp-login", { verificationToken, signature: await signLoginUsage(loginMessage!, keys) }, wrongNotarizer)),
+      await rejection(run(frank, "otp-login", { verificationToken, signature: await signLoginUsage(loginMessage, keys) }, wrongNotarizer)),
     ).toMatchObject({ code: "upstream_invalid", status: 502 });
     const connection = await store.getWalletConnection(frank.userId, "turnkey");
     expect(connection?.address).toBeNull();
