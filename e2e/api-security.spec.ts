@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { APP_URL } from "./support/stack";
 
 test.describe("what the app publishes and refuses", () => {
@@ -12,6 +12,41 @@ test.describe("what the app publishes and refuses", () => {
       for (const member of ["d", "p", "q", "dp", "dq", "qi", "k"]) expect(key).not.toHaveProperty(member);
       expect(key.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
     }
+  });
+
+  test.describe("content security policy", () => {
+    // This test injects a handler on purpose; the guard in support/test.ts would fail it.
+    test.use({ allowCspViolations: true });
+
+    test("pages carry a per-request nonce CSP; Next's scripts run under it and injected ones do not", async ({ page, request }) => {
+      const policies = await Promise.all([request.get("/signin"), request.get("/signin")].map(async (r) => (await r).headers()["content-security-policy"] ?? ""));
+      const nonces = policies.map((p) => /'nonce-([^']+)'/.exec(p)?.[1]);
+      expect(nonces[0]).toBeTruthy();
+      expect(nonces[0]).not.toBe(nonces[1]);
+      expect(policies[0]).toContain("'strict-dynamic'");
+      expect(policies[0]).toContain("frame-ancestors 'none'");
+      expect(policies[0]).not.toContain("unsafe-inline");
+
+      const violations: string[] = [];
+      page.on("console", (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await page.goto("/signin");
+      // Hydrated: React handled the click, which needs Next's nonce'd scripts to have run.
+      await page.getByRole("button", { name: "No account? Create one" }).click();
+      await expect(page.getByRole("button", { name: "Create account" })).toBeVisible();
+      // Markup injected without the nonce (as an XSS would) does not run.
+      const ran = await page.evaluate(async () => {
+        const host = document.createElement("div");
+        host.innerHTML = '<img src="x" onerror="window.__injected = true">';
+        document.body.append(host);
+        await new Promise((r) => setTimeout(r, 200));
+        return (window as { __injected?: boolean }).__injected === true;
+      });
+      expect(ran).toBe(false);
+      expect(violations.some((v) => /inline event handler|script-src/i.test(v))).toBe(true);
+      expect(violations.filter((v) => !/inline event handler/i.test(v))).toEqual([]);
+    });
   });
 
   test("the discovery document lists what token consumers need", async ({ request }) => {

@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { encode } from "next-auth/jwt";
 import { connectAirKit, readCodeFromMailbox, signInWithFirebase, signInWithOidc, signOut } from "./support/flows";
 import { APP_URL, FIREBASE_EMULATOR_URL, GRACE } from "./support/stack";

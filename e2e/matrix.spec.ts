@@ -1,7 +1,8 @@
 // Every identity provider with every wallet provider. AIR Kit with each identity provider is
 // covered by its own specs (first-login codes make those flows longer); this file connects
 // Turnkey, Alchemy and Moojo from each identity provider, grouped per identity provider.
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { readCodeFromMailbox, signInWithFirebase, signInWithOidc, signOut, signUpWithPassword } from "./support/flows";
 import { GRACE } from "./support/stack";
 

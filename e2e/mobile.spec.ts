@@ -1,4 +1,5 @@
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { signInWithOidc } from "./support/flows";
 import { ADA } from "./support/stack";
 

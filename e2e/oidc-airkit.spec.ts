@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { connectAirKit, signInWithOidc, signOut } from "./support/flows";
 import { ADA, MALLORY, OIDC_URL } from "./support/stack";
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { connectAirKit, readCodeFromMailbox, signOut } from "./support/flows";
 
 test.describe("Email and password → AIR Kit", () => {

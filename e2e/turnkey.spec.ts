@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { readCodeFromMailbox, signInWithOidc, signOut, signUpWithPassword } from "./support/flows";
 import { ADA } from "./support/stack";
 

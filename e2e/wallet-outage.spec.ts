@@ -1,7 +1,8 @@
 // A wallet provider that is down (connections dropped) or failing (503): the person sees what
 // happened and what to do, nothing half-made is left (no address, no Turnkey key in
 // IndexedDB), and once the provider is back a plain retry connects.
-import { expect, type Page, test } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { readCodeFromMailbox, signUpWithPassword } from "./support/flows";
 import { WALLET_SANDBOX_URLS } from "./support/stack";
 
