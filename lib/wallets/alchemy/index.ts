@@ -11,7 +11,8 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
-import { mintIdToken, nonceForPublicKey } from "@/lib/tokens/id-token";
+import { nonceForPublicKey } from "@/lib/tokens/id-token";
+import { walletIdToken } from "../id-token";
 import { defineAction, type WalletContext, type WalletProvider } from "../types";
 
 const EXPIRATION_SECONDS = 900;
@@ -50,18 +51,8 @@ async function callAlchemy(config: { apiUrl: string; apiKey: string }, path: str
   return json;
 }
 
-/** The RS256 ID token for auth-jwt (Alchemy accepts RS256 only); the subject is the session's user. */
-function idTokenFor({ identity, config, keySet }: WalletContext, nonce: string) {
-  return mintIdToken(keySet, {
-    issuer: config.appUrl,
-    audience: config.alchemy!.audience,
-    subject: identity.userId,
-    email: identity.email ?? "",
-    emailVerified: identity.emailVerified,
-    nonce,
-    alg: "RS256",
-  });
-}
+/** The ID token for auth-jwt; see ../id-token.ts. */
+const idTokenFor = (ctx: WalletContext, nonce: string) => walletIdToken(ctx, ctx.config.alchemy!.audience, nonce);
 
 const hexKey = z.string().regex(/^(0x)?(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/, "a P-256 public key in hex");
 

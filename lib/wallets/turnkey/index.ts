@@ -17,13 +17,12 @@ import { randomBytes } from "node:crypto";
 import { verifyOtpVerificationToken, verifySessionJwtSignature } from "@turnkey/crypto";
 import { decodeJwt } from "jose";
 import { z } from "zod";
-import type { AppConfig } from "@/lib/config/load";
 import { AppError } from "@/lib/http/errors";
 import type { Identity } from "@/lib/identity/types";
-import type { KeySet } from "@/lib/keys/keyset";
 import type { AppStore } from "@/lib/store/types";
 import { decodeForDisplay } from "@/lib/tokens/decode";
-import { mintIdToken, nonceForPublicKey } from "@/lib/tokens/id-token";
+import { nonceForPublicKey } from "@/lib/tokens/id-token";
+import { walletIdToken } from "../id-token";
 import { defineAction, type WalletContext, type WalletProvider } from "../types";
 import { GRPC, callTurnkey, findOrCreateSubOrganization, turnkeyApi, walletAddresses, type TurnkeyConfig } from "./client";
 
@@ -33,22 +32,12 @@ export const OTP_LENGTH = 6;
 const OTP_SECONDS = 300;
 const APP_NAME = "BYO Auth";
 
-function idToken(keySet: KeySet, config: AppConfig, identity: Identity, nonce: string) {
-  return mintIdToken(keySet, {
-    issuer: config.appUrl,
-    audience: config.turnkey!.oidcAudience,
-    subject: identity.userId,
-    email: identity.email ?? "",
-    emailVerified: identity.emailVerified,
-    nonce,
-    alg: "RS256",
-  });
-}
+const idToken = (ctx: WalletContext, nonce: string) => walletIdToken(ctx, ctx.config.turnkey!.oidcAudience, nonce);
 
 /** Finding and registering use a token bound to no key; only a login consumes a key-bound nonce. */
-async function subOrganization({ identity, config, keySet }: WalletContext): Promise<string> {
-  const lookup = await idToken(keySet, config, identity, randomBytes(16).toString("hex"));
-  return findOrCreateSubOrganization(config.turnkey!, identity, lookup.token);
+async function subOrganization(ctx: WalletContext): Promise<string> {
+  const lookup = await idToken(ctx, randomBytes(16).toString("hex"));
+  return findOrCreateSubOrganization(ctx.config.turnkey!, ctx.identity, lookup.token);
 }
 
 /** What otp_login's client signature signs: this login, of this key, with this token. */
@@ -177,10 +166,10 @@ export const turnkeyProvider: WalletProvider = {
   }),
   actions: {
     "oauth-login": defineAction(z.object({ publicKey: publicKeySchema }).strict(), async (ctx, { publicKey }) => {
-      const { identity, config, store, keySet } = ctx;
+      const { identity, config, store } = ctx;
       const tk = config.turnkey!;
       const organizationId = await subOrganization(ctx);
-      const login = await idToken(keySet, config, identity, nonceForPublicKey(publicKey));
+      const login = await idToken(ctx, nonceForPublicKey(publicKey));
       const { session } = await callTurnkey("oauthLogin", () =>
         turnkeyApi(tk).oauthLogin({ organizationId, oidcToken: login.token, publicKey, expirationSeconds: String(SESSION_SECONDS) }),
       );
