@@ -15,6 +15,7 @@
  * of upstream errors (jose, fetch) are kept as `cause` for server logs only.
  */
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type RemoteJWKSet } from "jose";
+import { normalizeMediaType, resolveJwksKey } from "../lib/jwks";
 import { z } from "zod";
 
 export const PARTNER_TOKEN_ALGORITHMS = ["RS256", "ES256"] as const;
@@ -134,7 +135,7 @@ export function createPartnerTokenVerifier(options: PartnerTokenVerifierOptions)
 
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, (header, jws) => resolveKey(keySet, header, jws), {
+        ({ payload } = await jwtVerify(token, (header, jws) => resolveJwksKey(keySet, [header, jws], (code, cause) => new PartnerTokenError(code, JWKS_MESSAGES[code], { cause })), {
           algorithms: [...PARTNER_TOKEN_ALGORITHMS],
           requiredClaims: ["iat", "exp"],
           clockTolerance,
@@ -173,31 +174,11 @@ function checkProtectedHeader(token: string): void {
   }
 }
 
-/** RFC 7515 §4.1.9: typ is case-insensitive and may omit the `application/` prefix. */
-function normalizeMediaType(value: string): string {
-  const lower = value.toLowerCase();
-  return lower.startsWith("application/") ? lower.slice("application/".length) : lower;
-}
-
-/** Looks the key up in the partner's JWKS, turning key-set failures into our codes. */
-async function resolveKey(keySet: RemoteJWKSet, ...args: Parameters<RemoteJWKSet>): Promise<CryptoKey> {
-  try {
-    // On an unknown kid this refetches the JWKS at most once per cooldown period.
-    return await keySet(...args);
-  } catch (error) {
-    if (error instanceof errors.JWKSNoMatchingKey) {
-      throw new PartnerTokenError("kid_unknown", "No key with this kid (and alg) in the partner JWKS", { cause: error });
-    }
-    if (error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JWKSInvalid) {
-      throw new PartnerTokenError("jwks_invalid", "The partner JWKS is malformed or ambiguous", { cause: error });
-    }
-    if (error instanceof errors.JOSENotSupported || error instanceof errors.JWKInvalid) {
-      throw new PartnerTokenError("jwks_invalid", "The partner JWKS key cannot be used", { cause: error });
-    }
-    // Timeouts, network errors and non-200 answers (a generic JOSEError in jose).
-    throw new PartnerTokenError("jwks_unreachable", "The partner JWKS could not be fetched", { cause: error });
-  }
-}
+const JWKS_MESSAGES = {
+  kid_unknown: "No key with this kid (and alg) in the partner JWKS",
+  jwks_invalid: "The partner JWKS is malformed, ambiguous or unusable",
+  jwks_unreachable: "The partner JWKS could not be fetched",
+} as const;
 
 function mapJoseError(error: unknown): Error {
   if (error instanceof PartnerTokenError) return error;

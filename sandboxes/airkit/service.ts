@@ -13,16 +13,7 @@
 import type { AirLoginResult, AirUserDetails } from "@mocanetwork/airkit";
 import { z } from "zod";
 import { openDatabase } from "../lib/db";
-import {
-  HttpError,
-  bearerToken,
-  closeServer,
-  createServer,
-  listen,
-  sendJson,
-  type RequestContext,
-  type RunningService,
-} from "../lib/http";
+import { HttpError, bearerToken, createServer, parseBody, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
 import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
 import { OtpHasher, isNumericCode } from "../lib/otp";
 import { MailDeliveryError, sendMail } from "../mailbox/client";
@@ -117,15 +108,6 @@ function toHttpError(error: unknown): unknown {
     return new HttpError(401, error.code, error.message, { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
   }
   return error;
-}
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HttpError(400, "validation_error", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
 }
 
 function requireBearer(ctx: RequestContext): string {
@@ -314,16 +296,9 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
       },
     );
 
-    const url = await listen(server, options.port, options.host);
-    issuer ??= url;
-    return {
-      name: "airkit",
-      url,
-      async close() {
-        await closeServer(server);
-        await db.close();
-      },
-    };
+    const service = await serve("airkit", server, db, options);
+    issuer ??= service.url;
+    return service;
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

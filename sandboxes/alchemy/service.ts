@@ -23,7 +23,7 @@ import { z } from "zod";
 import { constantTimeEquals } from "../lib/constant-equals";
 import { encryptCredentialBundle } from "../lib/credential-bundle";
 import { openDatabase } from "../lib/db";
-import { HttpError, bearerToken, closeServer, createServer, listen, sendJson, type RequestContext, type RunningService } from "../lib/http";
+import { HttpError, bearerToken, createServer, parseBody, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
 import { OidcTokenError, UPSTREAM_OIDC_ERRORS, createOidcTokenVerifier, nonceForPublicKey } from "../lib/oidc-token";
 import { P256KeyError, generateP256KeyPair, parseP256PublicKey } from "../lib/p256-keys";
 import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
@@ -87,15 +87,6 @@ const whoamiSchema = z.object({
     url: z.string().max(2048),
   }),
 });
-
-function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new HttpError(400, "validation_error", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
-  }
-  return parsed.data;
-}
 
 function validateOptions(options: AlchemyOptions): void {
   if (options.apiKey.length < MIN_API_KEY_LENGTH) throw new AlchemyConfigError(`apiKey must be at least ${MIN_API_KEY_LENGTH} characters`);
@@ -254,15 +245,7 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
       ],
       { name: "alchemy", cors: { allowedOrigins: options.allowedOrigins }, faultInjection: options.faultInjection },
     );
-    const url = await listen(server, options.port, options.host);
-    return {
-      name: "alchemy",
-      url,
-      async close() {
-        await closeServer(server);
-        await db.close();
-      },
-    };
+    return await serve("alchemy", server, db, options);
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

@@ -21,6 +21,7 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { z } from "zod";
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -344,4 +345,30 @@ export function closeServer(server: Server): Promise<void> {
     // Anything still busy after a short grace period is cut off.
     setTimeout(() => server.closeAllConnections(), 1_000).unref();
   });
+}
+
+/**
+ * Listens on `at` and returns the running service; closing it closes the server first (no new
+ * requests), then the database the handlers used.
+ */
+export async function serve(name: string, server: Server, db: { close(): Promise<void> }, at: { port: number; host?: string }): Promise<RunningService> {
+  const url = await listen(server, at.port, at.host);
+  return {
+    name,
+    url,
+    async close() {
+      await closeServer(server);
+      await db.close();
+    },
+  };
+}
+
+/** Validates a parsed JSON body; the first problem becomes 400 `validation_error` naming the field. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HttpError(400, "validation_error", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
 }

@@ -32,6 +32,7 @@ import {
 } from "jose";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { normalizeMediaType, resolveJwksKey } from "./jwks";
 
 export type OidcAlgorithm = "RS256" | "ES256";
 
@@ -285,7 +286,7 @@ export function createOidcTokenVerifier(options: OidcTokenVerifierOptions): Oidc
 
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, (header, jws) => resolveKey(keySet, header, jws), {
+        ({ payload } = await jwtVerify(token, (header, jws) => resolveJwksKey(keySet, [header, jws], (code, cause) => new OidcTokenError(code, JWKS_MESSAGES[code], { cause })), {
           algorithms: [...algorithms],
           issuer,
           ...(verifyOptions.audiences !== undefined ? { audience: [...verifyOptions.audiences] } : {}),
@@ -350,30 +351,11 @@ function isHttpUrl(value: string): boolean {
   }
 }
 
-/** RFC 7515 §4.1.9: typ is case-insensitive and may omit the `application/` prefix. */
-function normalizeMediaType(value: string): string {
-  const lower = value.toLowerCase();
-  return lower.startsWith("application/") ? lower.slice("application/".length) : lower;
-}
-
-async function resolveKey(keySet: RemoteJWKSet, ...args: Parameters<RemoteJWKSet>): Promise<CryptoKey> {
-  try {
-    return await keySet(...args);
-  } catch (error) {
-    if (error instanceof errors.JWKSNoMatchingKey) {
-      throw new OidcTokenError("kid_unknown", "No key with this kid (and alg) in the issuer's JWKS", { cause: error });
-    }
-    if (
-      error instanceof errors.JWKSMultipleMatchingKeys ||
-      error instanceof errors.JWKSInvalid ||
-      error instanceof errors.JOSENotSupported ||
-      error instanceof errors.JWKInvalid
-    ) {
-      throw new OidcTokenError("jwks_invalid", "The issuer's JWKS is malformed, ambiguous or unusable", { cause: error });
-    }
-    throw new OidcTokenError("jwks_unreachable", "The issuer's JWKS could not be fetched", { cause: error });
-  }
-}
+const JWKS_MESSAGES = {
+  kid_unknown: "No key with this kid (and alg) in the issuer's JWKS",
+  jwks_invalid: "The issuer's JWKS is malformed, ambiguous or unusable",
+  jwks_unreachable: "The issuer's JWKS could not be fetched",
+} as const;
 
 function mapJoseError(error: unknown): Error {
   if (error instanceof OidcTokenError) return error;

@@ -30,16 +30,7 @@ import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { constantTimeEquals } from "../lib/constant-equals";
 import { openDatabase } from "../lib/db";
-import {
-  HttpError,
-  bearerToken,
-  closeServer,
-  createServer,
-  listen,
-  sendJson,
-  type RequestContext,
-  type RunningService,
-} from "../lib/http";
+import { HttpError, bearerToken, createServer, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
 import {
   FirebaseIdTokenError,
   MAX_TOKEN_LENGTH,
@@ -251,15 +242,7 @@ export async function startMoojo(options: MoojoOptions): Promise<RunningService>
       ],
       { name: "moojo", logger, faultInjection: options.faultInjection },
     );
-    const url = await listen(server, options.port, options.host);
-    return {
-      name: "moojo",
-      url,
-      async close() {
-        await closeServer(server);
-        await db.close();
-      },
-    };
+    return await serve("moojo", server, db, options);
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

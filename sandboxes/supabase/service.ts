@@ -34,16 +34,7 @@ import { createServer as createNodeServer, type IncomingMessage, type ServerResp
 import type { Transaction } from "@electric-sql/pglite";
 import { constantTimeEquals } from "../lib/constant-equals";
 import { openDatabase } from "../lib/db";
-import {
-  DEFAULT_MAX_BODY_BYTES,
-  HttpError,
-  bearerToken,
-  closeServer,
-  listen,
-  readJsonBody,
-  sendJson,
-  type RunningService,
-} from "../lib/http";
+import { DEFAULT_MAX_BODY_BYTES, HttpError, bearerToken, readJsonBody, sendJson, serve, type RunningService } from "../lib/http";
 import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
 import { OtpHasher } from "../lib/otp";
 import { MailDeliveryError, sendMail } from "../mailbox/client";
@@ -582,16 +573,9 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
       });
     });
 
-    const url = await listen(server, options.port, options.host);
-    projectUrl ??= url;
-    return {
-      name: "supabase-auth",
-      url,
-      async close() {
-        await closeServer(server);
-        await db.close();
-      },
-    };
+    const service = await serve("supabase-auth", server, db, options);
+    projectUrl ??= service.url;
+    return service;
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

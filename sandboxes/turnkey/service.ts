@@ -19,7 +19,7 @@
  */
 import { allowPreflightRequestHeaders } from "../lib/cors-request-headers";
 import { openDatabase } from "../lib/db";
-import { closeServer, createServer, listen, sendJson, type RequestContext, type Route, type RunningService } from "../lib/http";
+import { createServer, sendJson, serve, type RequestContext, type Route, type RunningService } from "../lib/http";
 import { loadOrCreateSecret, publicJwks } from "../lib/keys";
 import { createOidcTokenVerifier } from "../lib/oidc-token";
 import { OtpHasher } from "../lib/otp";
@@ -227,16 +227,9 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
     );
     allowPreflightRequestHeaders(server, [STAMP_HEADER_NAME, "X-Client-Version"]);
 
-    const url = await listen(server, options.port, options.host);
-    baseUrl ??= url;
-    return {
-      name: "turnkey",
-      url,
-      async close() {
-        await closeServer(server);
-        await db.close();
-      },
-    };
+    const service = await serve("turnkey", server, db, options);
+    baseUrl ??= service.url;
+    return service;
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;
