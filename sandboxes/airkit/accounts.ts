@@ -4,7 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { Queryable } from "../lib/db";
-import { generateAccountKey } from "./address";
+import { generateAccountKey } from "../lib/ethereum-address";
 
 export interface Account {
   readonly id: string;

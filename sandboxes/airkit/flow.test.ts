@@ -9,9 +9,9 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningService } from "../lib/http";
 import { startMailbox } from "../mailbox";
-import { isChecksumAddress } from "./address";
+import { isChecksumAddress } from "../lib/ethereum-address";
 import { maskEmail, startAirKit } from "./index";
-import { createPartnerKey, signPartnerToken, startJwksServer, type JwksServer, type PartnerKey } from "./test-support";
+import { createTestSigningKey, signTestToken, startJwksServer, type JwksServer, type TestSigningKey } from "../lib/test-signing";
 
 const PARTNER = "demo-partner";
 const APP_ORIGIN = "http://localhost:3000";
@@ -24,7 +24,7 @@ interface ErrorBody {
   error: { code: string; message: string; attemptsRemaining?: number };
 }
 
-let partnerKey: PartnerKey;
+let partnerKey: TestSigningKey;
 let jwks: JwksServer;
 let mailbox: RunningService;
 let air: RunningService;
@@ -46,7 +46,7 @@ async function call<T>(
 
 async function partnerToken(email: string, partnerUserId?: string): Promise<string> {
   const iat = Math.floor(Date.now() / 1000);
-  return signPartnerToken({
+  return signTestToken({
     key: partnerKey,
     claims: { partnerId: PARTNER, email, ...(partnerUserId ? { partnerUserId } : {}), iat, exp: iat + 300 },
   });
@@ -80,7 +80,7 @@ async function loginWithCode(email: string, partnerUserId?: string): Promise<Air
 }
 
 beforeAll(async () => {
-  partnerKey = await createPartnerKey("ES256");
+  partnerKey = await createTestSigningKey("ES256");
   jwks = await startJwksServer([partnerKey.publicJwk]);
   dataDir = await mkdtemp(path.join(tmpdir(), "airkit-flow-"));
   mailbox = await startMailbox({ port: 0, dataDir: "memory://", apiKey: MAIL_KEY });
@@ -263,8 +263,8 @@ describe("AIR Kit sandbox over HTTP", () => {
   it("rejects missing, forged and foreign AIR tokens on /v1/user", async () => {
     const missing = await call<ErrorBody>("GET", "/v1/user");
     expect([missing.status, missing.body.error.code]).toEqual([401, "session_invalid"]);
-    const forgedKey = await createPartnerKey("ES256");
-    const forged = await signPartnerToken({
+    const forgedKey = await createTestSigningKey("ES256");
+    const forged = await signTestToken({
       key: forgedKey,
       claims: { sub: "x", jti: "y", iss: air.url, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 },
     });

@@ -9,4 +9,4 @@ export {
   type PartnerTokenVerifierOptions,
   type VerifiedPartnerToken,
 } from "./partner-token";
-export { addressFromPrivateKey, isChecksumAddress, toChecksumAddress } from "./address";
+export { addressFromPrivateKey, isChecksumAddress, toChecksumAddress } from "../lib/ethereum-address";

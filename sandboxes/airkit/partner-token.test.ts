@@ -8,12 +8,12 @@ import {
 } from "./partner-token";
 import {
   base64urlJson,
-  createPartnerKey,
-  signPartnerToken,
+  createTestSigningKey,
+  signTestToken,
   startJwksServer,
   type JwksServer,
-  type PartnerKey,
-} from "./test-support";
+  type TestSigningKey,
+} from "../lib/test-signing";
 
 const PARTNER = "partner-a";
 /** Frozen clock: 2030-03-17T17:46:40Z. */
@@ -46,15 +46,15 @@ async function rejection(promise: Promise<unknown>): Promise<PartnerTokenError> 
   return error as PartnerTokenError;
 }
 
-let es: PartnerKey;
-let rs: PartnerKey;
-let stranger: PartnerKey;
+let es: TestSigningKey;
+let rs: TestSigningKey;
+let stranger: TestSigningKey;
 let jwks: JwksServer;
 let deadJwksUrl: string;
 let verifier: PartnerTokenVerifier;
 
 beforeAll(async () => {
-  [es, rs, stranger] = await Promise.all([createPartnerKey("ES256"), createPartnerKey("RS256"), createPartnerKey("ES256")]);
+  [es, rs, stranger] = await Promise.all([createTestSigningKey("ES256"), createTestSigningKey("RS256"), createTestSigningKey("ES256")]);
   jwks = await startJwksServer([es.publicJwk, rs.publicJwk]);
   const dead = await startJwksServer([]);
   deadJwksUrl = dead.url;
@@ -74,14 +74,14 @@ afterAll(async () => {
 
 describe("partner token: accepted", () => {
   it.each([
-    ["ES256", () => signPartnerToken({ key: es, claims: claims() })],
-    ["RS256", () => signPartnerToken({ key: rs, claims: claims() })],
-    ['typ "jwt" (case-insensitive)', () => signPartnerToken({ key: es, claims: claims(), header: { typ: "jwt" } })],
-    ['typ "application/JWT"', () => signPartnerToken({ key: es, claims: claims(), header: { typ: "application/JWT" } })],
-    ["expired within clock tolerance", () => signPartnerToken({ key: es, claims: claims({ iat: T - 300, exp: T - 20 }) })],
-    ["iat ahead within tolerance", () => signPartnerToken({ key: es, claims: claims({ iat: T + 20, exp: T + 300 }) })],
-    ["exactly 15 minutes", () => signPartnerToken({ key: rs, claims: claims({ iat: T - 10, exp: T + 890 }) })],
-    ["without partnerUserId", () => signPartnerToken({ key: es, claims: without(claims(), "partnerUserId") })],
+    ["ES256", () => signTestToken({ key: es, claims: claims() })],
+    ["RS256", () => signTestToken({ key: rs, claims: claims() })],
+    ['typ "jwt" (case-insensitive)', () => signTestToken({ key: es, claims: claims(), header: { typ: "jwt" } })],
+    ['typ "application/JWT"', () => signTestToken({ key: es, claims: claims(), header: { typ: "application/JWT" } })],
+    ["expired within clock tolerance", () => signTestToken({ key: es, claims: claims({ iat: T - 300, exp: T - 20 }) })],
+    ["iat ahead within tolerance", () => signTestToken({ key: es, claims: claims({ iat: T + 20, exp: T + 300 }) })],
+    ["exactly 15 minutes", () => signTestToken({ key: rs, claims: claims({ iat: T - 10, exp: T + 890 }) })],
+    ["without partnerUserId", () => signTestToken({ key: es, claims: without(claims(), "partnerUserId") })],
   ])("%s", async (_name, makeToken) => {
     const result = await verifier.verify(PARTNER, await makeToken());
     expect(result.email).toBe("jane.doe@example.com");
@@ -89,7 +89,7 @@ describe("partner token: accepted", () => {
   });
 
   it("returns partnerUserId when present", async () => {
-    const result = await verifier.verify(PARTNER, await signPartnerToken({ key: es, claims: claims() }));
+    const result = await verifier.verify(PARTNER, await signTestToken({ key: es, claims: claims() }));
     expect(result.partnerUserId).toBe("usr_1");
   });
 });
@@ -119,35 +119,35 @@ describe("partner token: rejected", () => {
       "alg_not_allowed",
     ],
     ["ES384", async () => `${base64urlJson({ alg: "ES384", typ: "JWT", kid: es.kid })}.${base64urlJson(claims())}.c2ln`, "alg_not_allowed"],
-    ["missing kid", () => signPartnerToken({ key: es, claims: claims(), header: { kid: undefined } }), "kid_missing"],
-    ["missing typ", () => signPartnerToken({ key: es, claims: claims(), header: { typ: undefined } }), "typ_missing"],
-    ["typ at+jwt", () => signPartnerToken({ key: es, claims: claims(), header: { typ: "at+jwt" } }), "typ_invalid"],
-    ["unknown kid", () => signPartnerToken({ key: stranger, claims: claims() }), "kid_unknown"],
-    ["kid of another key", () => signPartnerToken({ key: stranger, claims: claims(), header: { kid: es.kid } }), "signature_invalid"],
-    ["tampered signature", async () => tamperSignature(await signPartnerToken({ key: es, claims: claims() })), "signature_invalid"],
+    ["missing kid", () => signTestToken({ key: es, claims: claims(), header: { kid: undefined } }), "kid_missing"],
+    ["missing typ", () => signTestToken({ key: es, claims: claims(), header: { typ: undefined } }), "typ_missing"],
+    ["typ at+jwt", () => signTestToken({ key: es, claims: claims(), header: { typ: "at+jwt" } }), "typ_invalid"],
+    ["unknown kid", () => signTestToken({ key: stranger, claims: claims() }), "kid_unknown"],
+    ["kid of another key", () => signTestToken({ key: stranger, claims: claims(), header: { kid: es.kid } }), "signature_invalid"],
+    ["tampered signature", async () => tamperSignature(await signTestToken({ key: es, claims: claims() })), "signature_invalid"],
     [
       "tampered payload",
       async () => {
-        const [header, , signature] = (await signPartnerToken({ key: rs, claims: claims() })).split(".");
+        const [header, , signature] = (await signTestToken({ key: rs, claims: claims() })).split(".");
         return `${header}.${base64urlJson(claims({ email: "attacker@example.com" }))}.${signature}`;
       },
       "signature_invalid",
     ],
-    ["expired", () => signPartnerToken({ key: es, claims: claims({ iat: T - 600, exp: T - 60 }) }), "token_expired"],
-    ["nbf in the future", () => signPartnerToken({ key: es, claims: claims({ nbf: T + 120 }) }), "token_not_yet_valid"],
-    ["missing iat", () => signPartnerToken({ key: es, claims: without(claims(), "iat") }), "iat_missing"],
-    ["missing exp", () => signPartnerToken({ key: es, claims: without(claims(), "exp") }), "exp_missing"],
-    ["iat in the future", () => signPartnerToken({ key: es, claims: claims({ iat: T + 120, exp: T + 400 }) }), "iat_in_future"],
-    ["lifetime 15 min + 1 s", () => signPartnerToken({ key: es, claims: claims({ iat: T - 10, exp: T + 891 }) }), "lifetime_too_long"],
-    ["lifetime 1 hour", () => signPartnerToken({ key: rs, claims: claims({ iat: T - 10, exp: T + 3590 }) }), "lifetime_too_long"],
-    ["wrong partnerId claim", () => signPartnerToken({ key: es, claims: claims({ partnerId: "partner-b" }) }), "partner_mismatch"],
-    ["missing partnerId claim", () => signPartnerToken({ key: es, claims: without(claims(), "partnerId") }), "partner_mismatch"],
-    ["missing email", () => signPartnerToken({ key: es, claims: without(claims(), "email") }), "email_missing"],
-    ["invalid email", () => signPartnerToken({ key: es, claims: claims({ email: "not an email" }) }), "email_invalid"],
-    ["email not a string", () => signPartnerToken({ key: es, claims: claims({ email: ["a@example.com"] }) }), "email_invalid"],
-    ["partnerUserId not a string", () => signPartnerToken({ key: es, claims: claims({ partnerUserId: 42 }) }), "partner_user_id_invalid"],
-    ["unknown partner", () => signPartnerToken({ key: es, claims: claims({ partnerId: "nobody" }) }), "partner_unknown", "nobody"],
-    ["JWKS server down", () => signPartnerToken({ key: es, claims: claims({ partnerId: "partner-down" }) }), "jwks_unreachable", "partner-down"],
+    ["expired", () => signTestToken({ key: es, claims: claims({ iat: T - 600, exp: T - 60 }) }), "token_expired"],
+    ["nbf in the future", () => signTestToken({ key: es, claims: claims({ nbf: T + 120 }) }), "token_not_yet_valid"],
+    ["missing iat", () => signTestToken({ key: es, claims: without(claims(), "iat") }), "iat_missing"],
+    ["missing exp", () => signTestToken({ key: es, claims: without(claims(), "exp") }), "exp_missing"],
+    ["iat in the future", () => signTestToken({ key: es, claims: claims({ iat: T + 120, exp: T + 400 }) }), "iat_in_future"],
+    ["lifetime 15 min + 1 s", () => signTestToken({ key: es, claims: claims({ iat: T - 10, exp: T + 891 }) }), "lifetime_too_long"],
+    ["lifetime 1 hour", () => signTestToken({ key: rs, claims: claims({ iat: T - 10, exp: T + 3590 }) }), "lifetime_too_long"],
+    ["wrong partnerId claim", () => signTestToken({ key: es, claims: claims({ partnerId: "partner-b" }) }), "partner_mismatch"],
+    ["missing partnerId claim", () => signTestToken({ key: es, claims: without(claims(), "partnerId") }), "partner_mismatch"],
+    ["missing email", () => signTestToken({ key: es, claims: without(claims(), "email") }), "email_missing"],
+    ["invalid email", () => signTestToken({ key: es, claims: claims({ email: "not an email" }) }), "email_invalid"],
+    ["email not a string", () => signTestToken({ key: es, claims: claims({ email: ["a@example.com"] }) }), "email_invalid"],
+    ["partnerUserId not a string", () => signTestToken({ key: es, claims: claims({ partnerUserId: 42 }) }), "partner_user_id_invalid"],
+    ["unknown partner", () => signTestToken({ key: es, claims: claims({ partnerId: "nobody" }) }), "partner_unknown", "nobody"],
+    ["JWKS server down", () => signTestToken({ key: es, claims: claims({ partnerId: "partner-down" }) }), "jwks_unreachable", "partner-down"],
   ];
 
   it.each(cases)("%s → %s", async (_name, makeToken, code, partnerId = PARTNER) => {
@@ -156,7 +156,7 @@ describe("partner token: rejected", () => {
   });
 
   it("never echoes upstream messages", async () => {
-    const error = await rejection(verifier.verify("partner-down", await signPartnerToken({ key: es, claims: claims({ partnerId: "partner-down" }) })));
+    const error = await rejection(verifier.verify("partner-down", await signTestToken({ key: es, claims: claims({ partnerId: "partner-down" }) })));
     expect(error.message).toBe("The partner JWKS could not be fetched");
     expect(error.cause).toBeDefined();
   });
@@ -165,7 +165,7 @@ describe("partner token: rejected", () => {
     const leaky = await startJwksServer([es.privateJwk]);
     try {
       const v = createPartnerTokenVerifier({ partners: [{ partnerId: PARTNER, jwksUrl: leaky.url }], now });
-      const error = await rejection(v.verify(PARTNER, await signPartnerToken({ key: es, claims: claims() })));
+      const error = await rejection(v.verify(PARTNER, await signTestToken({ key: es, claims: claims() })));
       expect(error.code).toBe("jwks_invalid");
     } finally {
       await leaky.close();
@@ -191,7 +191,7 @@ describe("partner JWKS caching", () => {
     try {
       const v = createPartnerTokenVerifier({ partners: [{ partnerId: PARTNER, jwksUrl: server.url }], now });
       for (let i = 0; i < 5; i++) {
-        await v.verify(PARTNER, await signPartnerToken({ key: i % 2 ? es : rs, claims: claims() }));
+        await v.verify(PARTNER, await signTestToken({ key: i % 2 ? es : rs, claims: claims() }));
       }
       expect(server.requests).toBe(1);
     } finally {
@@ -208,22 +208,22 @@ describe("partner JWKS caching", () => {
         jwksCooldownMs: cooldownMs,
         now,
       });
-      await v.verify(PARTNER, await signPartnerToken({ key: es, claims: claims() }));
+      await v.verify(PARTNER, await signTestToken({ key: es, claims: claims() }));
       expect(server.requests).toBe(1);
 
       // Rotation: the partner publishes a new key; once the cooldown after the last fetch has
       // passed, a token with the new kid triggers one refetch and verifies.
-      const rotated = await createPartnerKey("ES256");
+      const rotated = await createTestSigningKey("ES256");
       server.keys.push(rotated.publicJwk);
       await new Promise((resolve) => setTimeout(resolve, cooldownMs + 50));
-      await expect(v.verify(PARTNER, await signPartnerToken({ key: rotated, claims: claims() }))).resolves.toMatchObject({
+      await expect(v.verify(PARTNER, await signTestToken({ key: rotated, claims: claims() }))).resolves.toMatchObject({
         email: "jane.doe@example.com",
       });
       expect(server.requests).toBe(2);
 
       // A burst of unknown kids right after, concurrent then sequential: no further fetch.
-      const strangers = await Promise.all(Array.from({ length: 10 }, () => createPartnerKey("ES256")));
-      const tokens = await Promise.all(strangers.map((key) => signPartnerToken({ key, claims: claims() })));
+      const strangers = await Promise.all(Array.from({ length: 10 }, () => createTestSigningKey("ES256")));
+      const tokens = await Promise.all(strangers.map((key) => signTestToken({ key, claims: claims() })));
       const concurrent = await Promise.all(tokens.map((token) => rejection(v.verify(PARTNER, token))));
       for (const token of tokens) {
         expect((await rejection(v.verify(PARTNER, token))).code).toBe("kid_unknown");

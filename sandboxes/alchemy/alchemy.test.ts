@@ -8,7 +8,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { Turnkey } from "@turnkey/sdk-server";
 import { exportSPKI, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isChecksumAddress } from "../airkit/address";
+import { isChecksumAddress } from "../lib/ethereum-address";
 import type { RunningService } from "../lib/http";
 import { nonceForPublicKey } from "../lib/oidc-token";
 import { createTestIssuerKey, hmacToken, startTestIssuer, unsignedToken, type TestIssuer } from "../lib/oidc-test-issuer";

@@ -7,11 +7,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { JWK, JWTPayload } from "jose";
 import { SignJWT } from "jose";
-import { base64urlJson, createPartnerKey, signPartnerToken, type PartnerKey } from "../airkit/test-support";
+import { base64urlJson, createTestSigningKey, signTestToken, type TestSigningKey } from "./test-signing";
 import { closeServer } from "./http";
 
-export type TestIssuerKey = PartnerKey;
-export const createTestIssuerKey = createPartnerKey;
+export type TestIssuerKey = TestSigningKey;
+export const createTestIssuerKey = createTestSigningKey;
 
 export interface TestIssuer {
   /** The issuer identifier (`iss`), e.g. `http://127.0.0.1:53123`. */
@@ -34,7 +34,7 @@ export interface TestIssuerOptions {
 }
 
 export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<TestIssuer> {
-  const [rs256, es256] = await Promise.all([createPartnerKey("RS256"), createPartnerKey("ES256")]);
+  const [rs256, es256] = await Promise.all([createTestSigningKey("RS256"), createTestSigningKey("ES256")]);
   const jwks: JWK[] = [rs256.publicJwk, es256.publicJwk];
   const discovery: Record<string, unknown> = {};
   const requests = { discovery: 0, jwks: 0 };
@@ -75,7 +75,7 @@ export async function startTestIssuer(options: TestIssuerOptions = {}): Promise<
     jwks,
     requests,
     mint: (claims, { key = rs256, header } = {}) =>
-      signPartnerToken({ key, claims: { iss: url, ...claims }, ...(header !== undefined ? { header } : {}) }),
+      signTestToken({ key, claims: { iss: url, ...claims }, ...(header !== undefined ? { header } : {}) }),
     close: () => closeServer(server),
   };
 }

@@ -5,7 +5,7 @@
  *
  * - secp256k1: BIP-32 (private derivation, hardened and normal steps).
  * - ed25519: SLIP-10 (hardened steps only; ed25519 has no public derivation).
- * - Ethereum address: EIP-55 over keccak-256 (see airkit/address.ts, reused).
+ * - Ethereum address: EIP-55 over keccak-256 (ethereum-address.ts).
  * - Solana address: base58 of the 32-byte ed25519 public key.
  *
  * Sandbox-only caveat: the seed is random bytes, not a BIP-39 mnemonic (no word list here).
@@ -18,7 +18,7 @@ import { bytesToNumberBE, numberToBytesBE } from "@noble/curves/utils.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha512 } from "@noble/hashes/sha2.js";
 import { concatBytes, utf8ToBytes } from "@noble/hashes/utils.js";
-import { addressFromPublicKey } from "../airkit/address";
+import { addressFromPublicKey } from "./ethereum-address";
 import { base58Encode } from "./base58";
 
 const HARDENED_OFFSET = 0x80000000;

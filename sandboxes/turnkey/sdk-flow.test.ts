@@ -6,7 +6,7 @@ import { generateP256KeyPair, verifyOtpVerificationToken, verifySessionJwtSignat
 import { DEFAULT_ETHEREUM_ACCOUNTS, DEFAULT_SOLANA_ACCOUNTS } from "@turnkey/sdk-server";
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isChecksumAddress } from "../airkit/address";
+import { isChecksumAddress } from "../lib/ethereum-address";
 import { nonceForPublicKey } from "../lib/oidc-token";
 import { OIDC_AUD, PARENT_ORG, T, createUser, idToken, loginSignature, startTurnkeyStack, verifyEmail, type TurnkeyStack } from "./test-support";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressFromPrivateKey, generateAccountKey, isChecksumAddress, toChecksumAddress } from "./address";
+import { addressFromPrivateKey, generateAccountKey, isChecksumAddress, toChecksumAddress } from "./ethereum-address";
 
 function privateKeyFromNumber(n: number): Uint8Array {
   const key = new Uint8Array(32);

@@ -1,7 +1,8 @@
 /**
- * Test fixtures for the AIR Kit sandbox: a partner with ES256 and RS256 keys, a loopback HTTP
- * server publishing its JWKS (counting requests), and a token signer that can produce both
- * well-formed and deliberately broken partner tokens. Used by tests only.
+ * Test fixtures for counterparts that verify others' tokens (AIR Kit partner tokens, OIDC ID
+ * tokens): ES256 and RS256 signing keys with thumbprint kids, a loopback HTTP server publishing
+ * a JWKS (counting requests), and a signer that can produce both well-formed and deliberately
+ * broken tokens. Used by tests only.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -9,7 +10,7 @@ import { SignJWT, calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK, 
 import { closeServer } from "../lib/http";
 import { toPublicJwk } from "../lib/keys";
 
-export interface PartnerKey {
+export interface TestSigningKey {
   readonly alg: "ES256" | "RS256";
   readonly kid: string;
   readonly privateKey: CryptoKey;
@@ -18,7 +19,7 @@ export interface PartnerKey {
   readonly privateJwk: JWK;
 }
 
-export async function createPartnerKey(alg: "ES256" | "RS256"): Promise<PartnerKey> {
+export async function createTestSigningKey(alg: "ES256" | "RS256"): Promise<TestSigningKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const publicMembers = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicMembers);
@@ -62,13 +63,13 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
 }
 
 export interface TokenOptions {
-  readonly key: PartnerKey;
+  readonly key: TestSigningKey;
   readonly claims: JWTPayload;
   /** Header overrides; `undefined` values remove the member. */
   readonly header?: Readonly<Record<string, string | undefined>>;
 }
 
-export async function signPartnerToken({ key, claims, header = {} }: TokenOptions): Promise<string> {
+export async function signTestToken({ key, claims, header = {} }: TokenOptions): Promise<string> {
   const protectedHeader: Record<string, string> = { alg: key.alg, typ: "JWT", kid: key.kid };
   for (const [name, value] of Object.entries(header)) {
     if (value === undefined) delete protectedHeader[name];

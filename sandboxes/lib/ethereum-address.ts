@@ -1,5 +1,5 @@
 /**
- * Ethereum-style account keys and addresses for the AIR sandbox.
+ * Ethereum account keys and addresses, shared by the wallet counterparts (AIR Kit, Turnkey, Alchemy).
  *
  * address = last 20 bytes of keccak-256(uncompressed public key without its 0x04 prefix),
  * rendered with the EIP-55 mixed-case checksum.
