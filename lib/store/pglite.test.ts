@@ -7,6 +7,7 @@ import type { AppStore, VerifiedIdentity } from "./types";
 
 const identity = (over: Partial<VerifiedIdentity>): VerifiedIdentity => ({
   provider: "oidc",
+  issuer: "https://issuer.example",
   subject: "sub-1",
   email: "ada@example.com",
   emailVerified: true,
@@ -52,6 +53,37 @@ describe("PGlite store", () => {
     // and a verified identity does not join a user whose own email was never verified
     const later = await store.linkIdentity(identity({ provider: "supabase", subject: "sb-1" }));
     expect(later.user.id).toBe(victim.user.id);
+  });
+
+  it("keys identities by issuer: the same subject from another tenant is someone else", async () => {
+    const ada = await store.linkIdentity(identity({}));
+    // A new OpenID Provider that happens to reuse the subject (and vouches for no email).
+    const stranger = await store.linkIdentity(identity({ issuer: "https://other-tenant.example", emailVerified: false }));
+    expect(stranger.outcome).toBe("created");
+    expect(stranger.user.id).not.toBe(ada.user.id);
+    expect((await store.linkIdentity(identity({}))).user.id).toBe(ada.user.id);
+  });
+
+  it("upgrades a folder from before issuers were recorded: the first sign-in claims its old identity", async () => {
+    await store.close();
+    // Build a version-1 database by hand: the first migration only, one identity without issuer.
+    const { PGlite } = await import("@electric-sql/pglite");
+    rmSync(dir, { recursive: true, force: true });
+    const old = new PGlite(dir);
+    const { MIGRATIONS } = await import("./pglite");
+    await old.exec(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await old.exec(MIGRATIONS[0]!);
+    await old.exec(`INSERT INTO schema_migrations (version) VALUES (1)`);
+    await old.exec(`INSERT INTO users (id, email, email_verified) VALUES ('usr_old', 'ada@example.com', true)`);
+    await old.exec(`INSERT INTO identities (provider, subject, user_id, email, email_verified) VALUES ('oidc', 'sub-1', 'usr_old', 'ada@example.com', true)`);
+    await old.close();
+
+    store = await openPgliteStore(dir);
+    const claimed = await store.linkIdentity(identity({}));
+    expect(claimed).toMatchObject({ outcome: "returning", user: { id: "usr_old" }, identity: { issuer: "https://issuer.example" } });
+    // Claimed once: another issuer presenting the same subject no longer finds it.
+    const other = await store.linkIdentity(identity({ issuer: "https://other-tenant.example", emailVerified: false }));
+    expect(other.user.id).not.toBe("usr_old");
   });
 
   it("survives a restart", async () => {

@@ -15,7 +15,8 @@ import type {
   WalletProviderId,
 } from "./types";
 
-const MIGRATIONS: string[] = [
+/** Applied in order, each once, each in a transaction; never edit one that has shipped. */
+export const MIGRATIONS: string[] = [
   `
   CREATE TABLE users (
     id text PRIMARY KEY,
@@ -74,6 +75,13 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (user_id, provider)
   );
   `,
+  // Identities are keyed by issuer too (see VerifiedIdentity.issuer). Rows from before have
+  // issuer '' and are claimed by the first sign-in that presents their subject (linkIdentity).
+  `
+  ALTER TABLE identities ADD COLUMN issuer text NOT NULL DEFAULT '';
+  ALTER TABLE identities DROP CONSTRAINT identities_pkey;
+  ALTER TABLE identities ADD PRIMARY KEY (provider, issuer, subject);
+  `,
 ];
 
 type Row = Record<string, unknown>;
@@ -95,6 +103,7 @@ function toUser(r: Row): User {
 function toIdentity(r: Row): LinkedIdentity {
   return {
     provider: r.provider as LinkedIdentity["provider"],
+    issuer: String(r.issuer),
     subject: String(r.subject),
     userId: String(r.user_id),
     email: (r.email as string | null) ?? null,
@@ -169,20 +178,32 @@ export async function openPgliteStore(dataDir: string): Promise<AppStore> {
 
   return {
     /**
-     * Linking rule (the account-takeover guard): an identity seen before maps to its user.
+     * Linking rule (the account-takeover guard): an identity (provider, issuer, subject) seen
+     * before maps to its user.
      * A new identity joins an existing user only if the identity's email is verified by its
      * provider AND that user's email is verified too; otherwise it gets a new user. An
      * unverified email never links, because anyone can type someone else's address.
      */
     linkIdentity(identity: VerifiedIdentity): Promise<LinkResult> {
       return db.transaction(async (tx) => {
-        const existing = await one(
-          tx,
-          `UPDATE identities SET email = $3, email_verified = $4, name = $5, profile = $6, last_sign_in_at = now()
-           WHERE provider = $1 AND subject = $2 RETURNING *`,
-          [identity.provider, identity.subject, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)],
-          toIdentity,
-        );
+        const params = [identity.provider, identity.issuer, identity.subject, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)];
+        const existing =
+          (await one(
+            tx,
+            `UPDATE identities SET email = $4, email_verified = $5, name = $6, profile = $7, last_sign_in_at = now()
+             WHERE provider = $1 AND issuer = $2 AND subject = $3 RETURNING *`,
+            params,
+            toIdentity,
+          )) ??
+          // A row from before issuers were recorded: the first issuer to present its subject
+          // claims it, which is exactly the trust the old (provider, subject) key gave it.
+          (await one(
+            tx,
+            `UPDATE identities SET issuer = $2, email = $4, email_verified = $5, name = $6, profile = $7, last_sign_in_at = now()
+             WHERE provider = $1 AND issuer = '' AND subject = $3 RETURNING *`,
+            params,
+            toIdentity,
+          ));
         if (existing) {
           if (identity.emailVerified && identity.email) {
             await tx.query(`UPDATE users SET email_verified = true WHERE id = $1 AND lower(email) = lower($2)`, [existing.userId, identity.email]);
@@ -210,9 +231,9 @@ export async function openPgliteStore(dataDir: string): Promise<AppStore> {
         ))!;
         const linked = (await one(
           tx,
-          `INSERT INTO identities (provider, subject, user_id, email, email_verified, name, profile)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-          [identity.provider, identity.subject, user.id, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)],
+          `INSERT INTO identities (provider, issuer, subject, user_id, email, email_verified, name, profile)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+          [identity.provider, identity.issuer, identity.subject, user.id, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)],
           toIdentity,
         ))!;
         return { user, identity: linked, outcome };

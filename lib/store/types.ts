@@ -5,9 +5,19 @@ export type IdentityProviderId = "oidc" | "password" | "firebase" | "supabase";
 export type WalletProviderId = "airkit" | "turnkey" | "alchemy" | "moojo";
 
 /** An identity as proven by an identity provider, before it is tied to an app user. */
+/** The issuer of identities from the app's own user table (not a URL: it must survive a change of AUTH_URL). */
+export const PASSWORD_ISSUER = "app:password";
+
 export interface VerifiedIdentity {
   provider: IdentityProviderId;
-  /** The provider's subject: stable per provider, never reused as the app's user id. */
+  /**
+   * Who vouches for `subject`: the OIDC issuer, Firebase's token issuer for the project, the
+   * Supabase Auth URL, or PASSWORD_ISSUER. Subjects are unique only per issuer, so an identity
+   * is (provider, issuer, subject): pointing a provider at another tenant must not hand its
+   * users the old tenant's accounts.
+   */
+  issuer: string;
+  /** The provider's subject: stable per issuer, never reused as the app's user id. */
   subject: string;
   email: string | null;
   /** True only when the provider itself vouches that the user controls `email`. */

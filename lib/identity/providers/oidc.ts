@@ -23,10 +23,13 @@ export const oidcProvider: IdentityProvider = {
     };
   },
   toVerifiedIdentity({ profile, account }) {
-    const subject = typeof profile?.sub === "string" ? profile.sub : account.providerAccountId;
+    // Auth.js has checked the ID token's iss against the configured issuer.
+    if (typeof profile?.iss !== "string") throw new Error("the OpenID Provider's ID token has no iss");
+    const subject = typeof profile.sub === "string" ? profile.sub : account.providerAccountId;
     const email = typeof profile?.email === "string" ? profile.email.toLowerCase() : null;
     return {
       provider: "oidc",
+      issuer: profile.iss,
       subject,
       email,
       // Only an explicit boolean true counts; some providers send the string "true", which

@@ -80,7 +80,7 @@ afterAll(async () => {
 });
 
 async function newUser(email: string): Promise<Identity> {
-  const { user } = await store.linkIdentity({ provider: "password", subject: email, email, emailVerified: true, name: null, profile: {} });
+  const { user } = await store.linkIdentity({ provider: "password", issuer: "app:password", subject: email, email, emailVerified: true, name: null, profile: {} });
   return { provider: "password", subject: email, email, emailVerified: true, name: null, userId: user.id };
 }
 

@@ -63,7 +63,7 @@ const identity = (over: Partial<Identity>): Identity => ({
 
 describe("Firebase custom-token bridge", () => {
   it("gives a user of another provider a Firebase ID token for their app user id, accepted only for their session", async () => {
-    const { user } = await store.linkIdentity({ provider: "oidc", subject: "oidc-ada", email: "ada@example.com", emailVerified: true, name: null, profile: {} });
+    const { user } = await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.test", subject: "oidc-ada", email: "ada@example.com", emailVerified: true, name: null, profile: {} });
     const ada = identity({ subject: "oidc-ada", userId: user.id });
     const { customToken, uid } = await bridge.mintFirebaseCustomToken(ada);
     expect(uid).toBe(user.id);
@@ -71,15 +71,15 @@ describe("Firebase custom-token bridge", () => {
     const idToken = await exchange(customToken);
     await expect(bridge.verifyFirebaseIdTokenForSession(idToken, ada)).resolves.toMatchObject({ sub: user.id });
 
-    const { user: other } = await store.linkIdentity({ provider: "oidc", subject: "oidc-bob", email: "bob@example.com", emailVerified: true, name: null, profile: {} });
+    const { user: other } = await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.test", subject: "oidc-bob", email: "bob@example.com", emailVerified: true, name: null, profile: {} });
     await expect(bridge.verifyFirebaseIdTokenForSession(idToken, identity({ subject: "oidc-bob", userId: other.id }))).rejects.toMatchObject({
       code: "firebase_token_mismatch",
     });
   }, 30_000);
 
   it("uses the linked Firebase uid, so a person reaches the same Firebase user from any provider", async () => {
-    const { user } = await store.linkIdentity({ provider: "firebase", subject: "fb-uid-grace", email: "grace@example.com", emailVerified: true, name: null, profile: {} });
-    await store.linkIdentity({ provider: "oidc", subject: "oidc-grace", email: "grace@example.com", emailVerified: true, name: null, profile: {} });
+    const { user } = await store.linkIdentity({ provider: "firebase", issuer: `https://securetoken.google.com/${PROJECT_ID}`, subject: "fb-uid-grace", email: "grace@example.com", emailVerified: true, name: null, profile: {} });
+    await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.test", subject: "oidc-grace", email: "grace@example.com", emailVerified: true, name: null, profile: {} });
     const viaOidc = identity({ subject: "oidc-grace", email: "grace@example.com", userId: user.id });
     const { uid, customToken } = await bridge.mintFirebaseCustomToken(viaOidc);
     expect(uid).toBe("fb-uid-grace");

@@ -9,15 +9,20 @@ import { AppError } from "@/lib/http/errors";
 import type { Identity } from "@/lib/identity/types";
 import { remoteJwks } from "@/lib/keys/remote-jwks";
 import { getStore } from "@/lib/store";
-import { type FirebaseClaims, verifyFirebaseIdToken } from "./verify-id-token";
+import { type FirebaseClaims, firebaseIssuer, verifyFirebaseIdToken } from "./verify-id-token";
 
 const notConfigured = () =>
   new AppError("firebase_not_configured", 404, "Firebase is not configured on this server (FIREBASE_PROJECT_ID, FIREBASE_API_KEY).");
 
-/** The Firebase uid that stands for this app user: their linked Firebase identity, else the app user id. */
+/**
+ * The Firebase uid that stands for this app user: their linked Firebase identity in the
+ * configured project (a uid from another project means nothing here), else the app user id.
+ */
 export async function firebaseUidFor(identity: Identity): Promise<string> {
   if (identity.provider === "firebase") return identity.subject;
-  const linked = (await (await getStore()).listIdentities(identity.userId)).find((i) => i.provider === "firebase");
+  const { firebase } = await getConfig();
+  const issuer = firebase ? firebaseIssuer(firebase.projectId) : undefined;
+  const linked = (await (await getStore()).listIdentities(identity.userId)).find((i) => i.provider === "firebase" && i.issuer === issuer);
   return linked?.subject ?? identity.userId;
 }
 

@@ -6,7 +6,7 @@ import { remoteJwks } from "@/lib/keys/remote-jwks";
 import { credentialsProvider, identityFromCredentials } from "../../credentials";
 import { IdentityTokenError } from "../../token-error";
 import type { IdentityProvider } from "../../types";
-import { verifyFirebaseIdToken } from "./verify-id-token";
+import { firebaseIssuer, verifyFirebaseIdToken } from "./verify-id-token";
 
 const input = z.object({ idToken: z.string().min(20).max(8192) });
 
@@ -35,6 +35,7 @@ export const firebaseProvider: IdentityProvider = {
       const email = claims.email?.toLowerCase() ?? null;
       return {
         provider: "firebase",
+        issuer: firebaseIssuer(f.projectId), // verifyFirebaseIdToken required exactly this iss
         subject: claims.sub,
         email,
         emailVerified: email !== null && claims.email_verified === true,

@@ -26,11 +26,14 @@ export interface FirebaseVerifyOptions {
   clockToleranceSeconds?: number;
 }
 
+/** The `iss` of a project's ID tokens (the same for the Auth Emulator). */
+export const firebaseIssuer = (projectId: string) => `https://securetoken.google.com/${projectId}`;
+
 export async function verifyFirebaseIdToken(token: string, o: FirebaseVerifyOptions): Promise<FirebaseClaims> {
   const now = o.now ?? new Date();
   const tolerance = o.clockToleranceSeconds ?? 30;
   const expected = {
-    issuer: `https://securetoken.google.com/${o.projectId}`,
+    issuer: firebaseIssuer(o.projectId),
     audience: o.projectId,
     currentDate: now,
     clockTolerance: tolerance,

@@ -1,6 +1,7 @@
 // The app's own user table: email + password, with email confirmation by one-time code.
 import "server-only";
 import { credentialsProvider, identityFromCredentials } from "../../credentials";
+import { PASSWORD_ISSUER } from "@/lib/store/types";
 import type { IdentityProvider } from "../../types";
 import { authenticate } from "./service";
 
@@ -15,6 +16,7 @@ export const passwordProvider: IdentityProvider = {
       // authenticate() only succeeds for confirmed emails, so the email is verified here.
       return {
         provider: "password",
+        issuer: PASSWORD_ISSUER,
         subject: credential.id,
         email: credential.email,
         emailVerified: true,

@@ -8,7 +8,7 @@ import { remoteJwks } from "@/lib/keys/remote-jwks";
 import { credentialsProvider, identityFromCredentials } from "../../credentials";
 import { IdentityTokenError } from "../../token-error";
 import type { IdentityProvider } from "../../types";
-import { verifySupabaseAccessToken } from "./verify-access-token";
+import { supabaseIssuer, verifySupabaseAccessToken } from "./verify-access-token";
 
 const input = z.object({ accessToken: z.string().min(20).max(8192) });
 
@@ -33,6 +33,7 @@ export const supabaseProvider: IdentityProvider = {
       const email = data.user.email?.toLowerCase() ?? null;
       return {
         provider: "supabase",
+        issuer: supabaseIssuer(url), // verifySupabaseAccessToken required exactly this iss
         subject: data.user.id,
         email,
         emailVerified: email !== null && Boolean(data.user.email_confirmed_at),

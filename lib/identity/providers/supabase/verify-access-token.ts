@@ -21,6 +21,9 @@ export interface SupabaseVerifyOptions {
   now?: Date;
 }
 
+/** The `iss` of a project's access tokens. */
+export const supabaseIssuer = (url: string) => `${url}/auth/v1`;
+
 export async function verifySupabaseAccessToken(token: string, o: SupabaseVerifyOptions): Promise<SupabaseClaims> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
@@ -36,7 +39,7 @@ export async function verifySupabaseAccessToken(token: string, o: SupabaseVerify
   try {
     ({ payload } = await jwtVerify(token, o.keys, {
       algorithms: ["ES256", "RS256"],
-      issuer: `${o.url}/auth/v1`,
+      issuer: supabaseIssuer(o.url),
       audience: "authenticated",
       typ: "JWT",
       requiredClaims: ["sub", "exp", "iat"],
