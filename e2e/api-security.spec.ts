@@ -89,4 +89,35 @@ test.describe("what the app publishes and refuses", () => {
       expect(cookie.sameSite).toBe("Lax");
     }
   });
+
+  test.describe("per-client-IP limits (the test stack trusts x-test-client-ip as its proxy header)", () => {
+    const from = (ip: string) => ({ origin: APP_URL, "x-test-client-ip": ip });
+
+    test("sign-ups: ten an hour per IP, whatever the emails; other clients are unaffected", async ({ request }) => {
+      const stamp = Date.now();
+      const signUp = (ip: string, i: number) =>
+        request.post("/api/password/sign-up", { data: { email: `ip-${stamp}-${ip}-${i}@example.com`, password: "a long enough passphrase" }, headers: from(ip) });
+      for (let i = 0; i < 10; i++) expect((await signUp("203.0.113.50", i)).status()).toBe(200);
+      const refused = await signUp("203.0.113.50", 10);
+      expect(refused.status()).toBe(429);
+      expect((await refused.json()).error.code).toBe("rate_limited");
+      expect(Number(refused.headers()["retry-after"])).toBeGreaterThan(0);
+      expect((await signUp("203.0.113.51", 0)).status()).toBe(200);
+    });
+
+    test("password sign-ins: thirty per IP in 15 minutes across any emails", async ({ request }) => {
+      const signIn = async (ip: string, i: number) => {
+        const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+        const response = await request.post("/api/auth/callback/password", {
+          form: { csrfToken, email: `nobody-${i}@example.com`, password: "not the password", callbackUrl: "/dashboard" },
+          headers: from(ip),
+          maxRedirects: 0,
+        });
+        return new URL(response.headers().location ?? "", APP_URL).searchParams.get("code");
+      };
+      for (let i = 0; i < 30; i++) expect(await signIn("203.0.113.60", i)).toBe("invalid_credentials");
+      expect(await signIn("203.0.113.60", 30)).toBe("rate_limited");
+      expect(await signIn("203.0.113.61", 31)).toBe("invalid_credentials");
+    });
+  });
 });

@@ -57,6 +57,8 @@ export interface AppConfig {
     notarizerPublicKey?: string;
   };
   demoMailboxUrl?: string;
+  /** Header naming the client IP, set by a trusted proxy (undefined: no per-IP limits). */
+  clientIpHeader?: string;
 }
 
 const HINTS: Record<string, string> = {
@@ -123,6 +125,7 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
     usingDevDefaults,
     password: { enabled: env.AUTH_PASSWORD_ENABLED },
     demoMailboxUrl: env.DEMO_MAILBOX_URL,
+    clientIpHeader: env.CLIENT_IP_HEADER?.toLowerCase(),
   };
 
   if (requireGroup(env, "oidc")) {

@@ -120,6 +120,15 @@ export const envSchema = z.object({
   TURNKEY_OTP_SIGNER_PUBLIC_KEY: optionalString.pipe(z.string().regex(/^04[0-9a-f]{128}$/i, "must be an uncompressed P-256 public key in hex (04…)").optional()),
   TURNKEY_NOTARIZER_PUBLIC_KEY: optionalString.pipe(z.string().regex(/^04[0-9a-f]{128}$/i, "must be an uncompressed P-256 public key in hex (04…)").optional()),
 
+  // --- Behind a proxy ------------------------------------------------------------------
+  /**
+   * The header your reverse proxy sets to the client's IP (x-real-ip, cf-connecting-ip,
+   * fly-client-ip, or x-forwarded-for). Set it only if that proxy sets it on EVERY request and
+   * overwrites what clients send: it turns on per-IP rate limits, and a forgeable header would
+   * let anyone dodge them or lock others out. Unset: limits are per email and account only.
+   */
+  CLIENT_IP_HEADER: optionalString.pipe(z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name, e.g. x-real-ip").optional()),
+
   // --- Demo conveniences ---------------------------------------------------------------
   /** Link shown next to one-time-code prompts, e.g. the local mailbox. */
   DEMO_MAILBOX_URL: optionalUrl,

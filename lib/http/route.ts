@@ -1,13 +1,16 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
+import { clientIp } from "@/lib/security/client-ip";
 import { assertSameOrigin } from "@/lib/security/origin";
+import { hitClientIp, type IpLimit } from "@/lib/security/rate-limit";
+import { errors } from "./errors";
 import { errorResponse, readJson } from "./respond";
 
 /**
  * Wraps a state-changing route handler: checks Origin, parses the JSON body, and turns
  * errors into `{ error: { code, message } }` with the right status.
  */
-export function mutation<P>(handler: (body: unknown, params: P) => Promise<unknown>, options: { body?: boolean } = {}) {
+export function mutation<P>(handler: (body: unknown, params: P) => Promise<unknown>, options: { body?: boolean; ipLimit?: IpLimit } = {}) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     const started = performance.now();
     // Server-Timing lets a developer (and scripts/measure/exchanges.ts) see each exchange's server-side time.
@@ -18,6 +21,8 @@ export function mutation<P>(handler: (body: unknown, params: P) => Promise<unkno
     try {
       const config = await getConfig();
       assertSameOrigin(request, config.appUrl);
+      limitClientIp(request, config.clientIpHeader, "request");
+      if (options.ipLimit) limitClientIp(request, config.clientIpHeader, options.ipLimit);
       const body = options.body === false ? undefined : await readJson(request);
       const result = await handler(body, await context.params);
       return timed(result === undefined ? new Response(null, { status: 204 }) : Response.json(result, { headers: { "Cache-Control": "no-store" } }));
@@ -25,4 +30,12 @@ export function mutation<P>(handler: (body: unknown, params: P) => Promise<unkno
       return timed(errorResponse(error));
     }
   };
+}
+
+/** Throws `rate_limited` once the client's IP is over `kind`'s limit; a no-op without CLIENT_IP_HEADER. */
+export function limitClientIp(request: Request, header: string | undefined, kind: IpLimit): void {
+  const ip = clientIp(request.headers, header);
+  if (ip === null) return;
+  const gate = hitClientIp(kind, ip);
+  if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
 }

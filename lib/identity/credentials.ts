@@ -21,15 +21,15 @@ export function credentialsProvider(
   id: string,
   name: string,
   fields: Record<string, { type: string }>,
-  verify: (credentials: Record<string, unknown>) => Promise<VerifiedIdentity>,
+  verify: (credentials: Record<string, unknown>, request: Request) => Promise<VerifiedIdentity>,
 ): Provider {
   return Credentials({
     id,
     name,
     credentials: fields,
-    async authorize(credentials) {
+    async authorize(credentials, request) {
       try {
-        const identity = await verify(credentials as Record<string, unknown>);
+        const identity = await verify(credentials as Record<string, unknown>, request);
         return { id: identity.subject, email: identity.email, name: identity.name, verifiedIdentity: identity };
       } catch (error) {
         if (error instanceof AppError || error instanceof IdentityTokenError) throw new SignInRefused(error.code);

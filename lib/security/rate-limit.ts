@@ -10,6 +10,33 @@ export interface RateLimiter {
   reset(key: string): void;
 }
 
+/**
+ * Per-client-IP limits, on top of the per-email ones, for when CLIENT_IP_HEADER is set
+ * (lib/security/client-ip.ts). They stop one client from spraying many emails or accounts.
+ */
+export const IP_LIMITS = {
+  /** Every state-changing route handler. */
+  request: { limit: 120, windowMs: 60_000 },
+  /** Password sign-in attempts, whatever the email. */
+  signIn: { limit: 30, windowMs: 15 * 60_000 },
+  /** New password accounts (each sends an email). */
+  signUp: { limit: 10, windowMs: 60 * 60_000 },
+} as const;
+export type IpLimit = keyof typeof IP_LIMITS;
+
+const ipLimiters = globalThis as typeof globalThis & { __ipLimiters?: Record<IpLimit, RateLimiter> };
+
+/** Counts one hit for `ip` under `kind`. */
+export function hitClientIp(kind: IpLimit, ip: string): { allowed: boolean; retryAfterSeconds: number } {
+  // On globalThis so that Next.js dev-mode module reloads do not reset the counts.
+  ipLimiters.__ipLimiters ??= {
+    request: createMemoryRateLimiter(IP_LIMITS.request),
+    signIn: createMemoryRateLimiter(IP_LIMITS.signIn),
+    signUp: createMemoryRateLimiter(IP_LIMITS.signUp),
+  };
+  return ipLimiters.__ipLimiters[kind].hit(ip);
+}
+
 export function createMemoryRateLimiter({ limit, windowMs }: { limit: number; windowMs: number }): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
   return {

@@ -123,6 +123,9 @@ export async function runStack(mode: StackMode): Promise<void> {
     NEXT_TELEMETRY_DISABLED: "1",
     // A production build uses the generated dev secrets only when told to: the demo and tests.
     ALLOW_DEV_DEFAULTS: mode === "dev" ? env.ALLOW_DEV_DEFAULTS : "true",
+    // In tests Playwright plays the trusted proxy, so per-IP limits can be exercised; requests
+    // without the header (all other tests) have no client IP and no per-IP limit.
+    ...(mode === "test" ? { CLIENT_IP_HEADER: "x-test-client-ip" } : {}),
   };
   const nextBin = resolve("node_modules/next/dist/bin/next");
   const args = mode === "dev" ? ["dev", "-H", s.host, "-p", String(s.appPort)] : ["start", "-H", s.host, "-p", String(s.appPort)];

@@ -1,6 +1,7 @@
 // The app's own user table: email + password, with email confirmation by one-time code.
 import "server-only";
 import { credentialsProvider, identityFromCredentials } from "../../credentials";
+import { limitClientIp } from "@/lib/http/route";
 import { PASSWORD_ISSUER } from "@/lib/store/types";
 import type { IdentityProvider } from "../../types";
 import { authenticate } from "./service";
@@ -10,8 +11,10 @@ export const passwordProvider: IdentityProvider = {
   label: () => "Email and password",
   signIn: "browser",
   isConfigured: (config) => config.password.enabled,
-  authjs: () =>
-    credentialsProvider("password", "Email and password", { email: { type: "email" }, password: { type: "password" } }, async (input) => {
+  authjs: (config) =>
+    credentialsProvider("password", "Email and password", { email: { type: "email" }, password: { type: "password" } }, async (input, request) => {
+      // Per email inside authenticate(); per client IP here, so one client cannot spray many emails.
+      limitClientIp(request, config.clientIpHeader, "signIn");
       const credential = await authenticate(input);
       // authenticate() only succeeds for confirmed emails, so the email is verified here.
       return {
