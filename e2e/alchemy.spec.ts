@@ -33,6 +33,7 @@ test("Alchemy pre-generation: auth-jwt without a target key reserves the address
     await expect(wallet.getByTestId("pregenerated-address")).toHaveText(/^0x[0-9a-fA-F]{40}$/);
     await expect(wallet.getByTestId("account-address")).toHaveCount(0);
     await expect(wallet.getByTestId("wallet-expiry")).toHaveCount(0);
+    await expect(wallet.getByTestId("pregenerated")).toContainText("Solana address");
     reserved = (await wallet.getByTestId("pregenerated-address").innerText()).trim();
     // The token sent had no key to bind: its nonce is not the hash of any key we hold.
     await wallet.getByText("Partner token your server sent (decoded)").click();

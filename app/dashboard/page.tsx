@@ -140,6 +140,13 @@ export default async function Dashboard() {
                     <p className="mt-1 text-xs text-slate-500">
                       The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign with it.
                     </p>
+                    <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
+                      {provider.describe(data).map(([label, value]) => (
+                        <Field key={label} label={label}>
+                          <code className="font-mono text-xs">{value}</code>
+                        </Field>
+                      ))}
+                    </dl>
                   </div>
                 )}
                 <WalletConnector provider={provider.id} config={clientConfig} reconnect={false} />
