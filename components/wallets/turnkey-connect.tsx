@@ -90,11 +90,9 @@ export default function TurnkeyConnect({ config, reconnect }: ConnectorProps) {
         // Checks Turnkey's signature on the bundle first (its production key unless configured).
         const encryptedOtpBundle = await encryptOtpCodeToBundle(code, otp.bundle, publicKey, config.otpSignerPublicKey ?? undefined);
         step("verify");
-        const { verificationToken, loginMessage } = await postJson<{ verificationToken: string; loginMessage: string }>("/api/wallets/turnkey/otp-verify", {
-          encryptedOtpBundle,
-        });
+        const { verificationToken } = await postJson<{ verificationToken: string }>("/api/wallets/turnkey/otp-verify", { encryptedOtpBundle });
         step("otpLogin");
-        const signature = await signLoginUsage(loginMessage, keys);
+        const signature = await signLoginUsage(verificationToken, keys);
         const session = await postJson<{ session: string; organizationId: string }>("/api/wallets/turnkey/otp-login", { verificationToken, signature });
         await finish(step, session, keys);
         setOtp(null);

@@ -37,18 +37,28 @@ export function hitClientIp(kind: IpLimit, ip: string): { allowed: boolean; retr
   return ipLimiters.__ipLimiters[kind].hit(ip);
 }
 
+/**
+ * Keys a limiter remembers at most (a few MB); beyond that the oldest windows are forgotten
+ * first. Forgetting can only ever grant a flood of fresh keys a reset of the OLDEST window,
+ * and with per-IP limits on, nobody gets 100k fresh keys inside one window.
+ */
+export const MAX_TRACKED_KEYS = 100_000;
+
 export function createMemoryRateLimiter({ limit, windowMs }: { limit: number; windowMs: number }): RateLimiter {
+  // A Map iterates in insertion order, and a key is re-inserted when its window restarts, so
+  // the first entries are always the oldest windows.
   const windows = new Map<string, { start: number; count: number }>();
   return {
     hit(key, now = Date.now()) {
       let w = windows.get(key);
       if (!w || now - w.start >= windowMs) {
+        windows.delete(key);
         w = { start: now, count: 0 };
         windows.set(key, w);
       }
       w.count += 1;
-      // Bounded memory: drop expired windows occasionally.
-      if (windows.size > 10_000) for (const [k, v] of windows) if (now - v.start >= windowMs) windows.delete(k);
+      // Bounded memory, constant work: a hit adds at most one key, so at most one goes.
+      while (windows.size > MAX_TRACKED_KEYS) windows.delete(windows.keys().next().value!);
       const retryAfterSeconds = Math.ceil((w.start + windowMs - now) / 1000);
       return { allowed: w.count <= limit, retryAfterSeconds };
     },

@@ -58,6 +58,13 @@ export async function callTurnkey<T>(what: string, call: () => Promise<T>, expla
   }
 }
 
+/** A string Turnkey must have answered; anything else is an unexpected answer now, not a confusing failure later. */
+export function answered(value: unknown, what: string): string {
+  if (typeof value === "string" && value !== "") return value;
+  console.error(`[turnkey] the answer has no ${what}`);
+  throw new AppError("upstream_invalid", 502, "Turnkey answered in an unexpected format. Try again; if it persists, check the Turnkey settings.");
+}
+
 /**
  * The user's sub-organization: found by the app's OIDC identity, or created with a root user
  * that has that identity as its OAuth provider, the user's email (which an email code later
@@ -91,7 +98,7 @@ export async function findOrCreateSubOrganization(config: TurnkeyConfig, identit
       wallet: { walletName: "Default Wallet", accounts: [...DEFAULT_ETHEREUM_ACCOUNTS, ...DEFAULT_SOLANA_ACCOUNTS] },
     }),
   );
-  return created.subOrganizationId;
+  return answered(created.subOrganizationId, "subOrganizationId");
 }
 
 /** The Ethereum and Solana addresses of the sub-organization's first wallet. */

@@ -24,7 +24,7 @@ import { decodeForDisplay } from "@/lib/tokens/decode";
 import { nonceForPublicKey } from "@/lib/tokens/id-token";
 import { walletIdToken } from "../id-token";
 import { defineAction, type WalletContext, type WalletProvider } from "../types";
-import { GRPC, callTurnkey, findOrCreateSubOrganization, turnkeyApi, walletAddresses, type TurnkeyConfig } from "./client";
+import { GRPC, answered, callTurnkey, findOrCreateSubOrganization, turnkeyApi, walletAddresses, type TurnkeyConfig } from "./client";
 
 const SESSION_SECONDS = 900;
 /** Six digits, like the app's own email codes; Turnkey's default is nine alphanumerics. */
@@ -40,7 +40,7 @@ async function subOrganization(ctx: WalletContext): Promise<string> {
   return findOrCreateSubOrganization(ctx.config.turnkey!, ctx.identity, lookup.token);
 }
 
-/** What otp_login's client signature signs: this login, of this key, with this token. */
+/** What otp_login's client signature signs: this login, of this key, with this token (the browser builds the same, browser/stamp.ts). */
 export function loginUsage(publicKey: string, tokenId: string): string {
   return JSON.stringify({ login: { publicKey }, tokenId, type: "USAGE_TYPE_LOGIN" });
 }
@@ -71,7 +71,7 @@ async function recordLogin(
   tk: TurnkeyConfig,
   login: { organizationId: string; session: string; publicKey: string; method: "oidc" | "email_otp"; partnerToken?: ReturnType<typeof decodeForDisplay> },
 ) {
-  const claims = await checkSession(tk, login.session, login);
+  const claims = await checkSession(tk, answered(login.session, "session"), login);
   const { ethereum, solana } = await walletAddresses(tk, login.organizationId);
   await store.upsertWalletConnection({
     userId: identity.userId,
@@ -119,7 +119,9 @@ async function checkVerificationToken(tk: TurnkeyConfig, token: string, email: s
 
 /** Refusals of verify_otp that the user can act on, by gRPC status. */
 function explainOtpRefusal(failure: { code?: number; details?: { metadata?: Record<string, string> }[] | null }): AppError | undefined {
-  const left = failure.details?.[0]?.metadata?.attemptsRemaining;
+  // Only a number is ever repeated to the person; anything else from upstream is dropped.
+  const reported = failure.details?.[0]?.metadata?.attemptsRemaining;
+  const left = reported !== undefined && /^\d{1,2}$/.test(reported) ? reported : undefined;
   switch (failure.code) {
     case GRPC.UNAUTHENTICATED:
       return new AppError("otp_invalid", 400, left !== undefined ? `That code is not correct. ${left} attempt${left === "1" ? "" : "s"} left.` : "That code is not correct.");
@@ -182,7 +184,7 @@ export const turnkeyProvider: WalletProvider = {
       const tk = config.turnkey!;
       const email = requireEmail(identity);
       const organizationId = await subOrganization(ctx);
-      const { otpId, otpEncryptionTargetBundle } = await callTurnkey(
+      const init = await callTurnkey(
         "initOtp",
         () =>
           turnkeyApi(tk).initOtp({
@@ -197,6 +199,8 @@ export const turnkeyProvider: WalletProvider = {
         (failure) =>
           failure.code === GRPC.RESOURCE_EXHAUSTED ? new AppError("otp_rate_limited", 429, "Too many codes were sent to this address. Wait ten minutes and try again.") : undefined,
       );
+      const otpId = answered(init.otpId, "otpId");
+      const otpEncryptionTargetBundle = answered(init.otpEncryptionTargetBundle, "otpEncryptionTargetBundle");
       await store.upsertWalletConnection({
         userId: identity.userId,
         provider: "turnkey",
@@ -210,20 +214,22 @@ export const turnkeyProvider: WalletProvider = {
 
     /**
      * Hands verify_otp the bundle the browser encrypted (code + its public key, readable only
-     * by Turnkey). Returns the verification token and the exact login usage the browser's key
-     * must sign; the token is bound to that key, so it is useless without it.
+     * by Turnkey). Returns the verification token; it is bound to that key, and otp_login
+     * needs the key's signature over the login (which the browser builds itself), so the
+     * token alone is useless.
      */
     "otp-verify": defineAction(z.object({ encryptedOtpBundle: z.string().min(1).max(4096) }).strict(), async ({ identity, config, store }, { encryptedOtpBundle }) => {
       const tk = config.turnkey!;
       const email = requireEmail(identity);
       const { otpId } = await pendingOtp(store, identity);
-      const { verificationToken } = await callTurnkey(
+      const verified = await callTurnkey(
         "verifyOtp",
         () => turnkeyApi(tk).verifyOtp({ organizationId: tk.organizationId, otpId, encryptedOtpBundle }),
         explainOtpRefusal,
       );
-      const claims = await checkVerificationToken(tk, verificationToken, email);
-      return { verificationToken, loginMessage: loginUsage(claims.public_key, claims.id) };
+      const verificationToken = answered(verified.verificationToken, "verificationToken");
+      await checkVerificationToken(tk, verificationToken, email);
+      return { verificationToken };
     }),
 
     /** otp_login of the key named in the verification token, with that key's signature. */
@@ -245,8 +251,14 @@ export const turnkeyProvider: WalletProvider = {
               clientSignature: { publicKey, scheme: "CLIENT_SIGNATURE_SCHEME_API_P256", message: loginUsage(publicKey, claims.id), signature },
               expirationSeconds: String(SESSION_SECONDS),
             }),
-          (failure) =>
-            failure.code === GRPC.FAILED_PRECONDITION ? new AppError("otp_expired", 400, "This verification was already used or has expired. Send a new code.") : undefined,
+          (failure) => {
+            if (failure.code === GRPC.FAILED_PRECONDITION) return new AppError("otp_expired", 400, "This verification was already used or has expired. Send a new code.");
+            // The sub-organization has no user with this email (created before it was on file, or the email changed).
+            if (failure.code === GRPC.NOT_FOUND) {
+              return new AppError("email_not_on_wallet", 409, "Your Turnkey wallet does not have this email address on file, so it cannot use an email code. Connect with the ID token instead.");
+            }
+            return undefined;
+          },
         );
         return recordLogin(store, identity, tk, { organizationId, session, publicKey, method: "email_otp" });
       },

@@ -19,7 +19,7 @@ import type { RunningService } from "@/sandboxes/lib/http";
 import { startMailbox } from "@/sandboxes/mailbox";
 import { startTurnkey } from "@/sandboxes/turnkey/service";
 import { compressedPublicKeyHex, signLoginUsage, stamp } from "./browser/stamp";
-import { turnkeyProvider } from "./index";
+import { loginUsage, turnkeyProvider } from "./index";
 
 const APP_URL = "http://app.test";
 const PARENT_ORG = "parent-org-0001";
@@ -104,8 +104,8 @@ async function verifyByEmail(identity: Identity, keys: CryptoKeyPair, code?: str
   const { otpEncryptionTargetBundle } = await run(identity, "otp-init", {});
   const publicKey = await compressedPublicKeyHex(keys.publicKey);
   const encryptedOtpBundle = await encryptOtpCodeToBundle(code ?? (await codeFor(identity.email!)), otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
-  const { verificationToken, loginMessage } = await run(identity, "otp-verify", { encryptedOtpBundle });
-  return { publicKey, verificationToken: verificationToken!, loginMessage: loginMessage! };
+  const { verificationToken } = await run(identity, "otp-verify", { encryptedOtpBundle });
+  return { publicKey, verificationToken: verificationToken! };
 }
 
 async function rejection(promise: Promise<unknown>): Promise<{ code: string; status: number; message: string }> {
@@ -121,9 +121,8 @@ describe("Turnkey email code login, server side", () => {
   it("init → code → verify → login → stamped whoami connects the wallet; the ID-token login finds the same sub-organization", async () => {
     const ada = await newUser("ada-otp@example.com");
     const keys = await newBrowserKey();
-    const { publicKey, verificationToken, loginMessage } = await verifyByEmail(ada, keys);
-    expect(JSON.parse(loginMessage)).toMatchObject({ login: { publicKey }, type: "USAGE_TYPE_LOGIN" });
-    const { session, organizationId } = await run(ada, "otp-login", { verificationToken, signature: await signLoginUsage(loginMessage, keys) });
+    const { publicKey, verificationToken } = await verifyByEmail(ada, keys);
+    const { session, organizationId } = await run(ada, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) });
     expect(session).toMatch(/^ey/);
     const body = JSON.stringify({ organizationId });
     await run(ada, "whoami", { body, stamp: await stamp(body, keys) });
@@ -167,12 +166,14 @@ describe("Turnkey email code login, server side", () => {
     await verifyByEmail(erin, await newBrowserKey());
 
     // Erin replays Dave's token with a signature Dave's browser made: the contact is not hers.
-    const signature = await signLoginUsage(dave1.loginMessage, daveKeys);
+    const signature = await signLoginUsage(dave1.verificationToken, daveKeys);
     expect(await rejection(run(erin, "otp-login", { verificationToken: dave1.verificationToken, signature }))).toMatchObject({ code: "verification_invalid", status: 400 });
     expect((await store.getWalletConnection(erin.userId, "turnkey"))?.status).toBe("pending");
 
     // Dave's own token, but signed by a key that is not the one sealed into it: Turnkey refuses.
-    const forged = Buffer.from(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, (await newBrowserKey()).privateKey, new TextEncoder().encode(dave1.loginMessage))).toString("hex");
+    const claims = JSON.parse(Buffer.from(dave1.verificationToken.split(".")[1]!, "base64url").toString()) as { id: string; public_key: string };
+    const usage = new TextEncoder().encode(loginUsage(claims.public_key, claims.id));
+    const forged = Buffer.from(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, (await newBrowserKey()).privateKey, usage)).toString("hex");
     expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature: forged }))).toMatchObject({ code: "wallet_refused", status: 502 });
     expect((await store.getWalletConnection(dave.userId, "turnkey"))?.address).toBeNull();
 
@@ -184,10 +185,10 @@ describe("Turnkey email code login, server side", () => {
   it("does not trust a session JWT that the configured notarizer did not sign, and records no session", async () => {
     const frank = await newUser("frank-otp@example.com");
     const keys = await newBrowserKey();
-    const { verificationToken, loginMessage } = await verifyByEmail(frank, keys);
+    const { verificationToken } = await verifyByEmail(frank, keys);
     const wrongNotarizer = { ...config, turnkey: { ...config.turnkey!, notarizerPublicKey: signerKeys.otpSignerPublicKey } } as AppConfig;
     expect(
-      await rejection(run(frank, "otp-login", { verificationToken, signature: await signLoginUsage(loginMessage, keys) }, wrongNotarizer)),
+      await rejection(run(frank, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) }, wrongNotarizer)),
     ).toMatchObject({ code: "upstream_invalid", status: 502 });
     const connection = await store.getWalletConnection(frank.userId, "turnkey");
     expect(connection?.address).toBeNull();
@@ -203,6 +204,18 @@ describe("Turnkey email code login, server side", () => {
     expect((await store.getWalletConnection(grace.userId, "turnkey"))?.status).toBe("pending");
     await run(grace, "whoami", { body, stamp: await stamp(body, keys) });
     expect((await store.getWalletConnection(grace.userId, "turnkey"))?.data.loginMethod).toBe("oidc");
+  });
+
+  it("explains, rather than failing vaguely, when the wallet has no email on file", async () => {
+    const ivy = await newUser("ivy-otp@example.com");
+    // The sub-organization is made while the session had no email (say, before it was added).
+    await run({ ...ivy, email: null }, "oauth-login", { publicKey: await compressedPublicKeyHex((await newBrowserKey()).publicKey) });
+    const keys = await newBrowserKey();
+    const { verificationToken } = await verifyByEmail(ivy, keys);
+    expect(await rejection(run(ivy, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) }))).toMatchObject({
+      code: "email_not_on_wallet",
+      status: 409,
+    });
   });
 
   it("asks for an email when the account has none", async () => {

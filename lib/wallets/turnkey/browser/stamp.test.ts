@@ -26,19 +26,21 @@ describe("browser Turnkey stamps", () => {
     expect(der[2 + 2 + 33 + 1]).toBe(31);
   });
 
-  it("signs otp_login's usage for its own key only, as raw r‖s over SHA-256 of the message", async () => {
+  it("signs otp_login's usage for its own key only, built from the token, as raw r‖s over SHA-256", async () => {
     const keys = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
     const publicKey = await compressedPublicKeyHex(keys.publicKey);
-    const message = JSON.stringify({ login: { publicKey }, tokenId: "t-1", type: "USAGE_TYPE_LOGIN" });
-    const signature = await signLoginUsage(message, keys);
+    const token = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.sig`;
+    const signature = await signLoginUsage(token({ id: "0b7c4a6e-1f2d-4e3a-9c8b-7a6d5e4f3a2b", public_key: publicKey, contact: "a@example.com" }), keys);
     expect(signature).toMatch(/^[0-9a-f]{128}$/);
-    const bytes = new TextEncoder().encode(message);
-    expect(p256.verify(hexToBytes(signature), bytes, hexToBytes(publicKey), { prehash: true, lowS: false })).toBe(true);
-    expect(p256.verify(hexToBytes(signature), new TextEncoder().encode(message.replace("t-1", "t-2")), hexToBytes(publicKey), { prehash: true, lowS: false })).toBe(false);
+    const expected = JSON.stringify({ login: { publicKey }, tokenId: "0b7c4a6e-1f2d-4e3a-9c8b-7a6d5e4f3a2b", type: "USAGE_TYPE_LOGIN" });
+    const verify = (message: string) => p256.verify(hexToBytes(signature), new TextEncoder().encode(message), hexToBytes(publicKey), { prehash: true, lowS: false });
+    expect(verify(expected)).toBe(true);
+    expect(verify(expected.replace("0b7c", "0b7d"))).toBe(false);
 
     const other = await compressedPublicKeyHex((await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign"])).publicKey);
-    await expect(signLoginUsage(message.replace(publicKey, other), keys)).rejects.toThrow(/another key/);
-    await expect(signLoginUsage(JSON.stringify({ login: { publicKey }, tokenId: "t-1", type: "USAGE_TYPE_SIGNUP" }), keys)).rejects.toThrow();
-    await expect(signLoginUsage("not json", keys)).rejects.toThrow();
+    await expect(signLoginUsage(token({ id: "t-1", public_key: other }), keys)).rejects.toThrow(/another key/);
+    // A token id that would smuggle JSON into the signed bytes is refused.
+    await expect(signLoginUsage(token({ id: 'x","organizationId":"o', public_key: publicKey }), keys)).rejects.toThrow(/usable id/);
+    await expect(signLoginUsage("not a token", keys)).rejects.toThrow();
   });
 });

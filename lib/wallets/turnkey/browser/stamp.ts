@@ -42,21 +42,24 @@ export async function stamp(body: string, keys: CryptoKeyPair): Promise<string> 
 }
 
 /**
- * otp_login's client signature: raw r‖s (hex) over SHA-256 of the login usage message, by the
- * key the verification token names. The browser signs only a usage that logs in ITS key, so
- * a server (or anyone in between) cannot get it to authorize another key.
+ * otp_login's client signature: raw r‖s (hex) over SHA-256 of the login usage
+ * `{"login":{"publicKey":…},"tokenId":…,"type":"USAGE_TYPE_LOGIN"}`, by the key the
+ * verification token names. The browser builds that message itself, from the token, and only
+ * for its own key: the same key signs API stamps (same curve, same hash), so it must never
+ * sign bytes someone else chose.
  */
-export async function signLoginUsage(message: string, keys: CryptoKeyPair): Promise<string> {
+export async function signLoginUsage(verificationToken: string, keys: CryptoKeyPair): Promise<string> {
   const publicKey = await compressedPublicKeyHex(keys.publicKey);
-  let usage: { type?: unknown; login?: { publicKey?: unknown } } | null;
+  let claims: { id?: unknown; public_key?: unknown } | null;
   try {
-    usage = JSON.parse(message) as typeof usage;
+    const payload = verificationToken.split(".")[1] ?? "";
+    claims = JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/"))) as typeof claims;
   } catch {
-    usage = null;
+    claims = null;
   }
-  if (usage?.type !== "USAGE_TYPE_LOGIN" || usage.login?.publicKey !== publicKey) {
-    throw new Error("refusing to sign a login usage for another key");
-  }
+  if (claims?.public_key !== publicKey) throw new Error("refusing to sign a login for another key");
+  if (typeof claims.id !== "string" || !/^[A-Za-z0-9-]{1,64}$/.test(claims.id)) throw new Error("the verification token has no usable id");
+  const message = JSON.stringify({ login: { publicKey }, tokenId: claims.id, type: "USAGE_TYPE_LOGIN" });
   const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, keys.privateKey, new TextEncoder().encode(message));
   return hex(new Uint8Array(signature));
 }
