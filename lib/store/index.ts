@@ -1,6 +1,8 @@
 import "server-only";
 import { join } from "node:path";
 import { getConfig } from "@/lib/config";
+import { firebaseIssuer } from "@/lib/identity/providers/firebase/verify-id-token";
+import { supabaseIssuer } from "@/lib/identity/providers/supabase/verify-access-token";
 import { openPgliteStore } from "./pglite";
 import type { AppStore } from "./types";
 
@@ -13,7 +15,15 @@ const slot = globalThis as typeof globalThis & { __appStore?: Promise<AppStore> 
 
 export function getStore(): Promise<AppStore> {
   slot.__appStore ??= getConfig()
-    .then((config) => openPgliteStore(join(config.env.DATA_DIR, "app-db")))
+    .then((config) =>
+      openPgliteStore(join(config.env.DATA_DIR, "app-db"), {
+        issuers: {
+          oidc: config.oidc?.issuer,
+          firebase: config.firebase ? firebaseIssuer(config.firebase.projectId) : undefined,
+          supabase: config.supabase ? supabaseIssuer(config.supabase.url) : undefined,
+        },
+      }),
+    )
     .catch((error: unknown) => {
       slot.__appStore = undefined;
       throw error;

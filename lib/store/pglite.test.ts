@@ -64,9 +64,9 @@ describe("PGlite store", () => {
     expect((await store.linkIdentity(identity({}))).user.id).toBe(ada.user.id);
   });
 
-  it("upgrades a folder from before issuers were recorded: the first sign-in claims its old identity", async () => {
+  it("upgrades a folder from before issuers were recorded: old identities get the issuer configured at that start", async () => {
     await store.close();
-    // Build a version-1 database by hand: the first migration only, one identity without issuer.
+    // Build a version-1 database by hand: the first migration only, identities without issuer.
     const { PGlite } = await import("@electric-sql/pglite");
     rmSync(dir, { recursive: true, force: true });
     const old = new PGlite(dir);
@@ -74,16 +74,24 @@ describe("PGlite store", () => {
     await old.exec(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     await old.exec(MIGRATIONS[0]!);
     await old.exec(`INSERT INTO schema_migrations (version) VALUES (1)`);
-    await old.exec(`INSERT INTO users (id, email, email_verified) VALUES ('usr_old', 'ada@example.com', true)`);
-    await old.exec(`INSERT INTO identities (provider, subject, user_id, email, email_verified) VALUES ('oidc', 'sub-1', 'usr_old', 'ada@example.com', true)`);
+    await old.exec(`INSERT INTO users (id, email, email_verified) VALUES ('usr_old', 'ada@example.com', true), ('usr_pw', 'pw@example.com', true), ('usr_sb', 'sb@example.com', true)`);
+    await old.exec(`INSERT INTO identities (provider, subject, user_id, email, email_verified) VALUES
+      ('oidc', 'sub-1', 'usr_old', 'ada@example.com', true),
+      ('password', 'pwd_1', 'usr_pw', 'pw@example.com', true),
+      ('supabase', 'sb-1', 'usr_sb', 'sb@example.com', true)`);
     await old.close();
 
-    store = await openPgliteStore(dir);
-    const claimed = await store.linkIdentity(identity({}));
-    expect(claimed).toMatchObject({ outcome: "returning", user: { id: "usr_old" }, identity: { issuer: "https://issuer.example" } });
-    // Claimed once: another issuer presenting the same subject no longer finds it.
+    store = await openPgliteStore(dir, { issuers: { oidc: "https://issuer.example" } });
+    // Another tenant presenting the same subject first does NOT get the old account...
     const other = await store.linkIdentity(identity({ issuer: "https://other-tenant.example", emailVerified: false }));
     expect(other.user.id).not.toBe("usr_old");
+    // ...the configured issuer does.
+    expect(await store.linkIdentity(identity({}))).toMatchObject({ outcome: "returning", user: { id: "usr_old" } });
+    const byProvider = Object.fromEntries(
+      [...(await store.listIdentities("usr_old")), ...(await store.listIdentities("usr_pw")), ...(await store.listIdentities("usr_sb"))].map((i) => [i.provider, i.issuer]),
+    );
+    // Password rows know their issuer; a provider not configured at this start keeps '' until one is.
+    expect(byProvider).toEqual({ oidc: "https://issuer.example", password: "app:password", supabase: "" });
   });
 
   it("survives a restart", async () => {

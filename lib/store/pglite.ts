@@ -75,12 +75,13 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (user_id, provider)
   );
   `,
-  // Identities are keyed by issuer too (see VerifiedIdentity.issuer). Rows from before have
-  // issuer '' and are claimed by the first sign-in that presents their subject (linkIdentity).
+  // Identities are keyed by issuer too (see VerifiedIdentity.issuer). Password rows know
+  // theirs; the others keep issuer '' until openPgliteStore assigns the configured issuer.
   `
   ALTER TABLE identities ADD COLUMN issuer text NOT NULL DEFAULT '';
   ALTER TABLE identities DROP CONSTRAINT identities_pkey;
   ALTER TABLE identities ADD PRIMARY KEY (provider, issuer, subject);
+  UPDATE identities SET issuer = 'app:password' WHERE provider = 'password';
   `,
 ];
 
@@ -166,10 +167,22 @@ async function migrate(db: PGlite): Promise<void> {
   }
 }
 
-export async function openPgliteStore(dataDir: string): Promise<AppStore> {
+export interface StoreOptions {
+  /**
+   * The issuer each configured identity provider has now. Identities recorded before issuers
+   * were (issuer '') get the one configured when this version first starts: the best record
+   * there is of who issued them, assigned once, before any sign-in could claim them.
+   */
+  issuers?: Partial<Record<VerifiedIdentity["provider"], string>>;
+}
+
+export async function openPgliteStore(dataDir: string, options: StoreOptions = {}): Promise<AppStore> {
   if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
   const db = new PGlite(dataDir);
   await migrate(db);
+  for (const [provider, issuer] of Object.entries(options.issuers ?? {})) {
+    if (issuer) await db.query(`UPDATE identities SET issuer = $2 WHERE provider = $1 AND issuer = ''`, [provider, issuer]);
+  }
 
   async function one<T>(q: Db, sql: string, params: unknown[], map: (r: Row) => T): Promise<T | null> {
     const { rows } = await q.query<Row>(sql, params);
@@ -187,23 +200,13 @@ export async function openPgliteStore(dataDir: string): Promise<AppStore> {
     linkIdentity(identity: VerifiedIdentity): Promise<LinkResult> {
       return db.transaction(async (tx) => {
         const params = [identity.provider, identity.issuer, identity.subject, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)];
-        const existing =
-          (await one(
-            tx,
-            `UPDATE identities SET email = $4, email_verified = $5, name = $6, profile = $7, last_sign_in_at = now()
-             WHERE provider = $1 AND issuer = $2 AND subject = $3 RETURNING *`,
-            params,
-            toIdentity,
-          )) ??
-          // A row from before issuers were recorded: the first issuer to present its subject
-          // claims it, which is exactly the trust the old (provider, subject) key gave it.
-          (await one(
-            tx,
-            `UPDATE identities SET issuer = $2, email = $4, email_verified = $5, name = $6, profile = $7, last_sign_in_at = now()
-             WHERE provider = $1 AND issuer = '' AND subject = $3 RETURNING *`,
-            params,
-            toIdentity,
-          ));
+        const existing = await one(
+          tx,
+          `UPDATE identities SET email = $4, email_verified = $5, name = $6, profile = $7, last_sign_in_at = now()
+           WHERE provider = $1 AND issuer = $2 AND subject = $3 RETURNING *`,
+          params,
+          toIdentity,
+        );
         if (existing) {
           if (identity.emailVerified && identity.email) {
             await tx.query(`UPDATE users SET email_verified = true WHERE id = $1 AND lower(email) = lower($2)`, [existing.userId, identity.email]);
