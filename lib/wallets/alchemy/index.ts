@@ -17,14 +17,19 @@ import { defineAction, type WalletContext, type WalletProvider } from "../types"
 
 const EXPIRATION_SECONDS = 900;
 
-const authResponse = z.object({
-  orgId: z.string(),
-  isSignup: z.boolean().nullable().optional(),
-  credentialBundle: z.string().nullable(),
-  userId: z.string().nullable(),
-  address: z.string().nullable(),
-  solanaAddress: z.string().nullable(),
-});
+// Fields other than orgId may be absent or null (a pre-generation has no bundle). The contract
+// spells the sign-up flag `isSignup`; Alchemy's API reference `isSignUp`: both are read.
+const authResponse = z
+  .object({
+    orgId: z.string(),
+    isSignup: z.boolean().nullish(),
+    isSignUp: z.boolean().nullish(),
+    credentialBundle: z.string().nullish(),
+    userId: z.string().nullish(),
+    address: z.string().nullish(),
+    solanaAddress: z.string().nullish(),
+  })
+  .transform(({ isSignUp, isSignup, ...rest }) => ({ ...rest, isSignup: isSignup ?? isSignUp ?? false }));
 const whoamiResponse = z.object({ orgId: z.string(), userId: z.string(), address: z.string(), solanaAddress: z.string(), email: z.string().optional() });
 
 async function callAlchemy(config: { apiUrl: string; apiKey: string }, path: string, body: unknown): Promise<unknown> {
@@ -91,14 +96,15 @@ export const alchemyProvider: WalletProvider = {
         status: "pending",
         address: null,
         expiresAt: new Date(Date.now() + EXPIRATION_SECONDS * 1000),
-        data: { orgId: r.orgId, signerUserId: r.userId, isSignup: r.isSignup ?? false, partnerToken: { header: idToken.header, claims: idToken.claims } },
+        data: { orgId: r.orgId, signerUserId: r.userId ?? null, isSignup: r.isSignup, partnerToken: { header: idToken.header, claims: idToken.claims } },
       });
       return { credentialBundle: r.credentialBundle, orgId: r.orgId };
     }),
 
     /**
      * Pre-generates the wallet: no target key, so no bundle and no session. The address is
-     * kept as "reserved" (pending, flagged) unless the user is already connected.
+     * kept as "reserved" (pending, flagged) only where nothing else is recorded: never over a
+     * connection, nor over a login in progress (auth-jwt waiting for its whoami).
      */
     pregenerate: defineAction(z.object({}).strict(), async (ctx) => {
       const { identity, config, store } = ctx;
@@ -107,20 +113,21 @@ export const alchemyProvider: WalletProvider = {
       const parsed = authResponse.safeParse(
         await callAlchemy(config.alchemy!, "/signer/v1/auth-jwt", { jwt: idToken.token, authProvider: config.alchemy!.authProvider }),
       );
-      if (!parsed.success || !parsed.data.address || parsed.data.credentialBundle) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
-      const r = parsed.data;
+      const r = parsed.success ? parsed.data : undefined;
+      const address = r?.address;
+      if (!r || !address || r.credentialBundle) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
       const existing = await store.getWalletConnection(identity.userId, "alchemy");
-      if (existing?.status !== "connected") {
+      if (!existing || existing.data.pregenerated === true) {
         await store.upsertWalletConnection({
           userId: identity.userId,
           provider: "alchemy",
           status: "pending",
-          address: r.address,
+          address,
           expiresAt: null,
-          data: { orgId: r.orgId, pregenerated: true, solanaAddress: r.solanaAddress, isSignup: r.isSignup ?? false, partnerToken: { header: idToken.header, claims: idToken.claims } },
+          data: { orgId: r.orgId, pregenerated: true, solanaAddress: r.solanaAddress ?? null, isSignup: r.isSignup, partnerToken: { header: idToken.header, claims: idToken.claims } },
         });
       }
-      return { address: r.address, solanaAddress: r.solanaAddress, orgId: r.orgId, isSignup: r.isSignup ?? false };
+      return { address, solanaAddress: r.solanaAddress ?? null, orgId: r.orgId, isSignup: r.isSignup };
     }),
 
     /** Relays the browser's stamped whoami; a success proves the decrypted key works. */
