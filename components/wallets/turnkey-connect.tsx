@@ -48,7 +48,7 @@ async function finish(step: (s: Step) => void, session: { session: string; organ
 export default function TurnkeyConnect({ config, reconnect }: ConnectorProps) {
   const flow = useConnectFlow(STEP_TEXT, "Connecting Turnkey failed. Try again.");
   // Set once a code is on its way: the target bundle from init_otp and where it went.
-  const [otp, setOtp] = useState<{ bundle: string; email: string } | null>(null);
+  const [otp, setOtp] = useState<{ otpId: string; bundle: string; email: string } | null>(null);
   const [code, setCode] = useState("");
   const codeLength = Number(config.otpLength ?? 6);
 
@@ -70,9 +70,9 @@ export default function TurnkeyConnect({ config, reconnect }: ConnectorProps) {
     flow.run(
       async (step) => {
         step("send");
-        const sent = await postJson<{ otpEncryptionTargetBundle: string; email: string }>("/api/wallets/turnkey/otp-init", {});
+        const sent = await postJson<{ otpId: string; otpEncryptionTargetBundle: string; email: string }>("/api/wallets/turnkey/otp-init", {});
         setCode("");
-        setOtp({ bundle: sent.otpEncryptionTargetBundle, email: sent.email });
+        setOtp({ otpId: sent.otpId, bundle: sent.otpEncryptionTargetBundle, email: sent.email });
       },
       { refresh: false },
     );
@@ -90,7 +90,7 @@ export default function TurnkeyConnect({ config, reconnect }: ConnectorProps) {
         // Checks Turnkey's signature on the bundle first (its production key unless configured).
         const encryptedOtpBundle = await encryptOtpCodeToBundle(code, otp.bundle, publicKey, config.otpSignerPublicKey ?? undefined);
         step("verify");
-        const { verificationToken } = await postJson<{ verificationToken: string }>("/api/wallets/turnkey/otp-verify", { encryptedOtpBundle });
+        const { verificationToken } = await postJson<{ verificationToken: string }>("/api/wallets/turnkey/otp-verify", { otpId: otp.otpId, encryptedOtpBundle });
         step("otpLogin");
         const signature = await signLoginUsage(verificationToken, keys);
         const session = await postJson<{ session: string; organizationId: string }>("/api/wallets/turnkey/otp-login", { verificationToken, signature });

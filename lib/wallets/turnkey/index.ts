@@ -209,7 +209,7 @@ export const turnkeyProvider: WalletProvider = {
         expiresAt: null,
         data: { organizationId, otpId },
       });
-      return { otpEncryptionTargetBundle, email, expiresInSeconds: OTP_SECONDS };
+      return { otpId, otpEncryptionTargetBundle, email, expiresInSeconds: OTP_SECONDS };
     }),
 
     /**
@@ -218,19 +218,26 @@ export const turnkeyProvider: WalletProvider = {
      * needs the key's signature over the login (which the browser builds itself), so the
      * token alone is useless.
      */
-    "otp-verify": defineAction(z.object({ encryptedOtpBundle: z.string().min(1).max(4096) }).strict(), async ({ identity, config, store }, { encryptedOtpBundle }) => {
-      const tk = config.turnkey!;
-      const email = requireEmail(identity);
-      const { otpId } = await pendingOtp(store, identity);
-      const verified = await callTurnkey(
-        "verifyOtp",
-        () => turnkeyApi(tk).verifyOtp({ organizationId: tk.organizationId, otpId, encryptedOtpBundle }),
-        explainOtpRefusal,
-      );
-      const verificationToken = answered(verified.verificationToken, "verificationToken");
-      await checkVerificationToken(tk, verificationToken, email);
-      return { verificationToken };
-    }),
+    "otp-verify": defineAction(
+      z.object({ otpId: z.string().min(1).max(128), encryptedOtpBundle: z.string().min(1).max(4096) }).strict(),
+      async ({ identity, config, store }, input) => {
+        const tk = config.turnkey!;
+        const email = requireEmail(identity);
+        const { otpId } = await pendingOtp(store, identity);
+        // The browser names the code it holds; only the newest one sent is checked, so a code
+        // from an older prompt (another tab) is not spent on the wrong bundle.
+        if (input.otpId !== otpId) throw new AppError("otp_superseded", 409, "A newer code was sent (perhaps in another tab). Enter the newest code, or send a new one.");
+        const encryptedOtpBundle = input.encryptedOtpBundle;
+        const verified = await callTurnkey(
+          "verifyOtp",
+          () => turnkeyApi(tk).verifyOtp({ organizationId: tk.organizationId, otpId, encryptedOtpBundle }),
+          explainOtpRefusal,
+        );
+        const verificationToken = answered(verified.verificationToken, "verificationToken");
+        await checkVerificationToken(tk, verificationToken, email);
+        return { verificationToken };
+      },
+    ),
 
     /** otp_login of the key named in the verification token, with that key's signature. */
     "otp-login": defineAction(

@@ -101,10 +101,10 @@ const newBrowserKey = () => crypto.subtle.generateKey({ name: "ECDSA", namedCurv
 
 /** otp-init → mailed code → encrypted bundle → otp-verify, as the browser connector does it. */
 async function verifyByEmail(identity: Identity, keys: CryptoKeyPair, code?: string) {
-  const { otpEncryptionTargetBundle } = await run(identity, "otp-init", {});
+  const { otpId, otpEncryptionTargetBundle } = await run(identity, "otp-init", {});
   const publicKey = await compressedPublicKeyHex(keys.publicKey);
   const encryptedOtpBundle = await encryptOtpCodeToBundle(code ?? (await codeFor(identity.email!)), otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
-  const { verificationToken } = await run(identity, "otp-verify", { encryptedOtpBundle });
+  const { verificationToken } = await run(identity, "otp-verify", { otpId, encryptedOtpBundle });
   return { publicKey, verificationToken: verificationToken! };
 }
 
@@ -140,18 +140,18 @@ describe("Turnkey email code login, server side", () => {
 
   it("refuses to verify before a code was sent", async () => {
     const bob = await newUser("bob-otp@example.com");
-    expect(await rejection(run(bob, "otp-verify", { encryptedOtpBundle: "00" }))).toMatchObject({ code: "wallet_not_started", status: 409 });
+    expect(await rejection(run(bob, "otp-verify", { otpId: "x", encryptedOtpBundle: "00" }))).toMatchObject({ code: "wallet_not_started", status: 409 });
   });
 
   it("counts wrong codes down, then refuses even the right one", async () => {
     const carol = await newUser("carol-otp@example.com");
     const keys = await newBrowserKey();
     const publicKey = await compressedPublicKeyHex(keys.publicKey);
-    const { otpEncryptionTargetBundle } = await run(carol, "otp-init", {});
+    const { otpId, otpEncryptionTargetBundle } = await run(carol, "otp-init", {});
     const right = await codeFor(carol.email!);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
     const attempt = async (code: string) =>
-      rejection(run(carol, "otp-verify", { encryptedOtpBundle: await encryptOtpCodeToBundle(code, otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey) }));
+      rejection(run(carol, "otp-verify", { otpId, encryptedOtpBundle: await encryptOtpCodeToBundle(code, otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey) }));
     expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", status: 400, message: "That code is not correct. 2 attempts left." });
     expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 1 attempt left." });
     expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 0 attempts left." });
@@ -216,6 +216,19 @@ describe("Turnkey email code login, server side", () => {
       code: "email_not_on_wallet",
       status: 409,
     });
+  });
+
+  it("checks only the newest code: a prompt from another tab is told so, and costs no attempt", async () => {
+    const jack = await newUser("jack-otp@example.com");
+    const keys = await newBrowserKey();
+    const publicKey = await compressedPublicKeyHex(keys.publicKey);
+    const first = await run(jack, "otp-init", {});
+    const firstCode = await codeFor(jack.email!);
+    const second = await run(jack, "otp-init", {});
+    const stale = await encryptOtpCodeToBundle(firstCode, first.otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
+    expect(await rejection(run(jack, "otp-verify", { otpId: first.otpId, encryptedOtpBundle: stale }))).toMatchObject({ code: "otp_superseded", status: 409 });
+    const fresh = await encryptOtpCodeToBundle(await codeFor(jack.email!), second.otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
+    await expect(run(jack, "otp-verify", { otpId: second.otpId, encryptedOtpBundle: fresh })).resolves.toMatchObject({ verificationToken: expect.any(String) });
   });
 
   it("asks for an email when the account has none", async () => {
