@@ -31,6 +31,16 @@ describe("client IP from the trusted proxy's header", () => {
     expect(key("[2001:db8:1:2::99]:443")).toBe("2001:db8:1:2::/64");
     expect(key("2001:db8::1")).toBe("2001:db8:0:0::/64");
     expect(key("2001:db8:1:3::1")).not.toBe(key("2001:db8:1:2::1"));
+    expect(key("1::2:3:4:5.6.7.8")).toBe("1:0:0:2::/64"); // a dotted tail is two groups
+    expect(key("fe80::1%eth0")).toBe("fe80:0:0:0::/64"); // zone ids are dropped
+    expect(key("::ffff:cb00:7107")).toBe("203.0.113.7"); // mapped IPv4, hex notation
+  });
+
+  it("never throws on odd but valid forms: they land in a bucket", () => {
+    for (const value of ["::%a:b:c:d:e:f:g:h:i", "::", "::1", "1:2:3:4:5:6:7:8", "::ffff:1.2.3.4"]) {
+      expect(() => clientIp(headers(value), "x-real-ip")).not.toThrow();
+      expect(clientIp(headers(value), "x-real-ip")).toEqual(expect.any(String));
+    }
   });
 
   it.each(["unknown", "", "203.0.113.7, not-an-ip", "1.2.3.4.5", "x".repeat(2000)])("counts an unusable value %j in one shared bucket", (value) => {
@@ -47,13 +57,25 @@ describe("per-IP limits", () => {
     expect(hitClientIp("signIn", ip).allowed).toBe(true);
   });
 
-  it("remember a bounded number of keys, forgetting the oldest first", () => {
+  it("remember a bounded number of keys, but never forget one that is being throttled", () => {
+    const limiter = createMemoryRateLimiter({ limit: 2, windowMs: 60_000 });
+    // The victim's key is at its limit, and is the oldest entry.
+    limiter.hit("victim", 0);
+    limiter.hit("victim", 0);
+    expect(limiter.hit("victim", 0).allowed).toBe(false);
+    // A flood of fresh keys (one hit each: under the limit) fills the table and keeps going.
+    for (let i = 0; i < MAX_TRACKED_KEYS + 1000; i++) limiter.hit(`flood${i}`, 1);
+    expect(limiter.hit("victim", 2).allowed).toBe(false); // still remembered
+  });
+
+  it("fail closed when the table is full of throttled keys", () => {
     const limiter = createMemoryRateLimiter({ limit: 1, windowMs: 60_000 });
-    expect(limiter.hit("first", 0).allowed).toBe(true);
-    expect(limiter.hit("first", 0).allowed).toBe(false);
-    for (let i = 0; i < MAX_TRACKED_KEYS; i++) limiter.hit(`k${i}`, 1);
-    expect(limiter.hit("first", 2).allowed).toBe(true); // forgotten: the oldest went first
-    expect(limiter.hit(`k${MAX_TRACKED_KEYS - 1}`, 2).allowed).toBe(false); // a recent one is kept
+    for (let i = 0; i < MAX_TRACKED_KEYS; i++) {
+      limiter.hit(`k${i}`, 0);
+      limiter.hit(`k${i}`, 0);
+    }
+    expect(limiter.hit("newcomer", 1).allowed).toBe(false);
+    expect(limiter.hit("newcomer", 60_000).allowed).toBe(true); // once windows expire there is room
   });
 
   it("use the same fixed-window limiter as the per-email limits", () => {

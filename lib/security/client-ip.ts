@@ -26,26 +26,36 @@ export function clientIp(headers: Headers, header: string | undefined): string |
   if (value === null) return null;
   const last = value.slice(value.lastIndexOf(",") + 1).trim();
   // "[::1]:443" and "1.2.3.4:5678" forms from some proxies: keep the address only.
-  let address = /^\[([^\]]+)\](?::\d+)?$/.exec(last)?.[1] ?? /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(last)?.[1] ?? last;
-  address = address.toLowerCase().replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1");
-  switch (isIP(address)) {
-    case 4:
-      return address;
-    case 6:
-      return `${ipv6Prefix64(address)}::/64`;
-    default:
-      return UNPARSEABLE_CLIENT;
+  const address = (/^\[([^\]]+)\](?::\d+)?$/.exec(last)?.[1] ?? /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(last)?.[1] ?? last).toLowerCase();
+  if (isIP(address) === 4) return address;
+  const groups = isIP(address) === 6 ? ipv6Groups(address) : null;
+  if (!groups) return UNPARSEABLE_CLIENT;
+  // ::ffff:a.b.c.d (in either notation) is an IPv4 client.
+  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
+    return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join(".");
   }
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(":")}::/64`;
 }
 
-/** The first four hextets of an IPv6 address, expanded ("2001:db8::1" → "2001:db8:0:0"). */
-function ipv6Prefix64(address: string): string {
-  const [head = "", tail = ""] = address.split("::");
-  const left = head ? head.split(":") : [];
-  const right = tail ? tail.split(":") : [];
-  const groups = address.includes("::") ? [...left, ...Array<string>(8 - left.length - right.length).fill("0"), ...right] : left;
-  return groups
-    .slice(0, 4)
-    .map((g) => g.replace(/^0+(?=.)/, ""))
-    .join(":");
+/** The eight 16-bit groups of an IPv6 address (zone id dropped, a dotted IPv4 tail as two groups), or null. */
+function ipv6Groups(address: string): number[] | null {
+  let text = address.split("%")[0]!;
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number];
+    if ([a, b, c, d].some((n) => n > 255)) return null;
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = text.split("::");
+  if (halves.length > 2) return null;
+  const left = halves[0] ? halves[0].split(":") : [];
+  const right = halves.length === 2 && halves[1] ? halves[1].split(":") : [];
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return null;
+  const groups = [...left, ...Array<string>(halves.length === 2 ? missing : 0).fill("0"), ...right];
+  if (groups.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return null;
+  return groups.map((g) => parseInt(g, 16));
 }

@@ -38,27 +38,41 @@ export function hitClientIp(kind: IpLimit, ip: string): { allowed: boolean; retr
 }
 
 /**
- * Keys a limiter remembers at most (a few MB); beyond that the oldest windows are forgotten
- * first. Forgetting can only ever grant a flood of fresh keys a reset of the OLDEST window,
- * and with per-IP limits on, nobody gets 100k fresh keys inside one window.
+ * Keys a limiter remembers at most (a few MB). When full, room is made by dropping an expired
+ * window or one still under its limit, oldest first; a window AT its limit (someone being
+ * throttled right now) is never forgotten, so flooding the table with fresh keys cannot buy
+ * an attacker a reset. If no room can be made cheaply, the new key is refused: fail closed.
  */
 export const MAX_TRACKED_KEYS = 100_000;
+/** How many of the oldest entries one hit may look at to make room (constant work per hit). */
+const EVICTION_SCAN = 64;
 
 export function createMemoryRateLimiter({ limit, windowMs }: { limit: number; windowMs: number }): RateLimiter {
   // A Map iterates in insertion order, and a key is re-inserted when its window restarts, so
   // the first entries are always the oldest windows.
   const windows = new Map<string, { start: number; count: number }>();
+  /** Drops one forgettable window among the oldest; false if there is none to drop. */
+  function makeRoom(now: number): boolean {
+    let scanned = 0;
+    for (const [k, v] of windows) {
+      if (now - v.start >= windowMs || v.count < limit) {
+        windows.delete(k);
+        return true;
+      }
+      if (++scanned >= EVICTION_SCAN) break;
+    }
+    return false;
+  }
   return {
     hit(key, now = Date.now()) {
       let w = windows.get(key);
       if (!w || now - w.start >= windowMs) {
         windows.delete(key);
+        if (windows.size >= MAX_TRACKED_KEYS && !makeRoom(now)) return { allowed: false, retryAfterSeconds: Math.ceil(windowMs / 1000) };
         w = { start: now, count: 0 };
         windows.set(key, w);
       }
       w.count += 1;
-      // Bounded memory, constant work: a hit adds at most one key, so at most one goes.
-      while (windows.size > MAX_TRACKED_KEYS) windows.delete(windows.keys().next().value!);
       const retryAfterSeconds = Math.ceil((w.start + windowMs - now) / 1000);
       return { allowed: w.count <= limit, retryAfterSeconds };
     },

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openPgliteStore } from "./pglite";
+import { openPgliteStore, UNKNOWN_ISSUER } from "./pglite";
 import type { AppStore, VerifiedIdentity } from "./types";
 
 const identity = (over: Partial<VerifiedIdentity>): VerifiedIdentity => ({
@@ -55,6 +55,11 @@ describe("PGlite store", () => {
     expect(later.user.id).toBe(victim.user.id);
   });
 
+  it("treats issuer spellings that OIDC treats as one (trailing slash) as one", async () => {
+    const ada = await store.linkIdentity(identity({}));
+    expect((await store.linkIdentity(identity({ issuer: "https://issuer.example/" }))).user.id).toBe(ada.user.id);
+  });
+
   it("keys identities by issuer: the same subject from another tenant is someone else", async () => {
     const ada = await store.linkIdentity(identity({}));
     // A new OpenID Provider that happens to reuse the subject (and vouches for no email).
@@ -81,6 +86,7 @@ describe("PGlite store", () => {
       ('supabase', 'sb-1', 'usr_sb', 'sb@example.com', true)`);
     await old.close();
 
+    // Configured without the trailing slash the provider's tokens carry: the same issuer.
     store = await openPgliteStore(dir, { issuers: { oidc: "https://issuer.example" } });
     // Another tenant presenting the same subject first does NOT get the old account...
     const other = await store.linkIdentity(identity({ issuer: "https://other-tenant.example", emailVerified: false }));
@@ -90,8 +96,14 @@ describe("PGlite store", () => {
     const byProvider = Object.fromEntries(
       [...(await store.listIdentities("usr_old")), ...(await store.listIdentities("usr_pw")), ...(await store.listIdentities("usr_sb"))].map((i) => [i.provider, i.issuer]),
     );
-    // Password rows know their issuer; a provider not configured at this start keeps '' until one is.
-    expect(byProvider).toEqual({ oidc: "https://issuer.example", password: "app:password", supabase: "" });
+    // Password rows know their issuer; a provider not configured at that first start gets an
+    // issuer nobody matches, and keeps it when one is configured later (maybe another tenant).
+    expect(byProvider).toEqual({ oidc: "https://issuer.example/", password: "app:password", supabase: UNKNOWN_ISSUER });
+    await store.close();
+    store = await openPgliteStore(dir, { issuers: { oidc: "https://issuer.example", supabase: "https://new-project.example/auth/v1" } });
+    expect((await store.listIdentities("usr_sb"))[0]?.issuer).toBe(UNKNOWN_ISSUER);
+    const newcomer = await store.linkIdentity(identity({ provider: "supabase", issuer: "https://new-project.example/auth/v1", subject: "sb-1", emailVerified: false }));
+    expect(newcomer.user.id).not.toBe("usr_sb");
   });
 
   it("survives a restart", async () => {

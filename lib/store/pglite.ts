@@ -14,6 +14,7 @@ import type {
   WalletConnection,
   WalletProviderId,
 } from "./types";
+import { normalizeIssuer } from "./types";
 
 /** Applied in order, each once, each in a transaction; never edit one that has shipped. */
 export const MIGRATIONS: string[] = [
@@ -82,6 +83,9 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE identities DROP CONSTRAINT identities_pkey;
   ALTER TABLE identities ADD PRIMARY KEY (provider, issuer, subject);
   UPDATE identities SET issuer = 'app:password' WHERE provider = 'password';
+  `,
+  `
+  CREATE TABLE store_meta (key text PRIMARY KEY, value text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
   `,
 ];
 
@@ -170,19 +174,29 @@ async function migrate(db: PGlite): Promise<void> {
 export interface StoreOptions {
   /**
    * The issuer each configured identity provider has now. Identities recorded before issuers
-   * were (issuer '') get the one configured when this version first starts: the best record
-   * there is of who issued them, assigned once, before any sign-in could claim them.
+   * were (issuer '') get the one configured when this version FIRST starts, the best record
+   * there is of who issued them, before any sign-in could claim them. Rows of providers not
+   * configured then get UNKNOWN_ISSUER, which no sign-in matches: a provider set up later
+   * (maybe another tenant) must not inherit them. Their users can still link by verified email.
    */
   issuers?: Partial<Record<VerifiedIdentity["provider"], string>>;
 }
+
+export const UNKNOWN_ISSUER = "unknown:pre-issuer";
 
 export async function openPgliteStore(dataDir: string, options: StoreOptions = {}): Promise<AppStore> {
   if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
   const db = new PGlite(dataDir);
   await migrate(db);
-  for (const [provider, issuer] of Object.entries(options.issuers ?? {})) {
-    if (issuer) await db.query(`UPDATE identities SET issuer = $2 WHERE provider = $1 AND issuer = ''`, [provider, issuer]);
-  }
+  await db.transaction(async (tx) => {
+    const done = await tx.query(`SELECT 1 FROM store_meta WHERE key = 'identity_issuers_backfilled'`);
+    if (done.rows.length > 0) return;
+    for (const [provider, issuer] of Object.entries(options.issuers ?? {})) {
+      if (issuer) await tx.query(`UPDATE identities SET issuer = $2 WHERE provider = $1 AND issuer = ''`, [provider, normalizeIssuer(issuer)]);
+    }
+    await tx.query(`UPDATE identities SET issuer = $1 WHERE issuer = ''`, [UNKNOWN_ISSUER]);
+    await tx.query(`INSERT INTO store_meta (key, value) VALUES ('identity_issuers_backfilled', 'true')`);
+  });
 
   async function one<T>(q: Db, sql: string, params: unknown[], map: (r: Row) => T): Promise<T | null> {
     const { rows } = await q.query<Row>(sql, params);
@@ -199,7 +213,7 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
      */
     linkIdentity(identity: VerifiedIdentity): Promise<LinkResult> {
       return db.transaction(async (tx) => {
-        const params = [identity.provider, identity.issuer, identity.subject, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)];
+        const params = [identity.provider, normalizeIssuer(identity.issuer), identity.subject, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)];
         const existing = await one(
           tx,
           `UPDATE identities SET email = $4, email_verified = $5, name = $6, profile = $7, last_sign_in_at = now()
@@ -236,7 +250,7 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
           tx,
           `INSERT INTO identities (provider, issuer, subject, user_id, email, email_verified, name, profile)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-          [identity.provider, identity.issuer, identity.subject, user.id, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)],
+          [identity.provider, normalizeIssuer(identity.issuer), identity.subject, user.id, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)],
           toIdentity,
         ))!;
         return { user, identity: linked, outcome };

@@ -8,6 +8,19 @@ export type WalletProviderId = "airkit" | "turnkey" | "alchemy" | "moojo";
 /** The issuer of identities from the app's own user table (not a URL: it must survive a change of AUTH_URL). */
 export const PASSWORD_ISSUER = "app:password";
 
+/**
+ * An issuer as stored: URLs in WHATWG-normalised form, so "https://tenant.example" from the
+ * configuration and "https://tenant.example/" in a token (which OIDC clients treat as the same
+ * issuer) are one issuer here too.
+ */
+export function normalizeIssuer(issuer: string): string {
+  try {
+    return new URL(issuer).href;
+  } catch {
+    return issuer;
+  }
+}
+
 export interface VerifiedIdentity {
   provider: IdentityProviderId;
   /**

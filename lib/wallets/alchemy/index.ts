@@ -104,7 +104,8 @@ export const alchemyProvider: WalletProvider = {
     /**
      * Pre-generates the wallet: no target key, so no bundle and no session. The address is
      * kept as "reserved" (pending, flagged) only where nothing else is recorded: never over a
-     * connection, nor over a login in progress (auth-jwt waiting for its whoami).
+     * connection, nor over a login in progress (auth-jwt waiting for its whoami, until its
+     * bundle would have expired).
      */
     pregenerate: defineAction(z.object({}).strict(), async (ctx) => {
       const { identity, config, store } = ctx;
@@ -117,7 +118,8 @@ export const alchemyProvider: WalletProvider = {
       const address = r?.address;
       if (!r || !address || r.credentialBundle) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
       const existing = await store.getWalletConnection(identity.userId, "alchemy");
-      if (!existing || existing.data.pregenerated === true) {
+      const abandoned = existing?.status === "pending" && existing.expiresAt !== null && existing.expiresAt.getTime() <= Date.now();
+      if (!existing || existing.data.pregenerated === true || abandoned) {
         await store.upsertWalletConnection({
           userId: identity.userId,
           provider: "alchemy",

@@ -9,6 +9,7 @@ import { AppError } from "@/lib/http/errors";
 import type { Identity } from "@/lib/identity/types";
 import { remoteJwks } from "@/lib/keys/remote-jwks";
 import { getStore } from "@/lib/store";
+import { normalizeIssuer } from "@/lib/store/types";
 import { type FirebaseClaims, firebaseIssuer, verifyFirebaseIdToken } from "./verify-id-token";
 
 const notConfigured = () =>
@@ -21,7 +22,7 @@ const notConfigured = () =>
 export async function firebaseUidFor(identity: Identity): Promise<string> {
   if (identity.provider === "firebase") return identity.subject;
   const { firebase } = await getConfig();
-  const issuer = firebase ? firebaseIssuer(firebase.projectId) : undefined;
+  const issuer = firebase ? normalizeIssuer(firebaseIssuer(firebase.projectId)) : undefined;
   const linked = (await (await getStore()).listIdentities(identity.userId)).find((i) => i.provider === "firebase" && i.issuer === issuer);
   return linked?.subject ?? identity.userId;
 }
