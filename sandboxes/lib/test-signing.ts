@@ -42,7 +42,8 @@ export interface JwksServer {
   close(): Promise<void>;
 }
 
-export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
+/** Serves `{ keys }` on loopback; `path` is only the URL handed out (any path answers). */
+export async function startJwksServer(keys: JWK[], path = "/.well-known/jwks.json"): Promise<JwksServer> {
   const state: { requests: number } = { requests: 0 };
   const server: Server = createServer((req, res) => {
     state.requests += 1;
@@ -53,7 +54,7 @@ export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+    url: `http://127.0.0.1:${port}${path}`,
     keys,
     get requests() {
       return state.requests;

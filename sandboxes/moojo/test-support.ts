@@ -4,11 +4,9 @@
  * or unsigned (as the Auth Emulator issues them), well-formed or deliberately broken.
  * Used by tests only.
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, type JWK, type JWTPayload } from "jose";
-import { closeServer } from "../lib/http";
 import { toPublicJwk } from "../lib/keys";
+import { startJwksServer as startSharedJwksServer } from "../lib/test-signing";
 import { FIREBASE_ISSUER_PREFIX } from "./firebase-id-token";
 
 export interface SigningKey {
@@ -27,33 +25,10 @@ export async function createRsaKey(): Promise<SigningKey & { publicJwk: JWK }> {
   return { alg: "RS256", kid, privateKey, publicJwk: { ...toPublicJwk(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" } };
 }
 
-export interface JwksServer {
-  readonly url: string;
-  /** The JWKS served; mutate it to simulate rotation. */
-  readonly keys: JWK[];
-  readonly requests: number;
-  close(): Promise<void>;
-}
+export type { JwksServer } from "../lib/test-signing";
 
-export async function startJwksServer(keys: JWK[]): Promise<JwksServer> {
-  const state = { requests: 0 };
-  const server: Server = createServer((_req, res) => {
-    state.requests += 1;
-    const body = JSON.stringify({ keys });
-    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-    res.end(body);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com`,
-    keys,
-    get requests() {
-      return state.requests;
-    },
-    close: () => closeServer(server),
-  };
-}
+/** A JWKS server at the path Google publishes its securetoken keys on. */
+export const startJwksServer = (keys: JWK[]) => startSharedJwksServer(keys, "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com");
 
 /** The claims of a Firebase ID token for `uid` in `projectId`, issued `age` seconds before `nowSeconds`. */
 export function firebaseClaims(projectId: string, uid: string, nowSeconds: number, overrides: JWTPayload = {}): JWTPayload {
