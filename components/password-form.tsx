@@ -6,6 +6,7 @@ import { useState } from "react";
 import { Alert } from "./alert";
 import { ApiError, postJson } from "./api";
 import { CodeField } from "./identity/code-field";
+import { PasswordField } from "./identity/password-field";
 
 type Mode = "signin" | "signup" | "verify";
 
@@ -93,22 +94,7 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
             </label>
             <input id="pw-email" className="input" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
           </div>
-          <div>
-            <label className="label" htmlFor="pw-password">
-              Password
-            </label>
-            <input
-              id="pw-password"
-              className="input"
-              type="password"
-              required
-              minLength={mode === "signup" ? 10 : undefined}
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-              autoComplete={mode === "signup" ? "new-password" : "current-password"}
-            />
-            {mode === "signup" && <p className="mt-1 text-xs text-slate-500">At least 10 characters.</p>}
-          </div>
+          <PasswordField id="pw-password" value={password} onChange={setPassword} isNew={mode === "signup"} minLength={10} />
         </>
       ) : (
         <CodeField id="pw-code" label="6-digit code" value={code} onChange={setCode} mailboxUrl={mailboxUrl} />

@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { Alert } from "@/components/alert";
+import { PasswordField } from "./password-field";
 import { type FirebaseWebConfig, getFirebaseAuth } from "@/lib/firebase/client";
 import { useAppSignIn } from "./use-app-sign-in";
 
@@ -75,19 +76,7 @@ export default function FirebaseSignIn({ config }: { config: Record<string, stri
         </label>
         <input id="fb-email" className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
       </div>
-      <div>
-        <label className="label" htmlFor="fb-password">
-          Password
-        </label>
-        <input
-          id="fb-password"
-          className="input"
-          type="password"
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
-          autoComplete={mode === "signin" ? "current-password" : "new-password"}
-        />
-      </div>
+      <PasswordField id="fb-password" value={password} onChange={setPassword} isNew={mode !== "signin"} />
       {error && <Alert testId="form-error">{error}</Alert>}
       <button type="submit" className="btn-primary w-full" disabled={busy}>
         {busy ? "Please wait…" : mode === "signin" ? "Sign in with Firebase" : "Create account"}

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Alert } from "@/components/alert";
 import { getSupabaseBrowserClient } from "@/lib/supabase/client";
 import { CodeField } from "./code-field";
+import { PasswordField } from "./password-field";
 import { useAppSignIn } from "./use-app-sign-in";
 
 type Mode = "signin" | "signup" | "otp" | "code";
@@ -115,19 +116,7 @@ export default function SupabaseSignIn({ config, mailboxUrl }: { config: Record<
         </div>
       )}
       {(mode === "signin" || mode === "signup") && (
-        <div>
-          <label className="label" htmlFor="sb-password">
-            Password
-          </label>
-          <input
-            id="sb-password"
-            className="input"
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete={mode === "signin" ? "current-password" : "new-password"}
-          />
-        </div>
+        <PasswordField id="sb-password" value={password} onChange={setPassword} isNew={mode === "signup"} />
       )}
       {error && <Alert testId="form-error">{error}</Alert>}
       <button type="submit" className="btn-primary w-full" disabled={busy}>

@@ -13,7 +13,7 @@
 import type { AirLoginResult, AirUserDetails } from "@mocanetwork/airkit";
 import { z } from "zod";
 import { openDatabase } from "../lib/db";
-import { HttpError, bearerToken, createServer, parseBody, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
+import { HttpError, bearerToken, createServer, mapErrors, parseBody, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
 import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
 import { OtpHasher, isNumericCode } from "../lib/otp";
 import { MailDeliveryError, sendMail } from "../mailbox/client";
@@ -267,15 +267,7 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
       sendJson(ctx.res, 200, { ok: true });
     };
 
-    const mapped =
-      (handler: (ctx: RequestContext) => Promise<void>) =>
-      async (ctx: RequestContext): Promise<void> => {
-        try {
-          await handler(ctx);
-        } catch (error) {
-          throw toHttpError(error);
-        }
-      };
+    const mapped = mapErrors(toHttpError);
 
     const server = createServer(
       [

@@ -23,7 +23,7 @@ import { z } from "zod";
 import { constantTimeEquals } from "../lib/constant-equals";
 import { encryptCredentialBundle } from "../lib/credential-bundle";
 import { openDatabase } from "../lib/db";
-import { HttpError, bearerToken, createServer, parseBody, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
+import { HttpError, bearerToken, createServer, mapErrors, parseBody, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
 import { OidcTokenError, UPSTREAM_OIDC_ERRORS, createOidcTokenVerifier, nonceForPublicKey } from "../lib/oidc-token";
 import { P256KeyError, generateP256KeyPair, parseP256PublicKey } from "../lib/p256-keys";
 import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
@@ -227,15 +227,7 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
     });
   };
 
-  const mapped =
-    (handler: (ctx: RequestContext) => Promise<void>) =>
-    async (ctx: RequestContext): Promise<void> => {
-      try {
-        await handler(ctx);
-      } catch (error) {
-        throw toHttpError(error);
-      }
-    };
+  const mapped = mapErrors(toHttpError);
 
   try {
     const server = createServer(

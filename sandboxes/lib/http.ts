@@ -22,6 +22,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { z } from "zod";
+import { parseJsonBytes, readRawJsonBody } from "./raw-body";
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
@@ -258,65 +259,24 @@ export function createServer(routes: readonly Route[], options: ServerOptions = 
   });
 }
 
-/** Reads a JSON request body of at most `maxBytes` bytes. */
+/** Reads a JSON request body of at most `maxBytes` bytes (raw-body.ts holds the rules). */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  const contentType = req.headers["content-type"] ?? "";
-  const mediaType = contentType.split(";")[0]?.trim().toLowerCase();
-  if (mediaType !== "application/json") {
-    throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json");
-  }
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    req.resume(); // Discard the body; the connection is closed after the 413.
-    throw new HttpError(413, "payload_too_large", `Request body exceeds ${maxBytes} bytes`);
-  }
+  return parseJsonBytes(await readRawJsonBody(req, maxBytes));
+}
 
-  const body = await new Promise<Buffer>((resolve, reject) => {
-    // Event listeners rather than `for await`: leaving an async iterator early destroys the
-    // socket, and then the 413 answer could not be delivered.
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const onData = (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > maxBytes) {
-        settled = true;
-        req.off("data", onData);
-        req.resume(); // Discard the rest; the connection is closed after the 413.
-        reject(new HttpError(413, "payload_too_large", `Request body exceeds ${maxBytes} bytes`));
-        return;
+/**
+ * Wraps a handler so that domain errors become HTTP errors through `toHttpError` (each
+ * counterpart maps its own error classes; HttpErrors pass through unchanged).
+ */
+export function mapErrors(toHttpError: (error: unknown) => unknown) {
+  return (handler: (ctx: RequestContext) => Promise<void>) =>
+    async (ctx: RequestContext): Promise<void> => {
+      try {
+        await handler(ctx);
+      } catch (error) {
+        throw toHttpError(error);
       }
-      chunks.push(chunk);
     };
-    req.on("data", onData);
-    req.once("end", () => {
-      if (settled) return;
-      settled = true;
-      resolve(Buffer.concat(chunks));
-    });
-    req.once("error", (error) => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    });
-    req.once("close", () => {
-      if (settled) return;
-      settled = true;
-      reject(new HttpError(400, "bad_request", "Request body ended early"));
-    });
-  });
-
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    throw new HttpError(400, "invalid_json", "Request body is not valid UTF-8");
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpError(400, "invalid_json", "Request body is not valid JSON");
-  }
 }
 
 /** Starts listening and resolves with the base URL (with the real port when `port` is 0). */

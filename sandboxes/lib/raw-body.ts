@@ -1,10 +1,11 @@
 /**
- * Reads a JSON request body as raw bytes, for endpoints whose authentication signs the exact
- * bytes (Turnkey stamps). `http.ts`'s `readJsonBody` returns only the parsed value, and
- * re-serializing it would not reproduce what was signed.
+ * Reads a JSON request body as raw bytes: the one body reader of the sandboxes. Endpoints
+ * whose authentication signs the exact bytes (Turnkey stamps) use it directly, since
+ * re-serializing a parsed value would not reproduce what was signed; `http.ts`'s
+ * `readJsonBody` is this plus `parseJsonBytes`.
  *
- * Same rules and error codes as `readJsonBody`: `application/json` only (so browsers must
- * preflight), at most `maxBytes`, 413 `payload_too_large` / 415 `unsupported_media_type`.
+ * Rules and error codes: `application/json` only (so browsers must preflight), at most
+ * `maxBytes`, 413 `payload_too_large` / 415 `unsupported_media_type`.
  * Parsing is separate (`parseJsonBytes`) so a caller can authenticate the bytes before it
  * interprets them.
  */
