@@ -2,7 +2,7 @@ import { expect, test } from "./support/test";
 import { signInWithOidc, signOut, signUpWithPassword } from "./support/flows";
 import { GRACE } from "./support/stack";
 
-test("Alchemy: the server's RS256 ID token → a bundle only this browser opens → a stamped whoami; same signer next time", async ({ page }) => {
+test("Alchemy: the server's RS256 ID token → a bundle only this browser opens → a stamped whoami; same signer next time", { tag: "@core" }, async ({ page }) => {
   const wallet = page.getByTestId("wallet-alchemy");
   let address = "";
   await test.step("connect Alchemy from an OpenID Connect session", async () => {

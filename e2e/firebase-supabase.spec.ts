@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { expect, test } from "./support/test";
 import { encode } from "next-auth/jwt";
 import { connectAirKit, readCodeFromMailbox, signInWithFirebase, signInWithOidc, signOut } from "./support/flows";
-import { APP_URL, FIREBASE_EMULATOR_URL, GRACE } from "./support/stack";
+import { APP_URL, FIREBASE_EMULATOR_URL, GRACE, STACK_DATA_DIR } from "./support/stack";
 
 test.describe("Firebase and Supabase → AIR Kit", () => {
   test("Firebase: a seeded verified user reaches AIR; linked with OpenID Connect by verified email, same address", async ({ page }) => {
@@ -123,8 +123,8 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
   });
 
   test("an expired app session sends the person back to sign in, and the API answers 401", async ({ page, context, request }) => {
-    // The test stack's generated secret (scripts/lib/stack.ts, DATA_DIR .data/e2e).
-    const { AUTH_SECRET } = JSON.parse(readFileSync(".data/e2e/dev-secrets.json", "utf8")) as { AUTH_SECRET: string };
+    // The test stack's generated secret (scripts/lib/stack.ts).
+    const { AUTH_SECRET } = JSON.parse(readFileSync(`${STACK_DATA_DIR}/dev-secrets.json`, "utf8")) as { AUTH_SECRET: string };
     const salt = "authjs.session-token";
     const expired = await encode({
       secret: AUTH_SECRET,

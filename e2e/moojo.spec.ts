@@ -12,7 +12,7 @@ async function connectMoojo(page: Page): Promise<string> {
   return (await key.innerText()).trim();
 }
 
-test("Moojo: a Firebase user's own ID token, and an OpenID user through the bridge, reach the same Moojo user", async ({ page }) => {
+test("Moojo: a Firebase user's own ID token, and an OpenID user through the bridge, reach the same Moojo user", { tag: "@core" }, async ({ page }) => {
   let publicKey = "";
   await test.step("Firebase → Moojo with the user's Firebase ID token", async () => {
     await signInWithFirebase(page, ADA);

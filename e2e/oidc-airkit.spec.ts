@@ -3,7 +3,7 @@ import { connectAirKit, signInWithOidc, signOut } from "./support/flows";
 import { ADA, MALLORY, OIDC_URL } from "./support/stack";
 
 test.describe("OpenID Connect → AIR Kit", () => {
-  test("sign in on the provider's login page, connect AIR with a code, and come back to the same address without one", async ({ page }) => {
+  test("sign in on the provider's login page, connect AIR with a code, and come back to the same address without one", { tag: "@core" }, async ({ page }) => {
     const seen = new Set<string>();
     let firstAddress = "";
 

@@ -2,7 +2,7 @@ import { expect, test } from "./support/test";
 import { readCodeFromMailbox, signInWithOidc, signOut, signUpWithPassword } from "./support/flows";
 import { ADA } from "./support/stack";
 
-test("Turnkey: sub-organization, nonce-bound oauth_login, a stamped whoami from the browser's key; same wallet next time", async ({ page }) => {
+test("Turnkey: sub-organization, nonce-bound oauth_login, a stamped whoami from the browser's key; same wallet next time", { tag: "@core" }, async ({ page }) => {
   const wallet = page.getByTestId("wallet-turnkey");
   let address = "";
   await test.step("connect Turnkey", async () => {

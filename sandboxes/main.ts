@@ -14,6 +14,7 @@ import { SEEDED_USERS, startOidcProvider } from "./oidc";
 import { startMoojo } from "./moojo";
 import { startSupabaseAuth } from "./supabase";
 import { startTurnkey } from "./turnkey";
+import type { SandboxVariant } from "./lib/variant";
 
 export interface SandboxOptions {
   /** Public origin of the app (its JWKS is registered with the AIR Kit counterpart). */
@@ -27,6 +28,8 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Lets end-to-end tests take the wallet counterparts down (PUT /sandbox/v1/fault). Test stack only. */
   faultInjection?: boolean;
+  /** Which legal shapes the wallet counterparts answer with (lib/variant.ts); "standard" by default. */
+  variant?: SandboxVariant;
 }
 
 export interface RunningSandboxes {
@@ -102,6 +105,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
       o.start.airkit &&
         startAirKit({
           faultInjection: o.faultInjection,
+          variant: o.variant,
           port: o.ports.airkit,
           host,
           dataDir: join(o.dataDir, "airkit"),
@@ -115,6 +119,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
       o.start.turnkey &&
         startTurnkey({
           faultInjection: o.faultInjection,
+          variant: o.variant,
           port: o.ports.turnkey,
           host,
           dataDir: join(o.dataDir, "turnkey"),
@@ -138,6 +143,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
       o.start.alchemy &&
         startAlchemy({
           faultInjection: o.faultInjection,
+          variant: o.variant,
           port: o.ports.alchemy,
           host,
           dataDir: join(o.dataDir, "alchemy"),
@@ -184,6 +190,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
           if (!o.start.moojo) return;
           const moojo = await startMoojo({
             faultInjection: o.faultInjection,
+          variant: o.variant,
             port: o.ports.moojo,
             host,
             dataDir: join(o.dataDir, "moojo"),

@@ -1,16 +1,23 @@
-// Where the test stack runs (scripts/stack.ts test): app on 3200, counterparts on 3201-3208.
+// Where the test stack runs (scripts/stack.ts test, started by playwright.config.ts): the app
+// on the port base (3200; 3300 for the sparse variant), counterparts on base+1…base+8.
 // The app is served as "localhost" (see scripts/lib/stack.ts); counterparts on 127.0.0.1.
-export const APP_URL = "http://localhost:3200";
-export const OIDC_URL = "http://127.0.0.1:3201";
-export const MAILBOX_URL = "http://127.0.0.1:3203";
-export const FIREBASE_EMULATOR_URL = "http://127.0.0.1:3204";
-export const SUPABASE_URL = "http://127.0.0.1:3205";
+/** Which shapes the counterparts answer with in this run (sandboxes/lib/variant.ts). */
+export const SANDBOX_VARIANT = process.env.SANDBOX_VARIANT || "standard";
+const BASE = Number(process.env.E2E_PORT_BASE || (SANDBOX_VARIANT === "sparse" ? 3300 : 3200));
+const counterpart = (offset: number) => `http://127.0.0.1:${BASE + offset}`;
+export const APP_URL = `http://localhost:${BASE}`;
+/** The test stack's data folder (playwright.config.ts), e.g. for its generated dev secrets. */
+export const STACK_DATA_DIR = `.data/e2e-${SANDBOX_VARIANT}`;
+export const OIDC_URL = counterpart(1);
+export const MAILBOX_URL = counterpart(3);
+export const FIREBASE_EMULATOR_URL = counterpart(4);
+export const SUPABASE_URL = counterpart(5);
 /** Wallet counterparts; the test stack lets tests take them down (PUT /sandbox/v1/fault). */
 export const WALLET_SANDBOX_URLS = {
-  airkit: "http://127.0.0.1:3202",
-  moojo: "http://127.0.0.1:3206",
-  alchemy: "http://127.0.0.1:3207",
-  turnkey: "http://127.0.0.1:3208",
+  airkit: counterpart(2),
+  moojo: counterpart(6),
+  alchemy: counterpart(7),
+  turnkey: counterpart(8),
 } as const;
 
 /** Seeded on the local OpenID Provider (sandboxes/oidc/users.ts) and, with verified emails, in the Firebase Auth Emulator. */

@@ -22,6 +22,7 @@ import { ChallengeError, ChallengeStore, OTP_DIGITS, OTP_TTL_SECONDS } from "./c
 import { PartnerTokenError, createPartnerTokenVerifier, type PartnerTokenErrorCode } from "./partner-token";
 import { AIRKIT_MIGRATIONS } from "./schema";
 import { DEFAULT_SESSION_TTL_SECONDS, SessionError, SessionManager } from "./sessions";
+import type { SandboxVariant } from "../lib/variant";
 
 export interface AirKitPartner {
   readonly partnerId: string;
@@ -48,6 +49,8 @@ export interface AirKitOptions {
   readonly now?: () => Date;
   /** Serves PUT /sandbox/v1/fault (lib/http.ts) so end-to-end tests can take this service down. */
   readonly faultInjection?: boolean;
+  /** Which legal shapes to answer with (../lib/variant.ts). */
+  readonly variant?: SandboxVariant;
 }
 
 export class AirKitConfigError extends Error {

@@ -29,6 +29,7 @@ import { P256KeyError, generateP256KeyPair, parseP256PublicKey } from "../lib/p2
 import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
 import { findKeyHolder, findOrCreateUser, registerApiKey, type SignerUser } from "./accounts";
 import { ALCHEMY_MIGRATIONS } from "./schema";
+import type { SandboxVariant } from "../lib/variant";
 
 export interface AlchemyOptions {
   readonly port: number;
@@ -49,6 +50,8 @@ export interface AlchemyOptions {
   readonly now?: () => Date;
   /** Serves PUT /sandbox/v1/fault (lib/http.ts) so end-to-end tests can take this service down. */
   readonly faultInjection?: boolean;
+  /** Which legal shapes to answer with (../lib/variant.ts). */
+  readonly variant?: SandboxVariant;
   /** Fetch used for OIDC discovery and JWKS (tests). */
   readonly oidcFetch?: typeof fetch;
 }

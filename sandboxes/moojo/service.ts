@@ -40,6 +40,7 @@ import {
 } from "./firebase-id-token";
 import { MOOJO_MIGRATIONS } from "./schema";
 import { AccessTokenError, authenticateAccessToken, issueAccessToken, upsertUser, type MoojoUser } from "./store";
+import type { SandboxVariant } from "../lib/variant";
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 2 * 3600;
 const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -68,6 +69,8 @@ export interface MoojoOptions {
   readonly now?: () => Date;
   /** Serves PUT /sandbox/v1/fault (lib/http.ts) so end-to-end tests can take this service down. */
   readonly faultInjection?: boolean;
+  /** Which legal shapes to answer with (../lib/variant.ts). */
+  readonly variant?: SandboxVariant;
   readonly logger?: Pick<Console, "error">;
 }
 

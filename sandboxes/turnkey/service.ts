@@ -33,6 +33,7 @@ import { activityEnvelope, queryEnvelope } from "./params";
 import { TURNKEY_MIGRATIONS } from "./schema";
 import { loadSignerKeys, publicKeyHex } from "./signer-keys";
 import { ensureParent, findPrincipal, getOrganization, type OrganizationRow, type Principal } from "./store";
+import type { SandboxVariant } from "../lib/variant";
 
 export interface TurnkeyOptions {
   readonly port: number;
@@ -52,6 +53,8 @@ export interface TurnkeyOptions {
   readonly now?: () => Date;
   /** Serves PUT /sandbox/v1/fault (lib/http.ts) so end-to-end tests can take this service down. */
   readonly faultInjection?: boolean;
+  /** Which legal shapes to answer with (../lib/variant.ts). */
+  readonly variant?: SandboxVariant;
   /** Fetch used for OIDC discovery and JWKS (tests). */
   readonly oidcFetch?: typeof fetch;
   readonly maxBodyBytes?: number;

@@ -6,6 +6,7 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import nextEnv from "@next/env";
 import { ensureDevSecrets } from "../../lib/config/dev-defaults";
+import { parseSandboxVariant } from "../../sandboxes/lib/variant";
 import { startSandboxes, type RunningSandboxes } from "../../sandboxes/main";
 
 export type StackMode = "dev" | "demo" | "test";
@@ -85,6 +86,8 @@ export async function runStack(mode: StackMode): Promise<void> {
 
   const secrets = await ensureDevSecrets(s.dataDir);
   const appUrl = env.AUTH_URL || s.appUrl;
+  const variant = parseSandboxVariant(env.SANDBOX_VARIANT);
+  if (variant !== "standard") say(`counterparts answer in their ${variant} variant (SANDBOX_VARIANT)`);
   say(`starting local counterparts (data in ${s.dataDir})`);
   const sandboxes: RunningSandboxes = await startSandboxes({
     appUrl,
@@ -106,6 +109,7 @@ export async function runStack(mode: StackMode): Promise<void> {
     log: (line) => say(`  ${line}`),
     // The end-to-end suite takes wallet counterparts down to test outages; nothing else may.
     faultInjection: mode === "test",
+    variant,
   });
 
   const childEnv: Record<string, string | undefined> = {
