@@ -81,6 +81,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
     const started = await Promise.allSettled([
       o.start.oidc &&
         startOidcProvider({
+          variant: o.variant,
           port: o.ports.oidc,
           host,
           dataDir: join(o.dataDir, "oidc"),

@@ -19,7 +19,8 @@ import { createCredentialStore } from "./accounts";
 import { createAdapterFactory } from "./adapter";
 import { createInteractionHandler } from "./interactions";
 import { loadOrCreateKeys } from "./keys";
-import { SEEDED_USERS, publicClaims } from "./users";
+import type { SandboxVariant } from "../lib/variant";
+import { SEEDED_USERS, publicClaims, sparseClaims } from "./users";
 import { HTML_SECURITY_HEADERS, errorPage, loggedOutPage, logoutPage } from "./views";
 
 export { SEEDED_USERS, type SeededUser } from "./users";
@@ -41,6 +42,15 @@ export interface StartOidcProviderOptions {
   /** Issuer identifier; default `http://<host>:<actual port>`. */
   issuer?: string;
   clients: OidcClientConfig[];
+  /**
+   * "standard": scope-granted claims (email, name, ...) in the ID token too, as Auth0 does.
+   * "sparse": what OpenID Connect Core §5.4 strictly promises and no more: with the code flow an
+   * access token is issued, so scope claims come from the UserInfo endpoint only and the ID
+   * token carries just `sub` and the protocol claims; the profile scope's claims are left out
+   * (a provider may withhold them) and UserInfo adds a claim no client knows.
+   * https://openid.net/specs/openid-connect-core-1_0.html#ScopeClaims
+   */
+  variant?: SandboxVariant;
 }
 
 export interface RunningOidcProvider {
@@ -73,6 +83,7 @@ const optionsSchema = z.object({
       }),
     )
     .min(1),
+  variant: z.enum(["standard", "sparse"]).optional(),
 });
 
 let providerModule: Promise<typeof import("oidc-provider")> | undefined;
@@ -159,6 +170,7 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
   try {
     const { port } = server.address() as AddressInfo;
     const issuer = options.issuer ?? `http://${formatHostForUrl(host)}:${port}`;
+    const sparse = options.variant === "sparse";
 
     const configuration: Configuration = {
       adapter: createAdapterFactory(),
@@ -182,13 +194,13 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
       clientAuthMethods: ["client_secret_basic", "client_secret_post"],
       scopes: ["openid", "email", "profile"],
       claims: {
-        openid: ["sub"],
+        openid: sparse ? ["sub", "https://example.com/claims/unknown"] : ["sub"],
         email: ["email", "email_verified"],
         profile: ["name", "given_name", "family_name"],
       },
-      // Put scope-granted claims (email, name, ...) in the ID token as well: Auth.js builds the
-      // profile from the ID token, the way it does with Auth0.
-      conformIdTokenClaims: false,
+      // Standard: scope-granted claims (email, name, ...) in the ID token as well, the way Auth0
+      // does. Sparse: only where the spec promises them, the UserInfo endpoint (see `variant`).
+      conformIdTokenClaims: sparse,
       cookies: {
         // Prefixed names: cookies are not port-isolated, so generic names like `_session`
         // could collide with other loopback services on the same host.
@@ -212,7 +224,7 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
       findAccount: async (_ctx, sub): Promise<Account | undefined> => {
         const user = credentials.findBySub(sub);
         if (!user) return undefined;
-        return { accountId: user.sub, claims: () => ({ ...publicClaims(user) }) };
+        return { accountId: user.sub, claims: () => (sparse ? sparseClaims(user) : { ...publicClaims(user) }) };
       },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
       jwks: { keys: keys.jwks.keys },

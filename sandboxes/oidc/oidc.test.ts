@@ -490,6 +490,23 @@ describe("local OpenID Provider (sandboxes/oidc)", () => {
     }
   });
 
+  it("sparse variant: the ID token carries no scope claims; UserInfo has email but no profile claims, plus an unknown claim", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "oidc-sandbox-sparse-"));
+    const sparse = await startOidcProvider({ port: 0, dataDir: dir, clients: [CLIENT], variant: "sparse" });
+    try {
+      const { tokens } = await signIn(sparse, new CookieJar(), ADA.email, ADA.password);
+      const { payload } = await jwtVerify(tokens.id_token, createLocalJWKSet(await jwks(sparse)), { issuer: sparse.url, audience: CLIENT.clientId });
+      expect(payload.sub).toBe(ADA.sub);
+      for (const claim of ["email", "email_verified", "name", "given_name", "family_name"]) expect(payload).not.toHaveProperty(claim);
+      const userinfo = (await (await fetch(new URL("/me", sparse.url), { headers: { authorization: `Bearer ${tokens.access_token}` } })).json()) as Record<string, unknown>;
+      expect(userinfo).toMatchObject({ sub: ADA.sub, email: ADA.email, email_verified: true, "https://example.com/claims/unknown": { tier: "sandbox" } });
+      expect(userinfo).not.toHaveProperty("name");
+    } finally {
+      await sparse.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("close() is idempotent and frees the port", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "oidc-sandbox-close-"));
     try {

@@ -62,6 +62,11 @@ export const SEEDED_USERS: readonly SeededUser[] = Object.freeze([
 /** The claims a seeded user carries (everything except the password). */
 export type SeededUserClaims = Omit<SeededUser, "password">;
 
+/** The sparse variant's claims: no profile claims, and one claim no client knows. */
+export function sparseClaims(user: SeededUser): { sub: string } & Record<string, unknown> {
+  return { sub: user.sub, email: user.email, email_verified: user.email_verified, "https://example.com/claims/unknown": { tier: "sandbox" } };
+}
+
 export function publicClaims(user: SeededUser): SeededUserClaims {
   return {
     sub: user.sub,
