@@ -71,7 +71,7 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
     });
   });
 
-  test("Supabase: sign up with a code, connect AIR, come back with an email code to the same address", async ({ page }) => {
+  test("Supabase: sign up with a code, connect AIR, come back with an email code to the same address", { tag: "@core" }, async ({ page }) => {
     const email = `sb-${Date.now()}@example.com`;
     const seen = new Set<string>();
     let address = "";

@@ -160,6 +160,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
         }),
       o.start.supabase &&
         startSupabaseAuth({
+          variant: o.variant,
           port: o.ports.supabase,
           host,
           dataDir: join(o.dataDir, "supabase"),

@@ -72,6 +72,7 @@ import {
   obfuscatedUserJson,
   userJson,
 } from "./users";
+import type { SandboxVariant } from "../lib/variant";
 
 export interface SupabaseAuthOptions {
   readonly port: number;
@@ -92,6 +93,13 @@ export interface SupabaseAuthOptions {
   readonly allowedOrigins: readonly string[];
   /** Clock override for tests. */
   readonly now?: () => Date;
+  /**
+   * Which legal shapes to answer with (../lib/variant.ts). "sparse": the access token keeps only
+   * the claims Supabase's JWT claims reference lists as required (no `app_metadata`,
+   * `user_metadata`, `amr`), users carry empty `user_metadata`, and both carry a field no client
+   * knows. https://supabase.com/docs/guides/auth/jwt-fields
+   */
+  readonly variant?: SandboxVariant;
 }
 
 export class SupabaseAuthConfigError extends Error {
@@ -217,6 +225,7 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEFAULT_ACCESS_TOKEN_TTL_SECONDS,
       reuseIntervalSeconds: options.refreshTokenReuseIntervalSeconds ?? DEFAULT_REFRESH_TOKEN_REUSE_INTERVAL_SECONDS,
       now,
+      variant: options.variant ?? "standard",
     });
     const attempts = new PasswordAttempts(db, now);
     // Compared against when the email is unknown, so both paths cost one scrypt.
@@ -303,7 +312,7 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
       });
       const user = await findUserById(db, outcome.userId);
       if (!user) throw new Error("user vanished after signup");
-      sendJson(ctx.res, 200, userJson(user));
+      sendJson(ctx.res, 200, userJson(user, options.variant));
     };
 
     const otp: Handler = async (ctx) => {
@@ -479,7 +488,7 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
 
     const user: Handler = async (ctx) => {
       const auth = await requireSession(ctx);
-      sendJson(ctx.res, 200, userJson(auth.user));
+      sendJson(ctx.res, 200, userJson(auth.user, options.variant));
     };
 
     const logout: Handler = async (ctx) => {

@@ -26,6 +26,7 @@ import type { Queryable } from "../lib/db";
 import type { ServiceSigningKey } from "../lib/keys";
 import { AuthFailure } from "./errors";
 import { AUDIENCE, appMetadataJson, ROLE, findUserById, recordSignIn, userJson, type UserRecord } from "./users";
+import { UNKNOWN_EXTRA_FIELDS, type SandboxVariant } from "../lib/variant";
 
 export type AmrMethod = "password" | "otp";
 export type LogoutScope = "global" | "local" | "others";
@@ -74,6 +75,7 @@ export interface SessionServiceOptions {
   readonly accessTokenTtlSeconds: number;
   readonly reuseIntervalSeconds: number;
   readonly now: () => Date;
+  readonly variant: SandboxVariant;
 }
 
 const sha256 = (value: string): string => createHash("sha256").update(value, "utf8").digest("hex");
@@ -236,7 +238,7 @@ export class SessionService {
       expires_in: this.options.accessTokenTtlSeconds,
       expires_at: expiresAt,
       refresh_token: refreshToken,
-      user: userJson(user),
+      user: userJson(user, this.options.variant),
     };
   }
 
@@ -261,6 +263,13 @@ export class SessionService {
       session_id: session.id,
       is_anonymous: false,
     };
+    if (this.options.variant === "sparse") {
+      // Only the claims Supabase lists as required, plus one nobody knows.
+      delete claims.app_metadata;
+      delete claims.user_metadata;
+      delete claims.amr;
+      Object.assign(claims, UNKNOWN_EXTRA_FIELDS);
+    }
     const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: signingKey.alg, kid: signingKey.kid, typ: "JWT" })
       .sign(signingKey.privateKey);

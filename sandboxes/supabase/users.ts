@@ -11,6 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Queryable } from "../lib/db";
+import { UNKNOWN_EXTRA_FIELDS, type SandboxVariant } from "../lib/variant";
 
 export const AUDIENCE = "authenticated";
 export const ROLE = "authenticated";
@@ -228,7 +229,10 @@ export function identityJson(identity: IdentityRecord): Record<string, unknown> 
 }
 
 /** GoTrue's `models.User` JSON (what `/user`, `/signup` and sessions carry). */
-export function userJson(user: UserRecord): Record<string, unknown> {
+export function userJson(user: UserRecord, variant: SandboxVariant = "standard"): Record<string, unknown> {
+  // Sparse: empty user_metadata (GoTrue leaves it empty for users created by an admin or an
+  // import) and a field no client knows.
+  if (variant === "sparse") return { ...userJson(user), user_metadata: {}, ...UNKNOWN_EXTRA_FIELDS };
   return {
     id: user.id,
     aud: AUDIENCE,
