@@ -1,6 +1,11 @@
 import "server-only";
 import { ZodError } from "zod";
+import { IdentityTokenError } from "@/lib/identity/token-error";
+import { readJsonLimited } from "./body";
 import { AppError } from "./errors";
+
+/** An identity token's verdicts that are not about the token: the provider could not be asked. */
+const UNREACHABLE_TOKEN_CODES = new Set(["jwks_unreachable", "provider_unreachable"]);
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, string | number | boolean> };
@@ -16,6 +21,17 @@ export function errorResponse(error: unknown): Response {
       headers,
     });
   }
+  if (error instanceof IdentityTokenError) {
+    // A token the client sent (e.g. a Firebase ID token for Moojo) was refused: the client's
+    // fault, a 4xx with the verdict as a stable reason. Only an unreachable key server is ours.
+    if (UNREACHABLE_TOKEN_CODES.has(error.code)) {
+      return Response.json({ error: { code: "upstream_unavailable", message: "The identity provider did not answer. Try again in a moment." } } satisfies ErrorBody, { status: 502 });
+    }
+    return Response.json(
+      { error: { code: "id_token_invalid", message: `${error.message} Sign in again and retry.`, details: { reason: error.code } } } satisfies ErrorBody,
+      { status: 401 },
+    );
+  }
   if (error instanceof ZodError) {
     const first = error.issues[0];
     const field = first?.path.join(".") || "body";
@@ -30,14 +46,7 @@ export function errorResponse(error: unknown): Response {
   });
 }
 
-/** Reads a JSON body; a non-JSON body is a 400, not a 500. */
-export async function readJson(request: Request): Promise<unknown> {
-  if (!request.headers.get("content-type")?.includes("application/json")) {
-    throw new AppError("invalid_request", 415, "Send the body as application/json.");
-  }
-  try {
-    return await request.json();
-  } catch {
-    throw new AppError("invalid_json", 400, "The request body is not valid JSON.");
-  }
+/** Reads a JSON body: 415 for another media type, 413 over the size limit, 400 for bad JSON; never a 500. */
+export function readJson(request: Request): Promise<unknown> {
+  return readJsonLimited(request);
 }
