@@ -48,6 +48,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
         const { user: appUser } = await (await getStore()).linkIdentity(verified);
         token.sub = appUser.id;
         token.signedInAt = Math.floor(Date.now() / 1000);
+        // For RP-initiated logout (lib/identity/sign-out.ts). Never copied into the session
+        // object, which the browser can read at /api/auth/session.
+        if (provider.signIn === "redirect" && typeof account.id_token === "string") token.idToken = account.id_token;
         token.identity = {
           provider: verified.provider,
           subject: verified.subject,

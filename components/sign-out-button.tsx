@@ -1,14 +1,14 @@
 "use client";
 
-import { signOut } from "next-auth/react";
 import { useState } from "react";
+import { postJson } from "./api";
 import { endIdentitySession } from "./identity/registry";
 import { endWalletSessions } from "./wallets/registry";
 
 /**
  * Ends every session: each wallet provider's and the identity provider's in the browser, then
- * the app's (whose signOut
- * event also deletes the server's wallet records).
+ * the app's on the server (which also deletes the server's wallet records and, for a redirect
+ * provider, sends the browser on to that provider's logout).
  */
 export function SignOutButton({
   wallets,
@@ -18,19 +18,35 @@ export function SignOutButton({
   identity: { provider: string; config: Record<string, string | null> | null };
 }) {
   const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
   return (
+    <>
     <button
       type="button"
       className="btn-secondary"
       disabled={busy}
       onClick={async () => {
         setBusy(true);
+        setFailed(false);
         await endWalletSessions(wallets);
         await endIdentitySession(identity.provider, identity.config);
-        await signOut({ redirectTo: "/signin?reason=signed_out" });
+        try {
+          const { redirectTo } = await postJson<{ redirectTo: string }>("/api/session/sign-out", undefined);
+          window.location.assign(redirectTo);
+        } catch {
+          // The server could not be reached: the app session may still be alive; say so.
+          setBusy(false);
+          setFailed(true);
+        }
       }}
     >
       {busy ? "Signing out…" : "Sign out"}
     </button>
+    {failed && (
+      <span role="alert" className="text-sm text-red-700 dark:text-red-300">
+        Sign-out did not reach the server. Check your connection, then try again.
+      </span>
+    )}
+    </>
   );
 }

@@ -17,5 +17,7 @@ declare module "@auth/core/jwt" {
     identity?: Identity;
     /** Seconds since epoch; the session ends AUTH_SESSION_MAX_AGE after it, however often it is renewed. */
     signedInAt?: number;
+    /** A redirect provider's ID token, kept (encrypted, server-side only) as id_token_hint for its logout. */
+    idToken?: string;
   }
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { signIn } from "@/auth";
@@ -6,6 +7,7 @@ import { Alert } from "@/components/alert";
 import { CollapsedBrowserSignIn } from "@/components/identity/registry";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders } from "@/lib/identity/registry";
+import { REAUTH_COOKIE, SIGNED_OUT_STATE } from "@/lib/identity/providers/oidc-logout";
 import { getIdentity } from "@/lib/identity/session";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -23,6 +25,8 @@ const ERRORS: Record<string, string> = {
 const REASONS: Record<string, string> = {
   session_expired: "Your session has ended. Sign in again to continue.",
   signed_out: "You are signed out of the app and of your wallet.",
+  signed_out_reauth:
+    "You are signed out of the app and of your wallet. Your identity provider offers no sign-out from here, so signing in with it again will ask for your password.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -31,7 +35,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const config = await getConfig();
   const providers = configuredIdentityProviders(config);
   const error = typeof params.error === "string" ? (ERRORS[params.error] ?? "Sign-in failed. Try again.") : null;
-  const reason = typeof params.reason === "string" ? REASONS[params.reason] : undefined;
+  // Back from the identity provider's logout (RP-initiated logout echoes our `state`).
+  const backFromProviderLogout = params.state === SIGNED_OUT_STATE && config.oidc;
+  const reason = backFromProviderLogout
+    ? `You are signed out of the app, of your wallet, and of ${config.oidc!.name}.`
+    : typeof params.reason === "string"
+      ? REASONS[params.reason]
+      : undefined;
+  // After a sign-out, a redirect provider must ask for credentials: this browser may be shared.
+  const reauth = (await cookies()).has(REAUTH_COOKIE);
 
   return (
     <div className="mx-auto max-w-md space-y-6">
@@ -53,7 +65,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             action={async () => {
               "use server";
               try {
-                await signIn(p.id, { redirectTo: "/dashboard" });
+                await signIn(p.id, { redirectTo: "/dashboard" }, reauth ? { prompt: "login" } : undefined);
               } catch (e) {
                 // signIn() redirects by throwing; only Auth.js errors are ours to show.
                 if (e instanceof AuthError) redirect(`/signin?error=${encodeURIComponent(e.type)}`);

@@ -50,9 +50,19 @@ export async function connectAirKit(page: Page, email: string, seen?: Set<string
   return { askedForCode, address: (await address.innerText()).trim() };
 }
 
+/**
+ * Signs out as a person would. After an OpenID sign-in the app sends the browser on to the
+ * provider's logout page (RP-initiated logout), where the person confirms.
+ */
 export async function signOut(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/signin\?reason=signed_out/);
+  await page.waitForURL((url) => url.href.startsWith(OIDC_URL) || url.pathname === "/signin");
+  if (page.url().startsWith(OIDC_URL)) {
+    await page.getByRole("button", { name: "Yes, sign me out" }).click();
+    await expect(page).toHaveURL(/\/signin\?state=signed_out$/);
+  } else {
+    await expect(page).toHaveURL(/\/signin\?reason=signed_out/);
+  }
   await expect(page.getByText("You are signed out")).toBeVisible();
 }
 
