@@ -8,6 +8,9 @@ import "server-only";
 // `pregenerate` is the same call without a target key: Alchemy creates (or finds) the
 // user's wallet and answers its addresses but no bundle, so nobody gets a signing session.
 // Apps use it to know a user's address before the user ever connects (to fund it, say).
+//
+// Answers are read with ./schema.ts: every field the documentation allows to be null is taken
+// as null, kept as null, and shown as "not returned by Alchemy", never as "null".
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
