@@ -128,14 +128,23 @@ export default async function Dashboard() {
               </>
             ) : (
               <>
-                {connection?.address && data.pregenerated === true && (
+                {connection && data.pregenerated === true && (
                   <div data-testid="pregenerated">
                     <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{provider.addressLabel}, pre-generated</p>
                     <div className="mt-1 flex flex-wrap items-center gap-2">
-                      <code data-testid="pregenerated-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
-                        {connection.address}
-                      </code>
-                      <CopyButton value={connection.address} what={`pre-generated ${provider.addressLabel}`} />
+                      {connection.address ? (
+                        <>
+                          <code data-testid="pregenerated-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
+                            {connection.address}
+                          </code>
+                          <CopyButton value={connection.address} what={`pre-generated ${provider.addressLabel}`} />
+                        </>
+                      ) : (
+                        // The provider may answer a pre-generation without an address (Alchemy: "string or null").
+                        <span data-testid="pregenerated-address-missing" className="text-sm text-slate-500">
+                          not returned yet
+                        </span>
+                      )}
                     </div>
                     <p className="mt-1 text-xs text-slate-500">
                       The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign with it.

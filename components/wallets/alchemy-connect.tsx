@@ -18,16 +18,19 @@ export default function AlchemyConnect({ reconnect }: ConnectorProps) {
   const flow = useConnectFlow(STEP_TEXT, "Connecting Alchemy failed. Try again.");
   const connect = () =>
     flow.run(async (step) => {
-      const [{ generateP256KeyPair, decryptCredentialBundle, getPublicKey }, { uint8ArrayToHexString }, { ApiKeyStamper }] = await Promise.all([
+      const [{ generateP256KeyPair, decryptCredentialBundle, getPublicKey }, { uint8ArrayToHexString }, { ApiKeyStamper }, { alchemyTargetPublicKey }] = await Promise.all([
         import("@turnkey/crypto"),
         import("@turnkey/encoding"),
         import("@turnkey/api-key-stamper"),
+        import("@/lib/wallets/alchemy/schema"),
       ]);
       // A fresh target key for this attempt only; its private half never leaves this function.
       const target = generateP256KeyPair();
       step("exchange");
+      // Sent as Alchemy's signer client sends it (uncompressed, 04…, no 0x; see schema.ts): the
+      // server's nonce is the SHA-256 of exactly this text.
       const { credentialBundle, orgId } = await postJson<{ credentialBundle: string; orgId: string }>("/api/wallets/alchemy/auth-jwt", {
-        targetPublicKey: target.publicKey,
+        targetPublicKey: alchemyTargetPublicKey(target),
       });
       step("decrypt");
       const apiPrivateKey = decryptCredentialBundle(credentialBundle, target.privateKey);

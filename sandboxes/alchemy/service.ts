@@ -16,6 +16,23 @@
  * - An API key's private half exists only inside the bundle; the sandbox stores the public key.
  * - whoami accepts only a stamp over a `whoami` body naming the key holder's own organization.
  *
+ * - `targetPublicKey` is taken in the one form Alchemy's signer client sends: the uncompressed
+ *   P-256 key, 130 lowercase hex characters starting `04`, no `0x` (lib/wallets/alchemy/schema.ts
+ *   cites the client's source). A compressed or `0x`-prefixed key is refused (400), so a client
+ *   that sends anything else fails here as it would fail to match the nonce or the bundle there.
+ *   The nonce is the SHA-256 of exactly that text, carried in `nonce` or, for issuers that
+ *   reserve `nonce`, in `tknonce` ("Only one of nonce or tknonce needs to be set":
+ *   https://www.alchemy.com/docs/wallets/authentication/login-methods/bring-your-own-auth).
+ *
+ * Variants (../lib/variant.ts; the app must accept both):
+ * - `standard`: every documented field present, spelled as the API reference spells it
+ *   (`isSignup`); `credentialBundle` is null for a pre-generation; whoami's `email` is null
+ *   when no verified email is known.
+ * - `sparse`: the legal-but-unusual shape the docs allow: `isSignUp` (the spelling of
+ *   Alchemy's own signer client, `JwtResponse`), `solanaAddress` null in auth-jwt and whoami
+ *   ("string or null"), `userId` null for a pre-generation (nobody authenticated), whoami's
+ *   `email` null, and unknown extra fields (UNKNOWN_EXTRA_FIELDS) in every answer.
+ *
  * Errors are `{ "error": { "code", "message" } }` (lib/http.ts) with stable codes.
  */
 import { utf8ToBytes } from "@noble/hashes/utils.js";
@@ -29,7 +46,7 @@ import { P256KeyError, generateP256KeyPair, parseP256PublicKey } from "../lib/p2
 import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
 import { findKeyHolder, findOrCreateUser, registerApiKey, type SignerUser } from "./accounts";
 import { ALCHEMY_MIGRATIONS } from "./schema";
-import type { SandboxVariant } from "../lib/variant";
+import { UNKNOWN_EXTRA_FIELDS, type SandboxVariant } from "../lib/variant";
 
 export interface AlchemyOptions {
   readonly port: number;
@@ -75,6 +92,10 @@ export const REQUIRED_DISCOVERY_FIELDS = [
 ] as const;
 const MIN_API_KEY_LENGTH = 16;
 const WHOAMI_PATH = "/public/v1/query/whoami";
+/** The only form of `targetPublicKey` Alchemy's signer client sends (see the header). */
+const TARGET_PUBLIC_KEY = /^04[0-9a-f]{128}$/;
+/** Claims that may carry the key-binding nonce, in the order they are read. */
+const NONCE_CLAIMS = ["nonce", "tknonce"] as const;
 
 const authJwtSchema = z.object({
   jwt: z.string().min(1).max(16 * 1024),
@@ -111,10 +132,24 @@ function toHttpError(error: unknown): unknown {
   return error;
 }
 
+/**
+ * The token must carry the nonce bound to the target key, in `nonce` or `tknonce` (an issuer
+ * that reserves `nonce` for its own flow puts the key binding in `tknonce`): one of them must
+ * be present, and the binding holds if one of them equals it.
+ */
+function checkNonceBinding(claims: Record<string, unknown>, expected: string): void {
+  const present = NONCE_CLAIMS.map((name) => claims[name]).filter((value) => value !== undefined && value !== "");
+  if (present.length === 0) throw new OidcTokenError("nonce_missing", "Token must carry the nonce bound to the client key (nonce or tknonce)");
+  if (!present.some((value) => typeof value === "string" && constantTimeEquals(value, expected))) {
+    throw new OidcTokenError("nonce_mismatch", "Token nonce is not bound to this public key");
+  }
+}
+
 export async function startAlchemy(options: AlchemyOptions): Promise<RunningService> {
   validateOptions(options);
   const now = options.now ?? (() => new Date());
   const audiences = [...options.audiences];
+  const sparse = options.variant === "sparse";
   const issuers = options.issuers ? new Set(options.issuers) : undefined;
   const verifier = createOidcTokenVerifier({
     algorithms: ["RS256"],
@@ -135,14 +170,15 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
   const authJwt = async (ctx: RequestContext): Promise<void> => {
     requireApiKey(ctx);
     const body = parseBody(authJwtSchema, await ctx.readJson());
-    let target: string | undefined;
-    if (body.targetPublicKey !== undefined) {
-      // The nonce is over the key's hex text as the client wrote it, minus any 0x.
-      target = body.targetPublicKey.replace(/^0x/i, "");
+    const target = body.targetPublicKey;
+    if (target !== undefined) {
+      const refuse = () =>
+        new HttpError(400, "target_public_key_invalid", "targetPublicKey must be the uncompressed P-256 public key: 130 lowercase hex characters starting 04, no 0x");
+      if (!TARGET_PUBLIC_KEY.test(target)) throw refuse();
       try {
-        parseP256PublicKey(target);
+        parseP256PublicKey(target, "uncompressed");
       } catch (error) {
-        if (error instanceof P256KeyError) throw new HttpError(400, "target_public_key_invalid", "targetPublicKey must be a P-256 public key in hex");
+        if (error instanceof P256KeyError) throw refuse();
         throw error;
       }
     }
@@ -154,8 +190,10 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
     const verified = await verifier.verify(body.jwt, {
       issuerAllowed: (issuer) => issuers === undefined || issuers.has(issuer),
       audiences,
-      ...(target !== undefined ? { nonce: nonceForPublicKey(target) } : {}),
     });
+    // Claims are read only after the signature verified. The text hashed is the key exactly as
+    // sent (it has no 0x: checked above).
+    if (target !== undefined) checkNonceBinding(verified.claims, nonceForPublicKey(target));
     const [audience, ...more] = verified.matchedAudiences;
     if (audience === undefined || more.length > 0) throw new HttpError(401, "aud_ambiguous", "The JWT must name exactly one accepted audience");
 
@@ -183,14 +221,21 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
       });
       credentialBundle = encryptCredentialBundle(apiKey.privateKey, target);
     }
-    sendJson(ctx.res, 200, {
-      orgId: user.orgId,
-      isSignup,
-      credentialBundle,
-      userId: user.userId,
-      address: user.address,
-      solanaAddress: user.solanaAddress,
-    });
+    sendJson(
+      ctx.res,
+      200,
+      sparse
+        ? {
+            orgId: user.orgId,
+            isSignUp: isSignup,
+            credentialBundle,
+            userId: target === undefined ? null : user.userId,
+            address: user.address,
+            solanaAddress: null,
+            ...UNKNOWN_EXTRA_FIELDS,
+          }
+        : { orgId: user.orgId, isSignup, credentialBundle, userId: user.userId, address: user.address, solanaAddress: user.solanaAddress },
+    );
   };
 
   const whoami = async (ctx: RequestContext): Promise<void> => {
@@ -221,13 +266,13 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
     }
     if (organizationId !== holder.user.orgId) throw new HttpError(403, "organization_mismatch", "The stamped request names another organization");
     const user: SignerUser = holder.user;
-    sendJson(ctx.res, 200, {
-      orgId: user.orgId,
-      userId: user.userId,
-      address: user.address,
-      solanaAddress: user.solanaAddress,
-      ...(user.email !== undefined ? { email: user.email } : {}),
-    });
+    sendJson(
+      ctx.res,
+      200,
+      sparse
+        ? { orgId: user.orgId, userId: user.userId, address: user.address, email: null, solanaAddress: null, ...UNKNOWN_EXTRA_FIELDS }
+        : { orgId: user.orgId, userId: user.userId, address: user.address, email: user.email ?? null, solanaAddress: user.solanaAddress },
+    );
   };
 
   const mapped = mapErrors(toHttpError);

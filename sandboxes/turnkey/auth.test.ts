@@ -6,7 +6,7 @@ import { ApiKeyStamper } from "@turnkey/api-key-stamper";
 import { generateP256KeyPair } from "@turnkey/crypto";
 import { TurnkeyRequestError } from "@turnkey/sdk-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ERROR_INFO_TYPE, type RpcStatus } from "./errors";
+import { ERROR_INFO_TYPE, TURNKEY_ERROR_DETAIL_TYPE, type RpcStatus } from "./errors";
 import { APP_ORIGIN, PARENT_ORG, createUser, idToken, startTurnkeyStack, type KeyPair, type TurnkeyStack } from "./test-support";
 
 let stack: TurnkeyStack;
@@ -145,8 +145,11 @@ describe("stamps", () => {
     expect(answer.body).toEqual({
       code: expect.any(Number),
       message: expect.any(String),
-      details: [{ "@type": ERROR_INFO_TYPE, reason, domain: expect.any(String), metadata: expect.any(Object) }],
+      details: expect.arrayContaining([{ "@type": ERROR_INFO_TYPE, reason, domain: expect.any(String), metadata: expect.any(Object) }]),
     });
+    // Besides the ErrorInfo, at most Turnkey's own detail, with a documented category code.
+    const others = (answer.body as RpcStatus).details.filter((detail) => detail["@type"] !== ERROR_INFO_TYPE);
+    expect(others).toEqual(others.length === 0 ? [] : [{ "@type": TURNKEY_ERROR_DETAIL_TYPE, turnkeyErrorCode: expect.stringMatching(/^[A-Z_]+$/) }]);
   });
 
   it("a session key stops working when it expires", async () => {
@@ -161,7 +164,11 @@ describe("stamps", () => {
     stack.clock.advance(121);
     try {
       const answer = await post("/public/v1/query/whoami", whoamiBody(subA), await stamp(whoamiBody(subA), key));
-      expect(answer).toMatchObject({ status: 401, body: { details: [{ reason: "api_key_expired" }] } });
+      expect(answer).toMatchObject({ status: 401 });
+      expect((answer.body as RpcStatus).details).toEqual([
+        { "@type": TURNKEY_ERROR_DETAIL_TYPE, turnkeyErrorCode: "API_KEY_EXPIRED" },
+        expect.objectContaining({ "@type": ERROR_INFO_TYPE, reason: "api_key_expired" }),
+      ]);
     } finally {
       stack.clock.reset();
     }
@@ -170,7 +177,10 @@ describe("stamps", () => {
   it("the SDK surfaces errors as TurnkeyRequestError with the gRPC code and the reason", async () => {
     const error = await stack.client(generateP256KeyPair()).getWhoami({}).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TurnkeyRequestError);
-    expect(error).toMatchObject({ code: 16, details: [{ reason: "api_key_not_found" }] });
+    expect(error).toMatchObject({
+      code: 16,
+      details: [{ "@type": TURNKEY_ERROR_DETAIL_TYPE, turnkeyErrorCode: "PUBLIC_KEY_NOT_FOUND" }, { "@type": ERROR_INFO_TYPE, reason: "api_key_not_found" }],
+    });
     expect((error as Error).message).toMatch(/^Turnkey error 16: The stamping key is not registered/);
   });
 

@@ -11,7 +11,10 @@
  *   4. only then parse the body, and authorize the caller for its `organizationId` (Scope);
  *   5. run the activity or query; record completed activities by fingerprint.
  * Nothing from an unauthenticated body is interpreted. Errors are Turnkey `rpcStatus` bodies
- * with a stable `details[0].reason` (errors.ts).
+ * whose google.rpc.ErrorInfo detail carries a stable `reason` (errors.ts).
+ *
+ * Variants (../lib/variant.ts): `sparse` leaves out what the API marks optional and adds unknown
+ * members to answers (variant.ts), and reorders and rewords error bodies (errors.ts).
  *
  * Also served: `GET /.well-known/jwks.json` (the signer keys as a JWKS) and
  * `GET /sandbox/v1/keys` (the same keys as the uncompressed hex `@turnkey/crypto` takes in its
@@ -34,6 +37,7 @@ import { TURNKEY_MIGRATIONS } from "./schema";
 import { loadSignerKeys, publicKeyHex } from "./signer-keys";
 import { ensureParent, findPrincipal, getOrganization, type OrganizationRow, type Principal } from "./store";
 import type { SandboxVariant } from "../lib/variant";
+import { shapeActivityResult, shapeQueryAnswer } from "./variant";
 
 export interface TurnkeyOptions {
   readonly port: number;
@@ -89,6 +93,7 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
   const now = options.now ?? (() => new Date());
   const parentId = options.parentOrganizationId;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const variant = options.variant ?? "standard";
   const db = await openDatabase(options.dataDir, TURNKEY_MIGRATIONS);
 
   try {
@@ -148,11 +153,11 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
           const mapped = toTurnkeyApiError(error);
           if (mapped) {
             if (mapped.grpcCode === GRPC.UNAVAILABLE) console.error(`[turnkey] ${rc.url.pathname}: upstream failure (${mapped.reason})`, mapped.cause ?? "");
-            sendTurnkeyError(rc.res, mapped);
+            sendTurnkeyError(rc.res, mapped, variant);
             return;
           }
           console.error(`[turnkey] ${rc.url.pathname}: unhandled error`, error);
-          sendTurnkeyError(rc.res, new TurnkeyApiError(GRPC.INTERNAL, "internal_error", "Internal error"));
+          sendTurnkeyError(rc.res, new TurnkeyApiError(GRPC.INTERNAL, "internal_error", "Internal error"), variant);
           return;
         }
         sendJson(rc.res, 200, body);
@@ -174,7 +179,7 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
         const recorded = await findRecordedActivity(db, organization.id, fingerprint);
         if (recorded) return { activity: recorded };
         const scope: RequestScope = { principal, organization };
-        const result = await spec.run(ctx, scope, envelope.parameters);
+        const result = shapeActivityResult(variant, spec.name, await spec.run(ctx, scope, envelope.parameters));
         const activity = await recordActivity(db, {
           organizationId: organization.id,
           type: envelope.type,
@@ -196,7 +201,7 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
         const body = parseJsonBytes(bytes);
         const { organizationId } = queryEnvelope.parse(body);
         const organization = await authorize(principal, organizationId, spec.scope);
-        return spec.run(ctx, { principal, organization }, body);
+        return shapeQueryAnswer(variant, spec.name, await spec.run(ctx, { principal, organization }, body));
       }),
     }));
 

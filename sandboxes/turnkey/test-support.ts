@@ -12,6 +12,7 @@ import { nonceForPublicKey } from "../lib/oidc-token";
 import { startTestIssuer, type TestIssuer } from "../lib/oidc-test-issuer";
 import { frozenClock, type Clock } from "../lib/test-clock";
 import { startMailbox } from "../mailbox";
+import { ERROR_INFO_TYPE } from "./errors";
 import { startTurnkey, type TurnkeyOptions } from "./service";
 
 /** Frozen clock start: 2030-03-17T17:46:40Z (ahead of the real clock, which @turnkey/crypto uses for token expiry). */
@@ -132,14 +133,14 @@ export async function verifyEmail(stack: TurnkeyStack, email: string, clientKey:
   return { otpId, verificationToken };
 }
 
-/** The stable code of a rejected sdk-server call (`details[0].reason`). */
+/** The stable code of a rejected sdk-server call (the ErrorInfo detail's `reason`, wherever it stands). */
 export async function rejectionReason(promise: Promise<unknown>): Promise<string> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  const details = (error as { details?: { reason?: string }[] } | undefined)?.details;
-  const reason = details?.[0]?.reason;
+  const details = (error as { details?: { "@type"?: string; reason?: string }[] } | undefined)?.details;
+  const reason = details?.find((detail) => detail["@type"] === ERROR_INFO_TYPE)?.reason;
   if (reason === undefined) throw new Error(`expected a Turnkey error, got ${String(error)}`);
   return reason;
 }

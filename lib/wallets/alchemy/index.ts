@@ -8,29 +8,20 @@ import "server-only";
 // `pregenerate` is the same call without a target key: Alchemy creates (or finds) the
 // user's wallet and answers its addresses but no bundle, so nobody gets a signing session.
 // Apps use it to know a user's address before the user ever connects (to fund it, say).
+//
+// Answers are read with ./schema.ts: every field the documentation allows to be null is taken
+// as null, kept as null, and shown as "not returned by Alchemy", never as "null".
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { nonceForPublicKey } from "@/lib/tokens/id-token";
 import { walletIdToken } from "../id-token";
 import { defineAction, type WalletContext, type WalletProvider } from "../types";
+import { authJwtResponseSchema as authResponse, targetPublicKeySchema, whoamiResponseSchema as whoamiResponse } from "./schema";
 
 const EXPIRATION_SECONDS = 900;
-
-// Fields other than orgId may be absent or null (a pre-generation has no bundle). The contract
-// spells the sign-up flag `isSignup`; Alchemy's API reference `isSignUp`: both are read.
-const authResponse = z
-  .object({
-    orgId: z.string(),
-    isSignup: z.boolean().nullish(),
-    isSignUp: z.boolean().nullish(),
-    credentialBundle: z.string().nullish(),
-    userId: z.string().nullish(),
-    address: z.string().nullish(),
-    solanaAddress: z.string().nullish(),
-  })
-  .transform(({ isSignUp, isSignup, ...rest }) => ({ ...rest, isSignup: isSignup ?? isSignUp ?? false }));
-const whoamiResponse = z.object({ orgId: z.string(), userId: z.string(), address: z.string(), solanaAddress: z.string(), email: z.string().optional() });
+/** Shown where Alchemy answered null (or nothing) for a value the documentation allows to be null. */
+const NOT_RETURNED = "not returned by Alchemy";
 
 async function callAlchemy(config: { apiUrl: string; apiKey: string }, path: string, body: unknown): Promise<unknown> {
   let response: Response;
@@ -59,23 +50,30 @@ async function callAlchemy(config: { apiUrl: string; apiKey: string }, path: str
 /** The ID token for auth-jwt; see ../id-token.ts. */
 const idTokenFor = (ctx: WalletContext, nonce: string) => walletIdToken(ctx, ctx.config.alchemy!.audience, nonce);
 
-const hexKey = z.string().regex(/^(0x)?(0[23][0-9a-fA-F]{64}|04[0-9a-fA-F]{128})$/, "a P-256 public key in hex");
+/** The user info worth keeping: the documented fields Alchemy answered with a value (nulls left out). */
+function presentFields(values: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== null));
+}
 
 export const alchemyProvider: WalletProvider = {
   id: "alchemy",
   name: "Alchemy Smart Wallets",
   isConfigured: (config) => Boolean(config.alchemy),
   addressLabel: "EVM address",
+  // Solana address and signer user id may be null in Alchemy's answers: shown as not returned,
+  // never as "null". A row whose key was never recorded (an older connection) is left out.
   describe: (data) =>
-    [
-      ["Solana address", data.solanaAddress],
-      ["Organization", data.orgId],
-      ["Signer user id", data.signerUserId],
-    ].filter((row): row is [string, string] => typeof row[1] === "string"),
+    (
+      [
+        ["Solana address", data.solanaAddress],
+        ["Organization", data.orgId],
+        ["Signer user id", data.signerUserId],
+      ] as const
+    ).flatMap(([label, value]): [string, string][] => (typeof value === "string" ? [[label, value]] : value === null ? [[label, NOT_RETURNED]] : [])),
   clientConfig: () => ({}),
   actions: {
     /** Mints the nonce-bound ID token and runs auth-jwt; returns the bundle for the browser. */
-    "auth-jwt": defineAction(z.object({ targetPublicKey: hexKey }).strict(), async (ctx, { targetPublicKey }) => {
+    "auth-jwt": defineAction(z.object({ targetPublicKey: targetPublicKeySchema }).strict(), async (ctx, { targetPublicKey }) => {
       const { identity, config, store } = ctx;
       const alchemy = config.alchemy!;
       const idToken = await idTokenFor(ctx, nonceForPublicKey(targetPublicKey));
@@ -83,7 +81,8 @@ export const alchemyProvider: WalletProvider = {
         await callAlchemy(alchemy, "/signer/v1/auth-jwt", {
           jwt: idToken.token,
           authProvider: alchemy.authProvider,
-          targetPublicKey: targetPublicKey.replace(/^0x/, ""),
+          // Verbatim: the nonce above is the SHA-256 of exactly this text.
+          targetPublicKey,
           expirationSeconds: String(EXPIRATION_SECONDS),
         }),
       );
@@ -96,7 +95,13 @@ export const alchemyProvider: WalletProvider = {
         status: "pending",
         address: null,
         expiresAt: new Date(Date.now() + EXPIRATION_SECONDS * 1000),
-        data: { orgId: r.orgId, signerUserId: r.userId ?? null, isSignup: r.isSignup, partnerToken: { header: idToken.header, claims: idToken.claims } },
+        data: {
+          orgId: r.orgId,
+          signerUserId: r.userId,
+          solanaAddress: r.solanaAddress,
+          isSignup: r.isSignup,
+          partnerToken: { header: idToken.header, claims: idToken.claims },
+        },
       });
       return { credentialBundle: r.credentialBundle, orgId: r.orgId };
     }),
@@ -115,8 +120,10 @@ export const alchemyProvider: WalletProvider = {
         await callAlchemy(config.alchemy!, "/signer/v1/auth-jwt", { jwt: idToken.token, authProvider: config.alchemy!.authProvider }),
       );
       const r = parsed.success ? parsed.data : undefined;
-      const address = r?.address;
-      if (!r || !address || r.credentialBundle) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
+      // A bundle here would mean a session nobody asked for. The address may be null: the docs
+      // promise it "after successful authentication"; then the reservation shows it as missing.
+      if (!r || r.credentialBundle) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
+      const address = r.address;
       const existing = await store.getWalletConnection(identity.userId, "alchemy");
       const abandoned = existing?.status === "pending" && existing.expiresAt !== null && existing.expiresAt.getTime() <= Date.now();
       if (!existing || existing.data.pregenerated === true || abandoned) {
@@ -126,10 +133,10 @@ export const alchemyProvider: WalletProvider = {
           status: "pending",
           address,
           expiresAt: null,
-          data: { orgId: r.orgId, pregenerated: true, solanaAddress: r.solanaAddress ?? null, isSignup: r.isSignup, partnerToken: { header: idToken.header, claims: idToken.claims } },
+          data: { orgId: r.orgId, pregenerated: true, solanaAddress: r.solanaAddress, isSignup: r.isSignup, partnerToken: { header: idToken.header, claims: idToken.claims } },
         });
       }
-      return { address, solanaAddress: r.solanaAddress ?? null, orgId: r.orgId, isSignup: r.isSignup };
+      return { address, solanaAddress: r.solanaAddress, orgId: r.orgId, isSignup: r.isSignup };
     }),
 
     /** Relays the browser's stamped whoami; a success proves the decrypted key works. */
@@ -151,7 +158,7 @@ export const alchemyProvider: WalletProvider = {
           ...pending,
           status: "connected",
           address: parsed.data.address,
-          data: { ...pending.data, solanaAddress: parsed.data.solanaAddress, userInfo: parsed.data },
+          data: { ...pending.data, solanaAddress: parsed.data.solanaAddress, userInfo: presentFields(parsed.data) },
         });
         return { address: parsed.data.address, solanaAddress: parsed.data.solanaAddress };
       },

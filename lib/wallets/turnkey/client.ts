@@ -1,12 +1,23 @@
 import "server-only";
 // The app server's Turnkey client (@turnkey/sdk-server, stamped with the parent organization's
-// API key) and the one place Turnkey's errors become the app's. Turnkey answers errors as gRPC
-// statuses (`code`), which is what we map on: the `details[].reason` strings are not a
-// documented contract, and their text never reaches a person.
+// API key) and the one place Turnkey's errors become the app's. A refusal is read by contract
+// (schema.ts `readTurnkeyFailure`): the gRPC status `code`, the `turnkeyErrorCode` of a
+// TurnkeyErrorDetail and an attempt count, each found by type wherever it stands in `details`.
+// The message is English prose Turnkey may reword at any time: it is never matched, and like
+// all upstream text it never reaches a person.
 import { DEFAULT_ETHEREUM_ACCOUNTS, DEFAULT_SOLANA_ACCOUNTS, Turnkey } from "@turnkey/sdk-server";
+import type { z } from "zod";
 import type { AppConfig } from "@/lib/config/load";
 import { AppError } from "@/lib/http/errors";
 import type { Identity } from "@/lib/identity/types";
+import {
+  createSubOrganizationResultSchema,
+  readTurnkeyFailure,
+  subOrgIdsResponseSchema,
+  walletAccountsResponseSchema,
+  walletsResponseSchema,
+  type TurnkeyFailure,
+} from "./schema";
 
 export type TurnkeyConfig = NonNullable<AppConfig["turnkey"]>;
 type Client = ReturnType<Turnkey["apiClient"]>;
@@ -30,10 +41,7 @@ export function turnkeyApi(config: TurnkeyConfig): Client {
 /** gRPC status codes Turnkey answers with. */
 export const GRPC = { NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
 
-interface TurnkeyFailure {
-  code?: number;
-  details?: { reason?: string; metadata?: Record<string, string> }[] | null;
-}
+export type { TurnkeyFailure } from "./schema";
 
 const unavailable = () => new AppError("upstream_unavailable", 502, "Turnkey did not answer. Check that it is running and try again.");
 
@@ -46,22 +54,24 @@ export async function callTurnkey<T>(what: string, call: () => Promise<T>, expla
   try {
     return await call();
   } catch (error) {
-    const failure = error as TurnkeyFailure;
-    const reason = failure.details?.[0]?.reason;
-    console.error(`[turnkey] ${what} failed${failure.code !== undefined ? ` (code ${failure.code})` : ""}${reason ? `: ${reason}` : ""}`);
+    const failure = readTurnkeyFailure(error);
+    console.error(
+      `[turnkey] ${what} failed${failure ? ` (code ${failure.grpcCode}${failure.turnkeyErrorCode ? `, ${failure.turnkeyErrorCode}` : ""})` : ""}`,
+    );
     // Turnkey states every refusal as a gRPC status; an answer without one came from something
     // in between (a proxy, an outage page), so it counts as "not answering", not as a refusal.
-    if (error instanceof TypeError || typeof failure.code !== "number" || failure.code === GRPC.UNAVAILABLE) throw unavailable();
+    if (!failure || failure.grpcCode === GRPC.UNAVAILABLE) throw unavailable();
     const specific = explain?.(failure);
     if (specific) throw specific;
     throw new AppError("wallet_refused", 502, "Turnkey refused the login. Try again; if it persists, check the Turnkey settings.");
   }
 }
 
-/** A string Turnkey must have answered; anything else is an unexpected answer now, not a confusing failure later. */
-export function answered(value: unknown, what: string): string {
-  if (typeof value === "string" && value !== "") return value;
-  console.error(`[turnkey] the answer has no ${what}`);
+/** Turnkey's answer read with the app's schema (schema.ts); anything else is an unexpected answer now, not a confusing failure later. */
+export function expectAnswer<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  console.error(`[turnkey] the ${what} answer is not in the documented shape`);
   throw new AppError("upstream_invalid", 502, "Turnkey answered in an unexpected format. Try again; if it persists, check the Turnkey settings.");
 }
 
@@ -76,7 +86,7 @@ export async function findOrCreateSubOrganization(config: TurnkeyConfig, identit
   const found = await callTurnkey("getSubOrgIds", () =>
     api.getSubOrgIds({ organizationId: config.organizationId, filterType: "OIDC_TOKEN", filterValue: lookupToken }),
   );
-  const existing = found.organizationIds?.[0];
+  const existing = expectAnswer(subOrgIdsResponseSchema, found, "getSubOrgIds").organizationIds[0];
   if (existing) return existing;
   const created = await callTurnkey("createSubOrganization", () =>
     api.createSubOrganization({
@@ -98,15 +108,17 @@ export async function findOrCreateSubOrganization(config: TurnkeyConfig, identit
       wallet: { walletName: "Default Wallet", accounts: [...DEFAULT_ETHEREUM_ACCOUNTS, ...DEFAULT_SOLANA_ACCOUNTS] },
     }),
   );
-  return answered(created.subOrganizationId, "subOrganizationId");
+  return expectAnswer(createSubOrganizationResultSchema, created, "createSubOrganization").subOrganizationId;
 }
 
 /** The Ethereum and Solana addresses of the sub-organization's first wallet. */
 export async function walletAddresses(config: TurnkeyConfig, organizationId: string): Promise<{ ethereum: string | null; solana: string | null }> {
   const api = turnkeyApi(config);
-  const { wallets } = await callTurnkey("getWallets", () => api.getWallets({ organizationId }));
-  const walletId = wallets?.[0]?.walletId;
-  const { accounts } = walletId ? await callTurnkey("getWalletAccounts", () => api.getWalletAccounts({ organizationId, walletId })) : { accounts: [] };
+  const { wallets } = expectAnswer(walletsResponseSchema, await callTurnkey("getWallets", () => api.getWallets({ organizationId })), "getWallets");
+  const walletId = wallets[0]?.walletId;
+  const { accounts } = walletId
+    ? expectAnswer(walletAccountsResponseSchema, await callTurnkey("getWalletAccounts", () => api.getWalletAccounts({ organizationId, walletId })), "getWalletAccounts")
+    : { accounts: [] };
   return {
     ethereum: accounts.find((a) => a.addressFormat === "ADDRESS_FORMAT_ETHEREUM")?.address ?? null,
     solana: accounts.find((a) => a.addressFormat === "ADDRESS_FORMAT_SOLANA")?.address ?? null,

@@ -24,7 +24,8 @@ import { decodeForDisplay } from "@/lib/tokens/decode";
 import { nonceForPublicKey } from "@/lib/tokens/id-token";
 import { walletIdToken } from "../id-token";
 import { defineAction, type WalletContext, type WalletProvider } from "../types";
-import { GRPC, answered, callTurnkey, findOrCreateSubOrganization, turnkeyApi, walletAddresses, type TurnkeyConfig } from "./client";
+import { GRPC, callTurnkey, expectAnswer, findOrCreateSubOrganization, turnkeyApi, walletAddresses, type TurnkeyConfig, type TurnkeyFailure } from "./client";
+import { initOtpResultSchema, loginResultSchema, verifyOtpResultSchema, whoamiResponseSchema } from "./schema";
 
 const SESSION_SECONDS = 900;
 /** Six digits, like the app's own email codes; Turnkey's default is nine alphanumerics. */
@@ -71,7 +72,7 @@ async function recordLogin(
   tk: TurnkeyConfig,
   login: { organizationId: string; session: string; publicKey: string; method: "oidc" | "email_otp"; partnerToken?: ReturnType<typeof decodeForDisplay> },
 ) {
-  const claims = await checkSession(tk, answered(login.session, "session"), login);
+  const claims = await checkSession(tk, login.session, login);
   const { ethereum, solana } = await walletAddresses(tk, login.organizationId);
   await store.upsertWalletConnection({
     userId: identity.userId,
@@ -117,20 +118,30 @@ async function checkVerificationToken(tk: TurnkeyConfig, token: string, email: s
   return claims;
 }
 
-/** Refusals of verify_otp that the user can act on, by gRPC status. */
-function explainOtpRefusal(failure: { code?: number; details?: { metadata?: Record<string, string> }[] | null }): AppError | undefined {
-  // Only a number is ever repeated to the person; anything else from upstream is dropped.
-  const reported = failure.details?.[0]?.metadata?.attemptsRemaining;
-  const left = reported !== undefined && /^\d{1,2}$/.test(reported) ? reported : undefined;
-  switch (failure.code) {
-    case GRPC.UNAUTHENTICATED:
-      return new AppError("otp_invalid", 400, left !== undefined ? `That code is not correct. ${left} attempt${left === "1" ? "" : "s"} left.` : "That code is not correct.");
+/**
+ * Refusals of verify_otp the person can act on, read by contract (schema.ts readTurnkeyFailure),
+ * never from the message text. Turnkey documents the limits ("3 retries max per code, after which
+ * point that code will be locked"; a 5-minute TTL: https://docs.turnkey.com/features/authentication/email#otp-rate-limits)
+ * but no error code per case; its documented TurnkeyErrorCodes are categories
+ * (https://docs.turnkey.com/developer-reference/api-overview/errors), so the gRPC status decides,
+ * with the `UNAUTHENTICATED` category standing in for a wrong code should the status go away:
+ * - wrong code: UNAUTHENTICATED (with the attempts left, where a detail states them);
+ * - attempts used up: RESOURCE_EXHAUSTED;
+ * - expired, already used, or unknown: FAILED_PRECONDITION, NOT_FOUND.
+ */
+export function explainOtpRefusal(failure: TurnkeyFailure): AppError | undefined {
+  // Only a small number is ever repeated to the person; anything else from upstream is dropped.
+  const left = failure.attemptsRemaining;
+  switch (failure.grpcCode) {
     case GRPC.RESOURCE_EXHAUSTED:
       return new AppError("otp_attempts_exceeded", 400, "Too many wrong codes. Send a new code.");
     case GRPC.FAILED_PRECONDITION:
     case GRPC.NOT_FOUND:
       return new AppError("otp_expired", 400, "This code has expired or was already used. Send a new code.");
+    case GRPC.UNAUTHENTICATED:
+      return new AppError("otp_invalid", 400, left !== undefined ? `That code is not correct. ${left} attempt${left === 1 ? "" : "s"} left.` : "That code is not correct.");
     default:
+      if (failure.turnkeyErrorCode === "UNAUTHENTICATED") return new AppError("otp_invalid", 400, "That code is not correct.");
       return undefined;
   }
 }
@@ -172,8 +183,10 @@ export const turnkeyProvider: WalletProvider = {
       const tk = config.turnkey!;
       const organizationId = await subOrganization(ctx);
       const login = await idToken(ctx, nonceForPublicKey(publicKey));
-      const { session } = await callTurnkey("oauthLogin", () =>
-        turnkeyApi(tk).oauthLogin({ organizationId, oidcToken: login.token, publicKey, expirationSeconds: String(SESSION_SECONDS) }),
+      const { session } = expectAnswer(
+        loginResultSchema,
+        await callTurnkey("oauthLogin", () => turnkeyApi(tk).oauthLogin({ organizationId, oidcToken: login.token, publicKey, expirationSeconds: String(SESSION_SECONDS) })),
+        "oauthLogin",
       );
       return recordLogin(store, identity, tk, { organizationId, session, publicKey, method: "oidc", partnerToken: decodeForDisplay(login.token) });
     }),
@@ -197,10 +210,9 @@ export const turnkeyProvider: WalletProvider = {
             expirationSeconds: String(OTP_SECONDS),
           }),
         (failure) =>
-          failure.code === GRPC.RESOURCE_EXHAUSTED ? new AppError("otp_rate_limited", 429, "Too many codes were sent to this address. Wait ten minutes and try again.") : undefined,
+          failure.grpcCode === GRPC.RESOURCE_EXHAUSTED ? new AppError("otp_rate_limited", 429, "Too many codes were sent to this address. Wait ten minutes and try again.") : undefined,
       );
-      const otpId = answered(init.otpId, "otpId");
-      const otpEncryptionTargetBundle = answered(init.otpEncryptionTargetBundle, "otpEncryptionTargetBundle");
+      const { otpId, otpEncryptionTargetBundle } = expectAnswer(initOtpResultSchema, init, "initOtp");
       await store.upsertWalletConnection({
         userId: identity.userId,
         provider: "turnkey",
@@ -233,7 +245,7 @@ export const turnkeyProvider: WalletProvider = {
           () => turnkeyApi(tk).verifyOtp({ organizationId: tk.organizationId, otpId, encryptedOtpBundle }),
           explainOtpRefusal,
         );
-        const verificationToken = answered(verified.verificationToken, "verificationToken");
+        const { verificationToken } = expectAnswer(verifyOtpResultSchema, verified, "verifyOtp");
         await checkVerificationToken(tk, verificationToken, email);
         return { verificationToken };
       },
@@ -248,7 +260,7 @@ export const turnkeyProvider: WalletProvider = {
         const { organizationId } = await pendingOtp(store, identity);
         const claims = await checkVerificationToken(tk, verificationToken, email);
         const publicKey = claims.public_key;
-        const { session } = await callTurnkey(
+        const answer = await callTurnkey(
           "otpLogin",
           () =>
             turnkeyApi(tk).otpLogin({
@@ -259,14 +271,15 @@ export const turnkeyProvider: WalletProvider = {
               expirationSeconds: String(SESSION_SECONDS),
             }),
           (failure) => {
-            if (failure.code === GRPC.FAILED_PRECONDITION) return new AppError("otp_expired", 400, "This verification was already used or has expired. Send a new code.");
+            if (failure.grpcCode === GRPC.FAILED_PRECONDITION) return new AppError("otp_expired", 400, "This verification was already used or has expired. Send a new code.");
             // The sub-organization has no user with this email (created before it was on file, or the email changed).
-            if (failure.code === GRPC.NOT_FOUND) {
+            if (failure.grpcCode === GRPC.NOT_FOUND) {
               return new AppError("email_not_on_wallet", 409, "Your Turnkey wallet does not have this email address on file, so it cannot use an email code. Connect with the ID token instead.");
             }
             return undefined;
           },
         );
+        const { session } = expectAnswer(loginResultSchema, answer, "otpLogin");
         return recordLogin(store, identity, tk, { organizationId, session, publicKey, method: "email_otp" });
       },
     ),
@@ -291,7 +304,7 @@ export const turnkeyProvider: WalletProvider = {
         throw new AppError("upstream_unavailable", 502, "Turnkey did not answer. Check that it is running and try again.");
       }
       if (!response.ok) throw new AppError("wallet_refused", 502, "Turnkey did not accept this browser's key. Connect again.");
-      const me = z.object({ organizationId: z.string(), userId: z.string(), username: z.string().optional() }).safeParse(await response.json().catch(() => null));
+      const me = whoamiResponseSchema.safeParse(await response.json().catch(() => null));
       if (!me.success || me.data.organizationId !== pending.data.organizationId) {
         throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
       }

@@ -19,7 +19,9 @@ import type { RunningService } from "@/sandboxes/lib/http";
 import { startMailbox } from "@/sandboxes/mailbox";
 import { startTurnkey } from "@/sandboxes/turnkey/service";
 import { compressedPublicKeyHex, signLoginUsage, stamp } from "./browser/stamp";
+import { turnkeyApi } from "./client";
 import { loginUsage, turnkeyProvider } from "./index";
+import { readTurnkeyFailure } from "./schema";
 
 const APP_URL = "http://app.test";
 const PARENT_ORG = "parent-org-0001";
@@ -33,6 +35,14 @@ let turnkey: RunningService;
 let config: AppConfig;
 let signerKeys: { notarizerPublicKey: string; otpSignerPublicKey: string };
 
+// The counterparts reach the app's discovery document and JWKS as they would over HTTP.
+const appFetch = async (input: string | URL | Request) => {
+  const url = String(input instanceof Request ? input.url : input);
+  if (url === `${APP_URL}/.well-known/openid-configuration`) return Response.json(discoveryDocument(APP_URL, keySet));
+  if (url === `${APP_URL}/.well-known/jwks.json`) return Response.json(keySet.jwks);
+  return new Response("not found", { status: 404 });
+};
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "turnkey-app-"));
   const jwks = [];
@@ -41,13 +51,6 @@ beforeAll(async () => {
   store = await openPgliteStore(join(dir, "app-db"));
   mailbox = await startMailbox({ port: 0, dataDir: "memory://", apiKey: MAIL_KEY });
   const parent = generateP256KeyPair();
-  // The counterpart reaches the app's discovery document and JWKS as it would over HTTP.
-  const appFetch = async (input: string | URL | Request) => {
-    const url = String(input instanceof Request ? input.url : input);
-    if (url === `${APP_URL}/.well-known/openid-configuration`) return Response.json(discoveryDocument(APP_URL, keySet));
-    if (url === `${APP_URL}/.well-known/jwks.json`) return Response.json(keySet.jwks);
-    return new Response("not found", { status: 404 });
-  };
   turnkey = await startTurnkey({
     port: 0,
     dataDir: "memory://",
@@ -70,7 +73,8 @@ beforeAll(async () => {
       notarizerPublicKey: signerKeys.notarizerPublicKey,
     },
   } as AppConfig;
-});
+  // Generous: PGlite and key generation are slow on a busy machine.
+}, 90_000);
 
 afterAll(async () => {
   await turnkey?.close();
@@ -234,5 +238,108 @@ describe("Turnkey email code login, server side", () => {
   it("asks for an email when the account has none", async () => {
     const noEmail: Identity = { ...(await newUser("henry-otp@example.com")), email: null };
     expect(await rejection(run(noEmail, "otp-init", {}))).toMatchObject({ code: "email_required", status: 409 });
+  });
+});
+
+// The same module against the counterpart's sparse variant: its refusals put an unknown detail
+// first and the attempt count in a later one, word every message differently, and its answers
+// leave out what the API marks optional and add unknown members. The app must map each refusal
+// by its gRPC code and typed details alone, and read each answer with its schemas.
+describe("Turnkey against the sparse counterpart: refusals read by contract", () => {
+  let sparse: RunningService;
+  let sparseConfig: AppConfig;
+  let sparseKeys: { notarizerPublicKey: string; otpSignerPublicKey: string };
+  let offsetMs = 0;
+  beforeAll(async () => {
+    const parent = generateP256KeyPair();
+    sparse = await startTurnkey({
+      port: 0,
+      dataDir: "memory://",
+      parentOrganizationId: PARENT_ORG,
+      parentApiPublicKey: parent.publicKey,
+      mail: { apiUrl: mailbox.url, apiKey: MAIL_KEY, from: "Turnkey (test) <no-reply@turnkey.local>" },
+      allowedOrigins: [APP_URL],
+      oidcFetch: appFetch as typeof fetch,
+      variant: "sparse",
+      // Lets a test move the counterpart's clock past a code's expiry.
+      now: () => new Date(Date.now() + offsetMs),
+    });
+    sparseKeys = (await (await fetch(`${sparse.url}/sandbox/v1/keys`)).json()) as typeof sparseKeys;
+    sparseConfig = {
+      appUrl: APP_URL,
+      turnkey: {
+        apiUrl: sparse.url,
+        organizationId: PARENT_ORG,
+        apiPublicKey: parent.publicKey,
+        apiPrivateKey: parent.privateKey,
+        oidcAudience: "turnkey",
+        otpSignerPublicKey: sparseKeys.otpSignerPublicKey,
+        notarizerPublicKey: sparseKeys.notarizerPublicKey,
+      },
+    } as AppConfig;
+  });
+  afterAll(async () => {
+    await sparse?.close();
+  });
+
+  const attemptWith = async (identity: Identity, init: Record<string, string>, code: string) => {
+    const publicKey = await compressedPublicKeyHex((await newBrowserKey()).publicKey);
+    const encryptedOtpBundle = await encryptOtpCodeToBundle(code, init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
+    return rejection(run(identity, "otp-verify", { otpId: init.otpId, encryptedOtpBundle }, sparseConfig));
+  };
+
+  it("the refusal really is in the unusual shape (what the mapping below must cope with)", async () => {
+    const kim = await newUser("kim-sparse@example.com");
+    const init = await run(kim, "otp-init", {}, sparseConfig);
+    const publicKey = await compressedPublicKeyHex((await newBrowserKey()).publicKey);
+    const wrong = String((Number(await codeFor(kim.email!)) + 1) % 1_000_000).padStart(6, "0");
+    const encryptedOtpBundle = await encryptOtpCodeToBundle(wrong, init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
+    const error = (await turnkeyApi(sparseConfig.turnkey!)
+      .verifyOtp({ organizationId: PARENT_ORG, otpId: init.otpId!, encryptedOtpBundle })
+      .catch((e: unknown) => e)) as { code: number; message: string; details: { "@type": string }[] };
+    expect(error.code).toBe(16);
+    expect(error.message).not.toMatch(/not correct|invalid otp/i);
+    expect(error.details[0]?.["@type"]).not.toBe("type.googleapis.com/google.rpc.ErrorInfo");
+    expect(readTurnkeyFailure(error)).toEqual({ grpcCode: 16, turnkeyErrorCode: "UNAUTHENTICATED", attemptsRemaining: 2 });
+  });
+
+  it("counts wrong codes down, then refuses even the right one", async () => {
+    const lee = await newUser("lee-sparse@example.com");
+    const init = await run(lee, "otp-init", {}, sparseConfig);
+    const right = await codeFor(lee.email!);
+    const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
+    expect(await attemptWith(lee, init, wrong)).toMatchObject({ code: "otp_invalid", status: 400, message: "That code is not correct. 2 attempts left." });
+    expect(await attemptWith(lee, init, wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 1 attempt left." });
+    expect(await attemptWith(lee, init, wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 0 attempts left." });
+    expect(await attemptWith(lee, init, right)).toMatchObject({ code: "otp_attempts_exceeded", status: 400 });
+  });
+
+  it("an expired code is told apart from a wrong one", async () => {
+    const max = await newUser("max-sparse@example.com");
+    const init = await run(max, "otp-init", {}, sparseConfig);
+    const right = await codeFor(max.email!);
+    offsetMs = 301_000;
+    try {
+      expect(await attemptWith(max, init, right)).toMatchObject({ code: "otp_expired", status: 400 });
+    } finally {
+      offsetMs = 0;
+    }
+  });
+
+  it("connects end to end with the sparse answers (email code, then the ID token finds the same sub-organization)", async () => {
+    const nia = await newUser("nia-sparse@example.com");
+    const keys = await newBrowserKey();
+    const init = await run(nia, "otp-init", {}, sparseConfig);
+    const publicKey = await compressedPublicKeyHex(keys.publicKey);
+    const encryptedOtpBundle = await encryptOtpCodeToBundle(await codeFor(nia.email!), init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
+    const { verificationToken } = await run(nia, "otp-verify", { otpId: init.otpId, encryptedOtpBundle }, sparseConfig);
+    const { organizationId } = await run(nia, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken!, keys) }, sparseConfig);
+    const body = JSON.stringify({ organizationId });
+    await run(nia, "whoami", { body, stamp: await stamp(body, keys) }, sparseConfig);
+    const connection = await store.getWalletConnection(nia.userId, "turnkey");
+    expect(connection).toMatchObject({ status: "connected", address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), data: { organizationId } });
+    expect(Object.fromEntries(turnkeyProvider.describe(connection!.data))["Solana address"]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
+    const again = await run(nia, "oauth-login", { publicKey: await compressedPublicKeyHex((await newBrowserKey()).publicKey) }, sparseConfig);
+    expect(again.organizationId).toBe(organizationId);
   });
 });
