@@ -383,13 +383,13 @@ describe("define-credential and add-credential", () => {
 });
 
 describe("nothing undocumented", () => {
-  it.each<[string, string]>([
-    ["GET", "/user/me"],
-    ["POST", "/user/me"],
-    ["GET", "/user"],
-    ["POST", "/user/vault"],
-    ["POST", "/user/credentials"],
-  ])("%s %s → 404", async (method, path) => {
+  // Moojo documents no user-profile call; an earlier version of this counterpart invented one
+  // (and the app called it), which would have failed every real connect. So: 404.
+  const undocumented = ["me", "profile", "info", "credentials"].flatMap((name) => [
+    ["GET", `/user/${name}`],
+    ["POST", `/user/${name}`],
+  ]);
+  it.each([...undocumented, ["GET", "/user"], ["POST", "/user/vault"]])("%s %s → 404", async (method, path) => {
     const auth = await authenticate(await idToken("undocumentedUser000000001"));
     const response = await fetch(`${moojo.url}${path}`, { method, headers: { "x-api-key": API_KEY, Authorization: `Bearer ${auth.token}` } });
     expect(response.status).toBe(404);

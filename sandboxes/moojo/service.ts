@@ -26,7 +26,7 @@
  *   values not matching the definition: 400 `fields_invalid`; unknown user: 404 `user_unknown`.
  * The docs' response examples for the last two could not be read in full (see
  * lib/wallets/moojo/fixtures/README.md); the app relies on `status: "success"` only there.
- * Anything else, `/user/me` included, is 404 (Moojo documents no such call).
+ * Anything else is 404, in particular any user-profile call: Moojo documents none.
  *
  * Errors: `{ status: "error", traceId, error: { code, message } }`. Unknown paths and methods
  * get the shared router's `{ error: { code, message } }`. Codes: 401 `api_key_missing` /
