@@ -94,27 +94,37 @@ export async function listCredentials(settings: MoojoSettings, userToken: string
   return parsed(listCredentialsResponse, answer, path).data.credentials;
 }
 
-// "Once per app": the definition is made lazily, before the first credential is added, at most
-// once per server process (concurrent first issues share one request). Moojo definitions are
-// permanent, so another process or a restart defining the same slug again must not break: a
-// success or a 409 Conflict (the slug exists) both mean "defined". If the slug existed with
-// other fields, the add that follows is refused and reported. See docs/going-live/moojo.md.
-const definitions = new Map<string, Promise<void>>();
+// "Once per app": the app defines its credential lazily, before the first add, and at most once
+// per server process once Moojo has confirmed it (concurrent first issues share one request).
+// Definitions are permanent at Moojo, so another process, or a restart, defining the same slug
+// again must not break, and the docs do not show what Moojo answers then. So: 200/201 and 409
+// Conflict mean "defined"; any other 4xx (but 401/403, a key problem) means "unconfirmed" and
+// the add goes ahead, since its success proves the slug exists and its failure is reported.
+// See docs/going-live/moojo.md.
+const confirmed = new Set<string>();
+const defining = new Map<string, Promise<void>>();
+const definitionKey = (settings: MoojoSettings, slug: string) => `${settings.apiUrl}\u0000${slug}`;
 
 export function ensureDemoCredentialDefined(settings: MoojoSettings): Promise<void> {
-  const key = `${settings.apiUrl}\u0000${DEMO_CREDENTIAL_DEFINITION.slug}`;
-  let pending = definitions.get(key);
+  const key = definitionKey(settings, DEMO_CREDENTIAL_DEFINITION.slug);
+  if (confirmed.has(key)) return Promise.resolve();
+  let pending = defining.get(key);
   if (!pending) {
     pending = (async () => {
       const path = "/define-credential";
       const answer = await post(settings, path, defineCredentialRequest.parse(DEMO_CREDENTIAL_DEFINITION));
-      if (answer.status === 409) return;
-      if (answer.status !== 200 && answer.status !== 201) throw failed(answer, path, "Moojo could not define the demo credential. Try again in a moment.");
-      parsed(writeResponse, answer, path);
-    })();
-    definitions.set(key, pending);
-    // A failed definition is not remembered: the next issue tries again.
-    pending.catch(() => definitions.delete(key));
+      if (answer.status === 200 || answer.status === 201) {
+        parsed(writeResponse, answer, path);
+        confirmed.add(key);
+      } else if (answer.status === 409) {
+        confirmed.add(key);
+      } else if (answer.status >= 400 && answer.status < 500 && answer.status !== 401 && answer.status !== 403) {
+        console.error(`[moojo] ${path} answered ${answer.status}; the add will tell whether the slug is defined`);
+      } else {
+        throw failed(answer, path, "Moojo could not define the demo credential. Try again in a moment.");
+      }
+    })().finally(() => defining.delete(key));
+    defining.set(key, pending);
   }
   return pending;
 }
@@ -122,11 +132,14 @@ export function ensureDemoCredentialDefined(settings: MoojoSettings): Promise<vo
 /** Adds a credential to a Moojo user. */
 export async function addCredential(settings: MoojoSettings, body: z.input<typeof addCredentialRequest>): Promise<void> {
   const path = "/user/add-credential";
-  const answer = await post(settings, path, addCredentialRequest.parse(body));
+  const request = addCredentialRequest.parse(body);
+  const key = definitionKey(settings, request.slug);
+  const answer = await post(settings, path, request);
   if (answer.status !== 200 && answer.status !== 201) {
-    // Perhaps the definition is gone or differs: define again next time rather than trusting the memo.
-    definitions.clear();
+    // Perhaps the definition is missing or differs: define again next time rather than trust the memo.
+    confirmed.delete(key);
     throw failed(answer, path, "Moojo could not add the credential. Try again in a moment.");
   }
   parsed(writeResponse, answer, path);
+  confirmed.add(key);
 }
