@@ -37,6 +37,10 @@ test("Moojo: a Firebase user's own ID token, and an OpenID user through the brid
   await test.step("Firebase → Moojo with the user's Firebase ID token; the card lists the credentials this app issued", async () => {
     await signInWithFirebase(page, GRACE);
     publicKey = await connectMoojo(page);
+    // Her first Moojo uid is her Firebase uid (linked before any Moojo connect), not the app user id.
+    const appUserId = (await page.getByTestId("app-user-id").innerText()).trim();
+    await expect(page.getByTestId("wallet-moojo")).toContainText("Firebase uid");
+    await expect(page.getByTestId("wallet-moojo")).not.toContainText(appUserId);
     await expect(credentials(page)).toBeVisible();
     before = await credentials(page).getByRole("listitem").count();
   });
