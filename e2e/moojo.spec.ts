@@ -1,10 +1,15 @@
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { signInWithFirebase, signInWithOidc, signOut } from "./support/flows";
-import { ADA } from "./support/stack";
+import { ADA, GRACE } from "./support/stack";
+
+const DEMO_SLUG = "byo-auth-demo-sign-in";
 
 async function connectMoojo(page: Page): Promise<string> {
   const wallet = page.getByTestId("wallet-moojo");
+  // The same person may still be connected from an earlier test: start from scratch.
+  const disconnect = wallet.getByRole("button", { name: "Disconnect" });
+  if (await disconnect.isVisible()) await disconnect.click();
   await wallet.getByRole("button", { name: /connect moojo/i }).click();
   const key = wallet.getByTestId("account-address");
   await expect(key).toHaveText(/^0x0[23][0-9a-fA-F]{64}$/);
@@ -12,16 +17,68 @@ async function connectMoojo(page: Page): Promise<string> {
   return (await key.innerText()).trim();
 }
 
-test("Moojo: a Firebase user's own ID token, and an OpenID user through the bridge, reach the same Moojo user", { tag: "@core" }, async ({ page }) => {
+const credentials = (page: Page): Locator => page.getByTestId("wallet-moojo").getByTestId("moojo-credentials");
+
+async function issueDemoCredential(page: Page, expectedCount: number, signInMethod: string): Promise<void> {
+  const wallet = page.getByTestId("wallet-moojo");
+  await wallet.getByRole("button", { name: "Issue a demo credential" }).click();
+  const items = credentials(page).getByRole("listitem");
+  await expect(items).toHaveCount(expectedCount);
+  // Newest first: the one just issued, with the values the server chose.
+  await expect(items.first()).toContainText(DEMO_SLUG);
+  await expect(items.first()).toContainText(`sign-in-method${signInMethod}`);
+  await expect(items.first()).toContainText(/issued-at\d{10}/);
+  await expect(wallet.getByTestId("wallet-action-error")).toHaveCount(0);
+}
+
+test("Moojo: a Firebase user's own ID token, and an OpenID user through the bridge, reach the same Moojo user; credentials issued on the card stay listed", { tag: "@core" }, async ({ page }) => {
   let publicKey = "";
-  await test.step("Firebase → Moojo with the user's Firebase ID token", async () => {
-    await signInWithFirebase(page, ADA);
+  let before = 0;
+  await test.step("Firebase → Moojo with the user's Firebase ID token; the card lists the credentials this app issued", async () => {
+    await signInWithFirebase(page, GRACE);
     publicKey = await connectMoojo(page);
+    // Her first Moojo uid is her Firebase uid (linked before any Moojo connect), not the app user id.
+    const appUserId = (await page.getByTestId("app-user-id").innerText()).trim();
+    await expect(page.getByTestId("wallet-moojo")).toContainText("Firebase uid");
+    await expect(page.getByTestId("wallet-moojo")).not.toContainText(appUserId);
+    await expect(credentials(page)).toBeVisible();
+    before = await credentials(page).getByRole("listitem").count();
+  });
+  await test.step("Issue a demo credential: defined once, added for this user, listed", async () => {
+    await issueDemoCredential(page, before + 1, "firebase");
     await signOut(page);
   });
-  await test.step("OpenID Connect → Moojo through the custom-token bridge: same linked person, same key", async () => {
-    await signInWithOidc(page, ADA);
+  await test.step("OpenID Connect → Moojo through the custom-token bridge: same linked person, same key, same credentials", async () => {
+    await signInWithOidc(page, GRACE);
     await expect(page.getByTestId("linked-identities")).toContainText("Firebase");
+    expect(await connectMoojo(page)).toBe(publicKey);
+    await expect(credentials(page).getByRole("listitem")).toHaveCount(before + 1);
+    await issueDemoCredential(page, before + 2, "oidc");
+  });
+});
+
+test("Moojo: one identity per person, OpenID → Firebase → OpenID keeps the first Moojo key", async ({ page }) => {
+  let publicKey = "";
+  let appUserId = "";
+  await test.step("OpenID Connect first: no Firebase identity yet, the bridge presents the app user id", async () => {
+    await signInWithOidc(page, ADA);
+    // The scenario needs a person whose Firebase identity is linked only after the first Moojo connect.
+    await expect(page.getByTestId("linked-identities")).not.toContainText("Firebase");
+    appUserId = (await page.getByTestId("app-user-id").innerText()).trim();
+    publicKey = await connectMoojo(page);
+    await expect(page.getByTestId("wallet-moojo")).toContainText(appUserId);
+    await signOut(page);
+  });
+  await test.step("Firebase next (a uid of its own, linked by verified email): still the first Moojo key", async () => {
+    await signInWithFirebase(page, ADA);
+    await expect(page.getByTestId("linked-identities")).toContainText("Firebase");
+    await expect(page.getByTestId("app-user-id")).toHaveText(appUserId);
+    expect(await connectMoojo(page)).toBe(publicKey);
+    await expect(page.getByTestId("wallet-moojo")).toContainText(appUserId);
+    await signOut(page);
+  });
+  await test.step("OpenID Connect again: still the first Moojo key", async () => {
+    await signInWithOidc(page, ADA);
     expect(await connectMoojo(page)).toBe(publicKey);
   });
 });

@@ -6,12 +6,14 @@ import { DisconnectButton } from "@/components/disconnect-button";
 import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
 import { WalletConnector } from "@/components/wallets/registry";
+import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
 import { getIdentityProvider } from "@/lib/identity/registry";
 import { getIdentity } from "@/lib/identity/session";
 import { getStore } from "@/lib/store";
 import type { WalletConnection } from "@/lib/store/types";
 import { configuredWalletProviders } from "@/lib/wallets/registry";
+import type { WalletRecordList } from "@/lib/wallets/types";
 
 export const metadata: Metadata = { title: "Dashboard" };
 export const dynamic = "force-dynamic";
@@ -40,6 +42,36 @@ function Badge({ ok, children }: { ok: boolean; children: React.ReactNode }) {
     >
       {children}
     </span>
+  );
+}
+
+/** A provider's list (e.g. Moojo's credentials): one small card per item, facts as a definition list. */
+function RecordList({ list }: { list: WalletRecordList }) {
+  const headingId = `${list.testId}-heading`;
+  return (
+    <section aria-labelledby={headingId} data-testid={list.testId}>
+      <h3 id={headingId} className="text-xs font-medium uppercase tracking-wide text-slate-500">
+        {list.title} <span className="normal-case">({list.items.length})</span>
+      </h3>
+      {list.items.length === 0 ? (
+        <p className="mt-1 text-sm text-slate-500">{list.emptyText}</p>
+      ) : (
+        <ul className="mt-2 space-y-2">
+          {list.items.map((item) => (
+            <li key={item.key} className="rounded-lg border border-slate-200 px-3 py-2 dark:border-slate-800">
+              <p className="font-mono text-sm font-medium">{item.title}</p>
+              <dl className="divide-y divide-slate-100 dark:divide-slate-800">
+                {item.facts.map(([label, value]) => (
+                  <Field key={label} label={label}>
+                    <code className="font-mono text-xs break-all">{value}</code>
+                  </Field>
+                ))}
+              </dl>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -108,6 +140,14 @@ export default async function Dashboard() {
                     </Field>
                   ))}
                 </dl>
+                {provider.records?.(data).map((list) => <RecordList key={list.testId} list={list} />)}
+                {!expired && provider.buttons && provider.buttons.length > 0 && (
+                  <div className="flex flex-wrap gap-2">
+                    {provider.buttons.map((b) => (
+                      <WalletActionButton key={b.action} provider={provider.id} action={b.action} label={b.label} busyLabel={b.busyLabel} />
+                    ))}
+                  </div>
+                )}
                 {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
                 {data.userInfo !== undefined && data.userInfo !== null && (
                   <details>

@@ -137,4 +137,29 @@ describe("PGlite store", () => {
     expect(await store.createPasswordCredential({ email: "Bob@Example.com", passwordHash: "x", name: null })).not.toBeNull();
     expect(await store.createPasswordCredential({ email: "bob@example.com", passwordHash: "y", name: null })).toBeNull();
   });
+
+  it("keeps a wallet secret apart from the connection's data: never listed, kept by upserts, gone with the connection", async () => {
+    const { user } = await store.linkIdentity(identity({}));
+    const connection = { userId: user.id, provider: "moojo" as const, status: "connected" as const, address: "0x02", expiresAt: null, data: { shown: true } };
+    await store.setWalletSecret(user.id, "moojo", "sealed"); // no connection yet: nothing to attach to
+    expect(await store.getWalletSecret(user.id, "moojo")).toBeNull();
+    await store.upsertWalletConnection(connection);
+    await store.setWalletSecret(user.id, "moojo", "sealed");
+    await store.upsertWalletConnection({ ...connection, data: { shown: "again" } });
+    expect(await store.getWalletSecret(user.id, "moojo")).toBe("sealed");
+    expect(JSON.stringify(await store.listWalletConnections(user.id))).not.toContain("sealed");
+    await store.deleteWalletConnections(user.id);
+    await store.upsertWalletConnection(connection);
+    expect(await store.getWalletSecret(user.id, "moojo")).toBeNull();
+  });
+
+  it("records one Firebase uid per user and project, first claim wins, never shared", async () => {
+    const { user: ada } = await store.linkIdentity(identity({}));
+    const { user: bob } = await store.linkIdentity(identity({ subject: "sub-2", email: "bob@example.com" }));
+    const project = "https://securetoken.google.com/p";
+    expect(await store.claimFirebaseUid(ada.id, project, "uid-a")).toBe("uid-a");
+    expect(await store.claimFirebaseUid(ada.id, project, "uid-later")).toBe("uid-a");
+    expect(await store.claimFirebaseUid(bob.id, project, "uid-a")).toBeNull();
+    expect(await store.claimFirebaseUid(ada.id, "https://securetoken.google.com/q", "uid-q")).toBe("uid-q");
+  });
 });

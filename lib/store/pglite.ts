@@ -87,6 +87,19 @@ export const MIGRATIONS: string[] = [
   `
   CREATE TABLE store_meta (key text PRIMARY KEY, value text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now());
   `,
+  // The Firebase uid each user is presented as (claimFirebaseUid), one per Firebase project, and
+  // a uid never for two users. Wallet secrets live in their own column, never in \`data\`.
+  `
+  CREATE TABLE firebase_uids (
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    issuer text NOT NULL,
+    uid text NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, issuer),
+    UNIQUE (issuer, uid)
+  );
+  ALTER TABLE wallet_connections ADD COLUMN secret text;
+  `,
 ];
 
 type Row = Record<string, unknown>;
@@ -335,6 +348,24 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
         [c.userId, c.provider, c.status, c.address, c.expiresAt, JSON.stringify(c.data)],
       );
     },
+
+    async setWalletSecret(userId, provider, secret) {
+      await db.query(`UPDATE wallet_connections SET secret = $3 WHERE user_id = $1 AND provider = $2`, [userId, provider, secret]);
+    },
+
+    async getWalletSecret(userId, provider) {
+      const { rows } = await db.query<{ secret: string | null }>(`SELECT secret FROM wallet_connections WHERE user_id = $1 AND provider = $2`, [userId, provider]);
+      return rows[0]?.secret ?? null;
+    },
+
+    claimFirebaseUid: (userId, issuer, candidate) =>
+      db.transaction(async (tx) => {
+        // No conflict target: a clash on either key (this user already has a uid, or the uid
+        // belongs to someone else) leaves the table as it is.
+        await tx.query(`INSERT INTO firebase_uids (user_id, issuer, uid) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [userId, normalizeIssuer(issuer), candidate]);
+        const { rows } = await tx.query<{ uid: string }>(`SELECT uid FROM firebase_uids WHERE user_id = $1 AND issuer = $2`, [userId, normalizeIssuer(issuer)]);
+        return rows[0]?.uid ?? null;
+      }),
 
     getWalletConnection: (userId, provider) =>
       one(db, `SELECT * FROM wallet_connections WHERE user_id = $1 AND provider = $2`, [userId, provider], toWallet),

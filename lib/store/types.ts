@@ -133,6 +133,21 @@ export interface AppStore {
   consumeOneTimeCode(id: string): Promise<boolean>;
 
   upsertWalletConnection(connection: Omit<WalletConnection, "updatedAt">): Promise<void>;
+  /**
+   * A secret of a wallet connection (e.g. an encrypted provider session token), kept apart from
+   * `data` so that it is never rendered or listed. Setting it on a missing connection does
+   * nothing; deleting the connection deletes it; upsertWalletConnection leaves it alone.
+   */
+  setWalletSecret(userId: string, provider: WalletProviderId, secret: string | null): Promise<void>;
+  getWalletSecret(userId: string, provider: WalletProviderId): Promise<string | null>;
+
+  /**
+   * The Firebase uid that stands for this user in the Firebase project `issuer`, decided once:
+   * the first call records `candidate`, every later call answers the recorded uid whatever it
+   * is given. Race-free (the first insert wins, everyone gets the winner). Returns null when
+   * `candidate` is already recorded for another user (a uid is never shared).
+   */
+  claimFirebaseUid(userId: string, issuer: string, candidate: string): Promise<string | null>;
   getWalletConnection(userId: string, provider: WalletProviderId): Promise<WalletConnection | null>;
   listWalletConnections(userId: string): Promise<WalletConnection[]>;
   deleteWalletConnections(userId: string, provider?: WalletProviderId): Promise<void>;

@@ -30,8 +30,34 @@ export interface WalletProvider {
   addressLabel: string;
   /** Display-safe facts from a connection's data, as label/value pairs. */
   describe(data: Record<string, unknown>): [string, string][];
+  /** Display-safe lists from a connection's data (e.g. Moojo's credentials), shown on the card. */
+  records?(data: Record<string, unknown>): WalletRecordList[];
+  /** Buttons on a live (connected, unexpired) card, each running one of `actions` on the server. */
+  buttons?: WalletButton[];
   /** Server-side steps, reached at POST /api/wallets/{id}/{action}. */
   actions: Record<string, WalletAction>;
+}
+
+export interface WalletRecord {
+  key: string;
+  title: string;
+  /** Label/value pairs, in display order. */
+  facts: [string, string][];
+}
+
+export interface WalletRecordList {
+  title: string;
+  /** Shown when `items` is empty. */
+  emptyText: string;
+  items: WalletRecord[];
+  testId: string;
+}
+
+export interface WalletButton {
+  /** A key of the provider's `actions`; the button posts `{}` to it. */
+  action: string;
+  label: string;
+  busyLabel: string;
 }
 
 export function defineAction<S extends z.ZodType>(input: S, run: (ctx: WalletContext, input: z.output<S>) => Promise<unknown>): WalletAction {

@@ -28,7 +28,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 interface Envelope {
   status: string;
   traceId: string;
-  data?: Record<string, string>;
+  data?: Record<string, unknown>;
   error?: { code: string; message: string };
 }
 
@@ -98,14 +98,10 @@ describe("Moojo with the real Firebase Auth Emulator", () => {
     expect(data.publicUserId).toMatch(UUID);
     expect(data.publicKey).toMatch(/^0x0[23][0-9a-f]{64}$/);
 
-    const profile = await fetch(`${base}/user/me`, { headers: { Authorization: `Bearer ${data.token}` } });
-    expect(profile.status).toBe(200);
-    expect(((await profile.json()) as Envelope).data).toMatchObject({
-      publicUserId: data.publicUserId,
-      publicKey: data.publicKey,
-      firebaseUid: signedUp.localId,
-      email,
-    });
+    // Moojo's documented user call takes the API key and the user token.
+    const vault = await fetch(`${base}/user/vault/list-credentials`, { method: "POST", headers: { "x-api-key": API_KEY, Authorization: `Bearer ${data.token}` } });
+    expect(vault.status).toBe(200);
+    expect(((await vault.json()) as Envelope).data).toEqual({ credentials: [] });
 
     const signedIn = await signInWithPassword(emulatorHost, { email, password: PASSWORD });
     expect(signedIn.localId).toBe(signedUp.localId);

@@ -6,6 +6,12 @@
  *   secp256k1 key pair created with the user and never replaced.
  * - access_tokens: the opaque bearer tokens Moojo hands out, stored only as their SHA-256, so a
  *   copy of the database does not let anyone act as the users.
+ * - (2) settings: this counterpart's own constants, created once (the attester address).
+ * - (2) credential_definitions: "Define & add new credentials": one schema per slug, at most 12
+ *   field definitions (checked by the service; the column keeps them in the defined order).
+ * - (2) credentials: credentials added to users, with their field values in definition order.
+ *   The counterpart serves one API key, i.e. one app, so every credential here is "issued by
+ *   this app" and list-credentials answers all of a user's.
  */
 export const MOOJO_MIGRATIONS: readonly string[] = [
   `CREATE TABLE users (
@@ -27,4 +33,25 @@ export const MOOJO_MIGRATIONS: readonly string[] = [
      expires_at timestamptz NOT NULL CHECK (expires_at > issued_at)
    );
    CREATE INDEX access_tokens_user_expires ON access_tokens (user_id, expires_at);`,
+  `CREATE TABLE settings (
+     key text PRIMARY KEY,
+     value text NOT NULL
+   );
+   CREATE TABLE credential_definitions (
+     id text PRIMARY KEY CHECK (id ~ '^0x[0-9a-f]{64}$'),
+     slug text NOT NULL UNIQUE,
+     name text,
+     description text,
+     code_url text,
+     field_definitions jsonb NOT NULL CHECK (jsonb_typeof(field_definitions) = 'array' AND jsonb_array_length(field_definitions) <= 12),
+     created_at timestamptz NOT NULL
+   );
+   CREATE TABLE credentials (
+     id text PRIMARY KEY CHECK (id ~ '^0x[0-9a-f]{64}$'),
+     definition_id text NOT NULL REFERENCES credential_definitions (id),
+     user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+     field_values jsonb NOT NULL,
+     created_at timestamptz NOT NULL
+   );
+   CREATE INDEX credentials_user_created ON credentials (user_id, created_at);`,
 ];

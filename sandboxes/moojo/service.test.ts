@@ -9,11 +9,14 @@ import path from "node:path";
 import { secp256k1 } from "@noble/curves/secp256k1.js";
 import { SignJWT, type JWTPayload } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DEMO_CREDENTIAL_DEFINITION, demoCredentialRequest } from "@/lib/wallets/moojo/demo-credential";
+import { addCredentialRequest, authenticateResponse, defineCredentialRequest, listCredentialsResponse, writeResponse } from "@/lib/wallets/moojo/schema";
 import { openDatabase } from "../lib/db";
 import type { RunningService } from "../lib/http";
 import { MoojoConfigError, startMoojo, type MoojoOptions } from "./index";
 import { MOOJO_MIGRATIONS } from "./schema";
 import { hashAccessToken } from "./store";
+import { addressFromPublicKey } from "../lib/ethereum-address";
 import {
   createRsaKey,
   firebaseClaims,
@@ -50,12 +53,14 @@ interface AuthData {
   publicUserId: string;
   publicKey: string;
 }
-interface MeData {
-  publicUserId: string;
-  publicKey: string;
-  firebaseUid: string;
-  email?: string;
-  createdAt: string;
+interface CredentialData {
+  id: string;
+  definitionId: string;
+  createdAt: number;
+  attesterAddress: string;
+  recipientAddress: string;
+  slug: string;
+  fields: Record<string, string | number>;
 }
 
 let google: SigningKey;
@@ -100,12 +105,28 @@ async function authenticate(token: string): Promise<AuthData> {
   return (response.body as Success<AuthData>).data;
 }
 
-async function me(token?: string): Promise<{ status: number; body: unknown; wwwAuthenticate: string | null }> {
-  const response = await fetch(`${moojo.url}/user/me`, {
-    headers: token !== undefined ? { Authorization: `Bearer ${token}` } : {},
+async function call(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = { "x-api-key": API_KEY },
+  base = moojo.url,
+): Promise<{ status: number; body: unknown; wwwAuthenticate: string | null }> {
+  const response = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: await response.json(), wwwAuthenticate: response.headers.get("www-authenticate") };
 }
+
+/** "Retrieve user credentials": x-api-key and the user's bearer token, empty body. */
+const list = (token?: string, apiKey: string | null = API_KEY, base = moojo.url) =>
+  call(
+    "/user/vault/list-credentials",
+    undefined,
+    { ...(apiKey !== null ? { "x-api-key": apiKey } : {}), ...(token !== undefined ? { Authorization: `Bearer ${token}` } : {}) },
+    base,
+  );
 
 function expectFailure(body: unknown, code: string): void {
   expect(Object.keys(body as object).sort()).toEqual(["error", "status", "traceId"]);
@@ -217,28 +238,22 @@ describe("POST /user/authenticate: success", () => {
   });
 });
 
-describe("GET /user/me with the Moojo token", () => {
-  it("works as a bearer until it expires, two hours later", async () => {
+describe("POST /user/vault/list-credentials with the Moojo token", () => {
+  it("works with x-api-key and the bearer token until the token expires, two hours later", async () => {
     const uid = "bearerUser0000000000000001";
     const auth = await authenticate(await idToken(uid));
 
-    const ok = await me(auth.token);
+    const ok = await list(auth.token);
     expect(ok.status).toBe(200);
-    const body = ok.body as Success<MeData>;
-    expect(body.status).toBe("success");
+    const body = ok.body as Success<{ credentials: CredentialData[] }>;
+    expect(Object.keys(body).sort()).toEqual(["data", "status", "traceId"]);
     expect(body.traceId).toMatch(UUID);
-    expect(body.data).toEqual({
-      publicUserId: auth.publicUserId,
-      publicKey: auth.publicKey,
-      firebaseUid: uid,
-      email: `${uid.toLowerCase()}@example.com`,
-      createdAt: new Date(T * 1000).toISOString(),
-    });
+    expect(body.data).toEqual({ credentials: [] });
 
     clockMs += 2 * 3600 * 1000 - 1;
-    expect((await me(auth.token)).status).toBe(200);
+    expect((await list(auth.token)).status).toBe(200);
     clockMs += 1;
-    const expired = await me(auth.token);
+    const expired = await list(auth.token);
     expect(expired.status).toBe(401);
     expectFailure(expired.body, "access_token_expired");
     expect(expired.wwwAuthenticate).toMatch(/invalid_token/);
@@ -246,18 +261,180 @@ describe("GET /user/me with the Moojo token", () => {
     // A fresh Firebase ID token gets a fresh Moojo token for the same user.
     const renewed = await authenticate(await idToken(uid));
     expect(renewed.publicUserId).toBe(auth.publicUserId);
-    expect((await me(renewed.token)).status).toBe(200);
+    expect((await list(renewed.token)).status).toBe(200);
   });
 
-  it.each<[string, string | undefined, string]>([
-    ["no Authorization header", undefined, "access_token_missing"],
-    ["an unknown token", randomBytes(32).toString("hex"), "access_token_invalid"],
-    ["an upper-case variant of a token shape", "A".repeat(64), "access_token_invalid"],
-    ["not a token at all", "abc", "access_token_invalid"],
-  ])("refuses %s", async (_label, token, code) => {
-    const response = await me(token);
+  it.each<[string, string | undefined, string | null, string]>([
+    ["no API key", "valid", null, "api_key_missing"],
+    ["a wrong API key", "valid", `${API_KEY}x`, "api_key_invalid"],
+    ["no Authorization header", undefined, API_KEY, "access_token_missing"],
+    ["an unknown token", randomBytes(32).toString("hex"), API_KEY, "access_token_invalid"],
+    ["an upper-case variant of a token shape", "A".repeat(64), API_KEY, "access_token_invalid"],
+    ["not a token at all", "abc", API_KEY, "access_token_invalid"],
+  ])("refuses %s", async (_label, token, apiKey, code) => {
+    const valid = token === "valid" ? (await authenticate(await idToken("refusedLister000000000001"))).token : token;
+    const response = await list(valid, apiKey);
     expect(response.status).toBe(401);
     expectFailure(response.body, code);
+  });
+});
+
+describe("define-credential and add-credential", () => {
+  const definition = {
+    slug: "groceries-expenses",
+    name: "Groceries Expenses",
+    description: "Average grocery spending over 90 days",
+    fieldDefinitions: [
+      { name: "monthly-spend", type: "uint", description: "the dollar value" },
+      { name: "currency", type: "string", description: "ISO 4217" },
+    ],
+  };
+
+  it("defines once, idempotently; adds to the user; lists it in definition order with the user's address", async () => {
+    const first = await call("/define-credential", definition);
+    expect(first.status).toBe(200);
+    expect(writeResponse.safeParse(first.body).success).toBe(true);
+    const firstId = (first.body as Success<{ definitionId: string }>).data.definitionId;
+    expect(firstId).toMatch(/^0x[0-9a-f]{64}$/);
+    // The same definition again: the same answer, nothing broken.
+    const again = await call("/define-credential", definition);
+    expect(again.status).toBe(200);
+    expect((again.body as Success<{ definitionId: string }>).data.definitionId).toBe(firstId);
+    // The same slug with other fields: refused, never changed.
+    const changed = await call("/define-credential", { ...definition, fieldDefinitions: [definition.fieldDefinitions[0]] });
+    expect(changed.status).toBe(409);
+    expectFailure(changed.body, "credential_already_defined");
+
+    const auth = await authenticate(await idToken("credentialUser00000000001"));
+    const added = await call("/user/add-credential", { publicUserId: auth.publicUserId, slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 300 } });
+    expect(added.status).toBe(200);
+    expect(writeResponse.safeParse(added.body).success).toBe(true);
+
+    const listed = await list(auth.token);
+    const parsed = listCredentialsResponse.parse(listed.body);
+    expect(parsed.data.credentials).toHaveLength(1);
+    const [credential] = parsed.data.credentials;
+    expect(credential).toMatchObject({ definitionId: firstId, slug: "groceries-expenses", createdAt: clockMs, fields: { "monthly-spend": 300, currency: "USD" } });
+    expect(Object.keys(credential!.fields)).toEqual(["monthly-spend", "currency"]);
+    expect(credential!.id).toBe((added.body as Success<{ credentialId: string }>).data.credentialId);
+    // The recipient is the address of the user's own Moojo key.
+    const uncompressed = secp256k1.Point.fromHex(auth.publicKey.slice(2)).toBytes(false);
+    expect(credential!.recipientAddress).toBe(addressFromPublicKey(uncompressed));
+
+    // Another user sees none of it.
+    const other = await authenticate(await idToken("credentialUser00000000002"));
+    expect(listCredentialsResponse.parse((await list(other.token)).body).data.credentials).toEqual([]);
+  });
+
+  it("a definition without fields gives credentials with empty fields, which the app accepts", async () => {
+    expect((await call("/define-credential", { slug: "attended-demo" })).status).toBe(200);
+    const auth = await authenticate(await idToken("emptyFieldsUser0000000001"));
+    expect((await call("/user/add-credential", { publicUserId: auth.publicUserId, slug: "attended-demo", fields: {} })).status).toBe(200);
+    const parsed = listCredentialsResponse.parse((await list(auth.token)).body);
+    expect(parsed.data.credentials.map((c) => c.fields)).toEqual([{}]);
+  });
+
+  const twelve = Array.from({ length: 12 }, (_, i) => ({ name: `f${i}`, type: "uint" as const }));
+  it.each<[string, string, unknown, number, string]>([
+    ["13 field definitions", "/define-credential", { slug: "too-many", fieldDefinitions: [...twelve, { name: "f12", type: "uint" }] }, 400, "validation_error"],
+    ["a type other than uint and string", "/define-credential", { slug: "bad-type", fieldDefinitions: [{ name: "a", type: "bool" }] }, 400, "validation_error"],
+    ["duplicate field names", "/define-credential", { slug: "dupes", fieldDefinitions: [{ name: "a", type: "uint" }, { name: "a", type: "string" }] }, 400, "validation_error"],
+    ["no slug", "/define-credential", { fieldDefinitions: [] }, 400, "validation_error"],
+    ["an unknown property", "/define-credential", { slug: "x", fields: [] }, 400, "validation_error"],
+    ["an unknown slug", "/user/add-credential", { publicUserId: "a6e8f837-2f6b-478c-a007-82989d000000", slug: "never-defined", fields: {} }, 400, "slug_unknown"],
+    ["a missing field", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD" } }, 400, "fields_invalid"],
+    ["an undefined field", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 1, extra: "x" } }, 400, "fields_invalid"],
+    ["a string for a uint", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": "300" } }, 400, "fields_invalid"],
+    ["a negative uint", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": -1 } }, 400, "fields_invalid"],
+    ["a fractional uint", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 1.5 } }, 400, "fields_invalid"],
+    ["a number for a string", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: 840, "monthly-spend": 1 } }, 400, "fields_invalid"],
+    ["an unknown user", "/user/add-credential", { publicUserId: "00000000-0000-4000-8000-000000000000", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 1 } }, 404, "user_unknown"],
+    ["a publicUserId that is not a UUID", "/user/add-credential", { publicUserId: "nope", slug: "groceries-expenses", fields: {} }, 400, "validation_error"],
+  ])("refuses %s", async (_label, path, body, status, code) => {
+    await call("/define-credential", definition);
+    let request = body;
+    if ((body as { publicUserId?: string }).publicUserId === "@user") {
+      const auth = await authenticate(await idToken("validationUser00000000001"));
+      request = { ...(body as object), publicUserId: auth.publicUserId };
+    }
+    const response = await call(path, request);
+    expect(response.status).toBe(status);
+    expectFailure(response.body, code);
+  });
+
+  it.each(["/define-credential", "/user/add-credential"])("%s needs the API key, checked before the body", async (path) => {
+    const missing = await call(path, "{not json", {});
+    expect(missing.status).toBe(401);
+    expectFailure(missing.body, "api_key_missing");
+    const wrong = await call(path, {}, { "x-api-key": `${API_KEY}x` });
+    expect(wrong.status).toBe(401);
+    expectFailure(wrong.body, "api_key_invalid");
+  });
+
+  it("the app's own definition and credential bodies pass the app's request schemas and this counterpart's validation", async () => {
+    defineCredentialRequest.parse(DEMO_CREDENTIAL_DEFINITION);
+    expect((await call("/define-credential", DEMO_CREDENTIAL_DEFINITION)).status).toBe(200);
+    const auth = await authenticate(await idToken("demoCredentialUser0000001"));
+    const body = addCredentialRequest.parse(demoCredentialRequest(auth.publicUserId, "oidc", now()));
+    expect((await call("/user/add-credential", body)).status).toBe(200);
+    const [credential] = listCredentialsResponse.parse((await list(auth.token)).body).data.credentials;
+    expect(credential?.fields).toEqual({ "sign-in-method": "oidc", "issued-at": T });
+  });
+});
+
+describe("nothing undocumented", () => {
+  // Moojo documents no user-profile call; an earlier version of this counterpart invented one
+  // (and the app called it), which would have failed every real connect. So: 404.
+  const undocumented = ["me", "profile", "info", "credentials"].flatMap((name) => [
+    ["GET", `/user/${name}`],
+    ["POST", `/user/${name}`],
+  ]);
+  it.each([...undocumented, ["GET", "/user"], ["POST", "/user/vault"]])("%s %s → 404", async (method, path) => {
+    const auth = await authenticate(await idToken("undocumentedUser000000001"));
+    const response = await fetch(`${moojo.url}${path}`, { method, headers: { "x-api-key": API_KEY, Authorization: `Bearer ${auth.token}` } });
+    expect(response.status).toBe(404);
+  });
+
+  it("the documented calls take POST only", async () => {
+    for (const path of ["/user/authenticate", "/user/vault/list-credentials", "/define-credential", "/user/add-credential"]) {
+      expect((await fetch(`${moojo.url}${path}`, { headers: { "x-api-key": API_KEY } })).status).toBe(405);
+    }
+  });
+});
+
+describe("answers validate against the app's own schemas, in both variants", () => {
+  it.each(["standard", "sparse"] as const)("%s", async (variant) => {
+    const service = await startMoojo(options({ dataDir: "memory://", variant }));
+    try {
+      const auth = await post({ idType: "firebaseJwt", id: await idToken("variantUser00000000000001") }, undefined, undefined, service.url);
+      expect(auth.status).toBe(200);
+      const authenticated = authenticateResponse.parse(auth.body).data;
+      const define = await call("/define-credential", DEMO_CREDENTIAL_DEFINITION, undefined, service.url);
+      expect(writeResponse.parse(define.body)).toBeTruthy();
+      const add = await call("/user/add-credential", demoCredentialRequest(authenticated.publicUserId, "firebase", now()), undefined, service.url);
+      expect(writeResponse.parse(add.body)).toBeTruthy();
+      const listed = await list(authenticated.token, API_KEY, service.url);
+      const credentials = listCredentialsResponse.parse(listed.body).data.credentials;
+      expect(credentials).toHaveLength(1);
+
+      const envelope = listed.body as Record<string, unknown>;
+      const credential = (envelope.data as { credentials: Record<string, unknown>[] }).credentials[0]!;
+      if (variant === "standard") {
+        expect(Object.keys(envelope).sort()).toEqual(["data", "status", "traceId"]);
+        expect(Object.keys(credential).sort()).toEqual(["attesterAddress", "createdAt", "definitionId", "fields", "id", "recipientAddress", "slug"]);
+        expect(authenticated.expiresAtIso8601).toMatch(ISO_8601);
+      } else {
+        // The legal-but-unusual shapes: no traceId, unknown fields, lower-case addresses, no milliseconds.
+        expect(envelope).not.toHaveProperty("traceId");
+        expect(envelope).toHaveProperty("_sandboxUnknownField");
+        expect(envelope.data).toHaveProperty("futureFeature");
+        expect(credential).toHaveProperty("_sandboxUnknownField");
+        expect(credential.recipientAddress).toBe(String(credential.recipientAddress).toLowerCase());
+        expect(authenticated.expiresAtIso8601).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      }
+    } finally {
+      await service.close();
+    }
   });
 });
 
@@ -287,9 +464,7 @@ describe("persistence", () => {
     }
 
     moojo = await startMoojo(options());
-    const profile = await me(auth.token);
-    expect(profile.status).toBe(200);
-    expect((profile.body as Success<MeData>).data.publicKey).toBe(auth.publicKey);
+    expect((await list(auth.token)).status).toBe(200);
     const again = await authenticate(await idToken("persistUser000000000000001"));
     expect(again.publicUserId).toBe(auth.publicUserId);
   });

@@ -1,27 +1,49 @@
 /**
- * Local counterpart of Moojo ID's "authenticate with JWT".
+ * Local counterpart of Moojo ID: "Authenticate with JWT", "Retrieve user credentials" and
+ * "Define & add new credentials", and nothing else.
+ *   https://docs.moojo.id/authentication/authenticate-with-jwt
+ *   https://docs.moojo.id/user-credentials/retrieve-user-credentials
+ *   https://docs.moojo.id/user-credentials/define-and-add-new-credentials
  *
- * Base URL: the public docs write the endpoint as `POST /api.moojo.id/user/authenticate`,
- * i.e. `https://api.moojo.id/user/authenticate`: the base URL is `https://api.moojo.id` and the
- * paths below are relative to it. Point the app's Moojo base URL at this server's `url`.
+ * Base URL: the public docs write endpoints as `POST /api.moojo.id/user/authenticate`, i.e.
+ * `https://api.moojo.id/user/authenticate`: the base URL is `https://api.moojo.id` and the paths
+ * below are relative to it. Point the app's Moojo base URL at this server's `url`.
  *
- * Endpoints:
- * - `POST /user/authenticate` (headers `Content-Type: application/json`, `x-api-key`; body
- *   `{ idType: "firebaseJwt", id: <Firebase ID token> }`) → `{ status: "success", traceId,
- *   data: { token, expiresAtIso8601, publicUserId, publicKey } }`.
- * - `GET /user/me` (`Authorization: Bearer <token>`) → `{ status: "success", traceId,
- *   data: { publicUserId, publicKey, firebaseUid, email?, createdAt } }`. The public docs do
- *   not name a user endpoint; this one is our stand-in for "user-related API calls". It needs
- *   only the bearer token (the API key authenticates the partner's backend to log users in;
- *   the token already stands for one user).
- * - Errors from these endpoints: `{ status: "error", traceId, error: { code, message } }`.
- *   Unknown paths and methods get the shared router's `{ error: { code, message } }`.
+ * Endpoints (all `POST`, all with `x-api-key`; the API key is checked before anything else):
+ * - `/user/authenticate`, body `{ idType: "firebaseJwt", id: <Firebase ID token> }` →
+ *   `{ status: "success", traceId, data: { token, expiresAtIso8601, publicUserId, publicKey } }`.
+ *   The token is opaque (64 hex) and lives 2 hours.
+ * - `/user/vault/list-credentials`, also `Authorization: Bearer <user token>`, empty body →
+ *   `{ status: "success", traceId, data: { credentials: [{ id, definitionId, createdAt (ms),
+ *   attesterAddress, recipientAddress, slug, fields }] } }`: the user's credentials issued by
+ *   this app (this counterpart serves one API key, so: all of them), oldest first.
+ * - `/define-credential`, body `{ slug, name?, description?, codeUrl?, fieldDefinitions: [{ name,
+ *   type: "uint" | "string", description? }] (at most 12) }` → `{ status: "success", traceId,
+ *   data: { definitionId, slug } }`. Idempotent: the same definition again answers the same
+ *   `definitionId`; the same slug with a different definition is 409 `credential_already_defined`.
+ * - `/user/add-credential`, body `{ publicUserId, slug, fields: { <name>: value } }` →
+ *   `{ status: "success", traceId, data: { credentialId } }`. Unknown slug: 400 `slug_unknown`;
+ *   values not matching the definition: 400 `fields_invalid`; unknown user: 404 `user_unknown`.
+ * The docs' response examples for the last two could not be read in full (see
+ * lib/wallets/moojo/fixtures/README.md); the app relies on `status: "success"` only there.
+ * Anything else is 404, in particular any user-profile call: Moojo documents none.
  *
- * Error codes: 401 `api_key_missing` / `api_key_invalid`; 400 `validation_error`,
- * `id_type_unsupported`, `invalid_json`; 415 `unsupported_media_type`; 413 `payload_too_large`;
- * 401 with a `FirebaseIdTokenErrorCode` for a rejected ID token; 502 `jwks_unreachable` /
- * `jwks_invalid` when Google's keys cannot be had; 401 `access_token_missing` /
- * `access_token_invalid` / `access_token_expired` on `/user/me`; 500 `internal_error`.
+ * Errors: `{ status: "error", traceId, error: { code, message } }`. Unknown paths and methods
+ * get the shared router's `{ error: { code, message } }`. Codes: 401 `api_key_missing` /
+ * `api_key_invalid`; 400 `validation_error`, `id_type_unsupported`, `invalid_json`; 415
+ * `unsupported_media_type`; 413 `payload_too_large`; 401 with a `FirebaseIdTokenErrorCode` for a
+ * rejected ID token; 502 `jwks_unreachable` / `jwks_invalid` when Google's keys cannot be had;
+ * 401 `access_token_missing` / `access_token_invalid` / `access_token_expired` for the user
+ * token; the credential codes above; 500 `internal_error`.
+ *
+ * Variants (../lib/variant.ts). `standard` answers exactly the shapes of the docs' examples.
+ * `sparse` answers the legal-but-unusual shapes: no `traceId` on successes (the docs show it in
+ * examples but describe no response fields, and no client may need it), UNKNOWN_EXTRA_FIELDS
+ * added to the envelope, to `data` and to every credential, `expiresAtIso8601` without
+ * milliseconds (still ISO 8601), and addresses in lower case (hex is case-insensitive; the
+ * checksum case is a convention). No Moojo field is documented as nullable, so neither variant
+ * sends null. Credentials with empty `fields` (a definition without fields, which the docs allow:
+ * `fields` is "Required? false") come from what the app defines, in either variant.
  *
  * No CORS: the API key is a server-side secret, so browsers must never call this directly.
  */
@@ -39,8 +61,9 @@ import {
   type FirebaseIdTokenVerifier,
 } from "./firebase-id-token";
 import { MOOJO_MIGRATIONS } from "./schema";
-import { AccessTokenError, authenticateAccessToken, issueAccessToken, upsertUser, type MoojoUser } from "./store";
-import type { SandboxVariant } from "../lib/variant";
+import { AccessTokenError, authenticateAccessToken, issueAccessToken, upsertUser } from "./store";
+import { CredentialError, addCredential, addCredentialBody, defineCredential, defineCredentialBody, listCredentials, type StoredCredential } from "./credentials";
+import { UNKNOWN_EXTRA_FIELDS, type SandboxVariant } from "../lib/variant";
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 2 * 3600;
 const MAX_TOKEN_TTL_SECONDS = 7 * 24 * 3600;
@@ -90,8 +113,9 @@ const ID_TOKEN_STATUS: Partial<Record<FirebaseIdTokenErrorCode, number>> = {
   jwks_invalid: 502,
 };
 
-function sendSuccess(res: ServerResponse, traceId: string, data: unknown): void {
-  sendJson(res, 200, { status: "success", traceId, data });
+function sendSuccess(res: ServerResponse, traceId: string, data: Record<string, unknown>, variant: SandboxVariant): void {
+  if (variant === "sparse") sendJson(res, 200, { status: "success", data: { ...data, ...UNKNOWN_EXTRA_FIELDS }, ...UNKNOWN_EXTRA_FIELDS });
+  else sendJson(res, 200, { status: "success", traceId, data });
 }
 
 function sendFailure(
@@ -131,20 +155,11 @@ function buildVerifier(options: MoojoOptions, now: () => Date): FirebaseIdTokenV
   }
 }
 
-function userProfile(user: MoojoUser): Record<string, string> {
-  return {
-    publicUserId: user.id,
-    publicKey: user.publicKey,
-    firebaseUid: user.firebaseUid,
-    ...(user.email !== undefined ? { email: user.email } : {}),
-    createdAt: user.createdAt.toISOString(),
-  };
-}
-
 export async function startMoojo(options: MoojoOptions): Promise<RunningService> {
   const ttlSeconds = validateOptions(options);
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? console;
+  const variant = options.variant ?? "standard";
   const verifier = buildVerifier(options, now);
   const projectId = verifier.projectId;
   const db = await openDatabase(options.dataDir, MOOJO_MIGRATIONS);
@@ -186,15 +201,44 @@ export async function startMoojo(options: MoojoOptions): Promise<RunningService>
       );
       return { user, issued: await issueAccessToken(tx, user.id, issuedAt, ttlSeconds) };
     });
-    sendSuccess(ctx.res, traceId, {
-      token: issued.token,
-      expiresAtIso8601: issued.expiresAt.toISOString(),
-      publicUserId: user.id,
-      publicKey: user.publicKey,
-    });
+    const expiresAtIso8601 = issued.expiresAt.toISOString();
+    sendSuccess(
+      ctx.res,
+      traceId,
+      {
+        token: issued.token,
+        expiresAtIso8601: variant === "sparse" ? expiresAtIso8601.replace(/\.\d{3}Z$/, "Z") : expiresAtIso8601,
+        publicUserId: user.id,
+        publicKey: user.publicKey,
+      },
+      variant,
+    );
   };
 
-  const me = async (ctx: RequestContext, traceId: string): Promise<void> => {
+  const wireCredential = (c: StoredCredential): Record<string, unknown> => {
+    const address = (a: string) => (variant === "sparse" ? a.toLowerCase() : a);
+    return {
+      id: c.id,
+      definitionId: c.definitionId,
+      createdAt: c.createdAt.getTime(),
+      attesterAddress: address(c.attesterAddress),
+      recipientAddress: address(c.recipientAddress),
+      slug: c.slug,
+      fields: c.fields,
+      ...(variant === "sparse" ? UNKNOWN_EXTRA_FIELDS : {}),
+    };
+  };
+
+  const parse = <T>(schema: z.ZodType<T>, body: unknown): T => {
+    const parsed = schema.safeParse(body);
+    if (parsed.success) return parsed.data;
+    const issue = parsed.error.issues[0];
+    throw new HttpError(400, "validation_error", `${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`);
+  };
+
+  // "Retrieve user credentials": x-api-key AND the user's bearer token; the body is left empty.
+  const listUserCredentials = async (ctx: RequestContext, traceId: string): Promise<void> => {
+    requireApiKey(ctx);
     const token = bearerToken(ctx.req);
     if (token === undefined) {
       throw new HttpError(401, "access_token_missing", "Authorization: Bearer <token> is required", {
@@ -202,7 +246,22 @@ export async function startMoojo(options: MoojoOptions): Promise<RunningService>
       });
     }
     const user = await authenticateAccessToken(db, token, now());
-    sendSuccess(ctx.res, traceId, userProfile(user));
+    const credentials = await listCredentials(db, user.id, user.publicKey);
+    sendSuccess(ctx.res, traceId, { credentials: credentials.map(wireCredential) }, variant);
+  };
+
+  const define = async (ctx: RequestContext, traceId: string): Promise<void> => {
+    requireApiKey(ctx);
+    const input = parse(defineCredentialBody, await ctx.readJson());
+    const { definition } = await db.transaction((tx) => defineCredential(tx, input, now()));
+    sendSuccess(ctx.res, traceId, { definitionId: definition.id, slug: definition.slug }, variant);
+  };
+
+  const add = async (ctx: RequestContext, traceId: string): Promise<void> => {
+    requireApiKey(ctx);
+    const input = parse(addCredentialBody, await ctx.readJson());
+    const credential = await db.transaction((tx) => addCredential(tx, input, now()));
+    sendSuccess(ctx.res, traceId, { credentialId: credential.id }, variant);
   };
 
   /** Runs a handler with a trace id and answers every failure in Moojo's error envelope. */
@@ -226,6 +285,10 @@ export async function startMoojo(options: MoojoOptions): Promise<RunningService>
           });
           return;
         }
+        if (error instanceof CredentialError) {
+          sendFailure(ctx.res, traceId, error.status, error.code, error.message);
+          return;
+        }
         if (error instanceof HttpError) {
           // A body that was cut off is still arriving: close instead of reading it.
           const headers = error.status === 413 ? { ...error.extra.headers, Connection: "close" } : error.extra.headers;
@@ -241,7 +304,9 @@ export async function startMoojo(options: MoojoOptions): Promise<RunningService>
     const server = createServer(
       [
         { method: "POST", path: "/user/authenticate", handler: enveloped(authenticate) },
-        { method: "GET", path: "/user/me", handler: enveloped(me) },
+        { method: "POST", path: "/user/vault/list-credentials", handler: enveloped(listUserCredentials) },
+        { method: "POST", path: "/define-credential", handler: enveloped(define) },
+        { method: "POST", path: "/user/add-credential", handler: enveloped(add) },
       ],
       { name: "moojo", logger, faultInjection: options.faultInjection },
     );

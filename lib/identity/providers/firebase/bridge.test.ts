@@ -1,7 +1,8 @@
 /**
  * The Firebase bridge against the real Firebase Auth Emulator: the server mints a custom token
  * (firebase-admin), the Firebase web SDK exchanges it for an ID token, and the server accepts
- * that ID token only for the session it was minted for. Starts the emulator (~10 s).
+ * that ID token only for the session it was minted for, and only while it carries the uid the
+ * app decided on for that person (once, for good). Starts the emulator (~10 s).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -51,6 +52,14 @@ async function exchange(customToken: string): Promise<string> {
   }
 }
 
+/** A custom token for an arbitrary uid, as if that Firebase user had signed in on their own. */
+async function adminCustomToken(uid: string): Promise<string> {
+  const { getAuth } = await import("firebase-admin/auth");
+  const { initializeApp, getApps } = await import("firebase-admin/app");
+  const app = getApps().find((a) => a.name === "bridge-test") ?? initializeApp({ projectId: PROJECT_ID }, "bridge-test");
+  return getAuth(app).createCustomToken(uid);
+}
+
 const identity = (over: Partial<Identity>): Identity => ({
   provider: "oidc",
   subject: "oidc-sub",
@@ -85,5 +94,54 @@ describe("Firebase custom-token bridge", () => {
     expect(uid).toBe("fb-uid-grace");
     const idToken = await exchange(customToken);
     await expect(bridge.verifyFirebaseIdTokenForSession(idToken, viaOidc)).resolves.toMatchObject({ sub: "fb-uid-grace" });
+  }, 30_000);
+
+  it("keeps the first uid for good: a Firebase identity linked later does not change it, and its own token is refused", async () => {
+    // Grace, as in issue #9: OpenID first, so the bridge decides on her app user id…
+    const { user } = await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.test", subject: "oidc-hopper", email: "hopper@example.com", emailVerified: true, name: null, profile: {} });
+    const viaOidc = identity({ subject: "oidc-hopper", email: "hopper@example.com", userId: user.id });
+    expect((await bridge.mintFirebaseCustomToken(viaOidc)).uid).toBe(user.id);
+
+    // …then she signs in with Firebase (a uid of its own, linked by verified email).
+    const firebaseUser = await exchange(await adminCustomToken("fb-uid-hopper"));
+    const { user: same } = await store.linkIdentity({ provider: "firebase", issuer: `https://securetoken.google.com/${PROJECT_ID}`, subject: "fb-uid-hopper", email: "hopper@example.com", emailVerified: true, name: null, profile: {} });
+    expect(same.id).toBe(user.id);
+    const viaFirebase = identity({ provider: "firebase", subject: "fb-uid-hopper", email: "hopper@example.com", userId: user.id });
+
+    // Whatever she signs in with, the uid stays the first one.
+    expect(await bridge.firebaseUidFor(viaFirebase)).toBe(user.id);
+    expect(await bridge.firebaseUidFor(viaOidc)).toBe(user.id);
+    // Her own Firebase ID token carries another uid: refused, she goes through the bridge…
+    await expect(bridge.verifyFirebaseIdTokenForSession(firebaseUser, viaFirebase)).rejects.toMatchObject({ code: "firebase_token_mismatch" });
+    // …which mints for the recorded uid, accepted for either session.
+    const { customToken, uid } = await bridge.mintFirebaseCustomToken(viaFirebase);
+    expect(uid).toBe(user.id);
+    const bridged = await exchange(customToken);
+    await expect(bridge.verifyFirebaseIdTokenForSession(bridged, viaFirebase)).resolves.toMatchObject({ sub: user.id });
+    await expect(bridge.verifyFirebaseIdTokenForSession(bridged, viaOidc)).resolves.toMatchObject({ sub: user.id });
+  }, 30_000);
+
+  it("decides once under concurrency: parallel first requests all get the same uid", async () => {
+    const { user } = await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.test", subject: "oidc-racer", email: "racer@example.com", emailVerified: true, name: null, profile: {} });
+    const racer = identity({ subject: "oidc-racer", email: "racer@example.com", userId: user.id });
+    const issuer = `https://securetoken.google.com/${PROJECT_ID}`;
+    // Two candidates race (as if a Firebase identity were linked between two requests): one wins for everyone.
+    const results = await Promise.all([
+      ...Array.from({ length: 4 }, () => bridge.firebaseUidFor(racer)),
+      store.claimFirebaseUid(user.id, issuer, "fb-uid-racer"),
+      store.claimFirebaseUid(user.id, issuer, "fb-uid-racer"),
+    ]);
+    expect(new Set(results).size).toBe(1);
+    expect(await bridge.firebaseUidFor(racer)).toBe(results[0]);
+  }, 30_000);
+
+  it("never gives one uid to two users", async () => {
+    const { user: first } = await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.test", subject: "oidc-first", email: null, emailVerified: false, name: null, profile: {} });
+    const { user: second } = await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.test", subject: "oidc-second", email: null, emailVerified: false, name: null, profile: {} });
+    const issuer = `https://securetoken.google.com/${PROJECT_ID}`;
+    expect(await store.claimFirebaseUid(first.id, issuer, "shared-uid")).toBe("shared-uid");
+    expect(await store.claimFirebaseUid(second.id, issuer, "shared-uid")).toBeNull();
+    // Another project is another namespace of uids.
+    expect(await store.claimFirebaseUid(second.id, "https://securetoken.google.com/other-project", "shared-uid")).toBe("shared-uid");
   }, 30_000);
 });

@@ -16,15 +16,31 @@ const notConfigured = () =>
   new AppError("firebase_not_configured", 404, "Firebase is not configured on this server (FIREBASE_PROJECT_ID, FIREBASE_API_KEY).");
 
 /**
- * The Firebase uid that stands for this app user: their linked Firebase identity in the
- * configured project (a uid from another project means nothing here), else the app user id.
+ * The Firebase uid that stands for this app user, decided once per Firebase project and then
+ * kept whatever the user signs in with. Moojo keys its users by the uid in the ID token, so a
+ * uid that changed with the sign-in method would hand the same person a second Moojo identity
+ * and orphan the first (issue #9, item 6). The first time the app needs one, it records:
+ *   1. the uid of the user's Firebase identity in this project, if one is linked (an existing
+ *      Firebase app keeps its users' uids, and so their existing Moojo identities), else
+ *   2. the app user id (the bridge mints custom tokens for it).
+ * Later Firebase sign-ins with a different uid of their own do not change it: the browser then
+ * goes through the bridge for the recorded uid (docs/going-live/moojo.md).
  */
 export async function firebaseUidFor(identity: Identity): Promise<string> {
-  if (identity.provider === "firebase") return identity.subject;
   const { firebase } = await getConfig();
-  const issuer = firebase ? normalizeIssuer(firebaseIssuer(firebase.projectId)) : undefined;
-  const linked = (await (await getStore()).listIdentities(identity.userId)).find((i) => i.provider === "firebase" && i.issuer === issuer);
-  return linked?.subject ?? identity.userId;
+  if (!firebase) throw notConfigured();
+  const issuer = normalizeIssuer(firebaseIssuer(firebase.projectId));
+  const store = await getStore();
+  // listIdentities is oldest first: the first Firebase identity linked is the candidate.
+  const linked = (await store.listIdentities(identity.userId)).find((i) => i.provider === "firebase" && i.issuer === issuer);
+  const uid = await store.claimFirebaseUid(identity.userId, issuer, linked?.subject ?? identity.userId);
+  if (uid === null) {
+    // Only possible if the candidate uid already stands for someone else (e.g. a custom uid
+    // equal to another user's id): never share a Firebase identity between two people.
+    console.error("[firebase] bridge uid already taken by another user");
+    throw new AppError("firebase_uid_taken", 409, "This account's Firebase identity is already used by another account. Contact support.");
+  }
+  return uid;
 }
 
 let admin: Promise<import("firebase-admin/auth").Auth> | undefined;
@@ -74,7 +90,11 @@ export async function mintFirebaseCustomToken(identity: Identity): Promise<{ cus
   }
 }
 
-/** Verifies a Firebase ID token from the browser AND that it belongs to this session's user. */
+/**
+ * Verifies a Firebase ID token from the browser AND that it carries exactly this user's recorded
+ * uid (firebaseUidFor): a Firebase session of this person with another uid, or anyone else's
+ * token, is refused; the browser must use the bridge for the recorded uid instead.
+ */
 export async function verifyFirebaseIdTokenForSession(idToken: string, identity: Identity): Promise<FirebaseClaims> {
   const { firebase } = await getConfig();
   if (!firebase) throw notConfigured();
