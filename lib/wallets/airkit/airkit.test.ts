@@ -179,6 +179,14 @@ describe("the session action", () => {
     expect((await store.getWalletConnection(ada.userId, "airkit"))?.data.userInfo).toBeNull();
   });
 
+  it("drops user info in a shape it does not know instead of failing the connect", async () => {
+    await session(ada, {
+      token: await airToken({ sub: "air-ada", partnerUserId: ada.userId, abstractAccountAddress: ADDRESS }),
+      userInfo: { user: { id: "air-ada", isMFASetup: "yes" } },
+    });
+    expect(await store.getWalletConnection(ada.userId, "airkit")).toMatchObject({ status: "connected", data: { userInfo: null } });
+  });
+
   it("refuses another app user's partnerUserId", async () => {
     const token = await airToken({ sub: "air-ada", partnerUserId: ada.userId, abstractAccountAddress: ADDRESS });
     await expect(session(bob, { token })).rejects.toMatchObject({ code: "air_session_other_user", status: 403 });

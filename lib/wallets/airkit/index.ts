@@ -70,8 +70,9 @@ export const airkitProvider: WalletProvider = {
      * set-up, after which it sends a fresh token here.
      */
     session: defineAction(
-      z.object({ token: z.string().min(10).max(8192), userInfo: airUserDetailsSchema.optional() }).strict(),
-      async ({ identity, config, store }, { token, userInfo }) => {
+      // User info is display-only: a shape the app does not know is dropped, never an error.
+      z.object({ token: z.string().min(10).max(8192), userInfo: z.unknown().optional() }).strict(),
+      async ({ identity, config, store }, { token, userInfo: rawUserInfo }) => {
         const air = config.airkit!;
         const claims = await verifyAirToken(token, {
           jwksUrl: air.jwksUrl,
@@ -91,7 +92,8 @@ export const airkitProvider: WalletProvider = {
           );
         }
         // User info comes from the browser: shown only, and only if it describes the same account.
-        const info = userInfo && userInfo.user.id === claims.sub ? userInfo : undefined;
+        const userInfo = airUserDetailsSchema.safeParse(rawUserInfo);
+        const info = userInfo.success && userInfo.data.user.id === claims.sub ? userInfo.data : undefined;
         const address = claims.abstractAccountAddress ?? null;
         // An address in AIR's token means MFA is set up; otherwise only AIR's user info can say.
         const isMFASetup = address !== null ? true : (info?.user.isMFASetup ?? null);
