@@ -29,6 +29,10 @@ test.describe("OpenID Connect → AIR Kit", () => {
       await expect(card.getByRole("heading")).toContainText("no address yet");
       await expect(card.getByTestId("awaiting-address")).toContainText("MFA");
       await expect(card.getByTestId("awaiting-address")).toContainText("not set up");
+      // The server recorded the verified session: the state is there after a reload too.
+      await page.reload();
+      await expect(card.getByTestId("awaiting-address")).toContainText("not set up");
+      await expect(card.getByRole("button", { name: "Set up MFA" })).toBeVisible();
     });
 
     await test.step("set up MFA with a passkey: now AIR gives out the address", async () => {
