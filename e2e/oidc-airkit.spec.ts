@@ -1,9 +1,9 @@
 import { expect, test } from "./support/test";
-import { connectAirKit, signInWithOidc, signOut } from "./support/flows";
+import { completeAirKitMfa, connectAirKit, signInWithOidc, signOut, startAirKitConnect } from "./support/flows";
 import { ADA, MALLORY, OIDC_URL } from "./support/stack";
 
 test.describe("OpenID Connect → AIR Kit", () => {
-  test("sign in on the provider's login page, connect AIR with a code, and come back to the same address without one", { tag: "@core" }, async ({ page }) => {
+  test("sign in on the provider's login page, connect AIR with a code, set up MFA with a passkey, and come back to the same address without either", { tag: "@core" }, async ({ page }) => {
     const seen = new Set<string>();
     let firstAddress = "";
 
@@ -22,10 +22,24 @@ test.describe("OpenID Connect → AIR Kit", () => {
       await expect(page.getByTestId("identity-email")).toHaveText(ADA.email);
     });
 
-    await test.step("connect AIR Kit: first login asks for a code", async () => {
-      const result = await connectAirKit(page, ADA.email, seen);
-      expect(result.askedForCode).toBe(true);
-      firstAddress = result.address;
+    const card = page.getByTestId("wallet-airkit");
+    await test.step("connect AIR Kit: the first login asks for a code, and AIR gives out no address before MFA", async () => {
+      expect(await startAirKitConnect(page, ADA.email, seen)).toEqual({ askedForCode: true, askedForMfa: true });
+      await expect(card.getByTestId("account-address")).toHaveCount(0);
+      await expect(card.getByRole("heading")).toContainText("no address yet");
+      await expect(card.getByTestId("awaiting-address")).toContainText("MFA");
+      await expect(card.getByTestId("awaiting-address")).toContainText("not set up");
+      // The server recorded the verified session: the state is there after a reload too.
+      await page.reload();
+      await expect(card.getByTestId("awaiting-address")).toContainText("not set up");
+      await expect(card.getByRole("button", { name: "Set up MFA" })).toBeVisible();
+    });
+
+    await test.step("set up MFA with a passkey: now AIR gives out the address", async () => {
+      firstAddress = await completeAirKitMfa(page);
+      await expect(card.getByRole("heading")).toContainText("connected");
+      await expect(card.getByTestId("awaiting-address")).toHaveCount(0);
+      await expect(card).toContainText("set up (passkey)");
     });
 
     await test.step("the dashboard shows the partner token the server minted, and both expiries", async () => {
@@ -46,11 +60,10 @@ test.describe("OpenID Connect → AIR Kit", () => {
       await expect(page).toHaveURL(/\/signin/);
     });
 
-    await test.step("sign in again: same address, no code", async () => {
+    await test.step("sign in again: same address, no code, no MFA set-up", async () => {
       await signInWithOidc(page, ADA);
       const again = await connectAirKit(page, ADA.email, seen);
-      expect(again.askedForCode).toBe(false);
-      expect(again.address).toBe(firstAddress);
+      expect(again).toEqual({ askedForCode: false, askedForMfa: false, address: firstAddress });
     });
   });
 

@@ -114,7 +114,7 @@ export async function startSandboxes(o: SandboxOptions): Promise<RunningSandboxe
           mail: { apiUrl: mailApiUrl!, apiKey: o.secrets.mailApiKey, from: "AIR Kit (local) <no-reply@air.local>" },
         }).then((airkit) => {
           services.push(airkit);
-          Object.assign(env, { AIRKIT_PARTNER_ID, AIRKIT_API_URL: airkit.url, AIRKIT_TOKEN_ISSUER: airkit.url });
+          Object.assign(env, { AIRKIT_PARTNER_ID, AIRKIT_API_URL: airkit.url });
           log(`air kit          ${airkit.url}`);
         }),
       o.start.turnkey &&

@@ -103,6 +103,8 @@ export default async function Dashboard() {
       {wallets.map(({ provider, config: clientConfig }) => {
         const connection = byProvider.get(provider.id);
         const connected = connection?.status === "connected" && connection.address;
+        // A session the provider verified that has no address yet (AIR Kit before MFA).
+        const awaitingAddress = connection?.status === "connected_without_address";
         const expired = Boolean(connected && hasEnded(connection.expiresAt));
         const data = connection?.data ?? {};
         return (
@@ -111,8 +113,9 @@ export default async function Dashboard() {
               <h2 className="font-semibold">
                 {provider.name}
                 {connected && <Badge ok={!expired}>{expired ? "session expired" : "connected"}</Badge>}
+                {awaitingAddress && <Badge ok={false}>no address yet</Badge>}
               </h2>
-              {connected && <DisconnectButton provider={provider.id} config={clientConfig} />}
+              {(connected || awaitingAddress) && <DisconnectButton provider={provider.id} config={clientConfig} />}
             </div>
             {connected ? (
               <>
@@ -198,7 +201,16 @@ export default async function Dashboard() {
                     </dl>
                   </div>
                 )}
-                <WalletConnector provider={provider.id} config={clientConfig} reconnect={false} />
+                {awaitingAddress && (
+                  <dl data-testid="awaiting-address" className="divide-y divide-slate-100 dark:divide-slate-800">
+                    {provider.describe(data).map(([label, value]) => (
+                      <Field key={label} label={label}>
+                        <code className="font-mono text-xs">{value}</code>
+                      </Field>
+                    ))}
+                  </dl>
+                )}
+                <WalletConnector provider={provider.id} config={clientConfig} reconnect={false} awaitingAddress={awaitingAddress} />
               </>
             )}
             {data.partnerToken !== undefined && (

@@ -4,20 +4,21 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { Alert } from "@/components/alert";
 import { ApiError, postJson } from "@/components/api";
-import { AirClientError, type CodePrompt, getAirClient } from "@/lib/wallets/airkit/browser";
+import { type AirClient, AirClientError, type CodePrompt, getAirClient } from "@/lib/wallets/airkit/browser";
 import { ConnectShell } from "./connect-shell";
 import type { ConnectorProps } from "./types";
 
-type Step = "idle" | "token" | "login" | "code" | "session";
+type Step = "idle" | "token" | "login" | "code" | "mfa" | "session";
 
 const STEP_TEXT: Record<Exclude<Step, "idle">, string> = {
   token: "Your server is minting a partner token…",
   login: "AIR Kit is checking the token against your JWKS…",
   code: "AIR Kit sent a code to confirm your email.",
+  mfa: "Create a passkey to set up MFA with AIR Kit…",
   session: "Your server is verifying AIR's session…",
 };
 
-export default function AirKitConnect({ config, reconnect }: ConnectorProps) {
+export default function AirKitConnect({ config, reconnect, awaitingAddress }: ConnectorProps) {
   const router = useRouter();
   const [step, setStep] = useState<Step>("idle");
   const [error, setError] = useState<string | null>(null);
@@ -38,17 +39,26 @@ export default function AirKitConnect({ config, reconnect }: ConnectorProps) {
     });
   }
 
-  async function connect() {
+  /** Logs in to AIR as the signed-in user (a fresh partner token; any other AIR session is ended first). */
+  async function login(): Promise<{ air: AirClient; token: string; isMFASetup: boolean }> {
+    setStep("token");
+    const { token: partnerToken } = await postJson<{ token: string }>("/api/wallets/airkit/partner-token");
+    setStep("login");
+    const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });
+    const result = await air.login(partnerToken, { requestCode });
+    return { air, token: result.token, isMFASetup: result.isMFASetup };
+  }
+
+  async function record(air: AirClient, token: string) {
+    const userInfo = await air.getUserInfo().catch(() => undefined);
+    setStep("session");
+    await postJson("/api/wallets/airkit/session", { token, userInfo });
+  }
+
+  async function run(task: () => Promise<void>) {
     setError(null);
     try {
-      setStep("token");
-      const { token } = await postJson<{ token: string }>("/api/wallets/airkit/partner-token");
-      setStep("login");
-      const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });
-      const result = await air.login(token, { requestCode });
-      const userInfo = await air.getUserInfo().catch(() => undefined);
-      setStep("session");
-      await postJson("/api/wallets/airkit/session", { token: result.token, userInfo });
+      await task();
       setStep("idle");
       router.refresh();
     } catch (e) {
@@ -58,6 +68,25 @@ export default function AirKitConnect({ config, reconnect }: ConnectorProps) {
       setError(e instanceof ApiError || e instanceof AirClientError ? e.message : "Connecting AIR Kit failed. Try again.");
     }
   }
+
+  // Connect: the server records AIR's session even before MFA, so the dashboard can show that state.
+  const connect = () =>
+    run(async () => {
+      const { air, token } = await login();
+      await record(air, token);
+    });
+
+  // AIR returns the address only once MFA is set up ("User Management"): enrol a passkey, then
+  // have the server verify a fresh token, which now carries the address.
+  const setUpMfa = () =>
+    run(async () => {
+      const { air, isMFASetup } = await login();
+      if (!isMFASetup) {
+        setStep("mfa");
+        await air.setupMfa();
+      }
+      await record(air, await air.freshToken());
+    });
 
   if (step === "code" && prompt) {
     return (
@@ -106,6 +135,22 @@ export default function AirKitConnect({ config, reconnect }: ConnectorProps) {
           </button>
         </div>
       </form>
+    );
+  }
+
+  if (awaitingAddress) {
+    return (
+      <ConnectShell
+        status={step === "idle" ? null : STEP_TEXT[step as Exclude<Step, "idle">]}
+        error={error}
+        busy={step !== "idle"}
+        label="Set up MFA"
+        onConnect={setUpMfa}
+      >
+        <Alert tone="info" testId="air-mfa-needed">
+          AIR Kit gives out your account address only once you have set up MFA, which is a passkey on this device. Set it up to see your address.
+        </Alert>
+      </ConnectShell>
     );
   }
 

@@ -20,7 +20,7 @@ const wallets: Record<string, BrowserWallet> = {
     async endSession(config) {
       const { getAirClient } = await import("@/lib/wallets/airkit/browser");
       const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });
-      await air.logout();
+      await air.endSession();
     },
   },
   turnkey: {

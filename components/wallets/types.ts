@@ -4,4 +4,6 @@ export interface ConnectorProps {
   config: Record<string, string | null>;
   /** True when a connection exists but has expired: connect again. */
   reconnect: boolean;
+  /** True when the provider verified a session that has no address yet (AIR Kit before MFA). */
+  awaitingAddress?: boolean;
 }

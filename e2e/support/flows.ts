@@ -31,13 +31,32 @@ export async function readCodeFromMailbox(context: BrowserContext, to: string, s
   }
 }
 
-/** Connects AIR Kit from the dashboard; enters a code from the mailbox if AIR asks for one. Returns whether it asked. */
-export async function connectAirKit(page: Page, email: string, seen?: Set<string>): Promise<{ askedForCode: boolean; address: string }> {
+const virtualAuthenticators = new WeakMap<Page, string>();
+
+/**
+ * Gives the page a passkey authenticator, as a person's device would have: Chromium's virtual
+ * authenticator (CTAP2, built in, resident keys, user verification that succeeds).
+ */
+export async function addVirtualAuthenticator(page: Page): Promise<void> {
+  if (virtualAuthenticators.has(page)) return;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
+  });
+  virtualAuthenticators.set(page, authenticatorId);
+}
+
+/**
+ * Clicks "Connect AIR Kit" and enters a code from the mailbox if AIR asks for one; stops when
+ * the card shows either the address or AIR's "set up MFA" notice (no address before MFA).
+ */
+export async function startAirKitConnect(page: Page, email: string, seen?: Set<string>): Promise<{ askedForCode: boolean; askedForMfa: boolean }> {
   const wallet = page.getByTestId("wallet-airkit");
   await wallet.getByRole("button", { name: /connect air kit/i }).click();
   const codeForm = page.getByTestId("air-otp");
-  const address = wallet.getByTestId("account-address");
-  await expect(codeForm.or(address)).toBeVisible();
+  const done = wallet.getByTestId("account-address").or(wallet.getByTestId("air-mfa-needed"));
+  await expect(codeForm.or(done)).toBeVisible();
   const askedForCode = await codeForm.isVisible();
   if (askedForCode) {
     await test.step("read AIR Kit's code in the local mailbox and enter it", async () => {
@@ -46,8 +65,32 @@ export async function connectAirKit(page: Page, email: string, seen?: Set<string
       await page.getByRole("button", { name: "Verify code" }).click();
     });
   }
+  await expect(done).toBeVisible();
+  return { askedForCode, askedForMfa: await wallet.getByTestId("air-mfa-needed").isVisible() };
+}
+
+/** On a card waiting for MFA: creates a passkey with the virtual authenticator; returns the address AIR then gives out. */
+export async function completeAirKitMfa(page: Page): Promise<string> {
+  const wallet = page.getByTestId("wallet-airkit");
+  await test.step("set up MFA: create a passkey (Chromium's virtual authenticator)", async () => {
+    await addVirtualAuthenticator(page);
+    await wallet.getByRole("button", { name: "Set up MFA" }).click();
+  });
+  const address = wallet.getByTestId("account-address");
   await expect(address).toHaveText(/^0x[0-9a-fA-F]{40}$/);
-  return { askedForCode, address: (await address.innerText()).trim() };
+  return (await address.innerText()).trim();
+}
+
+/**
+ * Connects AIR Kit from the dashboard: enters a code from the mailbox if AIR asks for one, and
+ * sets up MFA with a passkey if AIR asks for that (first connect), as a person would.
+ */
+export async function connectAirKit(page: Page, email: string, seen?: Set<string>): Promise<{ askedForCode: boolean; askedForMfa: boolean; address: string }> {
+  const { askedForCode, askedForMfa } = await startAirKitConnect(page, email, seen);
+  if (askedForMfa) return { askedForCode, askedForMfa, address: await completeAirKitMfa(page) };
+  const address = page.getByTestId("wallet-airkit").getByTestId("account-address");
+  await expect(address).toHaveText(/^0x[0-9a-fA-F]{40}$/);
+  return { askedForCode, askedForMfa, address: (await address.innerText()).trim() };
 }
 
 /**

@@ -57,6 +57,14 @@ describe("configuration", () => {
     expect(config.airkit?.signingAlg).toBe("ES256");
   });
 
+  it("defaults the AIR Kit JWKS URL to AIR's documented one when the real SDK is in use (no API URL)", async () => {
+    const config = await loadConfig({ DATA_DIR: dataDir, ...mail, AIRKIT_PARTNER_ID: "p" });
+    expect(config.airkit?.jwksUrl).toBe("https://static.air3.com/.well-known/jwks.json");
+    expect(config.airkit?.apiUrl).toBeUndefined();
+    const explicit = await loadConfig({ DATA_DIR: dataDir, ...mail, AIRKIT_PARTNER_ID: "p", AIRKIT_JWKS_URL: "https://keys.example/jwks.json" });
+    expect(explicit.airkit?.jwksUrl).toBe("https://keys.example/jwks.json");
+  });
+
   it("hides unconfigured providers and treats empty values as unset", async () => {
     const config = await loadConfig({ DATA_DIR: dataDir, ...mail, AUTH_OIDC_ISSUER: "", AIRKIT_PARTNER_ID: "" });
     expect(config.oidc).toBeUndefined();

@@ -5,6 +5,9 @@ import { z } from "zod";
 import { ensureDevSecrets } from "./dev-defaults";
 import { type Env, envSchema, providerGroups } from "./schema";
 
+/** Where AIR publishes the keys of its login tokens (https://docs.moca.network/airkit/usage/user-authentication). */
+export const AIRKIT_JWKS_URL_DEFAULT = "https://static.air3.com/.well-known/jwks.json";
+
 export class ConfigError extends Error {
   readonly code = "config_invalid";
   constructor(
@@ -169,8 +172,10 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
     // would stay unverified forever and could never be used for a wallet.
     throw new ConfigError("MAIL_API_URL", "is required while AUTH_PASSWORD_ENABLED=true (sign-up emails a verification code).");
   }
-  if (env.AIRKIT_PARTNER_ID && !env.AIRKIT_JWKS_URL && env.AIRKIT_API_URL) {
-    env.AIRKIT_JWKS_URL = new URL("/.well-known/jwks.json", env.AIRKIT_API_URL).toString();
+  if (env.AIRKIT_PARTNER_ID && !env.AIRKIT_JWKS_URL) {
+    // An AIR-compatible API publishes its keys beside it; the real service (the SDK, no
+    // AIRKIT_API_URL) at the URL "User Login & Sessions" documents.
+    env.AIRKIT_JWKS_URL = env.AIRKIT_API_URL ? new URL("/.well-known/jwks.json", env.AIRKIT_API_URL).toString() : AIRKIT_JWKS_URL_DEFAULT;
   }
   if (requireGroup(env, "airkit")) {
     config.airkit = {

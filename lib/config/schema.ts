@@ -79,9 +79,12 @@ export const envSchema = z.object({
   AIRKIT_PARTNER_ID: optionalString,
   /** Base URL of an AIR Kit-compatible HTTP API. Unset: the browser uses @mocanetwork/airkit. */
   AIRKIT_API_URL: optionalUrl,
-  /** Where AIR publishes the keys that sign its session tokens. */
+  /**
+   * Where AIR publishes the keys that sign its session tokens. Default: AIRKIT_API_URL's
+   * /.well-known/jwks.json, or AIR's documented https://static.air3.com/.well-known/jwks.json.
+   */
   AIRKIT_JWKS_URL: optionalUrl,
-  /** Expected `iss` of AIR session tokens, when known. */
+  /** Optional: an `iss` to require in AIR session tokens. AIR documents none, so unset by default. */
   AIRKIT_TOKEN_ISSUER: optionalString,
   /** @mocanetwork/airkit build environment when AIRKIT_API_URL is unset. */
   AIRKIT_BUILD_ENV: z.enum(["sandbox", "staging", "production"]).default("sandbox"),

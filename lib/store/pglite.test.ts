@@ -162,4 +162,17 @@ describe("PGlite store", () => {
     expect(await store.claimFirebaseUid(bob.id, project, "uid-a")).toBeNull();
     expect(await store.claimFirebaseUid(ada.id, "https://securetoken.google.com/q", "uid-q")).toBe("uid-q");
   });
+
+  it("binds a wallet account to its first user for good: sign-out (deleting connections) does not free it", async () => {
+    const ada = (await store.linkIdentity(identity({}))).user;
+    const bob = (await store.linkIdentity(identity({ subject: "sub-2", email: "bob@example.com" }))).user;
+    expect(await store.claimWalletAccount("airkit", "air-1", ada.id)).toBe(ada.id);
+    expect(await store.claimWalletAccount("airkit", "air-1", ada.id)).toBe(ada.id);
+    await store.deleteWalletConnections(ada.id);
+    expect(await store.claimWalletAccount("airkit", "air-1", bob.id)).toBe(ada.id);
+    // Account ids are per provider.
+    expect(await store.claimWalletAccount("turnkey", "air-1", bob.id)).toBe(bob.id);
+    const raced = await Promise.all([store.claimWalletAccount("airkit", "air-2", ada.id), store.claimWalletAccount("airkit", "air-2", bob.id)]);
+    expect(raced[0]).toBe(raced[1]);
+  });
 });

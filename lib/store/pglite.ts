@@ -100,6 +100,17 @@ export const MIGRATIONS: string[] = [
   );
   ALTER TABLE wallet_connections ADD COLUMN secret text;
   `,
+  // Which app user owns a wallet provider's account, for good: unlike wallet_connections it
+  // survives sign-out and disconnect (see AppStore.claimWalletAccount).
+  `
+  CREATE TABLE wallet_accounts (
+    provider text NOT NULL,
+    account_id text NOT NULL,
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (provider, account_id)
+  );
+  `,
 ];
 
 type Row = Record<string, unknown>;
@@ -373,6 +384,13 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
     async listWalletConnections(userId) {
       const { rows } = await db.query<Row>(`SELECT * FROM wallet_connections WHERE user_id = $1 ORDER BY updated_at DESC`, [userId]);
       return rows.map(toWallet);
+    },
+
+    async claimWalletAccount(provider, accountId, userId) {
+      // Insert-or-keep and read back in one statement each; the primary key decides a race.
+      await db.query(`INSERT INTO wallet_accounts (provider, account_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [provider, accountId, userId]);
+      const { rows } = await db.query<{ user_id: string }>(`SELECT user_id FROM wallet_accounts WHERE provider = $1 AND account_id = $2`, [provider, accountId]);
+      return rows[0]!.user_id;
     },
 
     async deleteWalletConnections(userId, provider) {

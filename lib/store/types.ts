@@ -85,7 +85,11 @@ export interface OneTimeCodeRecord {
 export interface WalletConnection {
   userId: string;
   provider: WalletProviderId;
-  status: "pending" | "connected";
+  /**
+   * `connected_without_address`: the provider verified a session but has no address for it yet
+   * (AIR Kit returns the address only once the user has set up MFA).
+   */
+  status: "pending" | "connected" | "connected_without_address";
   /** Primary account address, when connected. */
   address: string | null;
   /** The wallet provider's session expiry. */
@@ -151,6 +155,12 @@ export interface AppStore {
   getWalletConnection(userId: string, provider: WalletProviderId): Promise<WalletConnection | null>;
   listWalletConnections(userId: string): Promise<WalletConnection[]>;
   deleteWalletConnections(userId: string, provider?: WalletProviderId): Promise<void>;
+  /**
+   * Binds a wallet provider's own account id to an app user, first come first served and for
+   * good (it survives sign-out and disconnect). Returns the owner: `userId` when the account was
+   * free or already theirs, another user's id otherwise.
+   */
+  claimWalletAccount(provider: WalletProviderId, accountId: string, userId: string): Promise<string>;
 
   close(): Promise<void>;
 }

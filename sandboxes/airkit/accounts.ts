@@ -9,8 +9,11 @@ import { generateAccountKey } from "../lib/ethereum-address";
 export interface Account {
   readonly id: string;
   readonly email: string;
+  /** Exists from the start; AIR hands it out only once MFA is set up ("User Management"). */
   readonly abstractAccountAddress: string;
   readonly createdAt: Date;
+  /** When the account enrolled a passkey as MFA; null before. */
+  readonly mfaSetupAt: Date | null;
 }
 
 export interface LinkedAccount {
@@ -24,6 +27,7 @@ interface AccountRow {
   email: string;
   abstract_account_address: string;
   created_at: Date;
+  mfa_setup_at: Date | null;
 }
 
 interface LinkedRow extends AccountRow {
@@ -37,6 +41,7 @@ function toAccount(row: AccountRow): Account {
     email: row.email,
     abstractAccountAddress: row.abstract_account_address,
     createdAt: row.created_at,
+    mfaSetupAt: row.mfa_setup_at,
   };
 }
 
@@ -49,7 +54,7 @@ function toLinked(row: LinkedRow): LinkedAccount {
 }
 
 const LINKED_SELECT = `
-  SELECT a.id, a.email, a.abstract_account_address, a.created_at, l.partner_id, l.partner_user_id
+  SELECT a.id, a.email, a.abstract_account_address, a.created_at, a.mfa_setup_at, l.partner_id, l.partner_user_id
   FROM accounts a JOIN partner_links l ON l.account_id = a.id`;
 
 /** The account for `email`, if this partner has already had that email verified. */
@@ -93,7 +98,7 @@ export async function ensureAccount(q: Queryable, email: string, now: Date): Pro
   );
   privateKey.fill(0);
   const result = await q.query<AccountRow>(
-    "SELECT id, email, abstract_account_address, created_at FROM accounts WHERE email = $1",
+    "SELECT id, email, abstract_account_address, created_at, mfa_setup_at FROM accounts WHERE email = $1",
     [email],
   );
   const row = result.rows[0];

@@ -9,7 +9,6 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningService } from "../lib/http";
 import { startMailbox } from "../mailbox";
-import { isChecksumAddress } from "../lib/ethereum-address";
 import { maskEmail, startAirKit } from "./index";
 import { createTestSigningKey, signTestToken, startJwksServer, type JwksServer, type TestSigningKey } from "../lib/test-signing";
 
@@ -129,14 +128,8 @@ describe("AIR Kit sandbox over HTTP", () => {
     expect(verified.status).toBe(200);
     if (verified.body.status !== "authenticated") throw new Error("expected authentication");
     const first = verified.body.result;
-    expect(first).toEqual({
-      isLoggedIn: true,
-      id: expect.any(String),
-      abstractAccountAddress: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
-      token: expect.any(String),
-      isMFASetup: false,
-    });
-    expect(isChecksumAddress(first.abstractAccountAddress!)).toBe(true);
+    // Before MFA, AIR hands out no address ("User Management").
+    expect(first).toEqual({ isLoggedIn: true, id: expect.any(String), token: expect.any(String), isMFASetup: false });
 
     const reused = await call<ErrorBody>("POST", "/v1/auth/verify", { challengeId: login.body.challengeId, code });
     expect(reused.status).toBe(409);
@@ -153,39 +146,26 @@ describe("AIR Kit sandbox over HTTP", () => {
     expect(again.headers.get("access-control-allow-origin")).toBe(APP_ORIGIN);
     if (again.body.status !== "authenticated") throw new Error("expected immediate authentication");
     expect(again.body.result.id).toBe(first.id);
-    expect(again.body.result.abstractAccountAddress).toBe(first.abstractAccountAddress);
     expect(again.body.result.token).not.toBe(first.token);
 
-    // The AIR token verifies against the published JWKS and carries the documented claims.
+    // The AIR token verifies against the published JWKS and carries exactly the documented claims.
     const jwksResponse = await fetch(`${air.url}/.well-known/jwks.json`);
     expect(jwksResponse.headers.get("cache-control")).toBe("public, max-age=300");
     const published = (await jwksResponse.json()) as { keys: Record<string, unknown>[] };
     expect(published.keys).toHaveLength(1);
     expect(Object.keys(published.keys[0]!).sort()).toEqual(["alg", "crv", "kid", "kty", "use", "x", "y"]);
-    const { payload, protectedHeader } = await jwtVerify(
-      again.body.result.token,
-      createRemoteJWKSet(new URL(`${air.url}/.well-known/jwks.json`)),
-      { issuer: air.url, audience: PARTNER, algorithms: ["ES256"], typ: "JWT" },
-    );
-    expect(protectedHeader).toMatchObject({ alg: "ES256", typ: "JWT", kid: published.keys[0]!.kid });
-    expect(payload).toMatchObject({
-      sub: first.id,
-      abstractAccountAddress: first.abstractAccountAddress,
-      partnerId: PARTNER,
-      partnerUserId: "usr_1b",
-      jti: expect.any(String),
+    const { payload, protectedHeader } = await jwtVerify(again.body.result.token, createRemoteJWKSet(new URL(`${air.url}/.well-known/jwks.json`)), {
+      algorithms: ["ES256"],
     });
+    expect(protectedHeader).toEqual({ alg: "ES256", typ: "JWT", kid: published.keys[0]!.kid });
+    expect(payload).toEqual({ sub: first.id, partnerId: PARTNER, partnerUserId: "usr_1b", iat: expect.any(Number), exp: expect.any(Number) });
     expect(payload.exp! - payload.iat!).toBe(3600);
 
-    // /v1/user returns AirUserDetails.
+    // /v1/user returns AirUserDetails, without an address before MFA.
     const auth = { Authorization: `Bearer ${again.body.result.token}` };
     const me = await call<AirUserDetails>("GET", "/v1/user", undefined, auth);
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({
-      partnerId: PARTNER,
-      partnerUserId: "usr_1b",
-      user: { id: first.id, abstractAccountAddress: first.abstractAccountAddress, email: "jane.doe@example.com", isMFASetup: false },
-    });
+    expect(me.body).toEqual({ partnerId: PARTNER, partnerUserId: "usr_1b", user: { id: first.id, email: "jane.doe@example.com", isMFASetup: false } });
 
     // Logout revokes that session only.
     expect((await call<{ ok: boolean }>("POST", "/v1/auth/logout", undefined, auth)).body).toEqual({ ok: true });
@@ -266,7 +246,7 @@ describe("AIR Kit sandbox over HTTP", () => {
     const forgedKey = await createTestSigningKey("ES256");
     const forged = await signTestToken({
       key: forgedKey,
-      claims: { sub: "x", jti: "y", iss: air.url, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 },
+      claims: { sub: "x", partnerId: PARTNER, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 },
     });
     const response = await call<ErrorBody>("GET", "/v1/user", undefined, { Authorization: `Bearer ${forged}` });
     expect([response.status, response.body.error.code]).toEqual([401, "session_invalid"]);
@@ -325,7 +305,6 @@ describe("AIR Kit sandbox persistence and expiry", () => {
       startAirKit({
         port: 0,
         dataDir: dir,
-        publicUrl: "http://air.sandbox.test/",
         partners: [{ partnerId: PARTNER, jwksUrl: jwks.url, allowedOrigins: [APP_ORIGIN] }],
         mail: { apiUrl: mailbox.url, apiKey: MAIL_KEY, from: "AIR Kit (sandbox) <no-reply@air.local>" },
         sessionTtlSeconds: 60,
@@ -342,7 +321,7 @@ describe("AIR Kit sandbox persistence and expiry", () => {
       air = service;
       const me = await call<AirUserDetails>("GET", "/v1/user", undefined, { Authorization: `Bearer ${result.token}` });
       expect(me.status).toBe(200);
-      expect(me.body.user.abstractAccountAddress).toBe(result.abstractAccountAddress);
+      expect(me.body.user.id).toBe(result.id);
 
       const again = await call<LoginResponse>("POST", "/v1/auth/login", {
         partnerId: PARTNER,

@@ -6,9 +6,24 @@
  * AIR proves the user controls that email with a one-time code; later logins through that
  * partner are immediate.
  *
+ * MFA ("User Management", https://docs.moca.network/airkit/usage/user-management): the account
+ * address is returned in the login result, the user info and the token only once the user has
+ * set up MFA, which is a passkey. Offline, `POST /v1/mfa/passkey/options` + `POST
+ * /v1/mfa/passkey` enrol one with WebAuthn (mfa.ts); `POST /v1/auth/token` then hands out a
+ * fresh token (the SDK's `getAccessToken()`), now with the address. Both variants follow this.
+ *
  * Design decision: "seamless" is per (email, partner). An email verified through partner A
  * does not let partner B obtain a session for that account without its own code check, so one
  * partner asserting an arbitrary email cannot take over accounts created through another.
+ *
+ * Variants (../lib/variant.ts), both legal per the docs:
+ * - standard: tokens carry `partnerUserId` whenever the account has one, and a `typ`/`kid`
+ *   header; user info has `partnerId`, `partnerUserId` and `email`.
+ * - sparse: tokens carry only `sub`, `partnerId`, `abstractAccountAddress` (after MFA),
+ *   `iat`, `exp` and unknown extra claims, with a header of `alg` alone; user info leaves out
+ *   every member the SDK marks optional (`partnerId`, `partnerUserId`, `email`) and adds
+ *   unknown fields; login results add unknown fields. AIR documents no maximum lengths, so none
+ *   are exercised.
  */
 import type { AirLoginResult, AirUserDetails } from "@mocanetwork/airkit";
 import { z } from "zod";
@@ -17,12 +32,14 @@ import { HttpError, bearerToken, createServer, mapErrors, parseBody, sendJson, s
 import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
 import { OtpHasher, isNumericCode } from "../lib/otp";
 import { MailDeliveryError, sendMail } from "../mailbox/client";
+import { UNKNOWN_EXTRA_FIELDS, type SandboxVariant } from "../lib/variant";
+import { WebAuthnError } from "../lib/webauthn";
 import { ensureAccount, findLinkedAccountByEmail, findLinkedAccountById, upsertPartnerLink, type LinkedAccount } from "./accounts";
 import { ChallengeError, ChallengeStore, OTP_DIGITS, OTP_TTL_SECONDS } from "./challenges";
 import { PartnerTokenError, createPartnerTokenVerifier, type PartnerTokenErrorCode } from "./partner-token";
 import { AIRKIT_MIGRATIONS } from "./schema";
-import { DEFAULT_SESSION_TTL_SECONDS, SessionError, SessionManager } from "./sessions";
-import type { SandboxVariant } from "../lib/variant";
+import { MfaEnrolment, MfaError } from "./mfa";
+import { DEFAULT_SESSION_TTL_SECONDS, SessionError, SessionManager, type TokenShape } from "./sessions";
 
 export interface AirKitPartner {
   readonly partnerId: string;
@@ -37,8 +54,6 @@ export interface AirKitOptions {
   readonly host?: string;
   /** Directory for the database and keys, or `memory://`. */
   readonly dataDir: string;
-  /** Our issuer URL in AIR tokens. Defaults to the URL we listen on. */
-  readonly publicUrl?: string;
   readonly partners: readonly AirKitPartner[];
   /** Resend-shaped mail API used to deliver one-time codes. */
   readonly mail: { readonly apiUrl: string; readonly apiKey: string; readonly from: string };
@@ -70,6 +85,15 @@ const loginSchema = z.object({
 const verifySchema = z.object({
   challengeId: z.string().min(1).max(64),
   code: z.string().max(32),
+});
+const b64url = z.string().max(16 * 1024).regex(/^[A-Za-z0-9_-]*$/);
+const passkeySchema = z.object({
+  challengeId: z.string().min(1).max(64),
+  credential: z.object({
+    id: b64url.min(1).max(1400),
+    type: z.literal("public-key"),
+    response: z.object({ clientDataJSON: b64url, attestationObject: b64url }),
+  }),
 });
 
 /** `jane.doe@example.com` → `j***@example.com`. */
@@ -107,6 +131,11 @@ function toHttpError(error: unknown): unknown {
       headers: retryAfterSeconds !== undefined ? { "Retry-After": String(retryAfterSeconds) } : {},
     });
   }
+  if (error instanceof MfaError) {
+    const status = error.code === "mfa_challenge_not_found" ? 404 : error.code === "mfa_already_set_up" ? 409 : 400;
+    return new HttpError(status, error.code, error.message, { cause: error });
+  }
+  if (error instanceof WebAuthnError) return new HttpError(400, error.code, error.message, { cause: error });
   if (error instanceof SessionError) {
     return new HttpError(401, error.code, error.message, { headers: { "WWW-Authenticate": 'Bearer error="invalid_token"' } });
   }
@@ -152,30 +181,46 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
     ...(options.jwksCooldownMs !== undefined ? { jwksCooldownMs: options.jwksCooldownMs } : {}),
   });
   const db = await openDatabase(options.dataDir, AIRKIT_MIGRATIONS);
-  let issuer = options.publicUrl?.replace(/\/+$/, "");
+  const sparse = options.variant === "sparse";
+  const tokenShape: TokenShape = sparse ? { partnerUserId: false, typAndKid: false, extraClaims: UNKNOWN_EXTRA_FIELDS } : { partnerUserId: true, typAndKid: true };
 
   try {
     const signingKey = await loadOrCreateSigningKey(options.dataDir, SIGNING_KEY_FILE);
     const otpHasher = new OtpHasher(await loadOrCreateSecret(options.dataDir, OTP_SECRET_FILE));
     const challenges = new ChallengeStore(db, otpHasher, now);
-    const sessions = new SessionManager({
-      db,
-      signingKey,
-      ttlSeconds: sessionTtlSeconds,
-      now,
-      issuer: () => {
-        if (issuer === undefined) throw new Error("AIR Kit sandbox issuer used before listening");
-        return issuer;
-      },
-    });
+    const sessions = new SessionManager({ db, signingKey, ttlSeconds: sessionTtlSeconds, now });
+    const mfa = new MfaEnrolment(db, now);
 
-    const loginResult = (linked: LinkedAccount, token: string): AirLoginResult => ({
-      isLoggedIn: true,
-      id: linked.account.id,
-      abstractAccountAddress: linked.account.abstractAccountAddress,
-      token,
-      isMFASetup: false,
-    });
+    const loginResult = (linked: LinkedAccount, token: string): AirLoginResult => {
+      const isMFASetup = linked.account.mfaSetupAt !== null;
+      return {
+        ...(sparse ? UNKNOWN_EXTRA_FIELDS : {}),
+        isLoggedIn: true,
+        id: linked.account.id,
+        ...(isMFASetup ? { abstractAccountAddress: linked.account.abstractAccountAddress } : {}),
+        token,
+        isMFASetup,
+      };
+    };
+
+    const userDetails = (linked: LinkedAccount): AirUserDetails => {
+      const isMFASetup = linked.account.mfaSetupAt !== null;
+      const address = isMFASetup ? { abstractAccountAddress: linked.account.abstractAccountAddress } : {};
+      if (sparse) return { ...UNKNOWN_EXTRA_FIELDS, user: { ...UNKNOWN_EXTRA_FIELDS, id: linked.account.id, ...address, isMFASetup } };
+      return {
+        partnerId: linked.partnerId,
+        ...(linked.partnerUserId !== undefined ? { partnerUserId: linked.partnerUserId } : {}),
+        user: { id: linked.account.id, ...address, email: linked.account.email, isMFASetup },
+      };
+    };
+
+    /** The account and partner link behind a Bearer AIR token. */
+    const currentLink = async (ctx: RequestContext): Promise<LinkedAccount> => {
+      const session = await sessions.authenticate(requireBearer(ctx));
+      const linked = await findLinkedAccountById(db, session.accountId, session.partnerId);
+      if (!linked) throw new SessionError("session_invalid", "Session is not valid");
+      return linked;
+    };
 
     const login = async (ctx: RequestContext): Promise<void> => {
       const { partnerId, authToken } = parseBody(loginSchema, await ctx.readJson());
@@ -191,7 +236,7 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
       if (existing) {
         const result = await db.transaction(async (tx) => {
           const linked = await upsertPartnerLink(tx, existing.account, partnerId, verified.partnerUserId, now());
-          return loginResult(linked, await sessions.issue(tx, linked));
+          return loginResult(linked, await sessions.issue(tx, linked, tokenShape));
         });
         sendJson(ctx.res, 200, { status: "authenticated", result });
         return;
@@ -243,26 +288,36 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
       const result = await challenges.verify(challengeId, code, async (challenge, tx) => {
         const account = await ensureAccount(tx, challenge.email, now());
         const linked = await upsertPartnerLink(tx, account, challenge.partnerId, challenge.partnerUserId, now());
-        return loginResult(linked, await sessions.issue(tx, linked));
+        return loginResult(linked, await sessions.issue(tx, linked, tokenShape));
       });
       sendJson(ctx.res, 200, { status: "authenticated", result });
     };
 
     const user = async (ctx: RequestContext): Promise<void> => {
-      const session = await sessions.authenticate(requireBearer(ctx));
-      const linked = await findLinkedAccountById(db, session.accountId, session.partnerId);
-      if (!linked) throw new SessionError("session_invalid", "Session is not valid");
-      const details: AirUserDetails = {
-        partnerId: linked.partnerId,
-        ...(linked.partnerUserId !== undefined ? { partnerUserId: linked.partnerUserId } : {}),
-        user: {
-          id: linked.account.id,
-          abstractAccountAddress: linked.account.abstractAccountAddress,
-          email: linked.account.email,
-          isMFASetup: false,
-        },
-      };
-      sendJson(ctx.res, 200, details);
+      sendJson(ctx.res, 200, userDetails(await currentLink(ctx)));
+    };
+
+    /** `getAccessToken()`: a fresh token for the same account and partner (after MFA, with the address). */
+    const accessToken = async (ctx: RequestContext): Promise<void> => {
+      const linked = await currentLink(ctx);
+      sendJson(ctx.res, 200, { ...(sparse ? UNKNOWN_EXTRA_FIELDS : {}), token: await sessions.issue(db, linked, tokenShape) });
+    };
+
+    const passkeyOptions = async (ctx: RequestContext): Promise<void> => {
+      const linked = await currentLink(ctx);
+      const origin = ctx.req.headers.origin;
+      // The passkey is bound to the page's origin, so only a registered origin of this partner may ask.
+      if (origin === undefined || !partners.get(linked.partnerId)?.allowedOrigins.includes(origin)) {
+        throw new HttpError(403, "origin_not_allowed", "MFA set-up must come from a registered origin of the partner");
+      }
+      sendJson(ctx.res, 200, await mfa.start(linked.account, origin));
+    };
+
+    const passkeyRegister = async (ctx: RequestContext): Promise<void> => {
+      const linked = await currentLink(ctx);
+      const { challengeId, credential } = parseBody(passkeySchema, await ctx.readJson());
+      await mfa.finish(linked.account, challengeId, credential.id, credential.response);
+      sendJson(ctx.res, 200, { isMFASetup: true });
     };
 
     const logout = async (ctx: RequestContext): Promise<void> => {
@@ -282,6 +337,9 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
         { method: "POST", path: "/v1/auth/login", handler: mapped(login) },
         { method: "POST", path: "/v1/auth/verify", handler: mapped(verify) },
         { method: "GET", path: "/v1/user", handler: mapped(user) },
+        { method: "POST", path: "/v1/auth/token", handler: mapped(accessToken) },
+        { method: "POST", path: "/v1/mfa/passkey/options", handler: mapped(passkeyOptions) },
+        { method: "POST", path: "/v1/mfa/passkey", handler: mapped(passkeyRegister) },
         { method: "POST", path: "/v1/auth/logout", handler: mapped(logout) },
       ],
       {
@@ -291,9 +349,7 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
       },
     );
 
-    const service = await serve("airkit", server, db, options);
-    issuer ??= service.url;
-    return service;
+    return await serve("airkit", server, db, options);
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

@@ -4,28 +4,27 @@
 import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
+import type { WalletConnection } from "@/lib/store/types";
 import { decodeForDisplay } from "@/lib/tokens/decode";
 import { mintPartnerToken } from "@/lib/tokens/partner-token";
 import { defineAction, type WalletProvider } from "../types";
+import { airUserDetailsSchema } from "./schema";
 import { verifyAirToken } from "./verify-air-token";
 
-const userInfoSchema = z.object({
-  partnerId: z.string().max(200).optional(),
-  partnerUserId: z.string().max(200).optional(),
-  user: z.object({
-    id: z.string().max(200),
-    abstractAccountAddress: z.string().max(100).optional(),
-    email: z.string().max(254).optional(),
-    isMFASetup: z.boolean(),
-  }),
-});
+/** Statuses that mean "AIR verified a session for this user" (with or without an address yet). */
+const SESSION_STATUSES: readonly WalletConnection["status"][] = ["connected", "connected_without_address"];
 
 export const airkitProvider: WalletProvider = {
   id: "airkit",
   name: "Moca AIR Kit",
   isConfigured: (config) => Boolean(config.airkit),
   addressLabel: "Account address",
-  describe: (data) => (typeof data.airUserId === "string" ? [["AIR user id", data.airUserId]] : []),
+  describe: (data) => {
+    const facts: [string, string][] = [];
+    if (typeof data.airUserId === "string") facts.push(["AIR user id", data.airUserId]);
+    if (typeof data.isMFASetup === "boolean") facts.push(["MFA", data.isMFASetup ? "set up (passkey)" : "not set up"]);
+    return facts;
+  },
   clientConfig: (config) => ({
     partnerId: config.airkit!.partnerId,
     apiUrl: config.airkit!.apiUrl ?? null,
@@ -51,45 +50,69 @@ export const airkitProvider: WalletProvider = {
         subject: { userId: identity.userId, email: identity.email },
       });
       const previous = await store.getWalletConnection(identity.userId, "airkit");
+      const keep = previous && SESSION_STATUSES.includes(previous.status);
       await store.upsertWalletConnection({
         userId: identity.userId,
         provider: "airkit",
-        status: previous?.status === "connected" ? "connected" : "pending",
-        address: previous?.address ?? null,
-        expiresAt: previous?.expiresAt ?? null,
+        status: keep ? previous.status : "pending",
+        address: keep ? previous.address : null,
+        expiresAt: keep ? previous.expiresAt : null,
         data: { ...previous?.data, partnerToken: decodeForDisplay(signed.token) },
       });
       return { token: signed.token, expiresAt: signed.claims.exp * 1000 };
     }),
 
-    /** Records the wallet after AIR login, once AIR's own token checks out. */
+    /**
+     * Records AIR's session once its token checks out. AIR puts the account address in the
+     * token only once the user has set up MFA ("User Management",
+     * https://docs.moca.network/airkit/usage/user-management), so a verified token without one
+     * is a real state: recorded as `connected_without_address`, and the browser offers MFA
+     * set-up, after which it sends a fresh token here.
+     */
     session: defineAction(
-      z.object({ token: z.string().min(10).max(8192), userInfo: userInfoSchema.optional() }).strict(),
-      async ({ identity, config, store }, { token, userInfo }) => {
+      // User info is display-only: a shape the app does not know is dropped, never an error.
+      z.object({ token: z.string().min(10).max(8192), userInfo: z.unknown().optional() }).strict(),
+      async ({ identity, config, store }, { token, userInfo: rawUserInfo }) => {
         const air = config.airkit!;
         const claims = await verifyAirToken(token, {
           jwksUrl: air.jwksUrl,
           partnerId: air.partnerId,
-          partnerUserId: identity.userId,
+          userId: identity.userId,
           issuer: air.tokenIssuer,
         });
-        // User info comes from the browser; keep it only if it describes the same account.
-        const info = userInfo && userInfo.user.id === claims.sub ? userInfo : undefined;
+        // One AIR account, one app user, for good (verify-air-token.ts explains why): without
+        // `partnerUserId` this is the only thing tying the account to this user, and with it a
+        // consistency check.
+        const owner = await store.claimWalletAccount("airkit", claims.sub, identity.userId);
+        if (owner !== identity.userId) {
+          throw new AppError(
+            "air_account_taken",
+            409,
+            "This AIR Kit account is already linked to another user of this app. Sign out of AIR Kit and connect again as yourself.",
+          );
+        }
+        // User info comes from the browser: shown only, and only if it describes the same account.
+        const userInfo = airUserDetailsSchema.safeParse(rawUserInfo);
+        const info = userInfo.success && userInfo.data.user.id === claims.sub ? userInfo.data : undefined;
+        const address = claims.abstractAccountAddress ?? null;
+        // An address in AIR's token means MFA is set up; otherwise only AIR's user info can say.
+        const isMFASetup = address !== null ? true : (info?.user.isMFASetup ?? null);
         const previous = await store.getWalletConnection(identity.userId, "airkit");
         await store.upsertWalletConnection({
           userId: identity.userId,
           provider: "airkit",
-          status: "connected",
-          address: claims.abstractAccountAddress,
+          status: address !== null ? "connected" : "connected_without_address",
+          address,
           expiresAt: new Date(claims.exp * 1000),
           data: {
             partnerToken: previous?.data.partnerToken,
             airUserId: claims.sub,
-            claims: { sub: claims.sub, abstractAccountAddress: claims.abstractAccountAddress, partnerId: claims.partnerId, partnerUserId: claims.partnerUserId, iss: claims.iss, iat: claims.iat, exp: claims.exp },
+            isMFASetup,
+            claims,
             userInfo: info ?? null,
           },
         });
-        return { address: claims.abstractAccountAddress, expiresAt: claims.exp * 1000 };
+        return { address, isMFASetup, expiresAt: claims.exp * 1000 };
       },
     ),
   },

@@ -1,37 +1,62 @@
-// Verifies the session token AIR Kit returns after login, before the server records the
-// wallet. The browser could send anything; only a token signed by AIR, for our partner id,
-// naming our user as partnerUserId, is accepted.
-import { decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
+// Verifies the session token AIR Kit returns after login (AirLoginResult.token), before the
+// server records anything. The browser could send anything; what counts is only what AIR
+// signed, checked as "User Login & Sessions" documents it
+// (https://docs.moca.network/airkit/usage/user-authentication): a JWT verifiable with AIR's JWKS
+// (https://static.air3.com/.well-known/jwks.json) whose claims are `sub`,
+// `abstractAccountAddress`, `partnerId`, `partnerUserId?`, `sourcePartnerId?`.
+//
+// Checked: the signature against the configured JWKS; the algorithm (asymmetric only, the two
+// AIR uses for JWTs: no `none`, no HMAC); `exp` (required: a session without an end is refused)
+// and `iat` when present (not in the future); the documented claims' shape; `partnerId` = ours,
+// since that claim is where AIR puts the audience. NOT required, because the page does not list
+// them: `aud`, `iss` (checked only if AIRKIT_TOKEN_ISSUER is set), `typ`, `kid`, `jti`.
+//
+// Who the session belongs to (the linking rule; docs/going-live/airkit.md):
+// - `sourcePartnerId` naming another partner: the session was carried over from that partner's
+//   app (`goToPartner`), not opened with this app's partner token, so it says nothing about
+//   which of this app's users it is. Refused (`air_session_shared`); this app never rehydrates
+//   such sessions anyway (skipRehydration: true).
+// - `partnerUserId` present: AIR's statement of whose account this is for us; it must be the
+//   signed-in user (`air_session_other_user` otherwise).
+// - `partnerUserId` absent (optional in the docs): AIR makes no statement, so the caller must
+//   bind the account (`sub`) to one app user for good and refuse it to everyone else (see
+//   index.ts). Never accepted on the browser's word alone.
+import { errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { AppError } from "@/lib/http/errors";
 import { remoteJwks } from "@/lib/keys/remote-jwks";
+import { airTokenClaimsSchema, type AirTokenClaims } from "./schema";
 
-export interface AirTokenClaims extends JWTPayload {
-  sub: string;
-  exp: number;
-  abstractAccountAddress: string;
-  partnerId: string;
-  partnerUserId?: string;
-}
+export const AIR_TOKEN_ALGORITHMS = ["ES256", "RS256"];
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+export type VerifiedAirClaims = AirTokenClaims & { exp: number };
 
 const rejected = (reason: string) => new AppError("air_token_invalid", 401, `AIR Kit's session token was rejected (${reason}). Connect again.`);
 
 export async function verifyAirToken(
   token: string,
-  expected: { jwksUrl: string; partnerId: string; partnerUserId: string; issuer?: string },
-): Promise<AirTokenClaims> {
-  let payload: JWTPayload;
+  expected: {
+    jwksUrl: string;
+    partnerId: string;
+    /** The signed-in app user: the only acceptable `partnerUserId`. */
+    userId: string;
+    issuer?: string;
+    /** Tests freeze the clock. */
+    now?: Date;
+    /** Tests pass a local key set; otherwise the JWKS at `jwksUrl`. */
+    keys?: JWTVerifyGetKey;
+  },
+): Promise<VerifiedAirClaims> {
+  let payload: unknown;
   try {
-    if (!decodeProtectedHeader(token).kid) throw rejected("no key id");
-    ({ payload } = await jwtVerify(token, remoteJwks(expected.jwksUrl), {
-      algorithms: ["ES256", "RS256"],
-      issuer: expected.issuer,
-      audience: expected.partnerId,
-      typ: "JWT",
-      requiredClaims: ["sub", "exp", "iat"],
-      clockTolerance: 30,
+    ({ payload } = await jwtVerify(token, expected.keys ?? remoteJwks(expected.jwksUrl), {
+      algorithms: AIR_TOKEN_ALGORITHMS,
+      ...(expected.issuer ? { issuer: expected.issuer } : {}),
+      requiredClaims: ["exp"],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      ...(expected.now ? { currentDate: expected.now } : {}),
     }));
   } catch (error) {
-    if (error instanceof AppError) throw error;
     if (error instanceof joseErrors.JWTExpired) throw rejected("expired");
     if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
       // Not a verdict on the token: the key server was unreachable or answered garbage.
@@ -39,11 +64,25 @@ export async function verifyAirToken(
     }
     throw rejected(error.code);
   }
-  if ((payload.iat ?? 0) > Date.now() / 1000 + 30) throw rejected("issued in the future");
-  if (payload.partnerId !== expected.partnerId) throw rejected("wrong partner");
-  if (payload.partnerUserId !== expected.partnerUserId) throw rejected("issued for another user");
-  if (typeof payload.abstractAccountAddress !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(payload.abstractAccountAddress)) {
-    throw rejected("no account address");
+  const parsed = airTokenClaimsSchema.safeParse(payload);
+  if (!parsed.success) throw rejected(`claim ${parsed.error.issues[0]?.path.join(".") || "shape"} is not as documented`);
+  const claims = parsed.data as VerifiedAirClaims;
+  const nowSeconds = (expected.now ?? new Date()).getTime() / 1000;
+  if (claims.iat !== undefined && claims.iat > nowSeconds + CLOCK_TOLERANCE_SECONDS) throw rejected("issued in the future");
+  if (claims.partnerId !== expected.partnerId) throw rejected("issued for another partner");
+  if (claims.sourcePartnerId !== undefined && claims.sourcePartnerId !== expected.partnerId) {
+    throw new AppError(
+      "air_session_shared",
+      403,
+      "This AIR Kit session was carried over from another app, so it cannot be linked to your account here. Sign out of AIR Kit and connect again.",
+    );
   }
-  return payload as AirTokenClaims;
+  if (claims.partnerUserId !== undefined && claims.partnerUserId !== expected.userId) {
+    throw new AppError(
+      "air_session_other_user",
+      403,
+      "This AIR Kit session belongs to someone else who used this browser. Connect again to sign in to AIR Kit as yourself.",
+    );
+  }
+  return claims;
 }

@@ -1,17 +1,34 @@
-// AIR Kit login over an AIR-compatible HTTP API (the local counterpart speaks it).
-import { type AirClient, type AirClientConfig, AirClientError, type AirLoginResult, type AirUserDetails } from "./types";
+// AIR Kit over an AIR-compatible HTTP API (the local counterpart speaks it), with the SDK's
+// session semantics (types.ts AirServiceLike), so the app's session rules are exercised offline
+// exactly as they will be against the SDK:
+// - a login is saved in localStorage, like the SDK's 30-day saved login, and `init` restores it
+//   unless `skipRehydration`;
+// - `login` returns the current session, if any, whatever token it is given;
+// - MFA is a WebAuthn passkey created in this page (the SDK does it in AIR's iframe).
+import { type AirClientConfig, AirClientError, type AirLoginResult, type AirServiceLike, type AirUserDetails } from "./types";
 
-// Like the SDK, the AIR session lives in the browser for the tab's lifetime.
 const STORAGE_KEY = "airkit.session";
 
 interface ApiError {
   error?: { code?: string; message?: string; attemptsRemaining?: number };
-  attemptsRemaining?: number;
 }
 
 type LoginResponse =
   | { status: "authenticated"; result: AirLoginResult }
   | { status: "verification_required"; challengeId: string; email: string; expiresAt: string | number };
+
+interface PasskeyOptions {
+  challengeId: string;
+  publicKey: {
+    challenge: string;
+    rp: { id: string; name: string };
+    user: { id: string; name: string; displayName: string };
+    pubKeyCredParams: { type: "public-key"; alg: number }[];
+    authenticatorSelection: AuthenticatorSelectionCriteria;
+    attestation: AttestationConveyancePreference;
+    timeout: number;
+  };
+}
 
 const FRIENDLY: Record<string, string> = {
   otp_invalid: "That code is not right.",
@@ -19,16 +36,22 @@ const FRIENDLY: Record<string, string> = {
   otp_attempts_exceeded: "Too many wrong codes. Start again to get a new one.",
   otp_rate_limited: "Too many codes were requested for this email. Wait a few minutes and try again.",
   network: "AIR Kit could not be reached. Check that it is running and try again.",
+  not_logged_in: "Not logged in to AIR Kit.",
+  mfa_cancelled: "The passkey was not created. Try again when you are ready.",
 };
 
-export function createHttpAirClient(config: AirClientConfig & { apiUrl: string }): AirClient {
-  const base = config.apiUrl.replace(/\/$/, "");
+const fromBase64url = (value: string) => Uint8Array.from(atob(value.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+const toBase64url = (buffer: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 
-  async function call<T>(path: string, init: { body?: unknown; token?: string; method?: string }): Promise<T> {
+export function createHttpAirService(config: AirClientConfig & { apiUrl: string }): AirServiceLike {
+  const base = config.apiUrl.replace(/\/$/, "");
+  let current: AirLoginResult | undefined;
+
+  async function call<T>(path: string, init: { body?: unknown; token?: string }): Promise<T> {
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {
-        method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+        method: init.body === undefined ? "GET" : "POST",
         headers: {
           ...(init.body === undefined ? {} : { "content-type": "application/json" }),
           ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
@@ -41,19 +64,46 @@ export function createHttpAirClient(config: AirClientConfig & { apiUrl: string }
     const json = (await response.json().catch(() => ({}))) as T & ApiError;
     if (!response.ok) {
       const code = json.error?.code ?? `http_${response.status}`;
-      throw new AirClientError(code, FRIENDLY[code] ?? json.error?.message ?? "AIR Kit refused the request.");
+      throw new AirClientError(code, FRIENDLY[code] ?? "AIR Kit refused the request.");
     }
     return json;
   }
 
-  const session = {
-    get: () => sessionStorage.getItem(STORAGE_KEY),
-    set: (token: string) => sessionStorage.setItem(STORAGE_KEY, token),
-    clear: () => sessionStorage.removeItem(STORAGE_KEY),
-  };
+  function session(): AirLoginResult {
+    if (!current) throw new AirClientError("not_logged_in", FRIENDLY.not_logged_in!);
+    return current;
+  }
+
+  function forget(): string | null {
+    const saved = localStorage.getItem(STORAGE_KEY);
+    localStorage.removeItem(STORAGE_KEY);
+    current = undefined;
+    return saved;
+  }
+
+  const revoke = (token: string | null | undefined) => (token ? call("/v1/auth/logout", { body: {}, token }).catch(() => undefined) : undefined);
 
   return {
+    get isLoggedIn() {
+      return current !== undefined;
+    },
+
+    async init({ skipRehydration }) {
+      if (skipRehydration) return null;
+      const saved = localStorage.getItem(STORAGE_KEY);
+      if (!saved) return null;
+      try {
+        const info = await call<AirUserDetails>("/v1/user", { token: saved });
+        current = { isLoggedIn: true, id: info.user.id, abstractAccountAddress: info.user.abstractAccountAddress, token: saved, isMFASetup: info.user.isMFASetup };
+        return current;
+      } catch {
+        localStorage.removeItem(STORAGE_KEY);
+        return null;
+      }
+    },
+
     async login(authToken, ui) {
+      if (current) return current;
       let answer = await call<LoginResponse>("/v1/auth/login", { body: { partnerId: config.partnerId, authToken } });
       let error: string | undefined;
       while (answer.status === "verification_required") {
@@ -70,18 +120,66 @@ export function createHttpAirClient(config: AirClientConfig & { apiUrl: string }
           throw e;
         }
       }
-      session.set(answer.result.token);
-      return answer.result;
+      current = answer.result;
+      localStorage.setItem(STORAGE_KEY, current.token);
+      return current;
     },
-    async getUserInfo() {
-      const token = session.get();
-      if (!token) throw new AirClientError("not_logged_in", "Not logged in to AIR Kit.");
-      return call<AirUserDetails>("/v1/user", { token });
+
+    getUserInfo: () => call<AirUserDetails>("/v1/user", { token: session().token }),
+
+    async setupOrUpdateMfa() {
+      const { token } = session();
+      const { challengeId, publicKey } = await call<PasskeyOptions>("/v1/mfa/passkey/options", { body: {}, token });
+      let credential: Credential | null;
+      try {
+        credential = await navigator.credentials.create({
+          publicKey: {
+            ...publicKey,
+            challenge: fromBase64url(publicKey.challenge),
+            user: { ...publicKey.user, id: fromBase64url(publicKey.user.id) },
+            timeout: publicKey.timeout,
+          },
+        });
+      } catch (e) {
+        // NotAllowedError: dismissed or timed out; anything else: no usable authenticator.
+        console.error("[airkit] passkey creation failed", e);
+        throw new AirClientError("mfa_cancelled", FRIENDLY.mfa_cancelled!);
+      }
+      if (!(credential instanceof PublicKeyCredential) || !(credential.response instanceof AuthenticatorAttestationResponse)) {
+        throw new AirClientError("mfa_cancelled", FRIENDLY.mfa_cancelled!);
+      }
+      await call("/v1/mfa/passkey", {
+        token,
+        body: {
+          challengeId,
+          credential: {
+            id: credential.id,
+            type: credential.type,
+            response: { clientDataJSON: toBase64url(credential.response.clientDataJSON), attestationObject: toBase64url(credential.response.attestationObject) },
+          },
+        },
+      });
+      current = { ...session(), isMFASetup: true };
     },
+
+    async getAccessToken() {
+      const { token } = await call<{ token: string }>("/v1/auth/token", { body: {}, token: session().token });
+      // The saved login moves on to the newest token, as the SDK's does.
+      const previous = session().token;
+      current = { ...session(), token };
+      localStorage.setItem(STORAGE_KEY, token);
+      await revoke(previous);
+      return { token };
+    },
+
     async logout() {
-      const token = session.get();
-      session.clear();
-      if (token) await call("/v1/auth/logout", { body: {}, token }).catch(() => undefined);
+      const { token } = session();
+      forget();
+      await revoke(token);
+    },
+
+    async cleanUp() {
+      await revoke(forget());
     },
   };
 }

@@ -1,6 +1,7 @@
-// The one interface the browser uses for AIR Kit login. Two backings: the real
-// @mocanetwork/airkit SDK, or any HTTP API that speaks the AIR-compatible contract
-// (the local counterpart). Which one is configuration (AIRKIT_API_URL), not code.
+// The browser side of AIR Kit login. Two backings with the same surface: the real
+// @mocanetwork/airkit SDK, or an HTTP API that speaks the AIR-compatible contract (the local
+// counterpart). Which one is configuration (AIRKIT_API_URL), not code. The app's rules about
+// whose session may be used live on top of both, in session-policy.ts.
 import type { AirLoginResult, AirUserDetails } from "@mocanetwork/airkit";
 
 export type { AirLoginResult, AirUserDetails };
@@ -18,10 +19,34 @@ export interface AirLoginUi {
   requestCode(prompt: CodePrompt): Promise<string | null>;
 }
 
-export interface AirClient {
+/**
+ * The part of the SDK's `AirService` the app uses, with the SDK's semantics, which the offline
+ * backing reproduces: `init` restores a login saved in this browser (for 30 days) unless
+ * `skipRehydration`; `login` hands back the current session, if there is one, whatever token it
+ * is given; `logout` requires a session; `cleanUp` ends the auth session and resets the service.
+ */
+export interface AirServiceLike {
+  readonly isLoggedIn: boolean;
+  init(options: { skipRehydration: boolean }): Promise<AirLoginResult | null>;
   login(authToken: string, ui: AirLoginUi): Promise<AirLoginResult>;
   getUserInfo(): Promise<AirUserDetails>;
+  /** Enrols MFA (a passkey) for the logged-in user. */
+  setupOrUpdateMfa(): Promise<void>;
+  /** A current token for the logged-in user (after MFA set-up, one with the address). */
+  getAccessToken(): Promise<{ token: string }>;
   logout(): Promise<void>;
+  cleanUp(): Promise<void>;
+}
+
+/** What the connector uses: AirServiceLike under the app's session rules (session-policy.ts). */
+export interface AirClient {
+  /** Logs in with this user's partner token; any AIR session already in this browser is ended first. */
+  login(authToken: string, ui: AirLoginUi): Promise<AirLoginResult>;
+  getUserInfo(): Promise<AirUserDetails>;
+  setupMfa(): Promise<void>;
+  freshToken(): Promise<string>;
+  /** Ends AIR's session in this browser, including one saved by an earlier page. */
+  endSession(): Promise<void>;
 }
 
 export interface AirClientConfig {
