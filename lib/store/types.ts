@@ -38,6 +38,13 @@ export interface VerifiedIdentity {
   name: string | null;
   /** Provider claims worth showing the user (no tokens, no secrets). */
   profile: Record<string, unknown>;
+  /**
+   * False when `emailVerified` rests on a test double's word, not a provider's: the Firebase
+   * Auth Emulator lets anyone who reaches it create any account and mark its email verified.
+   * Such an identity never joins an existing user by email, and the user it creates is never
+   * joined by others by email (its email counts as unverified for linking). Default true.
+   */
+  linkByEmail?: boolean;
 }
 
 export interface User {
