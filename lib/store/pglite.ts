@@ -297,16 +297,20 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
 
     createOneTimeCode: (input, limit) =>
       db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM one_time_codes WHERE purpose = $1 AND subject = $2 AND created_at >= $3`,
+        // Guesses already spent on this subject's codes in the window carry over to the new
+        // code: the guessing budget belongs to (purpose, subject) and window, not to a code.
+        const { rows } = await tx.query<{ n: number; spent: number }>(
+          `SELECT count(*)::int AS n, coalesce(sum(attempts), 0)::int AS spent
+           FROM one_time_codes WHERE purpose = $1 AND subject = $2 AND created_at >= $3`,
           [input.purpose, input.subject, limit.since],
         );
-        if ((rows[0]?.n ?? 0) >= limit.max) return null;
+        const { n = 0, spent = 0 } = rows[0] ?? {};
+        if (n >= limit.max || spent >= input.maxAttempts) return null;
         return one(
           tx,
           `INSERT INTO one_time_codes (id, purpose, subject, code_hash, expires_at, max_attempts)
            VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-          [`otc_${randomUUID().replace(/-/g, "")}`, input.purpose, input.subject, input.codeHash, input.expiresAt, input.maxAttempts],
+          [`otc_${randomUUID().replace(/-/g, "")}`, input.purpose, input.subject, input.codeHash, input.expiresAt, input.maxAttempts - spent],
           toCode,
         );
       }),

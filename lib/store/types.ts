@@ -122,7 +122,9 @@ export interface AppStore {
   /**
    * Stores a code unless `limit.max` codes were already issued for (purpose, subject) since
    * `limit.since`; counting and inserting are one transaction, so parallel requests cannot
-   * slip past the limit. Returns null when over the limit.
+   * slip past the limit. Attempts already taken on (purpose, subject)'s codes since
+   * `limit.since` are deducted from the new code's `maxAttempts` (the guessing budget carries
+   * across codes). Returns null when over the limit or when no attempts are left.
    */
   createOneTimeCode(
     input: Omit<OneTimeCodeRecord, "id" | "attempts" | "usedAt" | "createdAt">,
