@@ -3,7 +3,7 @@
 // proxy (lib/security/client-ip.ts explains why a route handler cannot find it out itself).
 // `npm start`, the demo and the test stack run this instead of `next start`.
 //
-//   tsx scripts/server.ts [-H host] [-p port]     (PORT and HOSTNAME work as for next start)
+//   tsx scripts/server.ts [-H host] [-p port]     (PORT works as for next start)
 //
 // Follows https://nextjs.org/docs/app/guides/custom-server: next({ dev: false }), prepare(),
 // getRequestHandler(). Nothing else of `next start` changes.
@@ -39,14 +39,18 @@ async function main() {
     options: { hostname: { type: "string", short: "H" }, port: { type: "string", short: "p" } },
     strict: true,
   });
-  const hostname = values.hostname ?? process.env.HOSTNAME ?? "0.0.0.0";
+  // Like `next start`: every interface unless -H says otherwise (HOSTNAME is not read: many
+  // container runtimes set it to the machine's name).
+  const hostname = values.hostname;
   const port = Number(values.port ?? process.env.PORT ?? 3000);
   const { default: next } = await import("next");
-  const app = next({ dev: false, hostname, port, dir: process.cwd() });
+  const app = next({ dev: false, hostname: hostname ?? "localhost", port, dir: process.cwd() });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer(withPeerAddress((req, res) => void handle(req, res)));
-  server.listen(port, hostname, () => console.log(`▲ ready on http://${hostname}:${port} (per-client limits key on the connection's address${process.env.CLIENT_IP_HEADER ? ` and ${process.env.CLIENT_IP_HEADER}` : ""})`));
+  server.listen(port, hostname, () =>
+    console.log(`▲ ready on http://${hostname ?? "localhost"}:${port} (per-client limits: ${process.env.CLIENT_IP_HEADER ? `${process.env.CLIENT_IP_HEADER}, else ` : ""}the connection's address)`),
+  );
   const stop = () => {
     server.close(() => process.exit(0));
     server.closeIdleConnections();
