@@ -3,6 +3,7 @@
 // hashes still verify.
 import "server-only";
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { AppError, errors } from "@/lib/http/errors";
 import { createWorkGate, type WorkGate } from "./work-gate";
 
 // Hashing is the one expensive thing an anonymous client can make the server do. The gate
@@ -23,12 +24,15 @@ const gate = gates.__hashGate;
  */
 export type HashClient = string | null;
 
-function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions, client: HashClient): Promise<Buffer> {
-  return gate.run(client ?? `anonymous:${randomBytes(8).toString("hex")}`, () =>
+async function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions, client: HashClient): Promise<Buffer> {
+  const result = await gate.run(client ?? `anonymous:${randomBytes(8).toString("hex")}`, () =>
     new Promise<Buffer>((resolve, reject) =>
       scryptCb(password.normalize("NFKC"), salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
     ),
   );
+  if (result.ok) return result.value;
+  if (result.refusal === "client_busy") throw errors.rateLimited(1);
+  throw new AppError("server_busy", 503, "The server is busy. Try again in a few seconds.", { retryAfterSeconds: 2 });
 }
 
 /** N=2^15, r=8: 32 MiB of memory per hash (OWASP's scrypt baseline is N=2^17 with 128 MiB; this is its lower documented setting). */

@@ -9,14 +9,14 @@ function pending(log: string[], name: string) {
 }
 
 describe("work gate (password hashing)", () => {
-  it("runs at most `concurrency` tasks; a client over its share is refused at once with 429 rate_limited", async () => {
+  it("runs at most `concurrency` tasks; a client over its share is refused at once", async () => {
     const gate = createWorkGate({ concurrency: 2, perClient: 2, maxQueued: 8 });
     const log: string[] = [];
     const a = pending(log, "a1");
     const b = pending(log, "a2");
     const first = gate.run("junk", a.task);
     const second = gate.run("junk", b.task);
-    await expect(gate.run("junk", async () => "never")).rejects.toMatchObject({ code: "rate_limited", status: 429 });
+    expect(await gate.run("junk", async () => "never")).toEqual({ ok: false, refusal: "client_busy" });
     expect(gate.load()).toEqual({ running: 2, queued: 0 });
     a.finish();
     b.finish();
@@ -24,16 +24,19 @@ describe("work gate (password hashing)", () => {
     expect(gate.load()).toEqual({ running: 0, queued: 0 });
   });
 
-  it("never queues without end: beyond the queue limit it answers 503 server_busy", async () => {
+  it("never queues without end: beyond the queue limit it refuses (server_busy)", async () => {
     const gate = createWorkGate({ concurrency: 1, perClient: 1, maxQueued: 2 });
     const log: string[] = [];
     const hold = pending(log, "hold");
     const running = gate.run("c0", hold.task);
     const queued = [gate.run("c1", async () => "1"), gate.run("c2", async () => "2")];
-    await expect(gate.run("c3", async () => "3")).rejects.toMatchObject({ code: "server_busy", status: 503, details: { retryAfterSeconds: 2 } });
+    expect(await gate.run("c3", async () => "3")).toEqual({ ok: false, refusal: "server_busy" });
     hold.finish();
     await running;
-    expect(await Promise.all(queued)).toEqual(["1", "2"]);
+    expect(await Promise.all(queued)).toEqual([
+      { ok: true, value: "1" },
+      { ok: true, value: "2" },
+    ]);
   });
 
   it("serves waiting clients round-robin: a real user's task is next, not behind a burst", async () => {
@@ -51,6 +54,6 @@ describe("work gate (password hashing)", () => {
   it("frees the slot when a task fails", async () => {
     const gate = createWorkGate({ concurrency: 1, perClient: 1, maxQueued: 1 });
     await expect(gate.run("c", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
-    expect(await gate.run("c", async () => "ok")).toBe("ok");
+    expect(await gate.run("c", async () => "ok")).toEqual({ ok: true, value: "ok" });
   });
 });

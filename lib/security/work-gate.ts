@@ -3,22 +3,22 @@
 // Invariants:
 // - At most `concurrency` tasks run at once (scrypt takes a libuv thread and 32 MiB each).
 // - One client has at most `perClient` tasks running or waiting; more are refused at once
-//   (429 rate_limited), so a client firing many requests in parallel cannot fill the queue.
-// - The queue is bounded (`maxQueued`); beyond it the gate refuses (503 server_busy) instead of
+//   ("client_busy"), so a client firing many requests in parallel cannot fill the queue.
+// - The queue is bounded (`maxQueued`); beyond it the gate refuses ("server_busy") instead of
 //   queueing without end. Nothing waits unboundedly.
 // - Waiting tasks are served round-robin by client, not first-come: one client's burst cannot
 //   make everyone else wait behind it.
-import { AppError, errors } from "@/lib/http/errors";
+// - A refusal is a value, not an exception: the gate is shared process-wide (globalThis) by
+//   every bundle of the app, and an error class from one bundle fails `instanceof` in another.
+//   The caller turns a refusal into its own error.
+
+export type GateResult<T> = { ok: true; value: T } | { ok: false; refusal: "client_busy" | "server_busy" };
 
 export interface WorkGate {
-  run<T>(client: string, task: () => Promise<T>): Promise<T>;
+  run<T>(client: string, task: () => Promise<T>): Promise<GateResult<T>>;
   /** Running and waiting tasks, for tests and diagnostics. */
   load(): { running: number; queued: number };
 }
-
-export const gateErrors = {
-  serverBusy: () => new AppError("server_busy", 503, "The server is busy. Try again in a few seconds.", { retryAfterSeconds: 2 }),
-};
 
 export function createWorkGate({ concurrency, perClient, maxQueued }: { concurrency: number; perClient: number; maxQueued: number }): WorkGate {
   let running = 0;
@@ -48,9 +48,9 @@ export function createWorkGate({ concurrency, perClient, maxQueued }: { concurre
   return {
     async run(client, task) {
       const mine = active.get(client) ?? 0;
-      if (mine >= perClient) throw errors.rateLimited(1);
+      if (mine >= perClient) return { ok: false, refusal: "client_busy" };
       if (running >= concurrency) {
-        if (queued >= maxQueued) throw gateErrors.serverBusy();
+        if (queued >= maxQueued) return { ok: false, refusal: "server_busy" };
         active.set(client, mine + 1);
         queued += 1;
         await new Promise<void>((resolve) => {
@@ -64,7 +64,7 @@ export function createWorkGate({ concurrency, perClient, maxQueued }: { concurre
         running += 1;
       }
       try {
-        return await task();
+        return { ok: true, value: await task() };
       } finally {
         release(client);
       }
