@@ -5,8 +5,9 @@
 // The Auth Emulator signs nothing (alg "none"), so anyone can write a token that LOOKS like one
 // of its tokens: checking the claims of an unsigned token proves nothing. Such a token is
 // accepted only when the emulator is configured AND the emulator itself confirms it: we look
-// the token up at its accounts:lookup (the Identity Toolkit call the web SDK makes for
-// getUser, https://cloud.google.com/identity-platform/docs/reference/rest/v1/accounts/lookup)
+// the token up at its accounts:lookup with the project's web API key ("Get user data",
+// https://firebase.google.com/docs/reference/rest/auth#section-get-account-info; method
+// reference https://docs.cloud.google.com/identity-platform/docs/reference/rest/v1/accounts/lookup)
 // and require that the account it names is the token's subject, with the token's email and
 // verification state. Never otherwise: in production an unsigned token is refused outright.
 import { decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey, UnsecuredJWT } from "jose";
