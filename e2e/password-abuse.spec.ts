@@ -91,7 +91,7 @@ test.describe("password abuse", () => {
       const real = signIn(contexts[0]!, "198.51.100.87", owner, PASSWORD);
       const outcomes = await Promise.all(junk);
       expect(await real).toBe("ok");
-      // Two at a time per client: the rest are refused without hashing, not queued behind.
+      // One hash at a time per client: the rest are refused without hashing, not queued behind.
       expect(outcomes.filter((o) => o === "rate_limited").length).toBeGreaterThanOrEqual(12);
       expect(outcomes.every((o) => o === "rate_limited" || o === "invalid_credentials")).toBe(true);
     } finally {

@@ -7,15 +7,16 @@ import { AppError, errors } from "@/lib/http/errors";
 import { createWorkGate, type WorkGate } from "./work-gate";
 
 // Hashing is the one expensive thing an anonymous client can make the server do. The gate
-// (work-gate.ts) runs at most HASH_CONCURRENCY hashes at once (each takes a libuv thread,
-// whose pool has 4, and 32 MiB), at most 2 per client at a time, and queues at most
-// MAX_QUEUED_HASHES; the rest is refused at once (429 rate_limited for a client over its share,
-// 503 server_busy when the queue is full). Waiting hashes are served round-robin by client, so
-// a burst from one client cannot make a real user's sign-in wait behind all of it.
+// (work-gate.ts) runs at most HASH_CONCURRENCY hashes at once (each takes a libuv thread, whose
+// pool has 4, and 32 MiB) and one per client at a time (a person signs in once at a time, so a
+// client holds at most half the capacity), and queues at most MAX_QUEUED_HASHES; the rest is
+// refused at once (429 rate_limited for a client over its share, 503 server_busy when the
+// queue is full). Waiting hashes are served round-robin by client, so a burst from one client
+// cannot make a real user's sign-in wait behind all of it.
 const HASH_CONCURRENCY = 2;
 const MAX_QUEUED_HASHES = 32;
 const gates = globalThis as typeof globalThis & { __hashGate?: WorkGate };
-gates.__hashGate ??= createWorkGate({ concurrency: HASH_CONCURRENCY, perClient: 2, maxQueued: MAX_QUEUED_HASHES });
+gates.__hashGate ??= createWorkGate({ concurrency: HASH_CONCURRENCY, perClient: 1, maxQueued: MAX_QUEUED_HASHES });
 const gate = gates.__hashGate;
 
 /**
