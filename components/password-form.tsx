@@ -12,7 +12,8 @@ type Mode = "signin" | "signup" | "verify";
 
 const SIGN_IN_ERRORS: Record<string, string> = {
   invalid_credentials: "Wrong email or password.",
-  rate_limited: "Too many attempts. Wait a few minutes, then try again.",
+  rate_limited: "Too many attempts. Wait a moment, then try again.",
+  server_busy: "The server is busy. Try again in a few seconds.",
   email_unverified: "Confirm your email first: we sent you a new 6-digit code.",
 };
 
@@ -62,7 +63,11 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
       if (mode === "signup") {
         await postJson("/api/password/sign-up", { email, password, name: name || undefined });
         setMode("verify");
-        setNotice(`We sent a 6-digit code to ${email}. Enter it to confirm your email.`);
+        // The server answers the same whether or not the address already has an account (so
+        // sign-up reveals nothing); the email says which it was.
+        setNotice(
+          `Check your email: we sent a message to ${email}. If the address is new here, it has a 6-digit code to enter below. If you already have an account, it says so: sign in instead.`,
+        );
         return;
       }
       await postJson("/api/password/verify-email", { email, code });
@@ -111,6 +116,11 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
         )}
         {mode === "signup" && (
           <button type="button" className="text-brand-600 hover:underline" onClick={() => (setMode("signin"), setError(null), setNotice(null))}>
+            Have an account? Sign in
+          </button>
+        )}
+        {mode === "verify" && (
+          <button type="button" className="text-brand-600 hover:underline" onClick={() => (setMode("signin"), setCode(""), setError(null), setNotice(null))}>
             Have an account? Sign in
           </button>
         )}

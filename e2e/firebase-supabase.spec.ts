@@ -5,28 +5,29 @@ import { connectAirKit, readCodeFromMailbox, signInWithFirebase, signInWithOidc,
 import { APP_URL, FIREBASE_EMULATOR_URL, GRACE, STACK_DATA_DIR } from "./support/stack";
 
 test.describe("Firebase and Supabase → AIR Kit", () => {
-  test("Firebase: a seeded verified user reaches AIR; linked with OpenID Connect by verified email, same address", async ({ page }) => {
+  test("Firebase: a seeded verified user reaches AIR; an emulator identity never joins another provider's user by email", async ({ page }) => {
     const seen = new Set<string>();
-    let address = "";
+    let oidcUserId = "";
 
-    await test.step("sign in with OpenID Connect as Grace and connect AIR", async () => {
+    await test.step("sign in with OpenID Connect as Grace", async () => {
       await signInWithOidc(page, GRACE);
-      address = (await connectAirKit(page, GRACE.email, seen)).address;
+      oidcUserId = ((await (await page.request.get("/api/auth/session")).json()) as { identity: { userId: string } }).identity.userId;
       await signOut(page);
     });
 
-    await test.step("sign in with Firebase as Grace: the verified email links both to one app user", async () => {
+    await test.step("sign in with Firebase as Grace: the emulator's word on her email links nothing, so she gets her own app user", async () => {
+      // Anyone who can reach the Auth Emulator can mark any address verified there (issue #10).
       await signInWithFirebase(page, GRACE);
       await expect(page.getByTestId("identity-email")).toHaveText(GRACE.email);
       const linked = page.getByTestId("linked-identities");
-      await expect(linked).toContainText("Local OpenID Provider");
       await expect(linked).toContainText("Firebase");
+      await expect(linked).not.toContainText("Local OpenID Provider");
+      const firebaseUserId = ((await (await page.request.get("/api/auth/session")).json()) as { identity: { userId: string } }).identity.userId;
+      expect(firebaseUserId).not.toBe(oidcUserId);
     });
 
-    await test.step("connect AIR from Firebase: the same address, no code", async () => {
-      const again = await connectAirKit(page, GRACE.email, seen);
-      expect(again.askedForCode).toBe(false);
-      expect(again.address).toBe(address);
+    await test.step("connect AIR from Firebase", async () => {
+      await connectAirKit(page, GRACE.email, seen);
       await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
       await expect(page.getByTestId("app-session-expiry")).toContainText(/\d+h \d{2}m \d{2}s/);
     });

@@ -15,7 +15,8 @@ export interface ErrorBody {
 export function errorResponse(error: unknown): Response {
   if (error instanceof AppError) {
     const headers: HeadersInit = {};
-    if (error.code === "rate_limited" && error.details?.retryAfterSeconds) headers["Retry-After"] = String(error.details.retryAfterSeconds);
+    // rate_limited (429) and server_busy (503) say when to come back.
+    if (error.details?.retryAfterSeconds) headers["Retry-After"] = String(error.details.retryAfterSeconds);
     return Response.json({ error: { code: error.code, message: error.message, details: error.details } } satisfies ErrorBody, {
       status: error.status,
       headers,

@@ -10,7 +10,10 @@ import { errorResponse, readJson } from "./respond";
  * Wraps a state-changing route handler: checks Origin, parses the JSON body, and turns
  * errors into `{ error: { code, message } }` with the right status.
  */
-export function mutation<P>(handler: (body: unknown, params: P, request: Request) => Promise<unknown>, options: { body?: boolean; ipLimit?: IpLimit } = {}) {
+export function mutation<P>(
+  handler: (body: unknown, params: P, context: { client: ClientKey; request: Request }) => Promise<unknown>,
+  options: { body?: boolean; ipLimit?: IpLimit } = {},
+) {
   return async (request: Request, context: { params: Promise<P> }): Promise<Response> => {
     const started = performance.now();
     // Server-Timing lets a developer (and scripts/measure/exchanges.ts) see each exchange's server-side time.
@@ -24,7 +27,7 @@ export function mutation<P>(handler: (body: unknown, params: P, request: Request
       limitClientIp(request, config.clientIpHeader, "request");
       if (options.ipLimit) limitClientIp(request, config.clientIpHeader, options.ipLimit);
       const body = options.body === false ? undefined : await readJson(request);
-      const result = await handler(body, await context.params, request);
+      const result = await handler(body, await context.params, { client: clientIp(request.headers, config.clientIpHeader), request });
       return timed(result === undefined ? new Response(null, { status: 204 }) : Response.json(result, { headers: { "Cache-Control": "no-store" } }));
     } catch (error) {
       return timed(errorResponse(error));
@@ -32,7 +35,10 @@ export function mutation<P>(handler: (body: unknown, params: P, request: Request
   };
 }
 
-/** Throws `rate_limited` once the client's IP is over `kind`'s limit; a no-op without CLIENT_IP_HEADER. */
+/** The client's counting key (lib/security/client-ip.ts); null when no address is known. */
+export type ClientKey = string | null;
+
+/** Throws `rate_limited` once the client's address is over `kind`'s limit; a no-op when no address is known. */
 export function limitClientIp(request: Request, header: string | undefined, kind: IpLimit): void {
   const ip = clientIp(request.headers, header);
   if (ip === null) return;

@@ -1,13 +1,43 @@
 import { describe, expect, it } from "vitest";
-import { clientIp, UNPARSEABLE_CLIENT } from "./client-ip";
+import { clientIp, PEER_ADDRESS_HEADER, UNPARSEABLE_CLIENT } from "./client-ip";
 import { createMemoryRateLimiter, hitClientIp, IP_LIMITS, MAX_TRACKED_KEYS } from "./rate-limit";
 
 const headers = (value: string) => new Headers({ "x-real-ip": value, "x-forwarded-for": value });
 
+describe("client address from the connection (stamped by scripts/server.ts)", () => {
+  const peer = (address: string, extra: Record<string, string> = {}) => new Headers({ [PEER_ADDRESS_HEADER]: address, ...extra });
+
+  it("counts the connection's address when no proxy header is configured: limits are on by default", () => {
+    expect(clientIp(peer("198.51.100.7"), undefined, true)).toBe("198.51.100.7");
+    expect(clientIp(peer("::ffff:198.51.100.7"), undefined, true)).toBe("198.51.100.7");
+    expect(clientIp(peer("2001:db8:1:2::5"), undefined, true)).toBe("2001:db8:1:2::/64");
+    // Loopback too: behind a same-host proxy without CLIENT_IP_HEADER, everyone shares one bucket (fails towards limiting).
+    expect(clientIp(peer("127.0.0.1"), undefined, true)).toBe("127.0.0.1");
+  });
+
+  it("ignores client-sent X-Forwarded-For and the like when no header is configured", () => {
+    expect(clientIp(peer("198.51.100.7", { "x-forwarded-for": "203.0.113.99", "x-real-ip": "203.0.113.98" }), undefined, true)).toBe("198.51.100.7");
+  });
+
+  it("ignores the peer header unless the process was started by the app's server (anyone can send it to a plain `next start`)", () => {
+    expect(clientIp(peer("198.51.100.7"), undefined, false)).toBeNull();
+    expect(clientIp(peer("198.51.100.7"), "x-real-ip", false)).toBeNull();
+  });
+
+  it("prefers the configured proxy header; without it, a remote peer still counts, this host does not", () => {
+    expect(clientIp(peer("10.0.0.2", { "x-real-ip": "203.0.113.7" }), "x-real-ip", true)).toBe("203.0.113.7");
+    // Someone who reached the app around the proxy is counted by their own address.
+    expect(clientIp(peer("198.51.100.7"), "x-real-ip", true)).toBe("198.51.100.7");
+    // A process on this host (health check; the test stack's browser) has no key.
+    expect(clientIp(peer("127.0.0.1"), "x-real-ip", true)).toBeNull();
+    expect(clientIp(peer("::1"), "x-real-ip", true)).toBeNull();
+  });
+});
+
 describe("client IP from the trusted proxy's header", () => {
-  it("is off unless a header is configured, and absent without the header", () => {
-    expect(clientIp(headers("203.0.113.7"), undefined)).toBeNull();
-    expect(clientIp(new Headers(), "x-real-ip")).toBeNull();
+  it("is absent when neither a header nor the connection's address is known", () => {
+    expect(clientIp(headers("203.0.113.7"), undefined, false)).toBeNull();
+    expect(clientIp(new Headers(), "x-real-ip", false)).toBeNull();
   });
 
   it.each([

@@ -1,18 +1,47 @@
-// The client's IP address, as a reverse proxy the operator controls reports it.
+// The client's address, for per-client limits.
 //
-// A route handler cannot see the TCP peer, and any header a client sends can be forged. So
-// the app trusts exactly one header, named by configuration (CLIENT_IP_HEADER), and only
-// because the operator says their proxy sets it on every request and overwrites whatever the
-// client sent. Unset, there is no client IP and per-IP limits are off (per-email limits stay).
+// Where it comes from, in order of trust:
+// 1. CLIENT_IP_HEADER, when the operator names the header their reverse proxy sets on EVERY
+//    request, overwriting whatever the client sent (x-real-ip, cf-connecting-ip, …).
+// 2. Otherwise, the TCP connection's peer address. A Next.js route handler cannot see the
+//    socket, and it cannot trust X-Forwarded-For either: `next start` only fills it in when
+//    the client did not send one (node_modules/next/dist/server/base-server.js:
+//    `req.headers['x-forwarded-for'] ??= socket.remoteAddress`), so a client picks its own.
+//    So the app has its own server entry (scripts/server.ts, used by `npm start`, the demo and
+//    the test stack): it wraps Next's request handler, deletes any client-sent
+//    PEER_ADDRESS_HEADER and sets it from `socket.remoteAddress`, and marks the process
+//    (markServedByAppServer) so the app knows the header was written by it. Under a plain
+//    `next start` the mark is missing and the header, which anyone could send, is ignored.
+//
+// Behind a proxy without CLIENT_IP_HEADER, every request has the proxy's address: all clients
+// share one bucket. That fails towards limiting, never towards none: set CLIENT_IP_HEADER.
+// With CLIENT_IP_HEADER set, a request without that header did not pass the proxy: its peer
+// address counts, except from this host itself (loopback), which has no key (health checks;
+// the test stack, where Playwright plays the proxy and the browser's requests go uncounted).
 import { isIP } from "node:net";
 
-/** What a present but unusable header counts as: one shared bucket, so garbage cannot dodge limits. */
+/** Set by scripts/server.ts on every request from the socket's address; a client's copy is deleted first. */
+export const PEER_ADDRESS_HEADER = "x-byo-peer-address";
+
+const SERVED_BY_APP_SERVER = Symbol.for("byo-auth.served-by-app-server");
+type Marked = typeof globalThis & { [SERVED_BY_APP_SERVER]?: boolean };
+
+/** Called once by scripts/server.ts: from now on PEER_ADDRESS_HEADER is the server's own. */
+export function markServedByAppServer(): void {
+  (globalThis as Marked)[SERVED_BY_APP_SERVER] = true;
+}
+
+/** True in a process started by scripts/server.ts (the mark lives on globalThis: every bundle of the app sees it). */
+export function servedByAppServer(): boolean {
+  return (globalThis as Marked)[SERVED_BY_APP_SERVER] === true;
+}
+
+/** What a present but unusable address counts as: one shared bucket, so garbage cannot dodge limits. */
 export const UNPARSEABLE_CLIENT = "unparseable";
 
 /**
- * The key a client's requests are counted under, or null when no header is configured or the
- * request carries none (then the app must not be reachable except through the proxy: the
- * README says so).
+ * The key a client's requests are counted under, or null when no address is known (a plain
+ * `next start` without CLIENT_IP_HEADER, or a loopback request that bypassed the proxy).
  *
  * - For a list header (X-Forwarded-For) the LAST entry counts, however long the list: the one
  *   the trusted proxy itself appended; earlier entries are whatever the client claimed.
@@ -20,10 +49,37 @@ export const UNPARSEABLE_CLIENT = "unparseable";
  * - IPv6 clients are counted per /64 (one subscriber's allocation), IPv4-mapped IPv6 as IPv4,
  *   so nobody gets a fresh bucket per address they own.
  */
-export function clientIp(headers: Headers, header: string | undefined): string | null {
-  if (!header) return null;
-  const value = headers.get(header);
-  if (value === null) return null;
+export function clientIp(headers: Headers, header: string | undefined, peerHeaderTrusted = servedByAppServer()): string | null {
+  const peer = peerHeaderTrusted ? headers.get(PEER_ADDRESS_HEADER) : null;
+  if (header) {
+    const value = headers.get(header);
+    if (value !== null) return keyOf(value);
+    // The configured proxy did not send this request. From this host (a health check, the
+    // test stack) it has no key; from anywhere else, the connection's address counts.
+    if (peer === null || isLoopback(peer)) return null;
+    return keyOf(peer);
+  }
+  if (peer !== null) return keyOf(peer);
+  warnNoClientAddress();
+  return null;
+}
+
+const isLoopback = (address: string) => {
+  const key = keyOf(address);
+  return key.startsWith("127.") || key === "0:0:0:0::/64";
+};
+
+let warned = false;
+function warnNoClientAddress() {
+  if (warned) return;
+  warned = true;
+  console.warn(
+    "[security] No client address: the app was not started by scripts/server.ts (npm start) and CLIENT_IP_HEADER is unset, so per-client limits are off.",
+  );
+}
+
+/** The counting key for one address value (a single address or a list whose last entry counts). */
+function keyOf(value: string): string {
   const last = value.slice(value.lastIndexOf(",") + 1).trim();
   // "[::1]:443" and "1.2.3.4:5678" forms from some proxies: keep the address only.
   const address = (/^\[([^\]]+)\](?::\d+)?$/.exec(last)?.[1] ?? /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(last)?.[1] ?? last).toLowerCase();

@@ -10,10 +10,23 @@ export interface OneTimeCodePolicy {
   purpose: string;
   digits: number;
   ttlSeconds: number;
+  /**
+   * Guesses per subject per hour, across every code issued to it in that hour: a resend (or a
+   * repeated sign-up) gives a new code, never a new guessing budget.
+   */
   maxAttempts: number;
   /** At most this many codes per subject per hour. */
   maxIssuedPerHour: number;
 }
+
+/**
+ * Who a code is for. `subject` owns the budget (codes per hour, guesses per hour): for an
+ * email confirmation, the address. `binding` is what the code proves control for (e.g. one
+ * account's id): a code is valid only for the binding it was issued for, so a code sent to an
+ * account that was since replaced confirms nothing.
+ */
+export type CodeSubject = string | { subject: string; binding: string };
+const parts = (s: CodeSubject) => (typeof s === "string" ? { subject: s, binding: "" } : s);
 
 export const codeErrors = {
   invalid: (remaining: number) =>
@@ -31,10 +44,11 @@ function hashCode(secret: string, id: string, code: string): string {
 export async function issueCode(
   store: AppStore,
   policy: OneTimeCodePolicy,
-  subject: string,
+  to: CodeSubject,
   secret: string,
   now = new Date(),
 ): Promise<string> {
+  const { subject, binding } = parts(to);
   const code = String(randomInt(0, 10 ** policy.digits)).padStart(policy.digits, "0");
   // The hash is keyed by the server secret and bound to the subject, so a leaked table does
   // not reveal codes, even for a 6-digit space.
@@ -42,7 +56,7 @@ export async function issueCode(
     {
       purpose: policy.purpose,
       subject,
-      codeHash: hashCode(secret, `${policy.purpose}:${subject}`, code),
+      codeHash: hashCode(secret, `${policy.purpose}:${subject}:${binding}`, code),
       expiresAt: new Date(now.getTime() + policy.ttlSeconds * 1000),
       maxAttempts: policy.maxAttempts,
     },
@@ -55,17 +69,18 @@ export async function issueCode(
 export async function redeemCode(
   store: AppStore,
   policy: OneTimeCodePolicy,
-  subject: string,
+  to: CodeSubject,
   code: string,
   secret: string,
   now = new Date(),
 ): Promise<void> {
+  const { subject, binding } = parts(to);
   const record = await store.latestOneTimeCode(policy.purpose, subject);
   if (!record) throw codeErrors.missing();
   if (record.expiresAt.getTime() <= now.getTime()) throw codeErrors.expired();
   const attempt = await store.takeOneTimeCodeAttempt(record.id);
   if (attempt === null) throw codeErrors.attemptsExceeded();
-  if (!constantEquals(hashCode(secret, `${policy.purpose}:${subject}`, code.trim()), record.codeHash)) {
+  if (!constantEquals(hashCode(secret, `${policy.purpose}:${subject}:${binding}`, code.trim()), record.codeHash)) {
     const remaining = record.maxAttempts - attempt;
     if (remaining <= 0) throw codeErrors.attemptsExceeded();
     throw codeErrors.invalid(remaining);

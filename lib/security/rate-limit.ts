@@ -11,8 +11,9 @@ export interface RateLimiter {
 }
 
 /**
- * Per-client-IP limits, on top of the per-email ones, for when CLIENT_IP_HEADER is set
- * (lib/security/client-ip.ts). They stop one client from spraying many emails or accounts.
+ * Per-client limits, on top of the per-email ones, keyed by the client's address
+ * (lib/security/client-ip.ts: CLIENT_IP_HEADER, else the TCP connection). They stop one client
+ * from spraying many emails or accounts.
  */
 export const IP_LIMITS = {
   /** Every state-changing route handler. */

@@ -55,6 +55,23 @@ describe("PGlite store", () => {
     expect(later.user.id).toBe(victim.user.id);
   });
 
+  it("never links an emulator identity (linkByEmail false) by email, in either direction", async () => {
+    const fb = { provider: "firebase" as const, issuer: "https://securetoken.google.com/demo-x", linkByEmail: false };
+    // The victim signed in first; an emulator account claiming their verified address gets its own user.
+    const victim = await store.linkIdentity(identity({}));
+    const intruder = await store.linkIdentity(identity({ ...fb, subject: "emu-1" }));
+    expect(intruder.outcome).toBe("created");
+    expect(intruder.user.id).not.toBe(victim.user.id);
+    expect(intruder.user.emailVerified).toBe(false);
+    // Signing in again with it does not make its user a link target either.
+    expect((await store.linkIdentity(identity({ ...fb, subject: "emu-1" }))).user.id).toBe(intruder.user.id);
+    // An emulator account planted first is never joined by the real owner's identity.
+    const planted = await store.linkIdentity(identity({ ...fb, subject: "emu-2", email: "grace@example.com" }));
+    const grace = await store.linkIdentity(identity({ subject: "oidc-grace", email: "grace@example.com" }));
+    expect(grace.outcome).toBe("created");
+    expect(grace.user.id).not.toBe(planted.user.id);
+  });
+
   it("treats issuer spellings that OIDC treats as one (trailing slash) as one", async () => {
     const ada = await store.linkIdentity(identity({}));
     expect((await store.linkIdentity(identity({ issuer: "https://issuer.example/" }))).user.id).toBe(ada.user.id);

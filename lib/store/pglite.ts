@@ -234,8 +234,14 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
      * A new identity joins an existing user only if the identity's email is verified by its
      * provider AND that user's email is verified too; otherwise it gets a new user. An
      * unverified email never links, because anyone can type someone else's address.
+     * An identity with `linkByEmail: false` (Firebase Auth Emulator) counts as unverified for
+     * linking, both ways: it never joins an existing user by email, and the user it creates
+     * (users.email_verified false) is never joined by another identity's email. Otherwise
+     * anyone who can reach the emulator could mark a victim's address verified there and sign
+     * in as the victim, or plant an account the victim would later be linked into.
      */
     linkIdentity(identity: VerifiedIdentity): Promise<LinkResult> {
+      const emailVouched = identity.emailVerified && identity.email !== null && identity.linkByEmail !== false;
       return db.transaction(async (tx) => {
         const params = [identity.provider, normalizeIssuer(identity.issuer), identity.subject, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)];
         const existing = await one(
@@ -246,7 +252,7 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
           toIdentity,
         );
         if (existing) {
-          if (identity.emailVerified && identity.email) {
+          if (emailVouched) {
             await tx.query(`UPDATE users SET email_verified = true WHERE id = $1 AND lower(email) = lower($2)`, [existing.userId, identity.email]);
           }
           const user = (await one(tx, `SELECT * FROM users WHERE id = $1`, [existing.userId], toUser))!;
@@ -255,7 +261,7 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
 
         let user: User | null = null;
         let outcome: LinkResult["outcome"] = "created";
-        if (identity.emailVerified && identity.email) {
+        if (emailVouched) {
           user = await one(
             tx,
             `SELECT * FROM users WHERE email_verified AND lower(email) = lower($1) ORDER BY created_at LIMIT 1`,
@@ -267,7 +273,7 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
         user ??= (await one(
           tx,
           `INSERT INTO users (id, email, email_verified, name) VALUES ($1, $2, $3, $4) RETURNING *`,
-          [`usr_${randomUUID().replace(/-/g, "")}`, identity.email, identity.emailVerified && identity.email !== null, identity.name],
+          [`usr_${randomUUID().replace(/-/g, "")}`, identity.email, emailVouched, identity.name],
           toUser,
         ))!;
         const linked = (await one(
@@ -315,16 +321,20 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
 
     createOneTimeCode: (input, limit) =>
       db.transaction(async (tx) => {
-        const { rows } = await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM one_time_codes WHERE purpose = $1 AND subject = $2 AND created_at >= $3`,
+        // Guesses already spent on this subject's codes in the window carry over to the new
+        // code: the guessing budget belongs to (purpose, subject) and window, not to a code.
+        const { rows } = await tx.query<{ n: number; spent: number }>(
+          `SELECT count(*)::int AS n, coalesce(sum(attempts), 0)::int AS spent
+           FROM one_time_codes WHERE purpose = $1 AND subject = $2 AND created_at >= $3`,
           [input.purpose, input.subject, limit.since],
         );
-        if ((rows[0]?.n ?? 0) >= limit.max) return null;
+        const { n = 0, spent = 0 } = rows[0] ?? {};
+        if (n >= limit.max || spent >= input.maxAttempts) return null;
         return one(
           tx,
           `INSERT INTO one_time_codes (id, purpose, subject, code_hash, expires_at, max_attempts)
            VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-          [`otc_${randomUUID().replace(/-/g, "")}`, input.purpose, input.subject, input.codeHash, input.expiresAt, input.maxAttempts],
+          [`otc_${randomUUID().replace(/-/g, "")}`, input.purpose, input.subject, input.codeHash, input.expiresAt, input.maxAttempts - spent],
           toCode,
         );
       }),

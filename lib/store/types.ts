@@ -38,6 +38,13 @@ export interface VerifiedIdentity {
   name: string | null;
   /** Provider claims worth showing the user (no tokens, no secrets). */
   profile: Record<string, unknown>;
+  /**
+   * False when `emailVerified` rests on a test double's word, not a provider's: the Firebase
+   * Auth Emulator lets anyone who reaches it create any account and mark its email verified.
+   * Such an identity never joins an existing user by email, and the user it creates is never
+   * joined by others by email (its email counts as unverified for linking). Default true.
+   */
+  linkByEmail?: boolean;
 }
 
 export interface User {
@@ -119,7 +126,9 @@ export interface AppStore {
   /**
    * Stores a code unless `limit.max` codes were already issued for (purpose, subject) since
    * `limit.since`; counting and inserting are one transaction, so parallel requests cannot
-   * slip past the limit. Returns null when over the limit.
+   * slip past the limit. Attempts already taken on (purpose, subject)'s codes since
+   * `limit.since` are deducted from the new code's `maxAttempts` (the guessing budget carries
+   * across codes). Returns null when over the limit or when no attempts are left.
    */
   createOneTimeCode(
     input: Omit<OneTimeCodeRecord, "id" | "attempts" | "usedAt" | "createdAt">,

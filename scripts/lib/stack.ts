@@ -127,13 +127,18 @@ export async function runStack(mode: StackMode): Promise<void> {
     NEXT_TELEMETRY_DISABLED: "1",
     // A production build uses the generated dev secrets only when told to: the demo and tests.
     ALLOW_DEV_DEFAULTS: mode === "dev" ? env.ALLOW_DEV_DEFAULTS : "true",
-    // In tests Playwright plays the trusted proxy, so per-IP limits can be exercised; requests
-    // without the header (all other tests) have no client IP and no per-IP limit.
+    // In tests Playwright plays the trusted proxy, so per-client limits can be exercised;
+    // requests from this host without the header (all other tests) have no client key and no
+    // per-client limit (lib/security/client-ip.ts). The demo keys limits on the connection.
     ...(mode === "test" ? { CLIENT_IP_HEADER: "x-test-client-ip" } : {}),
   };
-  const nextBin = resolve("node_modules/next/dist/bin/next");
-  const args = mode === "dev" ? ["dev", "-H", s.host, "-p", String(s.appPort)] : ["start", "-H", s.host, "-p", String(s.appPort)];
-  const child = spawn(process.execPath, [nextBin, ...args], { env: childEnv as unknown as NodeJS.ProcessEnv, stdio: "inherit" });
+  // The demo and tests run the production build through the app's own server (scripts/server.ts),
+  // which gives the app each connection's address for per-client limits; `next dev` cannot.
+  const args =
+    mode === "dev"
+      ? [resolve("node_modules/next/dist/bin/next"), "dev", "-H", s.host, "-p", String(s.appPort)]
+      : ["--import", "tsx", resolve("scripts/server.ts"), "-H", s.host, "-p", String(s.appPort)];
+  const child = spawn(process.execPath, args, { env: childEnv as unknown as NodeJS.ProcessEnv, stdio: "inherit" });
 
   let stopping = false;
   const stop = async (code: number) => {

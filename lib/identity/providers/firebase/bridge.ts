@@ -101,7 +101,7 @@ export async function verifyFirebaseIdTokenForSession(idToken: string, identity:
   const claims = await verifyFirebaseIdToken(idToken, {
     projectId: firebase.projectId,
     keys: remoteJwks(firebase.jwksUrl),
-    acceptEmulatorTokens: Boolean(firebase.emulatorHost),
+    emulator: firebase.emulatorHost ? { host: firebase.emulatorHost, apiKey: firebase.apiKey } : undefined,
   });
   if (claims.sub !== (await firebaseUidFor(identity))) {
     throw new AppError("firebase_token_mismatch", 403, "That Firebase sign-in belongs to another user. Sign out and in again.");

@@ -26,7 +26,7 @@ export const firebaseProvider: IdentityProvider = {
       const claims = await verifyFirebaseIdToken(idToken, {
         projectId: f.projectId,
         keys: remoteJwks(f.jwksUrl),
-        acceptEmulatorTokens: Boolean(f.emulatorHost),
+        emulator: f.emulatorHost ? { host: f.emulatorHost, apiKey: f.apiKey } : undefined,
       });
       // Bridge tokens (custom tokens minted for wallet providers) must not become sign-ins,
       // and a sign-in presents a token Firebase just issued; an older one is a replay.
@@ -49,6 +49,9 @@ export const firebaseProvider: IdentityProvider = {
           sign_in_provider: claims.firebase?.sign_in_provider,
           auth_time: claims.auth_time,
         },
+        // The emulator's word that an email is verified is worth nothing (anyone who reaches it
+        // can mark any address verified), so its identities never join users by email.
+        linkByEmail: !f.emulatorHost,
       };
     }),
   toVerifiedIdentity: identityFromCredentials,

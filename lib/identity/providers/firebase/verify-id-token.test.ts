@@ -29,17 +29,21 @@ beforeAll(async () => {
 const keys = () => createLocalJWKSet({ keys: [jwk] });
 const sign = (claims: JWTPayload, key: CryptoKey = signingKey, kid = "google-1") =>
   new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid, typ: "JWT" }).sign(key);
-const verify = (token: string, acceptEmulatorTokens = false) => verifyFirebaseIdToken(token, { projectId, keys: keys(), acceptEmulatorTokens, now });
+// Nothing listens on port 9 (discard): a test that reaches the emulator lookup fails loudly.
+const NO_EMULATOR = { host: "127.0.0.1:9", apiKey: "fake-api-key" };
+const verify = (token: string, emulator?: typeof NO_EMULATOR) => verifyFirebaseIdToken(token, { projectId, keys: keys(), emulator, now });
 
 describe("Firebase ID token verification", () => {
   it("accepts a token signed by Google's key with the right claims", async () => {
     await expect(verify(await sign(good))).resolves.toMatchObject({ sub: "uid-123", email_verified: true });
   });
 
-  it("accepts an unsigned emulator token only when the emulator is configured", async () => {
+  it("never accepts an unsigned token on its claims alone: without the emulator it is refused, with it the emulator must confirm it", async () => {
     const unsigned = new UnsecuredJWT(good).encode();
-    await expect(verify(unsigned, true)).resolves.toMatchObject({ sub: "uid-123" });
-    await expect(verify(unsigned, false)).rejects.toMatchObject({ code: "unsigned_token_rejected" });
+    await expect(verify(unsigned)).rejects.toMatchObject({ code: "unsigned_token_rejected" });
+    // Well-formed claims are not enough: the emulator is asked (and here cannot be reached).
+    // verify-id-token.emulator.test.ts runs the same against the real Auth Emulator.
+    await expect(verify(unsigned, NO_EMULATOR)).rejects.toMatchObject({ code: "provider_unreachable" });
   });
 
   it.each([
@@ -61,7 +65,7 @@ describe("Firebase ID token verification", () => {
   });
 
   it("rejects an unsigned emulator token with wrong claims even when the emulator is configured", async () => {
-    await expect(verify(new UnsecuredJWT({ ...good, aud: "other" }).encode(), true)).rejects.toMatchObject({ code: "aud_invalid" });
+    await expect(verify(new UnsecuredJWT({ ...good, aud: "other" }).encode(), NO_EMULATOR)).rejects.toMatchObject({ code: "aud_invalid" });
   });
 
   it("reports an unreachable key server as such, not as a bad token", async () => {
@@ -69,6 +73,6 @@ describe("Firebase ID token verification", () => {
     const failing = async () => {
       throw new TypeError("fetch failed");
     };
-    await expect(verifyFirebaseIdToken(token, { projectId, keys: failing, acceptEmulatorTokens: false, now })).rejects.toMatchObject({ code: "jwks_unreachable" });
+    await expect(verifyFirebaseIdToken(token, { projectId, keys: failing, now })).rejects.toMatchObject({ code: "jwks_unreachable" });
   });
 });

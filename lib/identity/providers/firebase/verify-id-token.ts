@@ -2,9 +2,14 @@
 // RS256 signed by Google's securetoken keys, iss https://securetoken.google.com/<projectId>,
 // aud <projectId>, exp in the future, iat and auth_time in the past, sub a non-empty uid.
 //
-// The Auth Emulator signs nothing (alg "none"). Such a token is accepted only when the
-// caller says the emulator is configured, and never otherwise: that is the whole difference
-// between a local demo and a forged identity.
+// The Auth Emulator signs nothing (alg "none"), so anyone can write a token that LOOKS like one
+// of its tokens: checking the claims of an unsigned token proves nothing. Such a token is
+// accepted only when the emulator is configured AND the emulator itself confirms it: we look
+// the token up at its accounts:lookup with the project's web API key ("Get user data",
+// https://firebase.google.com/docs/reference/rest/auth#section-get-account-info; method
+// reference https://docs.cloud.google.com/identity-platform/docs/reference/rest/v1/accounts/lookup)
+// and require that the account it names is the token's subject, with the token's email and
+// verification state. Never otherwise: in production an unsigned token is refused outright.
 import { decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey, UnsecuredJWT } from "jose";
 import { fromJoseError, IdentityTokenError } from "../../token-error";
 
@@ -20,8 +25,12 @@ export interface FirebaseClaims extends JWTPayload {
 export interface FirebaseVerifyOptions {
   projectId: string;
   keys: JWTVerifyGetKey;
-  /** True only when FIREBASE_AUTH_EMULATOR_HOST is configured. */
-  acceptEmulatorTokens: boolean;
+  /**
+   * Set only when FIREBASE_AUTH_EMULATOR_HOST is configured: where the Auth Emulator listens
+   * (host:port) and the project's web API key. Unsigned tokens are then accepted after the
+   * emulator confirms them; unset, they are refused.
+   */
+  emulator?: { host: string; apiKey: string };
   now?: Date;
   clockToleranceSeconds?: number;
 }
@@ -49,7 +58,7 @@ export async function verifyFirebaseIdToken(token: string, o: FirebaseVerifyOpti
 
   let payload: JWTPayload;
   if (header.alg === "none") {
-    if (!o.acceptEmulatorTokens) {
+    if (!o.emulator) {
       throw new IdentityTokenError("unsigned_token_rejected", "Unsigned tokens are accepted only from the Firebase Auth Emulator.");
     }
     try {
@@ -77,5 +86,50 @@ export async function verifyFirebaseIdToken(token: string, o: FirebaseVerifyOpti
   if (typeof payload.auth_time !== "number" || payload.auth_time > nowSeconds + tolerance) {
     throw new IdentityTokenError("auth_time_invalid", "The token's authentication time is missing or in the future.");
   }
-  return payload as FirebaseClaims;
+  const claims = payload as FirebaseClaims;
+  // Last, after every check that costs nothing: only tokens that pass them reach the emulator.
+  if (header.alg === "none") await confirmWithEmulator(token, claims, o.emulator!);
+  return claims;
+}
+
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+/**
+ * Asks the Auth Emulator whether it issued this token for the account it claims. The emulator
+ * answers accounts:lookup with the account named by the token's `user_id` (400 USER_NOT_FOUND
+ * if there is none, or if the token predates a revocation); the token's `sub`, `email` and
+ * `email_verified` must all describe that account as it is now. A hand-made token names an
+ * account the emulator does not have, or claims an email or a verification it does not have.
+ */
+async function confirmWithEmulator(token: string, claims: FirebaseClaims, emulator: { host: string; apiKey: string }): Promise<void> {
+  const url = `http://${emulator.host}/identitytoolkit.googleapis.com/v1/accounts:lookup?key=${encodeURIComponent(emulator.apiKey)}`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ idToken: token }),
+      signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
+      redirect: "error",
+    });
+  } catch {
+    throw new IdentityTokenError("provider_unreachable", "The Firebase Auth Emulator did not answer, so the token could not be checked.");
+  }
+  const body = (await response.json().catch(() => null)) as { users?: unknown } | null;
+  if (response.status >= 500) {
+    throw new IdentityTokenError("provider_unreachable", "The Firebase Auth Emulator could not check the token.");
+  }
+  const users = response.ok && Array.isArray(body?.users) ? (body.users as Record<string, unknown>[]) : [];
+  if (users.length !== 1) {
+    throw new IdentityTokenError("emulator_token_unknown", "The Firebase Auth Emulator does not know this token.");
+  }
+  const account = users[0]!;
+  const email = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : null);
+  if (
+    account.localId !== claims.sub ||
+    email(account.email) !== email(claims.email) ||
+    (account.emailVerified === true) !== (claims.email_verified === true)
+  ) {
+    throw new IdentityTokenError("emulator_token_mismatch", "The token does not match the Firebase Auth Emulator's account.");
+  }
 }

@@ -2,6 +2,7 @@
 import "server-only";
 import { credentialsProvider, identityFromCredentials } from "../../credentials";
 import { limitClientIp } from "@/lib/http/route";
+import { clientIp } from "@/lib/security/client-ip";
 import { PASSWORD_ISSUER } from "@/lib/store/types";
 import type { IdentityProvider } from "../../types";
 import { authenticate } from "./service";
@@ -15,7 +16,8 @@ export const passwordProvider: IdentityProvider = {
     credentialsProvider("password", "Email and password", { email: { type: "email" }, password: { type: "password" } }, async (input, request) => {
       // Per email inside authenticate(); per client IP here, so one client cannot spray many emails.
       limitClientIp(request, config.clientIpHeader, "signIn");
-      const credential = await authenticate(input);
+      // …and per (email, client) inside, so that failures from other clients never lock the owner out.
+      const credential = await authenticate(input, clientIp(request.headers, config.clientIpHeader));
       // authenticate() only succeeds for confirmed emails, so the email is verified here.
       return {
         provider: "password",

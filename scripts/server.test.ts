@@ -1,0 +1,51 @@
+// The app's server entry stamps each request with its TCP peer address, over anything the client
+// sent under that name, so lib/security/client-ip.ts can key limits on the connection. Real
+// sockets, from distinct loopback source addresses (Linux routes all of 127.0.0.0/8 locally).
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientIp, PEER_ADDRESS_HEADER, servedByAppServer } from "@/lib/security/client-ip";
+import { withPeerAddress } from "./server";
+
+let server: Server;
+let port: number;
+
+beforeAll(async () => {
+  // The listener reads the headers as Next.js hands them to a route handler: from req.headers.
+  server = createServer(
+    withPeerAddress((req, res) => {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
+      res.end(JSON.stringify({ peer: req.headers[PEER_ADDRESS_HEADER] ?? null, key: clientIp(headers, undefined) }));
+    }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function get(from: string, headers: Record<string, string | string[]> = {}): Promise<{ peer: string | null; key: string | null }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path: "/", localAddress: from, headers }, (res) => {
+      let body = "";
+      res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      res.on("end", () => resolve(JSON.parse(body) as { peer: string | null; key: string | null }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("scripts/server.ts", () => {
+  it("marks the process, so the app trusts the peer header only under this server", () => {
+    expect(servedByAppServer()).toBe(true);
+  });
+
+  it("gives each connection its own client key, whatever forwarding headers the client sends", async () => {
+    expect(await get("127.0.0.2")).toEqual({ peer: "127.0.0.2", key: "127.0.0.2" });
+    const forged = await get("127.0.0.3", { [PEER_ADDRESS_HEADER]: "203.0.113.9", "X-Byo-Peer-Address": "203.0.113.10", "x-forwarded-for": "203.0.113.11" });
+    expect(forged).toEqual({ peer: "127.0.0.3", key: "127.0.0.3" });
+    expect(await get("127.0.0.3", { [PEER_ADDRESS_HEADER]: ["203.0.113.9", "203.0.113.12"] })).toEqual({ peer: "127.0.0.3", key: "127.0.0.3" });
+  });
+});
