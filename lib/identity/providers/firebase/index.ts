@@ -38,7 +38,13 @@ export const firebaseProvider: IdentityProvider = {
         issuer: firebaseIssuer(f.projectId), // verifyFirebaseIdToken required exactly this iss
         subject: claims.sub,
         email,
-        emailVerified: email !== null && claims.email_verified === true,
+        // The emulator's word that an email is verified is worth nothing: anyone who reaches it
+        // can mark any address verified (its admin API has no authentication). So for the app
+        // an emulator identity's email is unverified: it links to no one by email, and the
+        // wallet providers that key accounts by email (AIR Kit) or are told email_verified
+        // (Turnkey, Alchemy) never hear it vouched for. Otherwise a stranger on the public demo
+        // could claim anyone's address and log in to that address's AIR wallet.
+        emailVerified: email !== null && claims.email_verified === true && !f.emulatorHost,
         name: claims.name ?? null,
         profile: {
           iss: claims.iss,
@@ -49,8 +55,6 @@ export const firebaseProvider: IdentityProvider = {
           sign_in_provider: claims.firebase?.sign_in_provider,
           auth_time: claims.auth_time,
         },
-        // The emulator's word that an email is verified is worth nothing (anyone who reaches it
-        // can mark any address verified), so its identities never join users by email.
         linkByEmail: !f.emulatorHost,
       };
     }),
