@@ -189,10 +189,18 @@ test.describe("wallet routes: the subject is the session's, and only known steps
     ["a partner token for someone else (userId in the body)", () => action("/api/wallets/airkit/partner-token", { userId: "usr_victim" }), "400 invalid_request"],
     ["a partner token for another email", () => action("/api/wallets/airkit/partner-token", { email: "victim@example.com" }), "400 invalid_request"],
     ["Moojo with a garbage ID token", () => action("/api/wallets/moojo/authenticate", { idToken: "garbage-garbage-garbage-garbage" }), "401 id_token_invalid"],
-    // The Auth Emulator is asked about every unsigned token; it has never issued this one.
-    ["Moojo with an unsigned token for someone else", async () =>
+    // Hand-made unsigned tokens: one the emulator would choke on (no firebase claim), and one it
+    // is asked about and has never issued. Both the client's fault: 401, never a 502.
+    ["Moojo with a hand-made unsigned token", async () =>
       action("/api/wallets/moojo/authenticate", {
         idToken: new UnsecuredJWT({ iss: "https://securetoken.google.com/demo-byo-auth", aud: "demo-byo-auth", sub: "victim-uid", auth_time: 1 }).setIssuedAt().setExpirationTime("5m").encode(),
+      }), "401 id_token_invalid"],
+    ["Moojo with an unsigned token for an account the emulator never issued", async () =>
+      action("/api/wallets/moojo/authenticate", {
+        idToken: new UnsecuredJWT({ iss: "https://securetoken.google.com/demo-byo-auth", aud: "demo-byo-auth", sub: "victim-uid", user_id: "victim-uid", auth_time: 1, firebase: { sign_in_provider: "password", identities: {} } })
+          .setIssuedAt()
+          .setExpirationTime("5m")
+          .encode(),
       }), "401 id_token_invalid"],
     ["disconnecting an unknown provider", () => signedIn.delete("/api/wallets/not-a-provider", { headers: sameOrigin }), "404 not_found"],
     ["a wallet step without a session", () => playwrightRequest.newContext({ baseURL: APP_URL }).then((r) => r.post("/api/wallets/airkit/partner-token", { data: {}, headers: sameOrigin })), "401 unauthenticated"],

@@ -14,6 +14,7 @@ const good: JWTPayload = {
   auth_time: t - 60,
   email: "ada@example.com",
   email_verified: true,
+  firebase: { sign_in_provider: "password", identities: { email: ["ada@example.com"] } },
 };
 
 let signingKey: CryptoKey;
@@ -44,6 +45,11 @@ describe("Firebase ID token verification", () => {
     // Well-formed claims are not enough: the emulator is asked (and here cannot be reached).
     // verify-id-token.emulator.test.ts runs the same against the real Auth Emulator.
     await expect(verify(unsigned, NO_EMULATOR)).rejects.toMatchObject({ code: "provider_unreachable" });
+  });
+
+  it("refuses an unsigned token without the firebase claim every emulator token has, before asking the emulator (which answers such a token with a 500)", async () => {
+    const { firebase: _omitted, ...handMade } = good;
+    await expect(verify(new UnsecuredJWT(handMade).encode(), NO_EMULATOR)).rejects.toMatchObject({ code: "token_malformed" });
   });
 
   it.each([

@@ -87,8 +87,14 @@ export async function verifyFirebaseIdToken(token: string, o: FirebaseVerifyOpti
     throw new IdentityTokenError("auth_time_invalid", "The token's authentication time is missing or in the future.");
   }
   const claims = payload as FirebaseClaims;
-  // Last, after every check that costs nothing: only tokens that pass them reach the emulator.
-  if (header.alg === "none") await confirmWithEmulator(token, claims, o.emulator!);
+  if (header.alg === "none") {
+    // Every token the emulator issues names its sign-in method (firebase.sign_in_provider), as
+    // real ID tokens do. One without it is hand-made, and the emulator's lookup answers such a
+    // token with a 500, which must not pass for an outage (a client's bad input is a 4xx).
+    if (typeof claims.firebase?.sign_in_provider !== "string") throw new IdentityTokenError("token_malformed", "The token is not a Firebase ID token.");
+    // Last, after every check that costs nothing: only tokens that pass them reach the emulator.
+    await confirmWithEmulator(token, claims, o.emulator!);
+  }
   return claims;
 }
 
