@@ -181,6 +181,14 @@ test.describe("hostile input: every bad body is a clean 4xx", () => {
 
 test.describe("wallet routes: the subject is the session's, and only known steps run", () => {
   const action = (path: string, data: unknown) => signedIn.post(path, { data, headers: sameOrigin });
+  // What AIR's login token claims (docs: sub, abstractAccountAddress, partnerId, partnerUserId?).
+  const airClaims = { sub: "air-user-1", abstractAccountAddress: `0x${"ab".repeat(20)}`, partnerId: "demo-partner" };
+  const airToken = async (alg: "none" | "HS256" | "ES256") => {
+    if (alg === "none") return new UnsecuredJWT(airClaims).setIssuedAt().setExpirationTime("5m").encode();
+    if (alg === "HS256") return new SignJWT(airClaims).setProtectedHeader({ alg, kid: "air" }).setIssuedAt().setExpirationTime("5m").sign(new TextEncoder().encode("x".repeat(32)));
+    const { privateKey } = await generateKeyPair("ES256");
+    return new SignJWT(airClaims).setProtectedHeader({ alg, kid: "air" }).setIssuedAt().setExpirationTime("5m").sign(privateKey);
+  };
   const cases: [string, () => Promise<APIResponse>, string][] = [
     ["an unknown wallet provider", () => action("/api/wallets/not-a-provider/anything", {}), "404 not_found"],
     ["a provider named __proto__", () => action("/api/wallets/__proto__/partner-token", {}), "404 not_found"],
@@ -202,6 +210,10 @@ test.describe("wallet routes: the subject is the session's, and only known steps
           .setExpirationTime("5m")
           .encode(),
       }), "401 id_token_invalid"],
+    ["an AIR session token that is not a JWT", () => action("/api/wallets/airkit/session", { token: "not.a.jwt.at.all" }), "401 air_token_invalid"],
+    ["an unsigned AIR session token", async () => action("/api/wallets/airkit/session", { token: await airToken("none") }), "401 air_token_invalid"],
+    ["an AIR session token signed with a guessed HMAC secret", async () => action("/api/wallets/airkit/session", { token: await airToken("HS256") }), "401 air_token_invalid"],
+    ["an AIR session token signed by an attacker's key", async () => action("/api/wallets/airkit/session", { token: await airToken("ES256") }), "401 air_token_invalid"],
     ["disconnecting an unknown provider", () => signedIn.delete("/api/wallets/not-a-provider", { headers: sameOrigin }), "404 not_found"],
     ["a wallet step without a session", () => playwrightRequest.newContext({ baseURL: APP_URL }).then((r) => r.post("/api/wallets/airkit/partner-token", { data: {}, headers: sameOrigin })), "401 unauthenticated"],
   ];
