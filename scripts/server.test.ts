@@ -5,7 +5,7 @@ import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientIp, PEER_ADDRESS_HEADER, servedByAppServer } from "@/lib/security/client-ip";
-import { withPeerAddress } from "./server";
+import { PEER_ADDRESS_HEADER as SERVER_PEER_HEADER, SERVED_BY_APP_SERVER_KEY, withPeerAddress } from "./server.mjs";
 
 let server: Server;
 let port: number;
@@ -37,9 +37,14 @@ function get(from: string, headers: Record<string, string | string[]> = {}): Pro
   });
 }
 
-describe("scripts/server.ts", () => {
+describe("scripts/server.mjs", () => {
   it("marks the process, so the app trusts the peer header only under this server", () => {
     expect(servedByAppServer()).toBe(true);
+  });
+
+  it("names the header and the process mark exactly as the app reads them", () => {
+    expect(SERVER_PEER_HEADER).toBe(PEER_ADDRESS_HEADER);
+    expect(SERVED_BY_APP_SERVER_KEY).toBe("byo-auth.served-by-app-server");
   });
 
   it("gives each connection its own client key, whatever forwarding headers the client sends", async () => {

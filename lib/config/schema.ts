@@ -129,7 +129,7 @@ export const envSchema = z.object({
    * fly-client-ip, or x-forwarded-for). Set it only if that proxy sets it on EVERY request and
    * overwrites what clients send: per-client limits key on it, and a forgeable header would
    * let anyone dodge them or lock others out. Unset: they key on the TCP connection's address,
-   * as scripts/server.ts reports it (lib/security/client-ip.ts).
+   * as scripts/server.mjs reports it (lib/security/client-ip.ts).
    */
   CLIENT_IP_HEADER: optionalString.pipe(z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name, e.g. x-real-ip").optional()),
 

@@ -4,7 +4,7 @@ import { createMemoryRateLimiter, hitClientIp, IP_LIMITS, MAX_TRACKED_KEYS } fro
 
 const headers = (value: string) => new Headers({ "x-real-ip": value, "x-forwarded-for": value });
 
-describe("client address from the connection (stamped by scripts/server.ts)", () => {
+describe("client address from the connection (stamped by scripts/server.mjs)", () => {
   const peer = (address: string, extra: Record<string, string> = {}) => new Headers({ [PEER_ADDRESS_HEADER]: address, ...extra });
 
   it("counts the connection's address when no proxy header is configured: limits are on by default", () => {

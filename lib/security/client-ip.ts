@@ -7,10 +7,10 @@
 //    socket, and it cannot trust X-Forwarded-For either: `next start` only fills it in when
 //    the client did not send one (node_modules/next/dist/server/base-server.js:
 //    `req.headers['x-forwarded-for'] ??= socket.remoteAddress`), so a client picks its own.
-//    So the app has its own server entry (scripts/server.ts, used by `npm start`, the demo and
+//    So the app has its own server entry (scripts/server.mjs, used by `npm start`, the demo and
 //    the test stack): it wraps Next's request handler, deletes any client-sent
 //    PEER_ADDRESS_HEADER and sets it from `socket.remoteAddress`, and marks the process
-//    (markServedByAppServer) so the app knows the header was written by it. Under a plain
+//    (a flag on globalThis) so the app knows the header was written by it. Under a plain
 //    `next start` the mark is missing and the header, which anyone could send, is ignored.
 //
 // Behind a proxy without CLIENT_IP_HEADER, every request has the proxy's address: all clients
@@ -20,18 +20,14 @@
 // the test stack, where Playwright plays the proxy and the browser's requests go uncounted).
 import { isIP } from "node:net";
 
-/** Set by scripts/server.ts on every request from the socket's address; a client's copy is deleted first. */
+/** Set by scripts/server.mjs on every request from the socket's address; a client's copy is deleted first. */
 export const PEER_ADDRESS_HEADER = "x-byo-peer-address";
 
+// scripts/server.mjs sets the same mark (plain JavaScript, so it cannot import this file).
 const SERVED_BY_APP_SERVER = Symbol.for("byo-auth.served-by-app-server");
 type Marked = typeof globalThis & { [SERVED_BY_APP_SERVER]?: boolean };
 
-/** Called once by scripts/server.ts: from now on PEER_ADDRESS_HEADER is the server's own. */
-export function markServedByAppServer(): void {
-  (globalThis as Marked)[SERVED_BY_APP_SERVER] = true;
-}
-
-/** True in a process started by scripts/server.ts (the mark lives on globalThis: every bundle of the app sees it). */
+/** True in a process started by scripts/server.mjs (the mark lives on globalThis: every bundle of the app sees it). */
 export function servedByAppServer(): boolean {
   return (globalThis as Marked)[SERVED_BY_APP_SERVER] === true;
 }
@@ -74,7 +70,7 @@ function warnNoClientAddress() {
   if (warned) return;
   warned = true;
   console.warn(
-    "[security] No client address: the app was not started by scripts/server.ts (npm start) and CLIENT_IP_HEADER is unset, so per-client limits are off.",
+    "[security] No client address: the app was not started by scripts/server.mjs (npm start) and CLIENT_IP_HEADER is unset, so per-client limits are off.",
   );
 }
 

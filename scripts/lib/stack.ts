@@ -132,12 +132,12 @@ export async function runStack(mode: StackMode): Promise<void> {
     // per-client limit (lib/security/client-ip.ts). The demo keys limits on the connection.
     ...(mode === "test" ? { CLIENT_IP_HEADER: "x-test-client-ip" } : {}),
   };
-  // The demo and tests run the production build through the app's own server (scripts/server.ts),
+  // The demo and tests run the production build through the app's own server (scripts/server.mjs),
   // which gives the app each connection's address for per-client limits; `next dev` cannot.
   const args =
     mode === "dev"
       ? [resolve("node_modules/next/dist/bin/next"), "dev", "-H", s.host, "-p", String(s.appPort)]
-      : ["--import", "tsx", resolve("scripts/server.ts"), "-H", s.host, "-p", String(s.appPort)];
+      : [resolve("scripts/server.mjs"), "-H", s.host, "-p", String(s.appPort)];
   const child = spawn(process.execPath, args, { env: childEnv as unknown as NodeJS.ProcessEnv, stdio: "inherit" });
 
   let stopping = false;

@@ -3,31 +3,41 @@
 // proxy (lib/security/client-ip.ts explains why a route handler cannot find it out itself).
 // `npm start`, the demo and the test stack run this instead of `next start`.
 //
-//   tsx scripts/server.ts [-H host] [-p port]     (PORT works as for next start)
+//   node scripts/server.mjs [-H host] [-p port]     (PORT works as for next start)
 //
-// Follows https://nextjs.org/docs/app/guides/custom-server: next({ dev: false }), prepare(),
-// getRequestHandler(). Nothing else of `next start` changes.
-import { createServer, type IncomingMessage, type RequestListener } from "node:http";
+// Plain JavaScript on purpose: `npm start` must run where only production dependencies are
+// installed (no tsx). Follows https://nextjs.org/docs/app/guides/custom-server:
+// next({ dev: false }), prepare(), getRequestHandler(). Nothing else of `next start` changes.
+import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { markServedByAppServer, PEER_ADDRESS_HEADER } from "../lib/security/client-ip";
+
+// Must equal lib/security/client-ip.ts (scripts/server.test.ts checks that they do).
+export const PEER_ADDRESS_HEADER = "x-byo-peer-address";
+export const SERVED_BY_APP_SERVER_KEY = "byo-auth.served-by-app-server";
 
 /**
  * Stamps the connection's peer address on the request, replacing whatever the client sent
  * under that name (in every spelling and repetition: Node lower-cases header names and joins
  * repeats, so deleting the one key removes them all from `req.headers`, which is what Next.js
  * reads).
+ * @param {import("node:http").IncomingMessage} req
  */
-export function stampPeerAddress(req: IncomingMessage): void {
+export function stampPeerAddress(req) {
   delete req.headers[PEER_ADDRESS_HEADER];
   const address = req.socket.remoteAddress;
   if (address) req.headers[PEER_ADDRESS_HEADER] = address;
 }
 
-/** Wraps a request listener so every request carries its peer address, and marks the process. */
-export function withPeerAddress(listener: RequestListener): RequestListener {
-  markServedByAppServer();
+/**
+ * Wraps a request listener so every request carries its peer address, and marks the process
+ * (a flag on globalThis, which every bundle of the app sees) so the app trusts that header.
+ * @param {import("node:http").RequestListener} listener
+ * @returns {import("node:http").RequestListener}
+ */
+export function withPeerAddress(listener) {
+  globalThis[Symbol.for(SERVED_BY_APP_SERVER_KEY)] = true;
   return (req, res) => {
     stampPeerAddress(req);
     listener(req, res);
