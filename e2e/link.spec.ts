@@ -3,12 +3,12 @@
 // the dashboard while signed in. Grace's Firebase sign-in is linked in this spec only (other
 // specs that link Firebase use people of their own: e2e/support/stack.ts).
 import { expect, test } from "./support/test";
-import { signInWithFirebase, signInWithOidc, signOut, submitFirebaseLink } from "./support/flows";
+import { readCodeFromMailbox, signInWithFirebase, signInWithOidc, signOut, submitFirebaseLink } from "./support/flows";
 import { APP_URL, GRACE, MALLORY } from "./support/stack";
 
 const appUserId = async (page: import("@playwright/test").Page) => (await page.getByTestId("app-user-id").innerText()).trim();
 
-test("Grace links Firebase to her OpenID account, then either sign-in opens the same account; nobody else can link it", async ({ page }) => {
+test("Grace links Firebase to her OpenID account, then either sign-in opens the same account; nobody else can link it; Supabase links the same way", async ({ page }) => {
   let graceId = "";
 
   await test.step("sign in with OpenID Connect as Grace: Firebase is not linked yet", async () => {
@@ -22,7 +22,8 @@ test("Grace links Firebase to her OpenID account, then either sign-in opens the 
   await test.step("link Firebase from the dashboard: the dashboard lists both sign-in methods", async () => {
     await submitFirebaseLink(page, GRACE);
     await expect(page.getByTestId("link-success")).toContainText(`Firebase (${GRACE.email}) is now linked to this account`);
-    await expect(page.getByTestId("link-success")).toBeFocused();
+    // Focus moves to the announcement, so keyboard and screen-reader users land on it.
+    await expect(page.locator(":focus")).toContainText("is now linked");
     const linked = page.getByTestId("linked-identities");
     await expect(linked.getByRole("listitem")).toHaveCount(2);
     await expect(linked).toContainText("Local OpenID Provider");
@@ -72,6 +73,24 @@ test("Grace links Firebase to her OpenID account, then either sign-in opens the 
     await page.reload();
     await expect(page.getByTestId("linked-identities")).not.toContainText("Firebase");
     await expect(page.getByTestId("app-user-id")).toHaveText(malloryId);
+  });
+
+  await test.step("Mallory links a new Supabase account instead (sign-up confirmed with a mailed code, in link mode)", async () => {
+    const email = `link-sb-${Date.now()}@example.com`;
+    const malloryId = await appUserId(page);
+    await page.getByRole("button", { name: "Link Supabase" }).click();
+    const form = page.getByTestId("link-supabase");
+    await expect(form).toBeFocused();
+    await form.getByRole("button", { name: "No account? Create one" }).click();
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Password").fill("supabase-pass-123");
+    await form.getByRole("button", { name: "Create and link account" }).click();
+    await form.getByLabel("6-digit code").fill(await readCodeFromMailbox(page.context(), email, /Confirm your signup/));
+    await form.getByRole("button", { name: "Verify code and link" }).click();
+    await expect(page.getByTestId("link-success")).toContainText(`Supabase (${email}) is now linked to this account`);
+    await expect(page.getByTestId("linked-identities")).toContainText("Supabase");
+    await expect(page.getByTestId("app-user-id")).toHaveText(malloryId);
+    await expect(page.getByRole("button", { name: "Link Supabase" })).toHaveCount(0);
   });
 
   await test.step("the API refuses a token it cannot verify (401) and a cross-site request (403 bad_origin)", async () => {

@@ -53,8 +53,9 @@ export default function FirebaseSignIn({
     setError(null);
     // Linking proves the account in an in-memory instance of its own, signed out afterwards:
     // the person stays signed in to the app as before, with no second Firebase session around.
-    const auth = await (linking ? getFirebaseLinkAuth(web) : getFirebaseAuth(web));
+    let auth: import("firebase/auth").Auth | undefined;
     try {
+      auth = await (linking ? getFirebaseLinkAuth(web) : getFirebaseAuth(web));
       const credential = await task(auth);
       const idToken = await credential.user.getIdToken();
       const refused = await submitProof("firebase", { idToken });
@@ -62,7 +63,7 @@ export default function FirebaseSignIn({
     } catch (e) {
       setError(message(e));
     } finally {
-      if (linking) await (await import("firebase/auth")).signOut(auth).catch(() => undefined);
+      if (linking && auth) await (await import("firebase/auth")).signOut(auth).catch(() => undefined);
       setBusy(false);
     }
   }
