@@ -1,41 +1,59 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "./support/test";
 import { encode } from "next-auth/jwt";
-import { connectAirKit, readCodeFromMailbox, signInWithFirebase, signInWithOidc, signOut } from "./support/flows";
-import { APP_URL, FIREBASE_EMULATOR_URL, GRACE, STACK_DATA_DIR } from "./support/stack";
+import { connectAirKit, readCodeFromMailbox, signInWithFirebase, signInWithOidc, signInWithOidcAndLinkFirebase, signOut } from "./support/flows";
+import { APP_URL, FIREBASE_EMULATOR_URL, GRACE, HEDY, STACK_DATA_DIR } from "./support/stack";
 
 test.describe("Firebase and Supabase → AIR Kit", () => {
-  test("Firebase: a seeded verified user reaches AIR; an emulator identity never joins another provider's user by email", async ({ page }) => {
+  test("Firebase: the emulator vouches for no email, so AIR refuses a Firebase sign-in and says why; OpenID reaches the same AIR wallet", async ({ page }) => {
+    // Hedy, a person of her own: her Firebase sign-in is linked to her OpenID user in this spec
+    // only (a Firebase identity belongs to one app user; e2e/link.spec.ts).
     const seen = new Set<string>();
     let oidcUserId = "";
+    let address = "";
 
-    await test.step("sign in with OpenID Connect as Grace", async () => {
-      await signInWithOidc(page, GRACE);
-      oidcUserId = ((await (await page.request.get("/api/auth/session")).json()) as { identity: { userId: string } }).identity.userId;
+    await test.step("sign in with OpenID Connect as Hedy and link her Firebase sign-in from the dashboard", async () => {
+      await signInWithOidcAndLinkFirebase(page, HEDY);
+      oidcUserId = (await page.getByTestId("app-user-id").innerText()).trim();
+    });
+
+    await test.step("connect AIR from OpenID Connect (a provider that verified her email)", async () => {
+      address = (await connectAirKit(page, HEDY.email, seen)).address;
+      await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
+      await expect(page.getByTestId("app-session-expiry")).toContainText(/\d+h \d{2}m \d{2}s/);
       await signOut(page);
     });
 
-    await test.step("sign in with Firebase as Grace: the emulator's word on her email links nothing, so she gets her own app user", async () => {
+    await test.step("sign in with Firebase: the same app user, but her email counts as unverified", async () => {
       // Anyone who can reach the Auth Emulator can mark any address verified there (issue #10).
-      await signInWithFirebase(page, GRACE);
-      await expect(page.getByTestId("identity-email")).toHaveText(GRACE.email);
-      const linked = page.getByTestId("linked-identities");
-      await expect(linked).toContainText("Firebase");
-      await expect(linked).not.toContainText("Local OpenID Provider");
-      const firebaseUserId = ((await (await page.request.get("/api/auth/session")).json()) as { identity: { userId: string } }).identity.userId;
-      expect(firebaseUserId).not.toBe(oidcUserId);
+      await signInWithFirebase(page, HEDY);
+      await expect(page.getByTestId("identity-email")).toHaveText(HEDY.email);
+      await expect(page.getByTestId("app-user-id")).toHaveText(oidcUserId);
+      await expect(page.getByText("unverified")).toBeVisible();
     });
 
-    await test.step("connect AIR from Firebase", async () => {
-      await connectAirKit(page, GRACE.email, seen);
-      await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-expiry")).toContainText(/\d+m \d{2}s/);
-      await expect(page.getByTestId("app-session-expiry")).toContainText(/\d+h \d{2}m \d{2}s/);
+    await test.step("AIR refuses the Firebase sign-in (403 email_not_verified) and the card explains", async () => {
+      const refusal = page.waitForResponse((r) => r.url().endsWith("/api/wallets/airkit/partner-token"));
+      await page.getByTestId("wallet-airkit").getByRole("button", { name: /connect air kit/i }).click();
+      const response = await refusal;
+      expect(response.status()).toBe(403);
+      expect((await response.json()).error.code).toBe("email_not_verified");
+      await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-error")).toHaveText(
+        "AIR Kit uses your email as your account id, and your identity provider has not verified it. Verify your email there, then try again.",
+      );
+      await expect(page.getByTestId("wallet-airkit").getByTestId("account-address")).toHaveCount(0);
     });
 
     await test.step("sign out ends the Firebase session too", async () => {
       await signOut(page);
       await page.goto("/dashboard");
       await expect(page).toHaveURL(/\/signin/);
+    });
+
+    await test.step("the supported path: sign in with OpenID Connect, reach the same AIR address", async () => {
+      await signInWithOidc(page, HEDY);
+      await expect(page.getByTestId("app-user-id")).toHaveText(oidcUserId);
+      expect((await connectAirKit(page, HEDY.email, seen)).address).toBe(address);
     });
   });
 

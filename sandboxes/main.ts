@@ -47,7 +47,9 @@ export const TURNKEY_ORGANIZATION_ID = "00000000-0000-4000-8000-00000000b10a";
 
 /**
  * The OpenID Provider's demo users also exist in the Firebase Auth Emulator, with the same
- * email verification state, so that linking by verified email can be tried by hand.
+ * email, password and verification state, so that explicit account linking (Link Firebase on
+ * the dashboard) can be tried by hand. The app never links them by email: it does not trust the
+ * emulator's word that an email is verified.
  */
 async function seedFirebaseUsers(emulatorHost: string): Promise<void> {
   for (const user of SEEDED_USERS) {

@@ -3,12 +3,13 @@ import { redirect } from "next/navigation";
 import { CopyButton } from "@/components/copy-button";
 import { Countdown } from "@/components/countdown";
 import { DisconnectButton } from "@/components/disconnect-button";
+import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
 import { WalletConnector } from "@/components/wallets/registry";
 import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
-import { getIdentityProvider } from "@/lib/identity/registry";
+import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
 import { getIdentity } from "@/lib/identity/session";
 import { getStore } from "@/lib/store";
 import type { WalletConnection } from "@/lib/store/types";
@@ -84,6 +85,11 @@ export default async function Dashboard() {
   const providerLabel = (id: string) => getIdentityProvider(id)?.label(config) ?? id;
   const signedInWith = getIdentityProvider(identity.provider);
   const byProvider = new Map<string, WalletConnection>(connections.map((c) => [c.provider, c]));
+  // Sign-in methods this user could still link (explicit account linking): configured,
+  // linkable (IdentityProvider.verifyForLink), and not linked to this user yet.
+  const linkable = configuredIdentityProviders(config)
+    .filter((p) => p.verifyForLink && !identities.some((i) => i.provider === p.id))
+    .map((p) => ({ provider: p.id, label: p.label(config), config: p.clientConfig?.(config) ?? {} }));
 
   return (
     <div className="space-y-6">
@@ -259,6 +265,9 @@ export default async function Dashboard() {
               </li>
             ))}
           </ul>
+          <div className="mt-3">
+            <LinkSignInMethods methods={linkable} mailboxUrl={config.demoMailboxUrl ?? null} />
+          </div>
         </div>
         <details>
           <summary className="cursor-pointer text-sm font-medium">What your identity provider told the app</summary>

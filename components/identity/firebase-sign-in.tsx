@@ -3,8 +3,8 @@
 import { useState } from "react";
 import { Alert } from "@/components/alert";
 import { PasswordField } from "./password-field";
-import { type FirebaseWebConfig, getFirebaseAuth } from "@/lib/firebase/client";
-import { useAppSignIn } from "./use-app-sign-in";
+import { type FirebaseWebConfig, getFirebaseAuth, getFirebaseLinkAuth } from "@/lib/firebase/client";
+import { type LinkedMethod, type ProofIntent, useSubmitProof } from "./use-app-sign-in";
 
 const FIREBASE_ERRORS: Record<string, string> = {
   "auth/invalid-credential": "Wrong email or password.",
@@ -23,8 +23,18 @@ function message(error: unknown): string {
   return FIREBASE_ERRORS[code] ?? "Firebase sign-in failed. Try again.";
 }
 
-export default function FirebaseSignIn({ config }: { config: Record<string, string | null>; mailboxUrl: string | null }) {
-  const appSignIn = useAppSignIn();
+export default function FirebaseSignIn({
+  config,
+  intent = "sign-in",
+  onLinked,
+}: {
+  config: Record<string, string | null>;
+  mailboxUrl: string | null;
+  intent?: ProofIntent;
+  onLinked?: (linked: LinkedMethod) => void;
+}) {
+  const submitProof = useSubmitProof(intent, onLinked);
+  const linking = intent === "link";
   const [mode, setMode] = useState<"signin" | "signup">("signin");
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -38,25 +48,29 @@ export default function FirebaseSignIn({ config }: { config: Record<string, stri
     emulatorHost: config.emulatorHost ?? null,
   };
 
-  async function run(task: () => Promise<import("firebase/auth").UserCredential>) {
+  async function run(task: (auth: import("firebase/auth").Auth) => Promise<import("firebase/auth").UserCredential>) {
     setBusy(true);
     setError(null);
+    // Linking proves the account in an in-memory instance of its own, signed out afterwards:
+    // the person stays signed in to the app as before, with no second Firebase session around.
+    let auth: import("firebase/auth").Auth | undefined;
     try {
-      const credential = await task();
+      auth = await (linking ? getFirebaseLinkAuth(web) : getFirebaseAuth(web));
+      const credential = await task(auth);
       const idToken = await credential.user.getIdToken();
-      const refused = await appSignIn("firebase", { idToken });
+      const refused = await submitProof("firebase", { idToken });
       if (refused) setError(refused.message);
     } catch (e) {
       setError(message(e));
     } finally {
+      if (linking && auth) await (await import("firebase/auth")).signOut(auth).catch(() => undefined);
       setBusy(false);
     }
   }
 
   function onSubmit(event: React.FormEvent) {
     event.preventDefault();
-    void run(async () => {
-      const auth = await getFirebaseAuth(web);
+    void run(async (auth) => {
       const { signInWithEmailAndPassword, createUserWithEmailAndPassword, sendEmailVerification } = await import("firebase/auth");
       if (mode === "signin") return signInWithEmailAndPassword(auth, email, password);
       const created = await createUserWithEmailAndPassword(auth, email, password);
@@ -68,7 +82,8 @@ export default function FirebaseSignIn({ config }: { config: Record<string, stri
 
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate data-testid="firebase-form">
-      <h2 className="font-semibold">{mode === "signin" ? "Sign in with Firebase" : "Create a Firebase account"}</h2>
+      <h2 className="font-semibold">{linking ? (mode === "signin" ? "Link a Firebase account" : "Create a Firebase account to link") : mode === "signin" ? "Sign in with Firebase" : "Create a Firebase account"}</h2>
+      {linking && <p className="text-sm text-slate-600 dark:text-slate-400">Sign in to the Firebase account to add. You stay signed in as you are; next time, either way of signing in opens this account.</p>}
       {notice && <Alert tone="info">{notice}</Alert>}
       <div>
         <label className="label" htmlFor="fb-email">
@@ -79,7 +94,7 @@ export default function FirebaseSignIn({ config }: { config: Record<string, stri
       <PasswordField id="fb-password" value={password} onChange={setPassword} isNew={mode !== "signin"} />
       {error && <Alert testId="form-error">{error}</Alert>}
       <button type="submit" className="btn-primary w-full" disabled={busy}>
-        {busy ? "Please wait…" : mode === "signin" ? "Sign in with Firebase" : "Create account"}
+        {busy ? "Please wait…" : mode === "signin" ? (linking ? "Link Firebase account" : "Sign in with Firebase") : linking ? "Create and link account" : "Create account"}
       </button>
       {config.googleSignIn && (
         <button
@@ -87,8 +102,7 @@ export default function FirebaseSignIn({ config }: { config: Record<string, stri
           className="btn-secondary w-full"
           disabled={busy}
           onClick={() =>
-            void run(async () => {
-              const auth = await getFirebaseAuth(web);
+            void run(async (auth) => {
               const { GoogleAuthProvider, signInWithPopup } = await import("firebase/auth");
               return signInWithPopup(auth, new GoogleAuthProvider());
             })

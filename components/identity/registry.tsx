@@ -4,11 +4,15 @@ import dynamic from "next/dynamic";
 import type { ComponentType } from "react";
 import { PasswordForm } from "../password-form";
 import { ProviderCard } from "./provider-card";
+import type { LinkedMethod, ProofIntent } from "./use-app-sign-in";
 
 type ClientConfig = Record<string, string | null>;
 interface FormProps {
   config: ClientConfig;
   mailboxUrl: string | null;
+  /** "link": the form links the proven account to the signed-in user instead of signing in (see `linkable`). */
+  intent?: ProofIntent;
+  onLinked?: (linked: LinkedMethod) => void;
 }
 
 interface BrowserIdentity {
@@ -18,6 +22,8 @@ interface BrowserIdentity {
   Form: ComponentType<FormProps>;
   /** Ends the provider's own session in this browser, on sign-out. */
   endSession?(config: ClientConfig): Promise<void>;
+  /** Its Form supports `intent: "link"` (the server's IdentityProvider.verifyForLink decides what may be linked). */
+  linkable?: boolean;
 }
 
 // One line per identity provider that signs in inside the page (redirect-based ones, like
@@ -25,10 +31,12 @@ interface BrowserIdentity {
 const identities: Record<string, BrowserIdentity> = {
   password: { open: true, Form: ({ mailboxUrl }) => <PasswordForm mailboxUrl={mailboxUrl} /> },
   firebase: {
+    linkable: true,
     Form: dynamic(() => import("./firebase-sign-in")),
     endSession: async (config) => (await import("./firebase-sign-in")).endFirebaseSession(config),
   },
   supabase: {
+    linkable: true,
     // No browser session to end: the Supabase session lives in memory only (lib/supabase/client.ts).
     Form: dynamic(() => import("./supabase-sign-in")),
   },
@@ -36,9 +44,12 @@ const identities: Record<string, BrowserIdentity> = {
 
 export function BrowserSignIn({ provider, ...props }: FormProps & { provider: string }) {
   const identity = identities[provider];
-  if (!identity) return null;
+  if (!identity || (props.intent === "link" && !identity.linkable)) return null;
   return <identity.Form {...props} />;
 }
+
+/** Whether this browser form can link an account (intent "link"). */
+export const canLinkInBrowser = (provider: string) => Boolean(identities[provider]?.linkable);
 
 export async function endIdentitySession(provider: string, config: ClientConfig | null): Promise<void> {
   if (config) await identities[provider]?.endSession?.(config).catch(() => undefined);

@@ -5,7 +5,7 @@ import { Alert } from "@/components/alert";
 import { getSupabaseBrowserClient } from "@/lib/supabase/client";
 import { CodeField } from "./code-field";
 import { PasswordField } from "./password-field";
-import { useAppSignIn } from "./use-app-sign-in";
+import { type LinkedMethod, type ProofIntent, useSubmitProof } from "./use-app-sign-in";
 
 type Mode = "signin" | "signup" | "otp" | "code";
 
@@ -27,8 +27,19 @@ function describe(error: { code?: string; name?: string } | null): string {
   return SUPABASE_ERRORS[error.code ?? ""] ?? "Supabase sign-in failed. Try again.";
 }
 
-export default function SupabaseSignIn({ config, mailboxUrl }: { config: Record<string, string | null>; mailboxUrl: string | null }) {
-  const appSignIn = useAppSignIn();
+export default function SupabaseSignIn({
+  config,
+  mailboxUrl,
+  intent = "sign-in",
+  onLinked,
+}: {
+  config: Record<string, string | null>;
+  mailboxUrl: string | null;
+  intent?: ProofIntent;
+  onLinked?: (linked: LinkedMethod) => void;
+}) {
+  const submitProof = useSubmitProof(intent, onLinked);
+  const linking = intent === "link";
   const [mode, setMode] = useState<Mode>("signin");
   const [codeFor, setCodeFor] = useState<"signup" | "email">("email");
   const [email, setEmail] = useState("");
@@ -47,10 +58,11 @@ export default function SupabaseSignIn({ config, mailboxUrl }: { config: Record<
   }
 
   async function finish(accessToken: string) {
-    const refused = await appSignIn("supabase", { accessToken });
+    const refused = await submitProof("supabase", { accessToken });
     if (refused) setError(refused.message);
     // From here on the app session stands alone; end the Supabase one (kept only in memory).
-    else await (await client()).auth.signOut({ scope: "local" }).catch(() => undefined);
+    // A session opened only to link is ended whatever the app answered.
+    if (!refused || linking) await (await client()).auth.signOut({ scope: "local" }).catch(() => undefined);
   }
 
   async function submit() {
@@ -92,18 +104,18 @@ export default function SupabaseSignIn({ config, mailboxUrl }: { config: Record<
       .finally(() => setBusy(false));
   }
 
-  const titles: Record<Mode, string> = {
-    signin: "Sign in with Supabase",
-    signup: "Create a Supabase account",
-    otp: "Sign in with an email code",
-    code: "Enter your code",
-  };
-  const actions: Record<Mode, string> = { signin: "Sign in with Supabase", signup: "Create account", otp: "Email me a code", code: "Verify code" };
+  const titles: Record<Mode, string> = linking
+    ? { signin: "Link a Supabase account", signup: "Create a Supabase account to link", otp: "Link with an email code", code: "Enter your code" }
+    : { signin: "Sign in with Supabase", signup: "Create a Supabase account", otp: "Sign in with an email code", code: "Enter your code" };
+  const actions: Record<Mode, string> = linking
+    ? { signin: "Link Supabase account", signup: "Create and link account", otp: "Email me a code", code: "Verify code and link" }
+    : { signin: "Sign in with Supabase", signup: "Create account", otp: "Email me a code", code: "Verify code" };
   const switchTo = (next: Mode) => () => (setMode(next), setError(null), setNotice(null));
 
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate data-testid="supabase-form">
       <h2 className="font-semibold">{titles[mode]}</h2>
+      {linking && <p className="text-sm text-slate-600 dark:text-slate-400">Sign in to the Supabase account to add. You stay signed in as you are; next time, either way of signing in opens this account.</p>}
       {notice && <Alert tone="info">{notice}</Alert>}
       {mode === "code" ? (
         <CodeField id="sb-code" label="6-digit code" value={code} onChange={setCode} mailboxUrl={mailboxUrl} />

@@ -3,6 +3,20 @@
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
 import { useCallback } from "react";
+import { ApiError, postJson } from "@/components/api";
+
+/** What a browser sign-in form does with the provider's proof: start the app session, or link it to the signed-in user. */
+export type ProofIntent = "sign-in" | "link";
+
+/** A sign-in method just linked (POST /api/identity/link). */
+export interface LinkedMethod {
+  provider: string;
+  email: string | null;
+  /** false when it was linked to this account already. */
+  created: boolean;
+}
+
+export type Refusal = { code: string; message: string } | null;
 
 // What the server's authorize() may answer (lib/identity/token-error.ts and providers), in words.
 const MESSAGES: Record<string, string> = {
@@ -33,5 +47,31 @@ export function useAppSignIn() {
       return null;
     },
     [router],
+  );
+}
+
+/**
+ * For the sign-in forms: hands the provider's proof (ID or access token) to the app, to sign in
+ * (`intent` "sign-in") or to link the sign-in method to the signed-in user ("link"; the server
+ * takes the user from the session). After a link the dashboard is refreshed and `onLinked` told;
+ * a refusal comes back in words that say what to do next.
+ */
+export function useSubmitProof(intent: ProofIntent, onLinked?: (linked: LinkedMethod) => void) {
+  const appSignIn = useAppSignIn();
+  const router = useRouter();
+  return useCallback(
+    async (provider: string, credentials: Record<string, string>): Promise<Refusal> => {
+      if (intent === "sign-in") return appSignIn(provider, credentials);
+      try {
+        const { linked } = await postJson<{ linked: LinkedMethod }>("/api/identity/link", { provider, ...credentials });
+        router.refresh();
+        onLinked?.(linked);
+        return null;
+      } catch (error) {
+        if (error instanceof ApiError) return { code: error.code, message: error.message };
+        return { code: "link_failed", message: "Linking failed. Try again." };
+      }
+    },
+    [intent, appSignIn, router, onLinked],
   );
 }

@@ -1,4 +1,4 @@
-import { type BrowserContext, expect, type Page, test } from "@playwright/test";
+import { type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
 import { MAILBOX_URL, OIDC_URL } from "./stack";
 
 /**
@@ -146,4 +146,41 @@ export async function signUpWithPassword(page: Page, email: string, password = "
   await form.getByLabel("6-digit code").fill(await readCodeFromMailbox(page.context(), email, /Confirm your email/));
   await form.getByRole("button", { name: "Confirm and sign in" }).click();
   await expect(page).toHaveURL(/\/dashboard$/);
+}
+
+/**
+ * On the dashboard of a signed-in person: opens "Link Firebase", proves `firebaseUser`'s
+ * Firebase account in the form that opens (explicit account linking) and submits. Returns the
+ * form; the caller checks the outcome (success announcement or error).
+ */
+export async function submitFirebaseLink(page: Page, firebaseUser: { email: string; password: string }): Promise<Locator> {
+  await page.getByRole("button", { name: "Link Firebase" }).click();
+  const form = page.getByTestId("link-firebase");
+  await expect(form).toBeFocused();
+  await form.getByLabel("Email").fill(firebaseUser.email);
+  await form.getByLabel("Password").fill(firebaseUser.password);
+  await form.getByRole("button", { name: "Link Firebase account" }).click();
+  return form;
+}
+
+/**
+ * Signs in with OpenID Connect and makes sure the person's Firebase sign-in (the seeded
+ * emulator user with the same email and password) is linked to that same app user: links it
+ * from the dashboard unless it is linked already. Fails loudly when the Firebase identity
+ * belongs to another app user (someone signed in with it before it was linked), since every
+ * later step would then test the wrong person.
+ */
+export async function signInWithOidcAndLinkFirebase(page: Page, user: { email: string; password: string }): Promise<{ linkedNow: boolean }> {
+  await signInWithOidc(page, user);
+  const linked = page.getByTestId("linked-identities");
+  if ((await linked.innerText()).includes("Firebase")) return { linkedNow: false };
+  const form = await submitFirebaseLink(page, user);
+  const success = page.getByTestId("link-success");
+  const refused = form.getByTestId("form-error");
+  await expect(success.or(refused)).toBeVisible();
+  if (await refused.isVisible()) {
+    throw new Error(`${user.email}'s Firebase sign-in could not be linked to their OpenID user (${await refused.innerText()}). Another spec signed in with it before linking it; give this spec a person of its own.`);
+  }
+  await expect(linked).toContainText("Firebase");
+  return { linkedNow: true };
 }

@@ -24,3 +24,6 @@ export const WALLET_SANDBOX_URLS = {
 export const ADA = { email: "ada@example.com", password: "correct horse battery" };
 export const GRACE = { email: "grace@example.com", password: "hopper-cobol-1959" };
 export const MALLORY = { email: "mallory@example.com", password: "not-to-be-trusted" };
+/** Each links their Firebase sign-in to their OpenID user in one spec only (firebase-supabase, moojo @core). */
+export const HEDY = { email: "hedy@example.com", password: "frequency-hopping-1942" };
+export const KATHERINE = { email: "katherine@example.com", password: "orbital-mechanics-1962" };

@@ -41,4 +41,11 @@ export interface IdentityProvider {
   authjs(config: AppConfig): Provider;
   /** Normalises a completed sign-in. Must only claim `emailVerified` when the provider vouches for it. */
   toVerifiedIdentity(event: SignInEvent): VerifiedIdentity;
+  /**
+   * Explicit account linking (POST /api/identity/link): verifies the same proof the provider's
+   * sign-in accepts, with exactly the same checks, for a user who is already signed in. Only
+   * providers whose proof is a credential the browser can hand over (an ID or access token)
+   * implement it; the others cannot be linked, only signed in with.
+   */
+  verifyForLink?(config: AppConfig, credentials: Record<string, unknown>): Promise<VerifiedIdentity>;
 }

@@ -192,4 +192,51 @@ describe("PGlite store", () => {
     const raced = await Promise.all([store.claimWalletAccount("airkit", "air-2", ada.id), store.claimWalletAccount("airkit", "air-2", bob.id)]);
     expect(raced[0]).toBe(raced[1]);
   });
+  describe("attachIdentity (explicit account linking)", () => {
+    const fb = { provider: "firebase" as const, issuer: "https://securetoken.google.com/demo-x", linkByEmail: false };
+
+    it("attaches a new identity to the given user, idempotently, without changing the user's email or its verification", async () => {
+      const ada = (await store.linkIdentity(identity({}))).user;
+      const first = await store.attachIdentity(ada.id, identity({ ...fb, subject: "fb-ada", email: "other@example.com", emailVerified: true }));
+      expect(first).toMatchObject({ outcome: "linked", identity: { userId: ada.id, provider: "firebase", subject: "fb-ada" } });
+      const again = await store.attachIdentity(ada.id, identity({ ...fb, subject: "fb-ada", email: "changed@example.com" }));
+      expect(again).toMatchObject({ outcome: "already_linked", identity: { userId: ada.id, email: "other@example.com" } });
+      expect((await store.listIdentities(ada.id)).map((i) => i.provider)).toEqual(["oidc", "firebase"]);
+      expect(await store.getUser(ada.id)).toMatchObject({ email: ada.email, emailVerified: true });
+      // A later sign-in with the linked identity reaches the same user.
+      expect((await store.linkIdentity(identity({ ...fb, subject: "fb-ada" }))).user.id).toBe(ada.id);
+    });
+
+    it("never moves an identity that belongs to another user", async () => {
+      const owner = (await store.linkIdentity(identity({ ...fb, subject: "fb-1" }))).user;
+      const other = (await store.linkIdentity(identity({ subject: "oidc-other", email: "other@example.com" }))).user;
+      const result = await store.attachIdentity(other.id, identity({ ...fb, subject: "fb-1" }));
+      expect(result).toMatchObject({ outcome: "linked_elsewhere", identity: { userId: owner.id } });
+      expect((await store.listIdentities(other.id)).map((i) => i.provider)).toEqual(["oidc"]);
+      expect((await store.listIdentities(owner.id)).map((i) => i.subject)).toEqual(["fb-1"]);
+    });
+
+    it("keys by issuer too: the same subject from another Firebase project is another identity", async () => {
+      const owner = (await store.linkIdentity(identity({ ...fb, subject: "fb-2" }))).user;
+      const other = (await store.linkIdentity(identity({ subject: "oidc-2", email: "two@example.com" }))).user;
+      expect((await store.attachIdentity(other.id, identity({ ...fb, issuer: "https://securetoken.google.com/demo-y", subject: "fb-2" }))).outcome).toBe("linked");
+      expect((await store.listIdentities(owner.id))).toHaveLength(1);
+    });
+
+    it("decides a race of two links of one identity to two users: exactly one owner", async () => {
+      const a = (await store.linkIdentity(identity({ subject: "oidc-a", email: "a@example.com" }))).user;
+      const b = (await store.linkIdentity(identity({ subject: "oidc-b", email: "b@example.com" }))).user;
+      const results = await Promise.all([
+        store.attachIdentity(a.id, identity({ ...fb, subject: "fb-raced" })),
+        store.attachIdentity(b.id, identity({ ...fb, subject: "fb-raced" })),
+        store.attachIdentity(a.id, identity({ ...fb, subject: "fb-raced" })),
+        store.attachIdentity(b.id, identity({ ...fb, subject: "fb-raced" })),
+      ]);
+      expect(results.filter((r) => r.outcome === "linked")).toHaveLength(1);
+      const owner = results.find((r) => r.outcome === "linked")!.identity.userId;
+      for (const r of results) expect(r.identity.userId).toBe(owner);
+      const owned = [...(await store.listIdentities(a.id)), ...(await store.listIdentities(b.id))].filter((i) => i.subject === "fb-raced");
+      expect(owned).toHaveLength(1);
+    });
+  });
 });

@@ -287,6 +287,22 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
       });
     },
 
+    async attachIdentity(userId, identity) {
+      const key = [identity.provider, normalizeIssuer(identity.issuer), identity.subject];
+      // One statement: the primary key (provider, issuer, subject) decides who owns the identity,
+      // so concurrent links cannot both win; the loser reads back the winner's row.
+      const inserted = await one(
+        db,
+        `INSERT INTO identities (provider, issuer, subject, user_id, email, email_verified, name, profile)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING *`,
+        [...key, userId, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)],
+        toIdentity,
+      );
+      if (inserted) return { outcome: "linked" as const, identity: inserted };
+      const existing = (await one(db, `SELECT * FROM identities WHERE provider = $1 AND issuer = $2 AND subject = $3`, key, toIdentity))!;
+      return { outcome: existing.userId === userId ? ("already_linked" as const) : ("linked_elsewhere" as const), identity: existing };
+    },
+
     getUser: (userId) => one(db, `SELECT * FROM users WHERE id = $1`, [userId], toUser),
 
     async listIdentities(userId) {

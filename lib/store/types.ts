@@ -68,6 +68,17 @@ export interface LinkResult {
   outcome: "created" | "returning" | "linked_by_verified_email";
 }
 
+/** What attaching an identity to a signed-in user did (AppStore.attachIdentity). */
+export interface AttachResult {
+  /**
+   * "linked": attached now; "already_linked": it was this user's already (nothing changed);
+   * "linked_elsewhere": it belongs to another user, who keeps it.
+   */
+  outcome: "linked" | "already_linked" | "linked_elsewhere";
+  /** The identity as stored (for "linked_elsewhere", the other user's: never show its userId). */
+  identity: LinkedIdentity;
+}
+
 export interface PasswordCredential {
   id: string;
   email: string;
@@ -109,6 +120,13 @@ export interface WalletConnection {
 export interface AppStore {
   /** Finds or creates the app user for a verified identity (see pglite.ts for the linking rule). */
   linkIdentity(identity: VerifiedIdentity): Promise<LinkResult>;
+  /**
+   * Explicit account linking: attaches an identity its provider just verified to `userId`, the
+   * signed-in user. The identities primary key decides, so of two racing links of one identity
+   * exactly one user ends up owning it. Never changes the user's email or its verification, and
+   * never moves an identity away from another user.
+   */
+  attachIdentity(userId: string, identity: VerifiedIdentity): Promise<AttachResult>;
   getUser(userId: string): Promise<User | null>;
   listIdentities(userId: string): Promise<LinkedIdentity[]>;
 

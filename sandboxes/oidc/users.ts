@@ -9,6 +9,12 @@
  *   ada@example.com       correct horse battery     true
  *   grace@example.com     hopper-cobol-1959         true
  *   mallory@example.com   not-to-be-trusted         false   (exercises "unverified email" handling)
+ *   hedy@example.com      frequency-hopping-1942    true
+ *   katherine@example.com orbital-mechanics-1962    true
+ *
+ * Hedy and Katherine exist so that end-to-end tests which link a Firebase sign-in to an OpenID
+ * user (explicit account linking) each have a person of their own: a person's Firebase
+ * identity can belong to one app user only, so specs sharing a person would depend on order.
  *
  * `sub` is a stable, opaque identifier (never the email), exactly like a real IdP would
  * issue: an RP must key its users on (iss, sub), not on the email address.
@@ -47,6 +53,24 @@ export const SEEDED_USERS: readonly SeededUser[] = Object.freeze([
     given_name: "Grace",
     family_name: "Hopper",
     password: "hopper-cobol-1959",
+  }),
+  Object.freeze({
+    sub: "usr_Hd2yL7mQ0wE5rT9k",
+    email: "hedy@example.com",
+    email_verified: true,
+    name: "Hedy Lamarr",
+    given_name: "Hedy",
+    family_name: "Lamarr",
+    password: "frequency-hopping-1942",
+  }),
+  Object.freeze({
+    sub: "usr_Kj6nP1vS8xB3cF4g",
+    email: "katherine@example.com",
+    email_verified: true,
+    name: "Katherine Johnson",
+    given_name: "Katherine",
+    family_name: "Johnson",
+    password: "orbital-mechanics-1962",
   }),
   Object.freeze({
     sub: "usr_8fG1kQ4tN7zX0cM3",
