@@ -1,4 +1,5 @@
-// The Moca AIR Kit "Partner JWT" (custom auth). Contract: ../shared/CONTRACTS.md.
+// The Moca AIR Kit "Partner JWT" (custom auth), as https://docs.moca.network/airkit/usage/partner-authentication
+// and the "Bring Your Own Auth" page describe it: partnerId, email, partnerUserId, iat, exp; RS256 or ES256 with a kid.
 import type { KeySet } from "@/lib/keys/keyset";
 import type { SigningAlg } from "@/lib/keys/public-jwk";
 import { type SignedToken, signToken } from "./sign";

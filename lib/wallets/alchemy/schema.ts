@@ -4,7 +4,7 @@
 //
 // Sources (the documentation wins over our counterpart):
 // - auth-jwt: https://www.alchemy.com/docs/wallets/api-reference/signer/signer-api-endpoints/auth-jwt
-//   (seed: ../../../../shared/seeds/alchemy-authenticate-with-jwt.md): `orgId` string;
+//   ("Authenticate with JWT"): `orgId` string;
 //   `isSignup` "boolean or null, defaults to false"; `credentialBundle`, `userId`, `address`,
 //   `solanaAddress` "string or null". Alchemy's own signer client types the same answer with
 //   the spelling `isSignUp` (aa-sdk account-kit/signer/src/client/types.ts, `JwtResponse`).
