@@ -156,6 +156,29 @@ describe("the session action", () => {
     return action.run({ identity, config, store, keySet }, action.input.parse(input)) as Promise<{ address: string | null; isMFASetup: boolean | null }>;
   };
 
+  describe("the partner token's email", () => {
+    const mint = async (identity: Identity) => {
+      const action = airkitProvider.actions["partner-token"]!;
+      const { token } = (await action.run({ identity, config, store, keySet }, action.input.parse({}))) as { token: string };
+      return JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8")) as { email: string; partnerUserId: string };
+    };
+
+    it("is the app user's proven email, even from a sign-in whose own email no one vouched for (a linked emulator sign-in)", async () => {
+      const claims = await mint({ ...ada, provider: "firebase", subject: "fb-ada", emailVerified: false });
+      expect(claims).toMatchObject({ email: "ada@example.com", partnerUserId: ada.userId });
+    });
+
+    it("is the app user's proven email rather than another verified email of this sign-in, so every method reaches one AIR account", async () => {
+      expect((await mint({ ...ada, provider: "supabase", email: "ada.other@example.com", emailVerified: true })).email).toBe("ada@example.com");
+    });
+
+    it("is refused when neither the user nor this sign-in has a verified email", async () => {
+      const linked = await store.linkIdentity({ provider: "firebase", issuer: "https://securetoken.google.com/demo", subject: "fb-eve", email: "eve@example.com", emailVerified: false, name: null, profile: {}, linkByEmail: false });
+      const eve: Identity = { provider: "firebase", subject: "fb-eve", email: "eve@example.com", emailVerified: false, name: null, userId: linked.user.id };
+      await expect(mint(eve)).rejects.toMatchObject({ code: "email_not_verified", status: 403 });
+    });
+  });
+
   it("records a verified session without an address as connected_without_address, then the address once AIR returns it", async () => {
     const before = await session(ada, {
       token: await airToken({ sub: "air-ada", partnerUserId: ada.userId }),

@@ -37,17 +37,23 @@ export const airkitProvider: WalletProvider = {
       const air = config.airkit!;
       // AIR keys the account by email and skips its own check on later logins, so the
       // email must already be proven; otherwise anyone could claim someone else's wallet.
-      if (!identity.email || !identity.emailVerified) {
+      // The app user's email comes first: it was proven by a provider the app trusts (the
+      // store marks it verified only then, never on the Firebase emulator's word), and every
+      // sign-in method of this person (linked with proof of both) must reach the same AIR
+      // account. Else this sign-in's own email, if its provider verified it.
+      const user = await store.getUser(identity.userId);
+      const email = user?.emailVerified && user.email ? user.email : identity.emailVerified ? identity.email : null;
+      if (!email) {
         throw new AppError(
           "email_not_verified",
           403,
-          "AIR Kit uses your email as your account id, and your identity provider has not verified it. Verify your email there, then try again.",
+          "AIR Kit uses your email as your account id, and your identity provider has not verified it. Verify your email there, or sign in with a method that has verified it, then try again.",
         );
       }
       const signed = await mintPartnerToken(keySet, {
         partnerId: air.partnerId,
         alg: air.signingAlg,
-        subject: { userId: identity.userId, email: identity.email },
+        subject: { userId: identity.userId, email },
       });
       const previous = await store.getWalletConnection(identity.userId, "airkit");
       const keep = previous && SESSION_STATUSES.includes(previous.status);
