@@ -88,7 +88,7 @@ export default async function Dashboard() {
   // Sign-in methods this user could still link (explicit account linking): configured,
   // linkable (IdentityProvider.verifyForLink), and not linked to this user yet.
   const linkable = configuredIdentityProviders(config)
-    .filter((p) => p.verifyForLink && !identities.some((i) => i.provider === p.id))
+    .filter((p) => p.verifyForLink && p.linkable?.(config) !== false && !identities.some((i) => i.provider === p.id))
     .map((p) => ({ provider: p.id, label: p.label(config), config: p.clientConfig?.(config) ?? {} }));
 
   return (

@@ -33,6 +33,8 @@ export interface AppConfig {
     authDomain: string;
     /** Set only for the Auth Emulator; the one case where unsigned ID tokens are accepted. */
     emulatorHost?: string;
+    /** The emulator is reachable by this machine's user alone (FIREBASE_AUTH_EMULATOR_PRIVATE). */
+    emulatorPrivate: boolean;
     serviceAccount?: { projectId: string; clientEmail: string; privateKey: string };
     jwksUrl: string;
     googleSignIn: boolean;
@@ -156,6 +158,7 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
       apiKey: env.FIREBASE_API_KEY!,
       authDomain: env.FIREBASE_AUTH_DOMAIN ?? `${env.FIREBASE_PROJECT_ID}.firebaseapp.com`,
       emulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST,
+      emulatorPrivate: Boolean(env.FIREBASE_AUTH_EMULATOR_HOST) && env.FIREBASE_AUTH_EMULATOR_PRIVATE,
       serviceAccount: parseServiceAccount(env.FIREBASE_SERVICE_ACCOUNT),
       jwksUrl: env.FIREBASE_JWKS_URL,
       googleSignIn: env.FIREBASE_GOOGLE_SIGN_IN,

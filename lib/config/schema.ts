@@ -58,6 +58,12 @@ export const envSchema = z.object({
   FIREBASE_AUTH_DOMAIN: optionalString,
   /** host:port of the Firebase Auth Emulator; the standard variable firebase-admin also reads. */
   FIREBASE_AUTH_EMULATOR_HOST: optionalString,
+  /**
+   * "true" only when you alone can reach that emulator (loopback, for development and tests):
+   * its accounts may then be linked to a user. Anyone who reaches an emulator can take over
+   * any of its accounts (its admin API is open), so on a shared demo they prove nothing.
+   */
+  FIREBASE_AUTH_EMULATOR_PRIVATE: booleanFlag,
   /** Service account JSON (or base64 of it) for minting custom tokens against real Firebase. */
   FIREBASE_SERVICE_ACCOUNT: optionalString,
   /** Where Google publishes the keys that sign Firebase ID tokens. */

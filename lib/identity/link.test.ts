@@ -30,6 +30,8 @@ beforeAll(async () => {
     FIREBASE_PROJECT_ID: PROJECT_ID,
     FIREBASE_API_KEY: EMULATOR_WEB_API_KEY,
     FIREBASE_AUTH_EMULATOR_HOST: emulator.emulatorHost,
+    // Only this test reaches this emulator (firebase/linkable.test.ts covers a shared one).
+    FIREBASE_AUTH_EMULATOR_PRIVATE: "true",
   });
   for (const name of ["SUPABASE_URL", "SUPABASE_PUBLISHABLE_KEY"]) delete process.env[name];
   link = await import("./link");
@@ -45,13 +47,20 @@ afterAll(async () => {
 let counter = 0;
 const freshEmail = () => `link${++counter}.${Date.now()}@example.com`;
 
-/** An app user signed in with OpenID Connect, as the session would name them. */
-async function oidcUser(email: string) {
+/** An app user who just signed in with OpenID Connect, as the session would name them (8 h sessions). */
+async function oidcUser(email: string, signedInSecondsAgo = 5) {
   const { user } = await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.test", subject: `oidc-${email}`, email, emailVerified: true, name: null, profile: {} });
-  return { userId: user.id };
+  return { userId: user.id, sessionExpiresAt: Date.now() - signedInSecondsAgo * 1000 + 8 * 3600 * 1000 };
 }
 
 describe("linking a sign-in method to the signed-in user", () => {
+  it("needs a recent sign-in: a session cookie left behind for an hour cannot add a way back in", async () => {
+    const stale = await oidcUser(freshEmail(), 3600);
+    const firebase = await createVerifiedUser(emulator.emulatorHost, PROJECT_ID, { email: freshEmail(), password: PASSWORD });
+    await expect(link.linkSignInMethod(stale, { provider: "firebase", idToken: firebase.idToken })).rejects.toMatchObject({ code: "recent_sign_in_required", status: 403 });
+    expect(await store.listIdentities(stale.userId)).toHaveLength(1);
+  });
+
   it("attaches the Firebase identity the token proves to the session's user, idempotently, without touching the user's email", async () => {
     const email = freshEmail();
     const ada = await oidcUser(email);

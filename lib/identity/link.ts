@@ -10,7 +10,8 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/http/errors";
 import { getStore } from "@/lib/store";
 import { getIdentityProvider } from "./registry";
-import type { Identity, IdentityProviderId } from "./types";
+import type { SessionIdentity } from "./session";
+import type { IdentityProviderId } from "./types";
 
 const request = z.looseObject({ provider: z.string().min(1).max(40) });
 
@@ -21,15 +22,31 @@ export interface LinkOutcome {
   created: boolean;
 }
 
+/**
+ * How recent the sign-in must be. A new sign-in method is a permanent way into the account, so
+ * a session cookie that someone else got hold of (a shared computer left signed in) must not be
+ * enough to add one: as Firebase's "requires-recent-login", prove it is you again first.
+ */
+export const LINK_RECENT_SIGN_IN_SECONDS = 15 * 60;
+
 /** Links the sign-in method proven by `body` (`{ provider, ...credentials }`) to `session`'s user. */
-export async function linkSignInMethod(session: Pick<Identity, "userId">, body: unknown): Promise<LinkOutcome> {
+export async function linkSignInMethod(session: Pick<SessionIdentity, "userId" | "sessionExpiresAt">, body: unknown, now = Date.now()): Promise<LinkOutcome> {
   const { provider: id, ...credentials } = request.parse(body);
   const config = await getConfig();
+  // The session ends AUTH_SESSION_MAX_AGE after sign-in, so this is when the person signed in.
+  const signedInAt = session.sessionExpiresAt === null ? 0 : session.sessionExpiresAt - config.env.AUTH_SESSION_MAX_AGE * 1000;
+  if (now - signedInAt > LINK_RECENT_SIGN_IN_SECONDS * 1000) {
+    throw new AppError(
+      "recent_sign_in_required",
+      403,
+      "Adding a sign-in method needs a recent sign-in. Sign out, sign in again, and add it within 15 minutes.",
+    );
+  }
   const provider = getIdentityProvider(id);
   if (!provider || !provider.isConfigured(config)) {
     throw new AppError("provider_not_configured", 404, "This sign-in method is not available on this server.");
   }
-  if (!provider.verifyForLink) {
+  if (!provider.verifyForLink || provider.linkable?.(config) === false) {
     throw new AppError(
       "link_not_supported",
       400,

@@ -48,4 +48,6 @@ export interface IdentityProvider {
    * implement it; the others cannot be linked, only signed in with.
    */
   verifyForLink?(config: AppConfig, credentials: Record<string, unknown>): Promise<VerifiedIdentity>;
+  /** Whether this deployment lets it be linked at all (default: yes, if verifyForLink exists). */
+  linkable?(config: AppConfig): boolean;
 }

@@ -54,13 +54,19 @@ describe("failure throttle (NIST SP 800-63B §5.2.2: delays, not lock-outs)", ()
     expect(t.attempt("owner@example.com", 24 * 3600_000).allowed).toBe(true);
   });
 
-  it("remembers a bounded number of keys but never forgets one being throttled", () => {
+  it("remembers a bounded number of keys, never forgets one being throttled, and never lets a full table refuse everyone", () => {
     const t = createFailureThrottle({ delayMs: exponentialDelay({ free: 1, baseMs: 60_000, maxMs: 60_000 }), windowMs: 3600_000, maxKeys: 10 });
     t.attempt("victim", 0);
     expect(t.attempt("victim", 0).allowed).toBe(false);
-    for (let i = 0; i < 9; i++) t.attempt(`flood${i}`, 0);
-    // Full of throttled keys: a newcomer is refused rather than an old key forgotten.
-    expect(t.attempt("newcomer", 1).allowed).toBe(false);
+    for (let i = 0; i < 9; i++) {
+      t.attempt(`flood${i}`, 0);
+      t.attempt(`flood${i}`, 0);
+    }
+    // Full of throttled keys: the throttled keys stay throttled…
     expect(t.attempt("victim", 2).allowed).toBe(false);
+    expect(t.attempt("flood0", 2).allowed).toBe(false);
+    // …and a newcomer (the owner signing in) is not refused because an attacker filled the table.
+    expect(t.attempt("owner", 1).allowed).toBe(true);
+    expect(t.attempt("owner", 1).allowed).toBe(true);
   });
 });

@@ -24,7 +24,12 @@ export interface FailureThrottleOptions {
   delayMs: (attempts: number) => number;
   /** Attempts older than this (counted from the first) are forgotten. */
   windowMs: number;
-  /** Keys remembered at most; when full, expired or unthrottled keys are dropped, never a throttled one. */
+  /**
+   * Keys remembered at most; when full, expired or unthrottled keys are dropped, never a
+   * throttled one. If none can be dropped, a new key's attempt goes through untracked: refusing
+   * it would let a flood of throttled keys refuse every sign-in of everyone (fail closed is a
+   * denial of service here); the per-client request limits still bound such a newcomer.
+   */
   maxKeys?: number;
 }
 
@@ -56,7 +61,7 @@ export function createFailureThrottle({ delayMs, windowMs, maxKeys = 100_000 }: 
         e = undefined;
       }
       if (!e) {
-        if (entries.size >= maxKeys && !makeRoom(now)) return { allowed: false, retryAfterSeconds: 1 };
+        if (entries.size >= maxKeys && !makeRoom(now)) return { allowed: true, retryAfterSeconds: 0 };
         e = { first: now, last: now, attempts: 0 };
         entries.set(key, e);
       }

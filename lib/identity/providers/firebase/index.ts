@@ -67,5 +67,10 @@ export const firebaseProvider: IdentityProvider = {
   },
   authjs: (config) => credentialsProvider("firebase", "Firebase", { idToken: { type: "text" } }, (credentials) => verifyFirebaseSignIn(config, credentials)),
   verifyForLink: verifyFirebaseSignIn,
+  // An emulator account proves who you are only where nobody else can reach the emulator: its
+  // admin API is open, so anyone who reaches it can take over any of its accounts (reset the
+  // password, read the out-of-band codes) and, once that account was linked to a user, sign in
+  // as that user. On a shared demo, emulator accounts stay separate accounts.
+  linkable: (config) => !config.firebase?.emulatorHost || config.firebase.emulatorPrivate,
   toVerifiedIdentity: identityFromCredentials,
 };
