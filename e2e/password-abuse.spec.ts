@@ -81,6 +81,25 @@ test.describe("password abuse", () => {
     expect(await signIn(request, "198.51.100.85", owner, PASSWORD)).toBe("ok");
   });
 
+  test("an attacker with many clients who exhausts the per-email ceiling still cannot lock the owner's own browser out", async ({ request, playwright }) => {
+    const email = freshEmail("device");
+    await confirmedAccount(request, email, "198.51.100.90");
+    // The owner signs in once in their browser: it gets a known-device cookie for this email.
+    const ownerBrowser = await playwright.request.newContext({ baseURL: APP_URL });
+    expect(await signIn(ownerBrowser, "198.51.100.91", email, PASSWORD)).toBe("ok");
+    expect((await ownerBrowser.storageState()).cookies.map((c) => c.name)).toContain("byo.device");
+
+    // 34 clients × 3 free guesses each: 102 failures, past the ceiling of 100 a day.
+    for (let client = 0; client < 34; client++) {
+      for (let guess = 0; guess < 3; guess++) await signIn(request, `203.0.113.${100 + client}`, email, `guess ${client}-${guess}`);
+    }
+    const stranger = await playwright.request.newContext({ baseURL: APP_URL });
+    expect(await signIn(stranger, "198.51.100.92", email, PASSWORD)).toBe("rate_limited");
+    // The owner's browser proves who it has been: in, with the right password.
+    expect(await signIn(ownerBrowser, "198.51.100.91", email, PASSWORD)).toBe("ok");
+    await Promise.all([ownerBrowser.dispose(), stranger.dispose()]);
+  });
+
   test("24 parallel junk sign-ins from one client are mostly refused at once, and a real sign-in from another goes through", async ({ request, playwright }) => {
     const owner = freshEmail("busy");
     await confirmedAccount(request, owner, "198.51.100.86");

@@ -2,7 +2,9 @@
 import "server-only";
 import { credentialsProvider, identityFromCredentials } from "../../credentials";
 import { limitClientIp } from "@/lib/http/route";
+import { cookies } from "next/headers";
 import { clientIp } from "@/lib/security/client-ip";
+import { isKnownDevice, KNOWN_DEVICE_MAX_AGE_SECONDS, knownDeviceCookieName, knownDeviceToken, readCookie } from "@/lib/security/known-device";
 import { PASSWORD_ISSUER } from "@/lib/store/types";
 import type { IdentityProvider } from "../../types";
 import { authenticate } from "./service";
@@ -17,7 +19,19 @@ export const passwordProvider: IdentityProvider = {
       // Per email inside authenticate(); per client IP here, so one client cannot spray many emails.
       limitClientIp(request, config.clientIpHeader, "signIn");
       // …and per (email, client) inside, so that failures from other clients never lock the owner out.
-      const credential = await authenticate(input, clientIp(request.headers, config.clientIpHeader));
+      const secure = config.appUrl.startsWith("https:");
+      const device = readCookie(request.headers.get("cookie"), knownDeviceCookieName(secure));
+      const credential = await authenticate(input, clientIp(request.headers, config.clientIpHeader), {
+        knownDeviceFor: (email) => isKnownDevice(config.env.AUTH_SECRET, email, device),
+      });
+      // This browser proved the password: from now on it is exempt from the per-email ceiling.
+      (await cookies()).set(knownDeviceCookieName(secure), knownDeviceToken(config.env.AUTH_SECRET, credential.email), {
+        httpOnly: true,
+        sameSite: "lax",
+        secure,
+        path: "/",
+        maxAge: KNOWN_DEVICE_MAX_AGE_SECONDS,
+      });
       // authenticate() only succeeds for confirmed emails, so the email is verified here.
       return {
         provider: "password",

@@ -167,5 +167,13 @@ describe("sign-in throttling: delays per (email, client), a ceiling per email, n
       await expect(service.authenticate({ email: owner, password: `guess ${i} wrong` }, `10.1.${i >> 8}.${i & 255}`)).rejects.toMatchObject({ code: "invalid_credentials" });
     }
     await expect(service.authenticate({ email: owner, password: PASSWORD }, "198.51.100.30")).rejects.toMatchObject({ code: "rate_limited", status: 429 });
+    // A browser known for another email is not exempt…
+    const other = freshEmail("other");
+    await expect(service.authenticate({ email: owner, password: PASSWORD }, "198.51.100.32", { knownDeviceFor: (email) => email === other })).rejects.toMatchObject({ code: "rate_limited" });
+    // …but the owner's own browser (a known-device cookie for this email) is: a wrong password
+    // from it is still wrong, the right one gets in (and, a success, clears the failures).
+    const knownDeviceFor = (email: string) => email === owner;
+    await expect(service.authenticate({ email: owner, password: "still not it" }, "198.51.100.31", { knownDeviceFor })).rejects.toMatchObject({ code: "invalid_credentials" });
+    await expect(service.authenticate({ email: owner, password: PASSWORD }, "198.51.100.31", { knownDeviceFor })).resolves.toMatchObject({ email: owner });
   }, 120_000);
 });

@@ -24,7 +24,8 @@ const SIGN_UP_NOTICE: OneTimeCodePolicy = { purpose: "sign-up-notice", digits: 6
  *   after each further failure. Guessing from one client slows down exponentially; the owner,
  *   on another client, is not affected.
  * - Per email, whatever the client: a ceiling of 100 failures a day, far above what a person
- *   needs, so an attacker with many clients still cannot lock the owner out at will (and an
+ *   needs; a browser where the owner signed in before is exempt (a known-device cookie), so an
+ *   attacker with many clients still cannot lock the owner out at will (and an
  *   online guessing attack is capped at 100 guesses a day).
  * A success forgets the failures of that (email, client) and of the email.
  * Refusals answer at once (rate_limited with retryAfterSeconds): the server never sleeps.
@@ -159,15 +160,20 @@ export async function resendConfirmation(input: unknown): Promise<void> {
  * throttled per (email, client) and per email (see above), so neither timing nor brute force
  * reveals much, and nobody else can lock the owner out.
  */
-export async function authenticate(input: unknown, client: string | null = null): Promise<PasswordCredential> {
+export async function authenticate(input: unknown, client: string | null = null, options: { knownDeviceFor?: (email: string) => boolean } = {}): Promise<PasswordCredential> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) throw passwordErrors.invalidCredentials();
   const { email, password } = parsed.data;
   const pairKey = `${client ?? UNKNOWN_CLIENT}|${email}`;
   const pair = signInPerClient.attempt(pairKey);
   if (!pair.allowed) throw errors.rateLimited(pair.retryAfterSeconds);
-  const account = signInPerEmail.attempt(email);
-  if (!account.allowed) throw errors.rateLimited(account.retryAfterSeconds);
+  // A browser where this email's password was proven before (lib/security/known-device.ts) is
+  // exempt from the per-email ceiling: an attacker who exhausts it from many clients cannot
+  // lock the owner's own browser out. Its per-(email, client) delays above still apply.
+  if (!options.knownDeviceFor?.(email)) {
+    const account = signInPerEmail.attempt(email);
+    if (!account.allowed) throw errors.rateLimited(account.retryAfterSeconds);
+  }
   const store = await getStore();
   const credential = await store.findPasswordCredential(email);
   const ok = await verifyPassword(password, credential?.passwordHash ?? (await decoyHash()), client);
