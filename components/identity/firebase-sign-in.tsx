@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Alert } from "@/components/alert";
 import { PasswordField } from "./password-field";
 import { type FirebaseWebConfig, getFirebaseAuth, getFirebaseLinkAuth } from "@/lib/firebase/client";
-import { type LinkedMethod, type ProofIntent, useSubmitProof } from "./use-app-sign-in";
+import { type BrowserSignInProps, useSubmitProof } from "./use-app-sign-in";
 
 const FIREBASE_ERRORS: Record<string, string> = {
   "auth/invalid-credential": "Wrong email or password.",
@@ -27,12 +27,7 @@ export default function FirebaseSignIn({
   config,
   intent = "sign-in",
   onLinked,
-}: {
-  config: Record<string, string | null>;
-  mailboxUrl: string | null;
-  intent?: ProofIntent;
-  onLinked?: (linked: LinkedMethod) => void;
-}) {
+}: BrowserSignInProps) {
   const submitProof = useSubmitProof(intent, onLinked);
   const linking = intent === "link";
   const [mode, setMode] = useState<"signin" | "signup">("signin");

@@ -4,16 +4,10 @@ import dynamic from "next/dynamic";
 import type { ComponentType } from "react";
 import { PasswordForm } from "../password-form";
 import { ProviderCard } from "./provider-card";
-import type { LinkedMethod, ProofIntent } from "./use-app-sign-in";
+import type { BrowserSignInProps } from "./use-app-sign-in";
 
 type ClientConfig = Record<string, string | null>;
-interface FormProps {
-  config: ClientConfig;
-  mailboxUrl: string | null;
-  /** "link": the form links the proven account to the signed-in user instead of signing in (see `linkable`). */
-  intent?: ProofIntent;
-  onLinked?: (linked: LinkedMethod) => void;
-}
+type FormProps = BrowserSignInProps;
 
 interface BrowserIdentity {
   /** Shown open (no SDK to defer) rather than as a "Continue with …" button. */

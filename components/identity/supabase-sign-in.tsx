@@ -5,7 +5,7 @@ import { Alert } from "@/components/alert";
 import { getSupabaseBrowserClient } from "@/lib/supabase/client";
 import { CodeField } from "./code-field";
 import { PasswordField } from "./password-field";
-import { type LinkedMethod, type ProofIntent, useSubmitProof } from "./use-app-sign-in";
+import { type BrowserSignInProps, useSubmitProof } from "./use-app-sign-in";
 
 type Mode = "signin" | "signup" | "otp" | "code";
 
@@ -32,12 +32,7 @@ export default function SupabaseSignIn({
   mailboxUrl,
   intent = "sign-in",
   onLinked,
-}: {
-  config: Record<string, string | null>;
-  mailboxUrl: string | null;
-  intent?: ProofIntent;
-  onLinked?: (linked: LinkedMethod) => void;
-}) {
+}: BrowserSignInProps) {
   const submitProof = useSubmitProof(intent, onLinked);
   const linking = intent === "link";
   const [mode, setMode] = useState<Mode>("signin");

@@ -8,6 +8,15 @@ import { ApiError, postJson } from "@/components/api";
 /** What a browser sign-in form does with the provider's proof: start the app session, or link it to the signed-in user. */
 export type ProofIntent = "sign-in" | "link";
 
+/** What every browser sign-in form takes (components/identity/registry.tsx renders them). */
+export interface BrowserSignInProps {
+  config: Record<string, string | null>;
+  mailboxUrl: string | null;
+  /** "link": the form links the proven account to the signed-in user instead of signing in. */
+  intent?: ProofIntent;
+  onLinked?: (linked: LinkedMethod) => void;
+}
+
 /** A sign-in method just linked (POST /api/identity/link). */
 export interface LinkedMethod {
   provider: string;
