@@ -23,7 +23,7 @@ export const dynamic = "force-dynamic";
 function Field({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
     <div className="grid grid-cols-[8rem_1fr] gap-2 py-1.5 text-sm">
-      <dt className="text-slate-500">{label}</dt>
+      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
       <dd data-testid={testId} className="min-w-0 break-words">
         {children}
       </dd>
@@ -51,11 +51,11 @@ function RecordList({ list }: { list: WalletRecordList }) {
   const headingId = `${list.testId}-heading`;
   return (
     <section aria-labelledby={headingId} data-testid={list.testId}>
-      <h3 id={headingId} className="text-xs font-medium uppercase tracking-wide text-slate-500">
+      <h3 id={headingId} className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
         {list.title} <span className="normal-case">({list.items.length})</span>
       </h3>
       {list.items.length === 0 ? (
-        <p className="mt-1 text-sm text-slate-500">{list.emptyText}</p>
+        <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">{list.emptyText}</p>
       ) : (
         <ul className="mt-2 space-y-2">
           {list.items.map((item) => (
@@ -126,7 +126,7 @@ export default async function Dashboard() {
             {connected ? (
               <>
                 <div>
-                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{provider.addressLabel}</p>
+                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{provider.addressLabel}</p>
                   <div className="mt-1 flex flex-wrap items-center gap-2">
                     <code data-testid="account-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
                       {connection.address}
@@ -138,7 +138,7 @@ export default async function Dashboard() {
                   {connection.expiresAt && (
                     <Field label="Wallet session" testId="wallet-expiry">
                       {expired ? "expired" : <Countdown expiresAt={connection.expiresAt.getTime()} />}
-                      <p className="mt-0.5 text-xs text-slate-500">
+                      <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
                         When it ends, the wallet shows as expired; reconnecting skips the email code.
                       </p>
                     </Field>
@@ -179,7 +179,7 @@ export default async function Dashboard() {
               <>
                 {connection && data.pregenerated === true && (
                   <div data-testid="pregenerated">
-                    <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{provider.addressLabel}, pre-generated</p>
+                    <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{provider.addressLabel}, pre-generated</p>
                     <div className="mt-1 flex flex-wrap items-center gap-2">
                       {connection.address ? (
                         <>
@@ -190,12 +190,12 @@ export default async function Dashboard() {
                         </>
                       ) : (
                         // The provider may answer a pre-generation without an address (Alchemy: "string or null").
-                        <span data-testid="pregenerated-address-missing" className="text-sm text-slate-500">
+                        <span data-testid="pregenerated-address-missing" className="text-sm text-slate-500 dark:text-slate-400">
                           not returned yet
                         </span>
                       )}
                     </div>
-                    <p className="mt-1 text-xs text-slate-500">
+                    <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
                       The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign with it.
                     </p>
                     <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
@@ -222,7 +222,7 @@ export default async function Dashboard() {
             {data.partnerToken !== undefined && (
               <details open={!connected}>
                 <summary className="cursor-pointer text-sm font-medium">Partner token your server sent (decoded)</summary>
-                <p className="mt-1 text-xs text-slate-500">Header and claims only; the signature is not kept, so this is not a usable credential.</p>
+                <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Header and claims only; the signature is not kept, so this is not a usable credential.</p>
                 <div className="mt-2">
                   <JsonView value={data.partnerToken} testId="partner-token" />
                 </div>
@@ -250,7 +250,7 @@ export default async function Dashboard() {
           {identity.sessionExpiresAt && (
             <Field label="App session" testId="app-session-expiry">
               <Countdown expiresAt={identity.sessionExpiresAt} />
-              <p className="mt-0.5 text-xs text-slate-500">When it ends, the next page load or countdown sends you back to sign in. Signing out ends this and every wallet session.</p>
+              <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">When it ends, the next page load or countdown sends you back to sign in. Signing out ends this and every wallet session.</p>
             </Field>
           )}
         </dl>
@@ -260,8 +260,8 @@ export default async function Dashboard() {
             {identities.map((i) => (
               <li key={`${i.provider}:${i.subject}`} className="flex flex-wrap items-center gap-x-2">
                 <span className="font-medium">{providerLabel(i.provider)}</span>
-                <span className="text-slate-500">{i.email}</span>
-                <span className="text-xs text-slate-400">last used {i.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC</span>
+                <span className="text-slate-500 dark:text-slate-400">{i.email}</span>
+                <span className="text-xs text-slate-500 dark:text-slate-400">last used {i.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC</span>
               </li>
             ))}
           </ul>
