@@ -1,0 +1,27 @@
+// Vitest global setup: one real PostgreSQL for the whole unit run, so store tests run against
+// both engines (PGlite and PostgreSQL). Each test gets its own schema (test/engines.ts), so
+// tests stay independent without a server each. TEST_DATABASE_URL skips the start and uses
+// a server you run yourself; TEST_POSTGRES_PORT moves the embedded one (default 55432).
+import type { TestProject } from "vitest/node";
+import { startTestPostgres, type TestPostgres } from "../scripts/lib/test-postgres";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    postgresUrl: string;
+  }
+}
+
+let server: TestPostgres | undefined;
+
+export async function setup(project: TestProject) {
+  let url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    server = await startTestPostgres({ port: Number(process.env.TEST_POSTGRES_PORT || 55432), name: "vitest" });
+    url = server.url;
+  }
+  project.provide("postgresUrl", url);
+}
+
+export async function teardown() {
+  await server?.destroy();
+}
