@@ -54,6 +54,14 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
     expect(results.filter(Boolean)).toHaveLength(3);
   });
 
+  it("keeps JSON as JSON: profiles and wallet data come back as the objects that went in", async () => {
+    const { user, identity: linked } = await store.linkIdentity(identity({ profile: { locale: "en", groups: ["a"] } }));
+    expect(linked.profile).toEqual({ locale: "en", groups: ["a"] });
+    await store.upsertWalletConnection({ userId: user.id, provider: "moojo", status: "connected", address: "0x1", expiresAt: null, data: { n: 1, nested: { ok: true } } });
+    expect((await other.getWalletConnection(user.id, "moojo"))?.data).toEqual({ n: 1, nested: { ok: true } });
+    expect((await other.listIdentities(user.id))[0]?.profile).toEqual({ locale: "en", groups: ["a"] });
+  });
+
   describe("sessions", () => {
     it("a session made on one instance is live on the other until revoked there; then on neither", async () => {
       const { user } = await store.linkIdentity(identity());
