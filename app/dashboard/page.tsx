@@ -271,12 +271,15 @@ export default async function Dashboard() {
             <LinkSignInMethods methods={linkable} mailboxUrl={config.demoMailboxUrl ?? null} />
           </div>
         </div>
-        <section aria-labelledby="sessions-heading">
-          <h3 id="sessions-heading" className="mb-1 text-sm font-medium">
-            Where you are signed in
-          </h3>
-          <ActiveSessions sessions={sessions} />
-        </section>
+        {/* Folded: one look away, and its button never competes with the main "Sign out". */}
+        <details data-testid="sessions">
+          <summary className="cursor-pointer text-sm font-medium">
+            Where you are signed in ({sessions.length === 1 ? "1 session" : `${sessions.length} sessions`})
+          </summary>
+          <div className="mt-2">
+            <ActiveSessions sessions={sessions} />
+          </div>
+        </details>
         <details>
           <summary className="cursor-pointer text-sm font-medium">What your identity provider told the app</summary>
           <div className="mt-2">

@@ -153,6 +153,7 @@ test("in a browser through the balancer: the dashboard lists both sessions, and 
   expect((await other.sessions(A)).status).toBe(200);
 
   await page.reload();
+  await page.getByText(/Where you are signed in \(2 sessions\)/).click();
   const sessions = page.getByTestId("active-session");
   await expect(sessions).toHaveCount(2);
   await expect(sessions.first()).toContainText("this device");
