@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { freshPostgresSchema, ENGINES, type Engine } from "@/test/engines";
+import { ceiling, createFailureThrottle } from "@/lib/security/failure-throttle";
 import { openPostgresStore } from "./postgres";
 import type { AppStore, VerifiedIdentity } from "./types";
 
@@ -126,6 +127,15 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
       expect(results.sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
       await store.deleteCounter("rmw");
       expect(await bump(other)).toBe(1);
+    });
+
+    it("a failure throttle under a parallel burst from both instances, on the database's real clock, refuses nothing it should allow", async () => {
+      // Per-email ceiling of 100: 40 parallel attempts are all allowed, then exactly 60 more.
+      const throttle = (s: AppStore) => createFailureThrottle(s, "burst", { delayMs: ceiling(100), windowMs: 3600_000 });
+      const first = await Promise.all(Array.from({ length: 40 }, (_, i) => throttle(i % 2 ? other : store).attempt("owner@example.com")));
+      expect(first.filter((v) => !v.allowed)).toEqual([]);
+      const second = await Promise.all(Array.from({ length: 70 }, (_, i) => throttle(i % 2 ? other : store).attempt("owner@example.com")));
+      expect(second.filter((v) => v.allowed)).toHaveLength(60);
     });
 
     it("an expired counter reads as missing", async () => {

@@ -436,13 +436,13 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
           `INSERT INTO rate_counters (key, first_at, last_at, count, expires_at) VALUES ($1, 'epoch', 'epoch', 0, 'epoch') ON CONFLICT (key) DO NOTHING`,
           [key],
         );
-        const { rows } = await tx.query<Row>(
-          `SELECT first_at, last_at, count, expires_at, (extract(epoch FROM coalesce($2::timestamptz, now())) * 1000)::float8 AS now_ms
-           FROM rate_counters WHERE key = $1 FOR UPDATE`,
-          [key, now ?? null],
-        );
+        const { rows } = await tx.query<Row>(`SELECT first_at, last_at, count, expires_at FROM rate_counters WHERE key = $1 FOR UPDATE`, [key]);
         const r = rows[0]!;
-        const nowMs = Number(r.now_ms);
+        // The time is read once the lock is held, and from the wall clock: now() is when the
+        // transaction began, which for a caller that waited for the lock is before the time
+        // the previous holder just wrote, and would make it wait for nothing.
+        const clock = await tx.query<{ now_ms: number }>(`SELECT (extract(epoch FROM coalesce($1::timestamptz, clock_timestamp())) * 1000)::float8 AS now_ms`, [now ?? null]);
+        const nowMs = Number(clock.rows[0]!.now_ms);
         const current: CounterState | null =
           Number(r.count) === 0 || toDate(r.expires_at).getTime() <= nowMs
             ? null
