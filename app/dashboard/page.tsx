@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { CopyButton } from "@/components/copy-button";
 import { Countdown } from "@/components/countdown";
 import { DisconnectButton } from "@/components/disconnect-button";
+import { ActiveSessions } from "@/components/identity/active-sessions";
 import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
@@ -11,6 +12,7 @@ import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
 import { getIdentity } from "@/lib/identity/session";
+import { listMySessions } from "@/lib/identity/sessions";
 import { getStore } from "@/lib/store";
 import type { WalletConnection } from "@/lib/store/types";
 import { configuredWalletProviders } from "@/lib/wallets/registry";
@@ -80,7 +82,7 @@ export default async function Dashboard() {
   const identity = await getIdentity();
   if (!identity) redirect("/signin?reason=session_expired");
   const [config, store] = await Promise.all([getConfig(), getStore()]);
-  const [identities, connections] = await Promise.all([store.listIdentities(identity.userId), store.listWalletConnections(identity.userId)]);
+  const [identities, connections, sessions] = await Promise.all([store.listIdentities(identity.userId), store.listWalletConnections(identity.userId), listMySessions(identity)]);
   const wallets = configuredWalletProviders(config).map((p) => ({ provider: p, config: p.clientConfig(config) }));
   const providerLabel = (id: string) => getIdentityProvider(id)?.label(config) ?? id;
   const signedInWith = getIdentityProvider(identity.provider);
@@ -269,6 +271,15 @@ export default async function Dashboard() {
             <LinkSignInMethods methods={linkable} mailboxUrl={config.demoMailboxUrl ?? null} />
           </div>
         </div>
+        {/* Folded: one look away, and its button never competes with the main "Sign out". */}
+        <details data-testid="sessions">
+          <summary className="cursor-pointer text-sm font-medium">
+            Where you are signed in ({sessions.length === 1 ? "1 session" : `${sessions.length} sessions`})
+          </summary>
+          <div className="mt-2">
+            <ActiveSessions sessions={sessions} />
+          </div>
+        </details>
         <details>
           <summary className="cursor-pointer text-sm font-medium">What your identity provider told the app</summary>
           <div className="mt-2">
