@@ -12,6 +12,8 @@ const APP_URL = `http://localhost:${portBase}`;
 
 export default defineConfig({
   testDir: "e2e",
+  // The two-instance suite has its own stack and config (playwright.multi.config.ts).
+  testIgnore: "multi/**",
   timeout: 90_000,
   expect: { timeout: 15_000 },
   // One app server, one embedded database: run serially; the suite is short.
@@ -39,7 +41,7 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"] }, testIgnore: /mobile\.spec/ },
+    { name: "desktop", use: { ...devices["Desktop Chrome"] }, testIgnore: [/mobile\.spec/, /[\\/]multi[\\/]/] },
     { name: "phone", use: { ...devices["Pixel 7"] }, testMatch: /mobile\.spec/ },
   ],
   webServer: {

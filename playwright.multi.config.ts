@@ -1,10 +1,10 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumPath } from "./scripts/lib/chromium";
 
 // Several instances: two production app servers on one real PostgreSQL, behind a round-robin
 // balancer (scripts/multi-stack.ts). Separate from playwright.config.ts so the single-instance
 // suite stays as it is. E2E_PORT_BASE moves the whole stack (default 3400).
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const executablePath = chromiumPath();
 const portBase = Number(process.env.E2E_PORT_BASE || 3400);
 
 export default defineConfig({
