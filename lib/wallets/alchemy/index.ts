@@ -16,6 +16,7 @@ import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { nonceForPublicKey } from "@/lib/tokens/id-token";
 import { walletIdToken } from "../id-token";
+import { signMessageActions } from "../signing/actions";
 import { defineAction, type WalletContext, type WalletProvider } from "../types";
 import { authJwtResponseSchema as authResponse, targetPublicKeySchema, whoamiResponseSchema as whoamiResponse } from "./schema";
 
@@ -72,6 +73,8 @@ export const alchemyProvider: WalletProvider = {
     ).flatMap(([label, value]): [string, string][] => (typeof value === "string" ? [[label, value]] : value === null ? [[label, NOT_RETURNED]] : [])),
   clientConfig: () => ({}),
   actions: {
+    /** "Sign a test message" (the signer API's sign-payload, stamped by the session key), verified here: lib/wallets/signing. */
+    ...signMessageActions({ id: "alchemy", name: "Alchemy Smart Wallets" }),
     /** Mints the nonce-bound ID token and runs auth-jwt; returns the bundle for the browser. */
     "auth-jwt": defineAction(z.object({ targetPublicKey: targetPublicKeySchema }).strict(), async (ctx, { targetPublicKey }) => {
       const { identity, config, store } = ctx;
