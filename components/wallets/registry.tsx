@@ -27,6 +27,7 @@ const wallets: Record<string, BrowserWallet> = {
       const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });
       await air.endSession();
     },
+    Signer: dynamic(() => import("./airkit-sign")),
   },
   turnkey: {
     Connector: dynamic(() => import("./turnkey-connect")),
@@ -34,8 +35,9 @@ const wallets: Record<string, BrowserWallet> = {
   },
   alchemy: {
     Connector: dynamic(() => import("./alchemy-connect")),
-    // The decrypted key lived only inside the connect call; the server forgets the wallet on sign-out.
-    endSession: async () => undefined,
+    // The session key kept for signing (non-extractable, IndexedDB) goes; the server forgets the wallet.
+    endSession: async () => (await import("@/lib/wallets/alchemy/browser/session-key")).deleteSessionKey(),
+    Signer: dynamic(() => import("./alchemy-sign")),
   },
   moojo: {
     Connector: dynamic(() => import("./moojo-connect")),
