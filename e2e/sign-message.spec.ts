@@ -43,6 +43,13 @@ test("Alchemy: sign a test message with the browser's session key (sign-payload)
     sent = await signTestMessage(page, card, "alchemy");
   });
 
+  await test.step("the verified signature and message fit a 360 px wide phone without sideways scrolling", async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    await expect(card.getByTestId("sign-result")).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
+
   await test.step("replaying the same nonce and signature is refused: the nonce was spent", async () => {
     const [status, code, message] = await refusal(await post(page, "/api/wallets/alchemy/sign-verify", sent));
     expect([status, code]).toEqual([409, "sign_nonce_used"]);
