@@ -112,6 +112,13 @@ test("AIR Kit: sign a test message with personal_sign; the server verifies it, a
     expect((await refusal(retry)).slice(0, 2)).toEqual([409, "sign_nonce_used"]);
   });
 
+  await test.step("a cross-site page cannot ask for challenges or spend nonces (Origin check)", async () => {
+    for (const path of ["/api/wallets/airkit/sign-challenge", "/api/wallets/airkit/sign-verify"]) {
+      const response = await page.request.post(path, { data: {}, headers: { origin: "https://evil.example" } });
+      expect((await refusal(response)).slice(0, 2)).toEqual([403, "bad_origin"]);
+    }
+  });
+
   await test.step("Moojo documents no signing: the server has no signing step for it", async () => {
     expect((await refusal(await post(page, "/api/wallets/moojo/sign-challenge", {}))).slice(0, 2)).toEqual([404, "not_found"]);
   });
