@@ -7,7 +7,7 @@ import { ActiveSessions } from "@/components/identity/active-sessions";
 import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
-import { WalletConnector } from "@/components/wallets/registry";
+import { WalletConnector, WalletSigner } from "@/components/wallets/registry";
 import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
@@ -16,6 +16,7 @@ import { listMySessions } from "@/lib/identity/sessions";
 import { getStore } from "@/lib/store";
 import type { WalletConnection } from "@/lib/store/types";
 import { configuredWalletProviders } from "@/lib/wallets/registry";
+import { canSignMessages } from "@/lib/wallets/signing/actions";
 import type { WalletRecordList } from "@/lib/wallets/types";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -159,6 +160,7 @@ export default async function Dashboard() {
                     ))}
                   </div>
                 )}
+                {!expired && canSignMessages(provider.actions) && <WalletSigner provider={provider.id} config={clientConfig} address={connection.address!} />}
                 {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
                 {data.userInfo !== undefined && data.userInfo !== null && (
                   <details>

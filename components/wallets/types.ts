@@ -7,3 +7,11 @@ export interface ConnectorProps {
   /** True when the provider verified a session that has no address yet (AIR Kit before MFA). */
   awaitingAddress?: boolean;
 }
+
+/** What the dashboard passes to a provider's signer (a live card's "Sign a test message"). */
+export interface SignerProps {
+  /** Non-secret settings from the provider's `clientConfig`. */
+  config: Record<string, string | null>;
+  /** The address the server has on record for the connection (what the signature must recover). */
+  address: string;
+}

@@ -47,6 +47,8 @@ export const envSchema = z.object({
   DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
   /** Connections each instance's pool may open (instances × this must stay under max_connections). */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** The app's name as users see it, e.g. in the test messages wallets sign (lib/wallets/signing). */
+  APP_NAME: z.string().trim().min(1).max(64).regex(/^[^\r\n]+$/, "must be one line").default("BYO Auth"),
 
   // --- Identity provider: OpenID Connect (Auth0, Okta, Keycloak, or the local OP) -------
   AUTH_OIDC_ISSUER: optionalUrl,

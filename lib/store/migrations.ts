@@ -121,6 +121,21 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX rate_counters_expiry ON rate_counters (expires_at);
   `,
+  // Messages the app asked a wallet to sign (AppStore.createSignChallenge): single use and
+  // short-lived, bound to a user, a wallet provider and the address on record.
+  `
+  CREATE TABLE sign_challenges (
+    nonce text PRIMARY KEY,
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    provider text NOT NULL,
+    address text NOT NULL,
+    message text NOT NULL,
+    expires_at timestamptz NOT NULL,
+    used_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX sign_challenges_open ON sign_challenges (user_id, provider, expires_at);
+  `,
 ];
 
 /**

@@ -12,6 +12,7 @@ import type {
   LinkResult,
   OneTimeCodeRecord,
   PasswordCredential,
+  SignChallenge,
   User,
   VerifiedIdentity,
   WalletConnection,
@@ -83,6 +84,19 @@ function toSession(r: Row): AppSession {
     lastSeenAt: toDate(r.last_seen_at),
     expiresAt: toDate(r.expires_at),
     revokedAt: toDateOrNull(r.revoked_at),
+  };
+}
+
+function toSignChallenge(r: Row): SignChallenge {
+  return {
+    nonce: String(r.nonce),
+    userId: String(r.user_id),
+    provider: r.provider as WalletProviderId,
+    address: String(r.address),
+    message: String(r.message),
+    expiresAt: toDate(r.expires_at),
+    usedAt: toDateOrNull(r.used_at),
+    createdAt: toDate(r.created_at),
   };
 }
 
@@ -330,6 +344,40 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
       await db.query(`INSERT INTO wallet_accounts (provider, account_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [provider, accountId, userId]);
       const { rows } = await db.query<{ user_id: string }>(`SELECT user_id FROM wallet_accounts WHERE provider = $1 AND account_id = $2`, [provider, accountId]);
       return rows[0]!.user_id;
+    },
+
+    createSignChallenge: (c, limit) =>
+      db.transaction(async (tx) => {
+        // Serialises issuing per (user, provider) across instances, so the count below cannot
+        // be read by two transactions that then both insert past the cap.
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`sign:${c.userId}:${c.provider}`]);
+        await tx.query(`DELETE FROM sign_challenges WHERE user_id = $1 AND expires_at < $2`, [c.userId, limit.pruneBefore]);
+        const { rows } = await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM sign_challenges WHERE user_id = $1 AND provider = $2 AND used_at IS NULL AND expires_at > $3`,
+          [c.userId, c.provider, limit.now],
+        );
+        if ((rows[0]?.n ?? 0) >= limit.maxOpen) return null;
+        return one(
+          tx,
+          `INSERT INTO sign_challenges (nonce, user_id, provider, address, message, expires_at, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+          [c.nonce, c.userId, c.provider, c.address, c.message, c.expiresAt, limit.now],
+          toSignChallenge,
+        );
+      }),
+
+    async consumeSignChallenge(nonce, userId, provider) {
+      // One UPDATE spends the nonce: of two racing attempts (on any instances) exactly one
+      // matches `used_at IS NULL`.
+      const consumed = await one(
+        db,
+        `UPDATE sign_challenges SET used_at = now() WHERE nonce = $1 AND user_id = $2 AND provider = $3 AND used_at IS NULL RETURNING *`,
+        [nonce, userId, provider],
+        toSignChallenge,
+      );
+      if (consumed) return { outcome: "consumed" as const, challenge: consumed };
+      const used = await one(db, `SELECT * FROM sign_challenges WHERE nonce = $1 AND user_id = $2 AND provider = $3`, [nonce, userId, provider], toSignChallenge);
+      return used ? { outcome: "already_used" as const, challenge: used } : { outcome: "unknown" as const };
     },
 
     async deleteWalletConnections(userId, provider) {

@@ -201,6 +201,34 @@ describe.each(ENGINES)("store on $name", (engine) => {
       expect(owned).toHaveLength(1);
     });
   });
+
+  it("sign challenges: open ones are capped per user and provider, consumed once, never by another user, expired ones pruned", async () => {
+    const ada = (await store.linkIdentity(identity({ subject: "sc-ada" }))).user.id;
+    const eve = (await store.linkIdentity(identity({ subject: "sc-eve", email: "eve@example.com" }))).user.id;
+    const now = new Date("2030-01-01T00:00:00Z");
+    const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+    const challenge = (nonce: string, userId = ada) => ({ nonce, userId, provider: "alchemy" as const, address: "0xabc", message: `m ${nonce}`, expiresAt: later(300) });
+    const limit = { maxOpen: 2, now, pruneBefore: new Date(0) };
+
+    expect(await store.createSignChallenge(challenge("n1"), limit)).toMatchObject({ nonce: "n1", usedAt: null, createdAt: now });
+    expect(await store.createSignChallenge(challenge("n2"), limit)).not.toBeNull();
+    expect(await store.createSignChallenge(challenge("n3"), limit)).toBeNull();
+    // Another provider's and another user's budgets are their own.
+    expect(await store.createSignChallenge({ ...challenge("n4"), provider: "airkit" }, limit)).not.toBeNull();
+    expect(await store.createSignChallenge(challenge("n5", eve), limit)).not.toBeNull();
+
+    expect(await store.consumeSignChallenge("n1", eve, "alchemy")).toEqual({ outcome: "unknown" });
+    expect(await store.consumeSignChallenge("n1", ada, "airkit")).toEqual({ outcome: "unknown" });
+    const raced = await Promise.all([store.consumeSignChallenge("n1", ada, "alchemy"), store.consumeSignChallenge("n1", ada, "alchemy")]);
+    expect(raced.map((r) => r.outcome).sort()).toEqual(["already_used", "consumed"]);
+    // A used challenge no longer counts as open.
+    expect(await store.createSignChallenge(challenge("n6"), limit)).not.toBeNull();
+
+    // Expired before `pruneBefore`: deleted when this user next asks for one.
+    await store.createSignChallenge(challenge("n7"), { maxOpen: 10, now: later(3600), pruneBefore: later(301) });
+    expect(await store.consumeSignChallenge("n2", ada, "alchemy")).toEqual({ outcome: "unknown" });
+    expect((await store.consumeSignChallenge("n5", eve, "alchemy")).outcome).toBe("consumed");
+  });
 });
 
 describe("PGlite store upgrades", () => {

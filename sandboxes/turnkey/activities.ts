@@ -28,6 +28,7 @@ import {
   verifyOtpParams,
 } from "./params";
 import { getActivity, getSubOrgIds, getUser, getWalletAccounts, getWallets, whoami } from "./queries";
+import { signRawPayload, signRawPayloadParams } from "./sign";
 import { timestamp } from "./store";
 import { createSubOrganization } from "./sub-organizations";
 
@@ -35,9 +36,11 @@ import { createSubOrganization } from "./sub-organizations";
  * Which organizations a request may name:
  * - "parent": only the parent organization (and so only the parent's key);
  * - "organization": the caller's own organization, or any sub-org when the caller is the parent;
- * - "whoami": as "organization", plus a sub-org user naming the parent (Turnkey resolves it).
+ * - "whoami": as "organization", plus a sub-org user naming the parent (Turnkey resolves it);
+ * - "member": the caller's own organization only (signing: the parent's access to its
+ *   sub-organizations is read-only).
  */
-export type Scope = "parent" | "organization" | "whoami";
+export type Scope = "parent" | "organization" | "whoami" | "member";
 
 export interface ActivitySpec {
   readonly name: string;
@@ -94,6 +97,12 @@ export const ACTIVITIES: readonly ActivitySpec[] = [
     scope: "organization",
     versions: { ACTIVITY_TYPE_OAUTH_LOGIN: { intentKey: "oauthLoginIntent", resultKey: "oauthLoginResult" } },
     run: (ctx, scope, p) => oauthLogin(ctx, scope, oauthLoginParams.parse(p)),
+  },
+  {
+    name: "sign_raw_payload",
+    scope: "member",
+    versions: { ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2: { intentKey: "signRawPayloadIntentV2", resultKey: "signRawPayloadResult" } },
+    run: (ctx, scope, p) => signRawPayload(ctx, scope, signRawPayloadParams.parse(p)),
   },
 ];
 
