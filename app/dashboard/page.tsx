@@ -6,7 +6,7 @@ import { DisconnectButton } from "@/components/disconnect-button";
 import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
-import { WalletConnector } from "@/components/wallets/registry";
+import { WalletConnector, WalletSession } from "@/components/wallets/registry";
 import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
@@ -157,6 +157,7 @@ export default async function Dashboard() {
                     ))}
                   </div>
                 )}
+                {!expired && <WalletSession provider={provider.id} config={clientConfig} expiresAt={connection.expiresAt?.getTime() ?? null} />}
                 {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
                 {data.userInfo !== undefined && data.userInfo !== null && (
                   <details>

@@ -7,3 +7,10 @@ export interface ConnectorProps {
   /** True when the provider verified a session that has no address yet (AIR Kit before MFA). */
   awaitingAddress?: boolean;
 }
+
+/** What the dashboard passes to a provider's session panel on a live connected card. */
+export interface WalletSessionProps {
+  config: Record<string, string | null>;
+  /** When the server's record of the session ends (ms), or null if the provider states none. */
+  expiresAt: number | null;
+}

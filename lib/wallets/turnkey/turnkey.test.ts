@@ -1,5 +1,8 @@
 // The app's Turnkey module against the Turnkey counterpart, with the browser's part played by
-// the same WebCrypto code the browser runs and `@turnkey/crypto`'s encryptOtpCodeToBundle.
+// the packages the Embedded Wallet Kit builds on: `@turnkey/api-key-stamper` stamps and signs
+// as the kit's key store does (DER stamps, raw r‖s client signatures over SHA-256),
+// `@turnkey/core`'s getClientSignatureMessageForLogin builds otp_login's usage, and
+// `@turnkey/crypto`'s encryptOtpCodeToBundle seals the code.
 // What the end-to-end suite cannot easily reach: other users' tokens, other keys' signatures,
 // a notarizer key that does not match, and the attempt limit.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,7 +21,8 @@ import { discoveryDocument } from "@/lib/tokens/discovery";
 import type { RunningService } from "@/sandboxes/lib/http";
 import { startMailbox } from "@/sandboxes/mailbox";
 import { startTurnkey } from "@/sandboxes/turnkey/service";
-import { compressedPublicKeyHex, signLoginUsage, stamp } from "./browser/stamp";
+import { ApiKeyStamper, SignatureFormat } from "@turnkey/api-key-stamper";
+import { getClientSignatureMessageForLogin } from "@turnkey/core";
 import { turnkeyApi } from "./client";
 import { loginUsage, turnkeyProvider } from "./index";
 import { readTurnkeyFailure } from "./schema";
@@ -69,6 +73,7 @@ beforeAll(async () => {
       apiPublicKey: parent.publicKey,
       apiPrivateKey: parent.privateKey,
       oidcAudience: "turnkey",
+      sessionSeconds: 900,
       otpSignerPublicKey: signerKeys.otpSignerPublicKey,
       notarizerPublicKey: signerKeys.notarizerPublicKey,
     },
@@ -101,12 +106,22 @@ async function codeFor(email: string): Promise<string> {
   return code;
 }
 
-const newBrowserKey = () => crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+type BrowserKey = ReturnType<typeof generateP256KeyPair>;
+const newBrowserKey = async (): Promise<BrowserKey> => generateP256KeyPair();
+const stamper = (keys: BrowserKey) => new ApiKeyStamper({ apiPublicKey: keys.publicKey, apiPrivateKey: keys.privateKey });
+/** The X-Stamp value the kit's key store makes over `body`. */
+const stamp = async (body: string, keys: BrowserKey) => (await stamper(keys).stamp(body)).stampHeaderValue;
+/** otp_login's client signature as the connector makes it: the kit's usage message, signed raw by the token's key. */
+async function signLoginUsage(verificationToken: string, keys: BrowserKey): Promise<string> {
+  const { message, publicKey } = getClientSignatureMessageForLogin({ verificationToken });
+  if (publicKey !== keys.publicKey) throw new Error("refusing to sign a login for another key");
+  return stamper(keys).sign(message, SignatureFormat.Raw);
+}
 
 /** otp-init → mailed code → encrypted bundle → otp-verify, as the browser connector does it. */
-async function verifyByEmail(identity: Identity, keys: CryptoKeyPair, code?: string) {
+async function verifyByEmail(identity: Identity, keys: BrowserKey, code?: string) {
   const { otpId, otpEncryptionTargetBundle } = await run(identity, "otp-init", {});
-  const publicKey = await compressedPublicKeyHex(keys.publicKey);
+  const publicKey = keys.publicKey;
   const encryptedOtpBundle = await encryptOtpCodeToBundle(code ?? (await codeFor(identity.email!)), otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
   const { verificationToken } = await run(identity, "otp-verify", { otpId, encryptedOtpBundle });
   return { publicKey, verificationToken: verificationToken! };
@@ -137,7 +152,7 @@ describe("Turnkey email code login, server side", () => {
     expect(connection!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
 
     const oidcKeys = await newBrowserKey();
-    const oidcPublicKey = await compressedPublicKeyHex(oidcKeys.publicKey);
+    const oidcPublicKey = oidcKeys.publicKey;
     const again = await run(ada, "oauth-login", { publicKey: oidcPublicKey });
     expect(again.organizationId).toBe(organizationId);
   });
@@ -150,7 +165,7 @@ describe("Turnkey email code login, server side", () => {
   it("counts wrong codes down, then refuses even the right one", async () => {
     const carol = await newUser("carol-otp@example.com");
     const keys = await newBrowserKey();
-    const publicKey = await compressedPublicKeyHex(keys.publicKey);
+    const publicKey = keys.publicKey;
     const { otpId, otpEncryptionTargetBundle } = await run(carol, "otp-init", {});
     const right = await codeFor(carol.email!);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
@@ -176,8 +191,7 @@ describe("Turnkey email code login, server side", () => {
 
     // Dave's own token, but signed by a key that is not the one sealed into it: Turnkey refuses.
     const claims = JSON.parse(Buffer.from(dave1.verificationToken.split(".")[1]!, "base64url").toString()) as { id: string; public_key: string };
-    const usage = new TextEncoder().encode(loginUsage(claims.public_key, claims.id));
-    const forged = Buffer.from(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, (await newBrowserKey()).privateKey, usage)).toString("hex");
+    const forged = await stamper(await newBrowserKey()).sign(loginUsage(claims.public_key, claims.id), SignatureFormat.Raw);
     expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature: forged }))).toMatchObject({ code: "wallet_refused", status: 502 });
     expect((await store.getWalletConnection(dave.userId, "turnkey"))?.address).toBeNull();
 
@@ -202,7 +216,7 @@ describe("Turnkey email code login, server side", () => {
   it("relays only a whoami stamped by the key that logged in", async () => {
     const grace = await newUser("grace-otp@example.com");
     const keys = await newBrowserKey();
-    const { organizationId } = await run(grace, "oauth-login", { publicKey: await compressedPublicKeyHex(keys.publicKey) });
+    const { organizationId } = await run(grace, "oauth-login", { publicKey: keys.publicKey });
     const body = JSON.stringify({ organizationId });
     expect(await rejection(run(grace, "whoami", { body, stamp: await stamp(body, await newBrowserKey()) }))).toMatchObject({ code: "wallet_mismatch", status: 403 });
     expect((await store.getWalletConnection(grace.userId, "turnkey"))?.status).toBe("pending");
@@ -213,7 +227,7 @@ describe("Turnkey email code login, server side", () => {
   it("explains, rather than failing vaguely, when the wallet has no email on file", async () => {
     const ivy = await newUser("ivy-otp@example.com");
     // The sub-organization is made while the session had no email (say, before it was added).
-    await run({ ...ivy, email: null }, "oauth-login", { publicKey: await compressedPublicKeyHex((await newBrowserKey()).publicKey) });
+    await run({ ...ivy, email: null }, "oauth-login", { publicKey: (await newBrowserKey()).publicKey });
     const keys = await newBrowserKey();
     const { verificationToken } = await verifyByEmail(ivy, keys);
     expect(await rejection(run(ivy, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) }))).toMatchObject({
@@ -225,7 +239,7 @@ describe("Turnkey email code login, server side", () => {
   it("checks only the newest code: a prompt from another tab is told so, and costs no attempt", async () => {
     const jack = await newUser("jack-otp@example.com");
     const keys = await newBrowserKey();
-    const publicKey = await compressedPublicKeyHex(keys.publicKey);
+    const publicKey = keys.publicKey;
     const first = await run(jack, "otp-init", {});
     const firstCode = await codeFor(jack.email!);
     const second = await run(jack, "otp-init", {});
@@ -273,6 +287,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
         apiPublicKey: parent.publicKey,
         apiPrivateKey: parent.privateKey,
         oidcAudience: "turnkey",
+        sessionSeconds: 900,
         otpSignerPublicKey: sparseKeys.otpSignerPublicKey,
         notarizerPublicKey: sparseKeys.notarizerPublicKey,
       },
@@ -283,7 +298,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
   });
 
   const attemptWith = async (identity: Identity, init: Record<string, string>, code: string) => {
-    const publicKey = await compressedPublicKeyHex((await newBrowserKey()).publicKey);
+    const publicKey = (await newBrowserKey()).publicKey;
     const encryptedOtpBundle = await encryptOtpCodeToBundle(code, init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
     return rejection(run(identity, "otp-verify", { otpId: init.otpId, encryptedOtpBundle }, sparseConfig));
   };
@@ -291,7 +306,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
   it("the refusal really is in the unusual shape (what the mapping below must cope with)", async () => {
     const kim = await newUser("kim-sparse@example.com");
     const init = await run(kim, "otp-init", {}, sparseConfig);
-    const publicKey = await compressedPublicKeyHex((await newBrowserKey()).publicKey);
+    const publicKey = (await newBrowserKey()).publicKey;
     const wrong = String((Number(await codeFor(kim.email!)) + 1) % 1_000_000).padStart(6, "0");
     const encryptedOtpBundle = await encryptOtpCodeToBundle(wrong, init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
     const error = (await turnkeyApi(sparseConfig.turnkey!)
@@ -330,7 +345,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     const nia = await newUser("nia-sparse@example.com");
     const keys = await newBrowserKey();
     const init = await run(nia, "otp-init", {}, sparseConfig);
-    const publicKey = await compressedPublicKeyHex(keys.publicKey);
+    const publicKey = keys.publicKey;
     const encryptedOtpBundle = await encryptOtpCodeToBundle(await codeFor(nia.email!), init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
     const { verificationToken } = await run(nia, "otp-verify", { otpId: init.otpId, encryptedOtpBundle }, sparseConfig);
     const { organizationId } = await run(nia, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken!, keys) }, sparseConfig);
@@ -339,7 +354,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     const connection = await store.getWalletConnection(nia.userId, "turnkey");
     expect(connection).toMatchObject({ status: "connected", address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), data: { organizationId } });
     expect(Object.fromEntries(turnkeyProvider.describe(connection!.data))["Solana address"]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
-    const again = await run(nia, "oauth-login", { publicKey: await compressedPublicKeyHex((await newBrowserKey()).publicKey) }, sparseConfig);
+    const again = await run(nia, "oauth-login", { publicKey: (await newBrowserKey()).publicKey }, sparseConfig);
     expect(again.organizationId).toBe(organizationId);
   });
 });
