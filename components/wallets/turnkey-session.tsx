@@ -25,6 +25,15 @@ function Panel({ config, expiresAt }: WalletSessionProps) {
   const [error, setError] = useState<string | null>(null);
   const synced = useRef<string | null>(null);
   const session = kit.session;
+  const { clientState, refreshUser } = kit;
+  const userFor = useRef<string | null>(null);
+
+  // The kit's `user` (a get_user stamped by the session key), once per session user.
+  useEffect(() => {
+    if (clientState !== ClientState.Ready || !session || userFor.current === session.userId) return;
+    userFor.current = session.userId;
+    void refreshUser().catch(() => undefined);
+  }, [clientState, session, refreshUser]);
 
   useEffect(() => {
     if (!session || !kit.httpClient || expiresAt === null) return;
@@ -66,9 +75,13 @@ function Panel({ config, expiresAt }: WalletSessionProps) {
   return (
     <div className="space-y-2 rounded-lg border border-slate-200 px-3 py-2 text-sm dark:border-slate-800" data-testid="turnkey-session">
       <p>
-        <span className="font-medium">Turnkey session in this browser</span> ends at <span data-testid="turnkey-session-ends">{time(session.expiry * 1000)}</span>{" "}
-        (<Countdown expiresAt={session.expiry * 1000} />)
+        <span className="font-medium">Turnkey session in this browser</span> ends in <Countdown expiresAt={session.expiry * 1000} testId="turnkey-session-ends" />
       </p>
+      {kit.user && (
+        <p className="text-xs text-slate-500">
+          Turnkey user <span data-testid="turnkey-user">{kit.user.userName}</span>, from the kit&apos;s <code>user</code>
+        </p>
+      )}
       {refreshedAt !== null ? (
         <p data-testid="turnkey-session-refreshed" className="text-emerald-700 dark:text-emerald-300">
           Refreshed at {time(refreshedAt)}, now ends at {time(session.expiry * 1000)}.

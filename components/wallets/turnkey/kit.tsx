@@ -22,6 +22,9 @@ export function kitConfig(config: TurnkeyClientConfig): TurnkeyProviderConfig {
     auth: { autoRefreshSession: true, sessionExpirationSeconds: config.sessionSeconds ?? "900" },
     // No external-wallet login or connecting: the kit would otherwise probe injected wallets.
     walletConfig: { features: { auth: false, connecting: false }, chains: {} },
+    // The kit's managed refresh of user and wallets asks the (absent) wallet manager for
+    // providers first and fails without one; the session panel calls refreshUser itself.
+    autoRefreshManagedState: false,
     ui: { authModal: { methods: { walletAuthEnabled: false } } },
   };
 }
