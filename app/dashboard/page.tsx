@@ -6,7 +6,7 @@ import { DisconnectButton } from "@/components/disconnect-button";
 import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
-import { WalletConnector, WalletSession } from "@/components/wallets/registry";
+import { WalletConnector, WalletSession, WalletSigner } from "@/components/wallets/registry";
 import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
@@ -14,6 +14,7 @@ import { getIdentity } from "@/lib/identity/session";
 import { getStore } from "@/lib/store";
 import type { WalletConnection } from "@/lib/store/types";
 import { configuredWalletProviders } from "@/lib/wallets/registry";
+import { canSignMessages } from "@/lib/wallets/signing/actions";
 import type { WalletRecordList } from "@/lib/wallets/types";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -157,7 +158,8 @@ export default async function Dashboard() {
                     ))}
                   </div>
                 )}
-                {!expired && <WalletSession provider={provider.id} config={clientConfig} expiresAt={connection.expiresAt?.getTime() ?? null} />}
+                {!expired && canSignMessages(provider.actions) && <WalletSigner provider={provider.id} config={clientConfig} address={connection.address!} />}
+                {!expired && <WalletSession provider={provider.id} config={clientConfig} expiresAt={connection.expiresAt?.getTime() ?? null} address={connection.address!} />}
                 {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
                 {data.userInfo !== undefined && data.userInfo !== null && (
                   <details>

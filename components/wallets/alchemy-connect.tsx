@@ -9,6 +9,7 @@ const STEP_TEXT = {
   decrypt: "Opening the credential bundle with the key only this browser holds…",
   whoami: "Proving the decrypted key works (a stamped whoami)…",
   pregenerate: "Your server is asking Alchemy for the wallet, without a key (no session)…",
+  keep: "Keeping the session key in this browser (non-extractable) for signing…",
 } as const;
 
 // The Turnkey query Alchemy's signer client stamps; Alchemy checks the path.
@@ -18,18 +19,19 @@ export default function AlchemyConnect({ reconnect }: ConnectorProps) {
   const flow = useConnectFlow(STEP_TEXT, "Connecting Alchemy failed. Try again.");
   const connect = () =>
     flow.run(async (step) => {
-      const [{ generateP256KeyPair, decryptCredentialBundle, getPublicKey }, { uint8ArrayToHexString }, { ApiKeyStamper }, { alchemyTargetPublicKey }] = await Promise.all([
+      const [{ generateP256KeyPair, decryptCredentialBundle, getPublicKey }, { uint8ArrayToHexString }, { ApiKeyStamper }, { alchemyTargetPublicKey }, { storeSessionKey }] = await Promise.all([
         import("@turnkey/crypto"),
         import("@turnkey/encoding"),
         import("@turnkey/api-key-stamper"),
         import("@/lib/wallets/alchemy/schema"),
+        import("@/lib/wallets/alchemy/browser/session-key"),
       ]);
       // A fresh target key for this attempt only; its private half never leaves this function.
       const target = generateP256KeyPair();
       step("exchange");
       // Sent as Alchemy's signer client sends it (uncompressed, 04…, no 0x; see schema.ts): the
       // server's nonce is the SHA-256 of exactly this text.
-      const { credentialBundle, orgId } = await postJson<{ credentialBundle: string; orgId: string }>("/api/wallets/alchemy/auth-jwt", {
+      const { credentialBundle, orgId, expiresAt } = await postJson<{ credentialBundle: string; orgId: string; expiresAt: number }>("/api/wallets/alchemy/auth-jwt", {
         targetPublicKey: alchemyTargetPublicKey(target),
       });
       step("decrypt");
@@ -39,6 +41,10 @@ export default function AlchemyConnect({ reconnect }: ConnectorProps) {
       const body = JSON.stringify({ organizationId: orgId });
       const stamp = await new ApiKeyStamper({ apiPublicKey, apiPrivateKey }).stamp(body);
       await postJson("/api/wallets/alchemy/whoami", { stampedRequest: { body, stamp, url: WHOAMI_URL } });
+      step("keep");
+      // Kept for "Sign a test message" as a non-extractable WebCrypto key; the hex copy above
+      // goes out of scope with this function.
+      await storeSessionKey({ privateKeyHex: apiPrivateKey, uncompressedPublicKeyHex: uint8ArrayToHexString(getPublicKey(apiPrivateKey, false)), orgId, expiresAt });
     });
 
   const pregenerate = () =>

@@ -2,7 +2,7 @@
 
 import dynamic from "next/dynamic";
 import type { ComponentType } from "react";
-import type { ConnectorProps, WalletSessionProps } from "./types";
+import type { ConnectorProps, SignerProps, WalletSessionProps } from "./types";
 
 type ClientConfig = Record<string, string | null>;
 
@@ -13,6 +13,11 @@ interface BrowserWallet {
   Session?: ComponentType<WalletSessionProps>;
   /** Ends the provider's own session in this browser (called on sign-out and disconnect). */
   endSession(config: ClientConfig): Promise<void>;
+  /**
+   * "Sign a test message" on a live card, for providers whose wallets sign: a component that
+   * renders <SignMessageButton> (./sign-message.tsx) with the provider's own signing call.
+   */
+  Signer?: ComponentType<SignerProps>;
 }
 
 // One line per wallet provider.
@@ -24,6 +29,7 @@ const wallets: Record<string, BrowserWallet> = {
       const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });
       await air.endSession();
     },
+    Signer: dynamic(() => import("./airkit-sign")),
   },
   turnkey: {
     Connector: dynamic(() => import("./turnkey-connect")),
@@ -32,8 +38,9 @@ const wallets: Record<string, BrowserWallet> = {
   },
   alchemy: {
     Connector: dynamic(() => import("./alchemy-connect")),
-    // The decrypted key lived only inside the connect call; the server forgets the wallet on sign-out.
-    endSession: async () => undefined,
+    // The session key kept for signing (non-extractable, IndexedDB) goes; the server forgets the wallet.
+    endSession: async () => (await import("@/lib/wallets/alchemy/browser/session-key")).deleteSessionKey(),
+    Signer: dynamic(() => import("./alchemy-sign")),
   },
   moojo: {
     Connector: dynamic(() => import("./moojo-connect")),
@@ -52,6 +59,12 @@ export function WalletConnector({ provider, ...props }: ConnectorProps & { provi
 export function WalletSession({ provider, ...props }: WalletSessionProps & { provider: string }) {
   const Session = wallets[provider]?.Session;
   return Session ? <Session {...props} /> : null;
+}
+
+/** The provider's signer on a live card; nothing for providers that do not sign (Moojo). */
+export function WalletSigner({ provider, ...props }: SignerProps & { provider: string }) {
+  const Signer = wallets[provider]?.Signer;
+  return Signer ? <Signer {...props} /> : null;
 }
 
 /** Best effort: a provider that cannot be reached must not block signing out. */

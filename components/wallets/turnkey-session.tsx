@@ -6,6 +6,8 @@ import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/alert";
 import { ApiError, postJson } from "@/components/api";
 import { Countdown } from "@/components/countdown";
+import { signatureFromRsv } from "@/lib/wallets/signing/rsv";
+import { SignMessageButton, WalletSignError } from "./sign-message";
 import { Connect } from "./turnkey-connect";
 import { TurnkeyKit } from "./turnkey/kit";
 import type { WalletSessionProps } from "./types";
@@ -18,7 +20,7 @@ const time = (ms: number) => new Date(ms).toLocaleTimeString();
  * minute before the end; a session that outlives the server's record is such a refresh, and is
  * handed to the server (with a whoami stamped by the new key) so the card shows the new end.
  */
-function Panel({ config, expiresAt }: WalletSessionProps) {
+function Panel({ config, expiresAt, address }: WalletSessionProps) {
   const kit = useTurnkey();
   const router = useRouter();
   const [refreshedAt, setRefreshedAt] = useState<number | null>(null);
@@ -55,6 +57,19 @@ function Panel({ config, expiresAt }: WalletSessionProps) {
     })();
   }, [session, expiresAt, kit.httpClient, router]);
 
+  /**
+   * "Sign a test message" with the kit's own signMessage: EIP-191 prefix, Keccak-256, a
+   * sign_raw_payload stamped by this browser's session key for the card's account; the kit's
+   * { r, s, v } (v a recovery id) packed as r‖s‖(27+v) for the server's EIP-191 check.
+   */
+  async function sign(message: string): Promise<`0x${string}`> {
+    if (!kit.session) throw new WalletSignError("This browser holds no Turnkey session for this wallet. Reconnect, then sign.");
+    const wallets = await kit.fetchWallets();
+    const account = wallets.flatMap((wallet) => wallet.accounts).find((a) => a.address.toLowerCase() === address.toLowerCase());
+    if (!account) throw new WalletSignError("This card's address is not in this browser's Turnkey session. Reconnect, then sign.");
+    return signatureFromRsv(await kit.signMessage({ message, walletAccount: account, addEthereumPrefix: true }));
+  }
+
   if (kit.clientState !== ClientState.Ready) {
     return (
       <p role="status" className="text-sm text-slate-500">
@@ -90,6 +105,7 @@ function Panel({ config, expiresAt }: WalletSessionProps) {
         <p className="text-xs text-slate-500">Turnkey&apos;s kit renews it a minute before it ends, with a new key signed in by the current one.</p>
       )}
       {error && <Alert testId="turnkey-session-error">{error}</Alert>}
+      <SignMessageButton provider="turnkey" walletName="Turnkey" sign={sign} signingText="Turnkey is signing with this browser's session key (the kit's signMessage, sign_raw_payload)…" />
     </div>
   );
 }

@@ -13,4 +13,14 @@ export interface WalletSessionProps {
   config: Record<string, string | null>;
   /** When the server's record of the session ends (ms), or null if the provider states none. */
   expiresAt: number | null;
+  /** The card's address (what a test signature must recover). */
+  address: string;
+}
+
+/** What the dashboard passes to a provider's signer (a live card's "Sign a test message"). */
+export interface SignerProps {
+  /** Non-secret settings from the provider's `clientConfig`. */
+  config: Record<string, string | null>;
+  /** The address the server has on record for the connection (what the signature must recover). */
+  address: string;
 }

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   TOKEN_SIGNING_ALG: z.enum(["ES256", "RS256"]).default("ES256"),
   /** Folder for the embedded database. */
   DATA_DIR: z.string().default(".data"),
+  /** The app's name as users see it, e.g. in the test messages wallets sign (lib/wallets/signing). */
+  APP_NAME: z.string().trim().min(1).max(64).regex(/^[^\r\n]+$/, "must be one line").default("BYO Auth"),
 
   // --- Identity provider: OpenID Connect (Auth0, Okta, Keycloak, or the local OP) -------
   AUTH_OIDC_ISSUER: optionalUrl,

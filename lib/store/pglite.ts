@@ -9,6 +9,7 @@ import type {
   LinkResult,
   OneTimeCodeRecord,
   PasswordCredential,
+  SignChallenge,
   User,
   VerifiedIdentity,
   WalletConnection,
@@ -111,6 +112,21 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (provider, account_id)
   );
   `,
+  // Messages the app asked a wallet to sign (AppStore.createSignChallenge): single use and
+  // short-lived, bound to a user, a wallet provider and the address on record.
+  `
+  CREATE TABLE sign_challenges (
+    nonce text PRIMARY KEY,
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    provider text NOT NULL,
+    address text NOT NULL,
+    message text NOT NULL,
+    expires_at timestamptz NOT NULL,
+    used_at timestamptz,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX sign_challenges_open ON sign_challenges (user_id, provider, expires_at);
+  `,
 ];
 
 type Row = Record<string, unknown>;
@@ -178,6 +194,19 @@ function toWallet(r: Row): WalletConnection {
     expiresAt: toDateOrNull(r.expires_at),
     data: (r.data as Record<string, unknown>) ?? {},
     updatedAt: toDate(r.updated_at),
+  };
+}
+
+function toSignChallenge(r: Row): SignChallenge {
+  return {
+    nonce: String(r.nonce),
+    userId: String(r.user_id),
+    provider: r.provider as WalletProviderId,
+    address: String(r.address),
+    message: String(r.message),
+    expiresAt: toDate(r.expires_at),
+    usedAt: toDateOrNull(r.used_at),
+    createdAt: toDate(r.created_at),
   };
 }
 
@@ -417,6 +446,35 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
       await db.query(`INSERT INTO wallet_accounts (provider, account_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [provider, accountId, userId]);
       const { rows } = await db.query<{ user_id: string }>(`SELECT user_id FROM wallet_accounts WHERE provider = $1 AND account_id = $2`, [provider, accountId]);
       return rows[0]!.user_id;
+    },
+
+    createSignChallenge: (c, limit) =>
+      db.transaction(async (tx) => {
+        await tx.query(`DELETE FROM sign_challenges WHERE user_id = $1 AND expires_at < $2`, [c.userId, limit.pruneBefore]);
+        const { rows } = await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM sign_challenges WHERE user_id = $1 AND provider = $2 AND used_at IS NULL AND expires_at > $3`,
+          [c.userId, c.provider, limit.now],
+        );
+        if ((rows[0]?.n ?? 0) >= limit.maxOpen) return null;
+        return one(
+          tx,
+          `INSERT INTO sign_challenges (nonce, user_id, provider, address, message, expires_at, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+          [c.nonce, c.userId, c.provider, c.address, c.message, c.expiresAt, limit.now],
+          toSignChallenge,
+        );
+      }),
+
+    async consumeSignChallenge(nonce, userId, provider) {
+      const consumed = await one(
+        db,
+        `UPDATE sign_challenges SET used_at = now() WHERE nonce = $1 AND user_id = $2 AND provider = $3 AND used_at IS NULL RETURNING *`,
+        [nonce, userId, provider],
+        toSignChallenge,
+      );
+      if (consumed) return { outcome: "consumed" as const, challenge: consumed };
+      const used = await one(db, `SELECT * FROM sign_challenges WHERE nonce = $1 AND user_id = $2 AND provider = $3`, [nonce, userId, provider], toSignChallenge);
+      return used ? { outcome: "already_used" as const, challenge: used } : { outcome: "unknown" as const };
     },
 
     async deleteWalletConnections(userId, provider) {

@@ -117,6 +117,32 @@ export interface WalletConnection {
   updatedAt: Date;
 }
 
+/**
+ * A message the server asked a wallet to sign (lib/wallets/signing): single use, short-lived,
+ * bound to one app user, one wallet provider and the address the server had on record.
+ */
+export interface SignChallenge {
+  /** Random, unguessable; the primary key. */
+  nonce: string;
+  userId: string;
+  provider: WalletProviderId;
+  /** The connection's address when the challenge was issued (never one from a request). */
+  address: string;
+  /** The exact text to sign. */
+  message: string;
+  expiresAt: Date;
+  usedAt: Date | null;
+  createdAt: Date;
+}
+
+/** What consuming a challenge found (AppStore.consumeSignChallenge). */
+export type ConsumeSignChallengeResult =
+  | { outcome: "consumed"; challenge: SignChallenge }
+  /** It was this user's and this provider's, and had been consumed before (a replay). */
+  | { outcome: "already_used"; challenge: SignChallenge }
+  /** No such nonce for this user and provider (another user's nonce counts as unknown). */
+  | { outcome: "unknown" };
+
 export interface AppStore {
   /** Finds or creates the app user for a verified identity (see pglite.ts for the linking rule). */
   linkIdentity(identity: VerifiedIdentity): Promise<LinkResult>;
@@ -188,6 +214,23 @@ export interface AppStore {
    * free or already theirs, another user's id otherwise.
    */
   claimWalletAccount(provider: WalletProviderId, accountId: string, userId: string): Promise<string>;
+
+  /**
+   * Stores a sign challenge unless (userId, provider) already has `limit.maxOpen` unused,
+   * unexpired ones (counting and inserting in one transaction). Deletes this user's challenges
+   * that expired before `limit.pruneBefore`. Returns null when over the limit.
+   */
+  createSignChallenge(
+    challenge: Omit<SignChallenge, "usedAt" | "createdAt">,
+    limit: { maxOpen: number; now: Date; pruneBefore: Date },
+  ): Promise<SignChallenge | null>;
+  /**
+   * Marks the challenge used and returns it, in one statement, whether or not the signature
+   * then verifies: a nonce is spent by its first verification attempt, so two racing
+   * attempts cannot both see it unused. Matches only (nonce, userId, provider), so another
+   * user cannot spend someone else's nonce.
+   */
+  consumeSignChallenge(nonce: string, userId: string, provider: WalletProviderId): Promise<ConsumeSignChallengeResult>;
 
   close(): Promise<void>;
 }

@@ -2,9 +2,10 @@
  * AIR accounts (one per lower-cased email) and their links to partners.
  */
 import { randomUUID } from "node:crypto";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { Queryable } from "../lib/db";
 import { generateAccountKey } from "../lib/ethereum-address";
+import { signDigest, type RecoverableSignature } from "../lib/ethereum-signing";
 
 export interface Account {
   readonly id: string;
@@ -128,4 +129,19 @@ export async function upsertPartnerLink(
   );
   const stored = result.rows[0]?.partner_user_id ?? null;
   return { account, partnerId, ...(stored !== null ? { partnerUserId: stored } : {}) };
+}
+
+/**
+ * Signs a 32-byte digest with the account's key: the key `abstract_account_address` was derived
+ * from at creation. The key never leaves this function.
+ */
+export async function signWithAccountKey(q: Queryable, accountId: string, digest: Uint8Array): Promise<RecoverableSignature> {
+  const row = (await q.query<{ private_key_hex: string }>("SELECT private_key_hex FROM accounts WHERE id = $1", [accountId])).rows[0];
+  if (!row) throw new Error("Account vanished");
+  const key = hexToBytes(row.private_key_hex);
+  try {
+    return signDigest(key, digest);
+  } finally {
+    key.fill(0);
+  }
 }

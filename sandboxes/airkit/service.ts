@@ -12,6 +12,14 @@
  * /v1/mfa/passkey` enrol one with WebAuthn (mfa.ts); `POST /v1/auth/token` then hands out a
  * fresh token (the SDK's `getAccessToken()`), now with the address. Both variants follow this.
  *
+ * Signing: `POST /v1/wallet/rpc` is this counterpart's stand-in for the wallet behind the SDK's
+ * EIP-1193 provider (`airService.getProvider()`), which AIR serves from its own iframe and does
+ * not document as HTTP. It takes one EIP-1193 request, `{ method: "personal_sign", params:
+ * [data, address] }` (EIP-1474/MetaMask order: data as 0x-hex bytes, or text), authenticated
+ * by the AIR session token, and answers `{ result: "0x…" }`, an EIP-191 signature (v = 27/28)
+ * by the account's key. Like AIR, it signs only once MFA is set up (any wallet request needs
+ * it, "User Management") and only for the session's own address.
+ *
  * Design decision: "seamless" is per (email, partner). An email verified through partner A
  * does not let partner B obtain a session for that account without its own code check, so one
  * partner asserting an arbitrary email cannot take over accounts created through another.
@@ -34,7 +42,8 @@ import { OtpHasher, isNumericCode } from "../lib/otp";
 import { MailDeliveryError, sendMail } from "../mailbox/client";
 import { UNKNOWN_EXTRA_FIELDS, type SandboxVariant } from "../lib/variant";
 import { WebAuthnError } from "../lib/webauthn";
-import { ensureAccount, findLinkedAccountByEmail, findLinkedAccountById, upsertPartnerLink, type LinkedAccount } from "./accounts";
+import { eip191Digest, toRsvHex } from "../lib/ethereum-signing";
+import { ensureAccount, findLinkedAccountByEmail, findLinkedAccountById, signWithAccountKey, upsertPartnerLink, type LinkedAccount } from "./accounts";
 import { ChallengeError, ChallengeStore, OTP_DIGITS, OTP_TTL_SECONDS } from "./challenges";
 import { PartnerTokenError, createPartnerTokenVerifier, type PartnerTokenErrorCode } from "./partner-token";
 import { AIRKIT_MIGRATIONS } from "./schema";
@@ -95,6 +104,13 @@ const passkeySchema = z.object({
     response: z.object({ clientDataJSON: b64url, attestationObject: b64url }),
   }),
 });
+
+/** An EIP-1193 request to the wallet; personal_sign is the only method served. */
+const walletRpcSchema = z.object({
+  method: z.string().min(1).max(64),
+  params: z.array(z.unknown()).max(4).default([]),
+});
+const personalSignParams = z.tuple([z.string().max(16 * 1024), z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x address")]);
 
 /** `jane.doe@example.com` → `j***@example.com`. */
 export function maskEmail(email: string): string {
@@ -320,6 +336,24 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
       sendJson(ctx.res, 200, { isMFASetup: true });
     };
 
+    /** The wallet's EIP-1193 `personal_sign` (see the header). */
+    const walletRpc = async (ctx: RequestContext): Promise<void> => {
+      const linked = await currentLink(ctx);
+      const { method, params } = parseBody(walletRpcSchema, await ctx.readJson());
+      if (method !== "personal_sign") throw new HttpError(400, "method_unsupported", "This wallet answers personal_sign only");
+      const parsed = personalSignParams.safeParse(params);
+      if (!parsed.success) throw new HttpError(400, "validation_error", "personal_sign takes [data, address]: data as 0x-hex or text, address as 0x + 40 hex");
+      const [data, address] = parsed.data;
+      if (linked.account.mfaSetupAt === null) throw new HttpError(403, "mfa_required", "Set up MFA (a passkey) before using the wallet");
+      if (address.toLowerCase() !== linked.account.abstractAccountAddress.toLowerCase()) {
+        throw new HttpError(403, "address_mismatch", "The address is not this session's account");
+      }
+      // As wallets read personal_sign data: 0x-hex is the bytes, anything else is UTF-8 text.
+      const bytes = /^0x(?:[0-9a-fA-F]{2})*$/.test(data) ? Buffer.from(data.slice(2), "hex") : Buffer.from(data, "utf8");
+      const signature = toRsvHex(await signWithAccountKey(db, linked.account.id, eip191Digest(bytes)));
+      sendJson(ctx.res, 200, sparse ? { ...UNKNOWN_EXTRA_FIELDS, result: signature } : { result: signature });
+    };
+
     const logout = async (ctx: RequestContext): Promise<void> => {
       await sessions.revoke(requireBearer(ctx));
       sendJson(ctx.res, 200, { ok: true });
@@ -341,6 +375,7 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
         { method: "POST", path: "/v1/mfa/passkey/options", handler: mapped(passkeyOptions) },
         { method: "POST", path: "/v1/mfa/passkey", handler: mapped(passkeyRegister) },
         { method: "POST", path: "/v1/auth/logout", handler: mapped(logout) },
+        { method: "POST", path: "/v1/wallet/rpc", handler: mapped(walletRpc) },
       ],
       {
         name: "airkit",

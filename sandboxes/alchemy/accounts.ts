@@ -10,8 +10,9 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import type { PGlite } from "@electric-sql/pglite";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { Queryable } from "../lib/db";
+import { signDigest, type RecoverableSignature } from "../lib/ethereum-signing";
 import { deriveEd25519, deriveSecp256k1, ethereumAddress, solanaAddress } from "../lib/wallet-keys";
 
 export const EVM_PATH = "m/44'/60'/0'/0/0";
@@ -120,4 +121,19 @@ export async function findKeyHolder(q: Queryable, publicKey: string): Promise<{ 
     )
   ).rows[0];
   return row ? { user: toUser(row), expiresAt: row.expires_at } : undefined;
+}
+
+/**
+ * Signs a 32-byte digest with the user's EVM key (EVM_PATH of the stored seed): the key the
+ * reported `address` is derived from. The seed and key never leave this function.
+ */
+export async function signWithEvmKey(q: Queryable, userId: string, digest: Uint8Array): Promise<RecoverableSignature> {
+  const row = (await q.query<{ seed_hex: string }>("SELECT seed_hex FROM users WHERE id = $1", [userId])).rows[0];
+  if (!row) throw new Error("signer user vanished");
+  const key = deriveSecp256k1(hexToBytes(row.seed_hex), EVM_PATH);
+  try {
+    return signDigest(key.privateKey, digest);
+  } finally {
+    key.privateKey.fill(0);
+  }
 }

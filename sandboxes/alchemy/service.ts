@@ -15,6 +15,13 @@
  *   (pre-generation) nothing is returned that could act for the user.
  * - An API key's private half exists only inside the bundle; the sandbox stores the public key.
  * - whoami accepts only a stamp over a `whoami` body naming the key holder's own organization.
+ * - sign-payload (https://www.alchemy.com/docs/wallets/api-reference/signer/signer-api-endpoints/sign-message)
+ *   takes a stamped Turnkey `sign_raw_payload` request, as Alchemy's signer client builds it
+ *   (`signRawMessage` in account-kit/signer/src/client/base.ts, github.com/alchemyplatform/aa-sdk:
+ *   ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2, HEXADECIMAL, HASH_FUNCTION_NO_OP over viem's hashMessage,
+ *   signWith the user's address), for the key holder's own organization and address only, signs
+ *   with the key the address is derived from and answers `{ signature }`: 0x r‖s‖v with v = 27/28,
+ *   as the client expects.
  *
  * - `targetPublicKey` is taken in the one form Alchemy's signer client sends: the uncompressed
  *   P-256 key, 130 lowercase hex characters starting `04`, no `0x` (lib/wallets/alchemy/schema.ts
@@ -44,7 +51,9 @@ import { HttpError, bearerToken, createServer, mapErrors, parseBody, sendJson, s
 import { OidcTokenError, UPSTREAM_OIDC_ERRORS, createOidcTokenVerifier, nonceForPublicKey } from "../lib/oidc-token";
 import { P256KeyError, generateP256KeyPair, parseP256PublicKey } from "../lib/p256-keys";
 import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
-import { findKeyHolder, findOrCreateUser, registerApiKey, type SignerUser } from "./accounts";
+import { toRsvHex } from "../lib/ethereum-signing";
+import { RawPayloadError, decodePayload, secp256k1Digest } from "../lib/raw-payload";
+import { findKeyHolder, findOrCreateUser, registerApiKey, signWithEvmKey } from "./accounts";
 import { ALCHEMY_MIGRATIONS } from "./schema";
 import { UNKNOWN_EXTRA_FIELDS, type SandboxVariant } from "../lib/variant";
 
@@ -92,6 +101,7 @@ export const REQUIRED_DISCOVERY_FIELDS = [
 ] as const;
 const MIN_API_KEY_LENGTH = 16;
 const WHOAMI_PATH = "/public/v1/query/whoami";
+const SIGN_RAW_PAYLOAD_PATH = "/public/v1/submit/sign_raw_payload";
 /** The only form of `targetPublicKey` Alchemy's signer client sends (see the header). */
 const TARGET_PUBLIC_KEY = /^04[0-9a-f]{128}$/;
 /** Claims that may carry the key-binding nonce, in the order they are read. */
@@ -112,6 +122,19 @@ const whoamiSchema = z.object({
   }),
 });
 
+/** The Turnkey activity a sign-payload stamp must cover (shape of @turnkey/http's stampSignRawPayload body). */
+const signRawPayloadBody = z.object({
+  type: z.literal("ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2"),
+  organizationId: z.string().min(1).max(128),
+  timestampMs: z.string().regex(/^[0-9]{1,16}$/),
+  parameters: z.object({
+    signWith: z.string().min(1).max(128),
+    payload: z.string().max(16 * 1024),
+    encoding: z.string().min(1).max(64),
+    hashFunction: z.string().min(1).max(64),
+  }),
+});
+
 function validateOptions(options: AlchemyOptions): void {
   if (options.apiKey.length < MIN_API_KEY_LENGTH) throw new AlchemyConfigError(`apiKey must be at least ${MIN_API_KEY_LENGTH} characters`);
   if (options.audiences.length === 0 || options.audiences.some((aud) => aud === "")) {
@@ -129,6 +152,7 @@ function toHttpError(error: unknown): unknown {
     return new HttpError(upstream ? 502 : 401, error.code, `JWT rejected: ${error.message}`, { cause: error });
   }
   if (error instanceof StampError) return new HttpError(error.status, error.code, error.message, { cause: error });
+  if (error instanceof RawPayloadError) return new HttpError(400, error.code, error.message, { cause: error });
   return error;
 }
 
@@ -238,34 +262,43 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
     );
   };
 
-  const whoami = async (ctx: RequestContext): Promise<void> => {
-    requireApiKey(ctx);
-    const { stampedRequest } = parseBody(whoamiSchema, await ctx.readJson());
+  /**
+   * A stamped Turnkey request relayed by the client: the stamp verifies over the body, the URL
+   * is the one Turnkey call it was made for (a stamp is bound to its body, not its URL, so a
+   * stamp made for another call with the same body must not be replayed here), and the
+   * stamping key is registered and unexpired. Returns the key holder and the parsed body.
+   */
+  const verifyStampedRequest = async (stampedRequest: z.infer<typeof whoamiSchema>["stampedRequest"], expectedPath: string) => {
     if (stampedRequest.stamp.stampHeaderName.toLowerCase() !== STAMP_HEADER_NAME.toLowerCase()) {
       throw new HttpError(400, "stamp_header_unsupported", `Only ${STAMP_HEADER_NAME} (API key) stamps are supported`);
     }
     const { publicKey } = verifyStamp(stampedRequest.stamp.stampHeaderValue, utf8ToBytes(stampedRequest.body));
-    // A stamp is bound to its body, not its URL: insist the signed request was a whoami, so a
-    // stamp made for another Turnkey call with the same body cannot be replayed here.
     let path: string;
     try {
       path = new URL(stampedRequest.url).pathname;
     } catch {
-      throw new HttpError(400, "stamped_request_url_invalid", "stampedRequest.url must be the whoami URL");
+      throw new HttpError(400, "stamped_request_url_invalid", `stampedRequest.url must be the Turnkey ${expectedPath} URL`);
     }
-    if (path !== WHOAMI_PATH) throw new HttpError(400, "stamped_request_url_invalid", "stampedRequest.url must be the whoami URL");
+    if (path !== expectedPath) throw new HttpError(400, "stamped_request_url_invalid", `stampedRequest.url must be the Turnkey ${expectedPath} URL`);
 
     const holder = await findKeyHolder(db, publicKey);
     if (!holder) throw new HttpError(401, "stamp_key_not_found", "The stamping key is not registered");
     if (holder.expiresAt.getTime() <= now().getTime()) throw new HttpError(401, "stamp_key_expired", "The stamping key has expired");
-    let organizationId: unknown;
+    let body: unknown;
     try {
-      organizationId = (JSON.parse(stampedRequest.body) as { organizationId?: unknown } | null)?.organizationId;
+      body = JSON.parse(stampedRequest.body);
     } catch {
-      throw new HttpError(400, "stamped_request_invalid", "stampedRequest.body must be the JSON whoami body");
+      throw new HttpError(400, "stamped_request_invalid", "stampedRequest.body must be the JSON of the stamped request");
     }
-    if (organizationId !== holder.user.orgId) throw new HttpError(403, "organization_mismatch", "The stamped request names another organization");
-    const user: SignerUser = holder.user;
+    return { user: holder.user, body };
+  };
+
+  const whoami = async (ctx: RequestContext): Promise<void> => {
+    requireApiKey(ctx);
+    const { stampedRequest } = parseBody(whoamiSchema, await ctx.readJson());
+    const { user, body } = await verifyStampedRequest(stampedRequest, WHOAMI_PATH);
+    const organizationId = (body as { organizationId?: unknown } | null)?.organizationId;
+    if (organizationId !== user.orgId) throw new HttpError(403, "organization_mismatch", "The stamped request names another organization");
     sendJson(
       ctx.res,
       200,
@@ -275,6 +308,23 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
     );
   };
 
+  const signPayload = async (ctx: RequestContext): Promise<void> => {
+    requireApiKey(ctx);
+    const { stampedRequest } = parseBody(whoamiSchema, await ctx.readJson());
+    const { user, body } = await verifyStampedRequest(stampedRequest, SIGN_RAW_PAYLOAD_PATH);
+    const parsed = signRawPayloadBody.safeParse(body);
+    if (!parsed.success) throw new HttpError(400, "stamped_request_invalid", "stampedRequest.body must be an ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2 request");
+    const { organizationId, parameters } = parsed.data;
+    if (organizationId !== user.orgId) throw new HttpError(403, "organization_mismatch", "The stamped request names another organization");
+    // The EVM account is the only one this sandbox signs with (Solana needs ed25519).
+    if (parameters.signWith.toLowerCase() !== user.address.toLowerCase()) {
+      throw new HttpError(403, "sign_with_mismatch", "signWith must be the signer's own EVM address");
+    }
+    const digest = secp256k1Digest(decodePayload(parameters.payload, parameters.encoding), parameters.hashFunction);
+    const signature = toRsvHex(await signWithEvmKey(db, user.userId, digest));
+    sendJson(ctx.res, 200, sparse ? { signature, ...UNKNOWN_EXTRA_FIELDS } : { signature });
+  };
+
   const mapped = mapErrors(toHttpError);
 
   try {
@@ -282,6 +332,7 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
       [
         { method: "POST", path: "/signer/v1/auth-jwt", handler: mapped(authJwt) },
         { method: "POST", path: "/signer/v1/whoami", handler: mapped(whoami) },
+        { method: "POST", path: "/signer/v1/sign-payload", handler: mapped(signPayload) },
       ],
       { name: "alchemy", cors: { allowedOrigins: options.allowedOrigins }, faultInjection: options.faultInjection },
     );

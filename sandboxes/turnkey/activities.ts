@@ -29,6 +29,7 @@ import {
   verifyOtpParams,
 } from "./params";
 import { getActivity, getSubOrgIds, getUser, getWalletAccounts, getWallets, whoami } from "./queries";
+import { signRawPayload, signRawPayloadParams } from "./sign";
 import { timestamp } from "./store";
 import { createSubOrganization } from "./sub-organizations";
 
@@ -36,9 +37,11 @@ import { createSubOrganization } from "./sub-organizations";
  * Which organizations a request may name:
  * - "parent": only the parent organization (and so only the parent's key);
  * - "organization": the caller's own organization, or any sub-org when the caller is the parent;
- * - "whoami": as "organization", plus a sub-org user naming the parent (Turnkey resolves it).
+ * - "whoami": as "organization", plus a sub-org user naming the parent (Turnkey resolves it);
+ * - "member": the caller's own organization only (signing: the parent's access to its
+ *   sub-organizations is read-only).
  */
-export type Scope = "parent" | "organization" | "whoami";
+export type Scope = "parent" | "organization" | "whoami" | "member";
 
 export interface ActivitySpec {
   readonly name: string;
@@ -103,6 +106,12 @@ export const ACTIVITIES: readonly ActivitySpec[] = [
     scope: "whoami",
     versions: { ACTIVITY_TYPE_STAMP_LOGIN: { intentKey: "stampLoginIntent", resultKey: "stampLoginResult" } },
     run: (ctx, scope, p) => stampLogin(ctx, scope, stampLoginParams.parse(p)),
+  },
+  {
+    name: "sign_raw_payload",
+    scope: "member",
+    versions: { ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2: { intentKey: "signRawPayloadIntentV2", resultKey: "signRawPayloadResult" } },
+    run: (ctx, scope, p) => signRawPayload(ctx, scope, signRawPayloadParams.parse(p)),
   },
 ];
 

@@ -188,6 +188,9 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
       const allowed =
         principal.organizationId === org.id || (callerIsParent && org.parent_id === parentId) || (scope === "whoami" && org.id === parentId);
       if (!allowed) throw forbidden("organization_forbidden", "This key may not act on this organization");
+      if (scope === "member" && principal.organizationId !== org.id) {
+        throw forbidden("organization_forbidden", "Only the organization's own users may sign with its wallets");
+      }
       if (scope === "parent" && org.id !== parentId) {
         throw forbidden("parent_organization_required", "This request must target the parent organization");
       }

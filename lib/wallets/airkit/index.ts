@@ -7,6 +7,7 @@ import { AppError } from "@/lib/http/errors";
 import type { WalletConnection } from "@/lib/store/types";
 import { decodeForDisplay } from "@/lib/tokens/decode";
 import { mintPartnerToken } from "@/lib/tokens/partner-token";
+import { signMessageActions } from "../signing/actions";
 import { defineAction, type WalletProvider } from "../types";
 import { airUserDetailsSchema } from "./schema";
 import { verifyAirToken } from "./verify-air-token";
@@ -32,6 +33,8 @@ export const airkitProvider: WalletProvider = {
     mailboxUrl: config.demoMailboxUrl ?? null,
   }),
   actions: {
+    /** "Sign a test message" (personal_sign through the AIR provider (EIP-1193)), verified here: lib/wallets/signing. */
+    ...signMessageActions({ id: "airkit", name: "Moca AIR Kit" }),
     /** Mints the partner JWT for the signed-in user. */
     "partner-token": defineAction(z.object({}).strict(), async ({ identity, config, store, keySet }) => {
       const air = config.airkit!;

@@ -16,14 +16,26 @@ import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { nonceForPublicKey } from "@/lib/tokens/id-token";
 import { walletIdToken } from "../id-token";
+import { signMessageActions } from "../signing/actions";
 import { defineAction, type WalletContext, type WalletProvider } from "../types";
-import { authJwtResponseSchema as authResponse, targetPublicKeySchema, whoamiResponseSchema as whoamiResponse } from "./schema";
+import {
+  authJwtResponseSchema as authResponse,
+  signPayloadResponseSchema as signPayloadResponse,
+  stampedRequestSchema,
+  targetPublicKeySchema,
+  whoamiResponseSchema as whoamiResponse,
+} from "./schema";
 
 const EXPIRATION_SECONDS = 900;
 /** Shown where Alchemy answered null (or nothing) for a value the documentation allows to be null. */
 const NOT_RETURNED = "not returned by Alchemy";
 
-async function callAlchemy(config: { apiUrl: string; apiKey: string }, path: string, body: unknown): Promise<unknown> {
+async function callAlchemy(
+  config: { apiUrl: string; apiKey: string },
+  path: string,
+  body: unknown,
+  refused = "Alchemy refused the sign-in. Try again; if it persists, check the Alchemy settings.",
+): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(`${config.apiUrl}${path}`, {
@@ -40,7 +52,7 @@ async function callAlchemy(config: { apiUrl: string; apiKey: string }, path: str
     const code = (json as { error?: { code?: string } } | null)?.error?.code;
     console.error(`[alchemy] ${path} answered ${response.status} ${code ?? ""}`);
     if (response.status >= 400 && response.status < 500) {
-      throw new AppError("wallet_refused", 502, "Alchemy refused the sign-in. Try again; if it persists, check the Alchemy settings.");
+      throw new AppError("wallet_refused", 502, refused);
     }
     throw new AppError("upstream_unavailable", 502, "Alchemy could not complete the sign-in. Try again in a moment.");
   }
@@ -72,6 +84,8 @@ export const alchemyProvider: WalletProvider = {
     ).flatMap(([label, value]): [string, string][] => (typeof value === "string" ? [[label, value]] : value === null ? [[label, NOT_RETURNED]] : [])),
   clientConfig: () => ({}),
   actions: {
+    /** "Sign a test message" (the signer API's sign-payload, stamped by the session key), verified here: lib/wallets/signing. */
+    ...signMessageActions({ id: "alchemy", name: "Alchemy Smart Wallets" }),
     /** Mints the nonce-bound ID token and runs auth-jwt; returns the bundle for the browser. */
     "auth-jwt": defineAction(z.object({ targetPublicKey: targetPublicKeySchema }).strict(), async (ctx, { targetPublicKey }) => {
       const { identity, config, store } = ctx;
@@ -103,7 +117,7 @@ export const alchemyProvider: WalletProvider = {
           partnerToken: { header: idToken.header, claims: idToken.claims },
         },
       });
-      return { credentialBundle: r.credentialBundle, orgId: r.orgId };
+      return { credentialBundle: r.credentialBundle, orgId: r.orgId, expiresAt: Date.now() + EXPIRATION_SECONDS * 1000 };
     }),
 
     /**
@@ -139,15 +153,40 @@ export const alchemyProvider: WalletProvider = {
       return { address, solanaAddress: r.solanaAddress, orgId: r.orgId, isSignup: r.isSignup };
     }),
 
+    /**
+     * Relays the browser's stamped sign_raw_payload to the signer API's sign-payload
+     * (https://www.alchemy.com/docs/wallets/api-reference/signer/signer-api-endpoints/sign-message):
+     * the API key stays here, the stamp (made with the session key only the browser holds)
+     * authorizes the signature. Only a request for this user's organization goes out; what was
+     * signed is checked afterwards by sign-verify, against the address on record.
+     */
+    "sign-payload": defineAction(z.object({ stampedRequest: stampedRequestSchema }).strict(), async ({ identity, config, store }, { stampedRequest }) => {
+      const connection = await store.getWalletConnection(identity.userId, "alchemy");
+      if (!connection || connection.status !== "connected" || typeof connection.data.orgId !== "string") {
+        throw new AppError("wallet_not_connected", 409, "Connect Alchemy first: only a connected wallet can sign.");
+      }
+      let organizationId: unknown;
+      try {
+        organizationId = (JSON.parse(stampedRequest.body) as { organizationId?: unknown } | null)?.organizationId;
+      } catch {
+        organizationId = undefined;
+      }
+      if (organizationId !== connection.data.orgId) throw new AppError("wallet_mismatch", 403, "That signing request names another Alchemy account.");
+      const parsed = signPayloadResponse.safeParse(
+        await callAlchemy(
+          config.alchemy!,
+          "/signer/v1/sign-payload",
+          { stampedRequest },
+          "Alchemy refused to sign: this browser's session key is not valid any more. Disconnect and connect Alchemy again, then sign.",
+        ),
+      );
+      if (!parsed.success) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
+      return { signature: parsed.data.signature };
+    }),
+
     /** Relays the browser's stamped whoami; a success proves the decrypted key works. */
     whoami: defineAction(
-      z.object({
-        stampedRequest: z.object({
-          body: z.string().max(4096),
-          stamp: z.object({ stampHeaderName: z.string().max(64), stampHeaderValue: z.string().max(4096) }),
-          url: z.url().max(512),
-        }),
-      }).strict(),
+      z.object({ stampedRequest: stampedRequestSchema }).strict(),
       async ({ identity, config, store }, { stampedRequest }) => {
         const pending = await store.getWalletConnection(identity.userId, "alchemy");
         if (!pending || typeof pending.data.orgId !== "string") throw new AppError("wallet_not_started", 409, "Start connecting Alchemy first.");

@@ -11,6 +11,9 @@
 // - whoami ("Authenticate User"):
 //   https://www.alchemy.com/docs/node/smart-wallets/signer-api-endpoints/signer-api-endpoints/auth-user
 //   `userId`, `orgId`, `address` strings; `email` and `solanaAddress` "string or null".
+// - sign-payload ("Sign Message"):
+//   https://www.alchemy.com/docs/wallets/api-reference/signer/signer-api-endpoints/sign-message
+//   `{ signature }`, which Alchemy's signer client returns as a Hex (aa-sdk signRawMessage).
 // Unknown extra fields are ignored (zod objects strip them), so a new field is never an error.
 import { z } from "zod";
 
@@ -39,6 +42,17 @@ export const whoamiResponseSchema = z.object({
   solanaAddress: nullableString,
 });
 export type WhoamiResponse = z.output<typeof whoamiResponseSchema>;
+
+export const signPayloadResponseSchema = z.object({
+  signature: z.string().regex(/^0x[0-9a-fA-F]{130}$/, "a 65-byte signature as 0x-hex"),
+});
+
+/** A Turnkey request stamped in the browser, relayed by the server (whoami, sign-payload). */
+export const stampedRequestSchema = z.object({
+  body: z.string().max(4096),
+  stamp: z.object({ stampHeaderName: z.string().max(64), stampHeaderValue: z.string().max(4096) }),
+  url: z.url().max(512),
+});
 
 /**
  * The target key exactly as Alchemy's signer client sends it: the uncompressed P-256 point,

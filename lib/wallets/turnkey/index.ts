@@ -32,6 +32,7 @@ import type { AppStore } from "@/lib/store/types";
 import { decodeForDisplay } from "@/lib/tokens/decode";
 import { nonceForPublicKey } from "@/lib/tokens/id-token";
 import { walletIdToken } from "../id-token";
+import { signMessageActions } from "../signing/actions";
 import { defineAction, type WalletContext, type WalletProvider } from "../types";
 import {
   GRPC,
@@ -263,6 +264,8 @@ export const turnkeyProvider: WalletProvider = {
     mailboxUrl: config.demoMailboxUrl ?? null,
   }),
   actions: {
+    /** "Sign a test message" (the kit's signMessage / sign_raw_payload), verified here: lib/wallets/signing. */
+    ...signMessageActions({ id: "turnkey", name: "Turnkey" }),
     "oauth-login": defineAction(z.object({ publicKey: publicKeySchema }).strict(), async (ctx, { publicKey }) => {
       const { identity, config, store } = ctx;
       const tk = config.turnkey!;

@@ -38,6 +38,10 @@ const FRIENDLY: Record<string, string> = {
   network: "AIR Kit could not be reached. Check that it is running and try again.",
   not_logged_in: "Not logged in to AIR Kit.",
   mfa_cancelled: "The passkey was not created. Try again when you are ready.",
+  mfa_required: "Set up MFA (a passkey) with AIR Kit before signing.",
+  address_mismatch: "AIR Kit refused: that address is not this session's account.",
+  session_invalid: "Your AIR Kit session has ended. Reconnect AIR Kit, then try again.",
+  session_expired: "Your AIR Kit session has ended. Reconnect AIR Kit, then try again.",
 };
 
 const fromBase64url = (value: string) => Uint8Array.from(atob(value.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
@@ -170,6 +174,13 @@ export function createHttpAirService(config: AirClientConfig & { apiUrl: string 
       localStorage.setItem(STORAGE_KEY, token);
       await revoke(previous);
       return { token };
+    },
+
+    // The counterpart's stand-in for the SDK's EIP-1193 wallet (sandboxes/airkit/service.ts).
+    async personalSign(data, address) {
+      const { result } = await call<{ result?: unknown }>("/v1/wallet/rpc", { body: { method: "personal_sign", params: [data, address] }, token: session().token });
+      if (typeof result !== "string" || !/^0x[0-9a-fA-F]+$/.test(result)) throw new AirClientError("sign_failed", "AIR Kit answered without a signature.");
+      return result as `0x${string}`;
     },
 
     async logout() {

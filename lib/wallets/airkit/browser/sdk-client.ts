@@ -25,6 +25,16 @@ export async function createSdkAirService(config: AirClientConfig): Promise<AirS
     // AIR's own dialog creates the passkey ("User Management": setupOrUpdateMfa()).
     setupOrUpdateMfa: () => air.setupOrUpdateMfa().catch(failed("sdk_mfa_failed", "MFA set-up did not complete. Try again.")),
     getAccessToken: () => air.getAccessToken(),
+    // The wallet behind the SDK's EIP-1193 provider (airService.getProvider(), "Usage":
+    // https://docs.air3.com/air-kit-1.3.x/account-sdk/usage) signs in AIR's iframe.
+    personalSign: async (data, address) => {
+      const signature = await air
+        .getProvider()
+        .request({ method: "personal_sign", params: [data, address] })
+        .catch(failed("sdk_sign_failed", "AIR Kit did not sign the message. Try again."));
+      if (typeof signature !== "string" || !/^0x[0-9a-fA-F]+$/.test(signature)) throw new AirClientError("sdk_sign_failed", "AIR Kit answered without a signature.");
+      return signature as `0x${string}`;
+    },
     logout: () => air.logout(),
     cleanUp: () => air.cleanUp(),
   };

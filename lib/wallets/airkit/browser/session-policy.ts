@@ -13,6 +13,9 @@ import type { AirClient, AirLoginUi, AirServiceLike } from "./types";
 
 export function createAirClient(service: AirServiceLike, onEnded: () => void): AirClient {
   return {
+    get isLoggedIn() {
+      return service.isLoggedIn;
+    },
     async login(authToken: string, ui: AirLoginUi) {
       if (service.isLoggedIn) await service.logout();
       return service.login(authToken, ui);
@@ -20,6 +23,9 @@ export function createAirClient(service: AirServiceLike, onEnded: () => void): A
     getUserInfo: () => service.getUserInfo(),
     setupMfa: () => service.setupOrUpdateMfa(),
     freshToken: async () => (await service.getAccessToken()).token,
+    // personal_sign takes the message as hex bytes (EIP-1474); wallets prefix and hash it (EIP-191).
+    signMessage: (message, address) =>
+      service.personalSign(`0x${Array.from(new TextEncoder().encode(message), (b) => b.toString(16).padStart(2, "0")).join("")}`, address),
     async endSession() {
       try {
         if (service.isLoggedIn) await service.logout();

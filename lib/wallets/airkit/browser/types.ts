@@ -34,17 +34,26 @@ export interface AirServiceLike {
   setupOrUpdateMfa(): Promise<void>;
   /** A current token for the logged-in user (after MFA set-up, one with the address). */
   getAccessToken(): Promise<{ token: string }>;
+  /**
+   * EIP-1193 `personal_sign` through the wallet: `data` as 0x-hex bytes, signed by `address`
+   * (the SDK: `getProvider().request({ method: "personal_sign", params: [data, address] })`).
+   */
+  personalSign(data: `0x${string}`, address: string): Promise<`0x${string}`>;
   logout(): Promise<void>;
   cleanUp(): Promise<void>;
 }
 
 /** What the connector uses: AirServiceLike under the app's session rules (session-policy.ts). */
 export interface AirClient {
+  /** True while this page holds an AIR session (one the app started). */
+  readonly isLoggedIn: boolean;
   /** Logs in with this user's partner token; any AIR session already in this browser is ended first. */
   login(authToken: string, ui: AirLoginUi): Promise<AirLoginResult>;
   getUserInfo(): Promise<AirUserDetails>;
   setupMfa(): Promise<void>;
   freshToken(): Promise<string>;
+  /** EIP-191 signature of `message` (UTF-8) by `address`, through AIR's wallet. */
+  signMessage(message: string, address: string): Promise<`0x${string}`>;
   /** Ends AIR's session in this browser, including one saved by an earlier page. */
   endSession(): Promise<void>;
 }
