@@ -16,7 +16,7 @@ const STEP_TEXT = {
   verify: "Turnkey is checking the code…",
   otpLogin: "Signing the login with this browser's key (otp_login)…",
   whoami: "Proving the key works (a stamped whoami)…",
-  challenge: "Your server is issuing a passkey challenge…",
+  precheck: "Your server is checking that you have no Turnkey wallet yet…",
   createPasskey: "Create a passkey for your Turnkey wallet…",
   signup: "Your server is creating your Turnkey wallet with that passkey (create_sub_organization)…",
   stampLogin: "Logging this browser in with the sign-up key (stamp_login)…",
@@ -128,17 +128,19 @@ export function Connect({ config, reconnect }: ConnectorProps) {
     });
 
   /**
-   * Passkey sign-up: the kit creates the passkey over the server's challenge; the server creates
+   * Passkey sign-up: the kit creates the passkey (createPasskey); the server creates
    * the sub-organization with it and with a 60-second sign-up key; that key stamps one
    * stamp_login for the session key (as the kit's own signUpWithPasskey does), then is deleted.
    */
   const signUpWithPasskey = () =>
     flow.run(async (step) => {
       if (!kit.httpClient) throw new Error("Turnkey's kit is not ready");
-      step("challenge");
-      const { challenge } = await postJson<{ challenge: string }>("/api/wallets/turnkey/passkey-challenge", {});
+      step("precheck");
+      await postJson("/api/wallets/turnkey/passkey-precheck", {});
       step("createPasskey");
-      const passkey = await kit.createPasskey({ name: "BYO Auth passkey", challenge });
+      // The kit picks the challenge: its createPasskey({ challenge }) hands a string to
+      // navigator.credentials.create, which needs bytes, so a server challenge cannot pass.
+      const passkey = await kit.createPasskey({ name: "BYO Auth passkey" });
       const signupKey = await kit.createApiKeyPair();
       const made = [signupKey];
       try {

@@ -10,8 +10,8 @@ import "server-only";
 //   token plus the key's signature over the login, so the token alone is not a credential.
 //
 // - Passkey (`passkey-challenge` → `passkey-signup`, then `session`): sign-up creates the
-//   sub-organization with the browser's new passkey (its attestation, over a challenge this
-//   server issued) and a 60-second API key the browser then stamps stamp_login with; a later
+//   sub-organization with the browser's new passkey (its attestation, made by the kit's
+//   createPasskey) and a 60-second API key the browser then stamps stamp_login with; a later
 //   login is the browser's own passkey-stamped stamp_login. The browser hands the session JWT
 //   it got to `session`.
 // - Refresh (`session` with `via: "refresh"`): the Embedded Wallet Kit renews the session a
@@ -22,7 +22,6 @@ import "server-only";
 // the server, proves it holds that key before the wallet is recorded. The subject and the email
 // always come from the server session, never from a request body.
 import { randomBytes } from "node:crypto";
-import { constantEquals } from "@/lib/security/constant-equals";
 import { verifyOtpVerificationToken, verifySessionJwtSignature } from "@turnkey/crypto";
 import { decodeJwt } from "jose";
 import { z } from "zod";
@@ -52,8 +51,6 @@ import { initOtpResultSchema, loginResultSchema, verifyOtpResultSchema, whoamiRe
 export const OTP_LENGTH = 6;
 const OTP_SECONDS = 300;
 const APP_NAME = "BYO Auth";
-/** How long a passkey sign-up challenge may wait for the browser's ceremony. */
-const PASSKEY_CHALLENGE_SECONDS = 300;
 /** The sign-up API key only has to stamp one stamp_login (the kit uses the same lifetime). */
 const SIGNUP_KEY_SECONDS = 60;
 
@@ -196,6 +193,8 @@ export function explainOtpRefusal(failure: TurnkeyFailure): AppError | undefined
 }
 
 const tk = (ctx: WalletContext) => ctx.config.turnkey!;
+const walletExists = () =>
+  new AppError("wallet_exists", 409, "You already have a Turnkey wallet. Connect it with the ID token or an email code, or log in with its passkey.");
 
 /** The challenge a WebAuthn clientDataJSON (base64url JSON) carries, or null. */
 function clientDataChallenge(clientDataJson: string): string | null {
@@ -387,26 +386,18 @@ export const turnkeyProvider: WalletProvider = {
     }),
 
     /**
-     * A challenge for a passkey sign-up, kept with the user's pending connection: the
-     * attestation must carry it, so a registration made for another session (or replayed) is
-     * refused before it reaches Turnkey.
+     * Asked before the browser makes a passkey: a user who already has a wallet could never
+     * register it (and would be left with a stray passkey on the device).
      */
-    "passkey-challenge": defineAction(z.object({}).strict(), async ({ identity, store }) => {
-      const challenge = randomBytes(32).toString("base64url");
-      await store.upsertWalletConnection({
-        userId: identity.userId,
-        provider: "turnkey",
-        status: "pending",
-        address: null,
-        expiresAt: null,
-        data: { passkeyChallenge: challenge, passkeyChallengeExpiresAt: Date.now() + PASSKEY_CHALLENGE_SECONDS * 1000 },
-      });
-      return { challenge };
+    "passkey-precheck": defineAction(z.object({}).strict(), async (ctx) => {
+      if (await existingSubOrganization(ctx)) throw walletExists();
+      return { canCreate: true };
     }),
 
     /**
      * Creates the user's sub-organization with the passkey as its root user's authenticator
-     * (Turnkey verifies the attestation) and the browser's sign-up key as a 60-second API key,
+     * (Turnkey verifies the attestation over the challenge the kit chose; the kit's
+     * createPasskey cannot take one from the server on the web, see docs/going-live/turnkey.md) and the browser's sign-up key as a 60-second API key,
      * which the browser uses for one stamp_login. Bound to the signed-in user: the same OIDC
      * identity as the ID-token login, the session's email. A user who already has a wallet is
      * told to connect it instead (adding a passkey to an existing wallet needs its session).
@@ -415,25 +406,18 @@ export const turnkeyProvider: WalletProvider = {
       z.object({ challenge: base64url(128), attestation: attestationSchema, publicKey: publicKeySchema }).strict(),
       async (ctx, input) => {
         const { identity, store } = ctx;
-        const pending = await store.getWalletConnection(identity.userId, "turnkey");
-        const issued = z.object({ passkeyChallenge: z.string(), passkeyChallengeExpiresAt: z.number() }).safeParse(pending?.data);
-        if (pending?.status !== "pending" || !issued.success || !constantEquals(issued.data.passkeyChallenge, input.challenge) || issued.data.passkeyChallengeExpiresAt <= Date.now()) {
-          throw new AppError("passkey_challenge_invalid", 400, "That passkey was made for another attempt. Try again.");
-        }
+        // Turnkey checks the attestation's clientDataJSON against `challenge`; a mismatch here
+        // would only be refused there, so it is refused here without asking.
         if (clientDataChallenge(input.attestation.clientDataJson) !== input.challenge) {
-          throw new AppError("passkey_challenge_invalid", 400, "That passkey was made for another attempt. Try again.");
+          throw new AppError("passkey_invalid", 400, "That passkey could not be read. Try again.");
         }
-        // Spent before Turnkey is asked: a challenge works for one attempt.
-        await store.upsertWalletConnection({ ...pending, data: {} });
-        if (await existingSubOrganization(ctx)) {
-          throw new AppError("wallet_exists", 409, "You already have a Turnkey wallet. Connect it with the ID token or an email code instead.");
-        }
+        if (await existingSubOrganization(ctx)) throw walletExists();
         const organizationId = await subOrganization(ctx, {
           authenticators: [{ authenticatorName: `${APP_NAME} passkey`, challenge: input.challenge, attestation: input.attestation }],
           apiKeys: [{ apiKeyName: "passkey sign-up", publicKey: input.publicKey, curveType: "API_KEY_CURVE_P256", expirationSeconds: String(SIGNUP_KEY_SECONDS) }],
         });
-        await store.upsertWalletConnection({ ...pending, status: "pending", data: { organizationId } });
-        return { organizationId, sessionSeconds: tk(ctx).sessionSeconds };
+        await store.upsertWalletConnection({ userId: identity.userId, provider: "turnkey", status: "pending", address: null, expiresAt: null, data: { organizationId } });
+        return { organizationId };
       },
     ),
 
