@@ -13,7 +13,7 @@ const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 /** A state-changing call to the app's API with this browser's session cookies. */
 const post = (page: Page, path: string, data: unknown) => page.request.post(path, { data, headers: { origin: APP_URL } });
 
-test("Turnkey passkeys: create a wallet with a passkey, sign a test message with the kit, log in again with the passkey; nobody else's passkey opens a card", async ({ page }) => {
+test("Turnkey passkeys: create a wallet with a passkey, sign a test message with the kit, log in again with the passkey; nobody else's passkey opens a card", { tag: "@core" }, async ({ page }) => {
   const card = page.getByTestId("wallet-turnkey");
   await signUpWithPassword(page, `tk-passkey-${Date.now()}@example.com`);
   await addVirtualAuthenticator(page);

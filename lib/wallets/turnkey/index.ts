@@ -196,6 +196,15 @@ const tk = (ctx: WalletContext) => ctx.config.turnkey!;
 const walletExists = () =>
   new AppError("wallet_exists", 409, "You already have a Turnkey wallet. Connect it with the ID token or an email code, or log in with its passkey.");
 
+/** What a session JWT claims, unverified (checkSession verifies), to tell a mix-up from a forgery. */
+function unverifiedClaims(session: string): { organization_id?: unknown; public_key?: unknown } {
+  try {
+    return decodeJwt(session);
+  } catch {
+    return {};
+  }
+}
+
 /** The challenge a WebAuthn clientDataJSON (base64url JSON) carries, or null. */
 function clientDataChallenge(clientDataJson: string): string | null {
   try {
@@ -439,6 +448,11 @@ export const turnkeyProvider: WalletProvider = {
         if (!organizationId) throw new AppError("wallet_not_started", 409, "You have no Turnkey wallet yet. Create one with a passkey first.");
         const publicKey = stampPublicKey(input.stamp);
         if (!publicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this session's key. Connect again.");
+        // A session of another sub-organization (someone else's passkey on this device) is
+        // this person's mistake, not Turnkey's: said before the signature is even checked.
+        const claimed = unverifiedClaims(input.session);
+        if (claimed.organization_id !== organizationId) throw new AppError("wallet_mismatch", 403, "That passkey belongs to another Turnkey wallet, not yours.");
+        if (claimed.public_key !== publicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this session's key. Connect again.");
         const claims = await checkSession(tk(ctx), input.session, { publicKey, organizationId });
         const me = await relayWhoami(tk(ctx), input.body, input.stamp);
         if (me.organizationId !== organizationId || me.userId !== claims.user_id) throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");

@@ -23,6 +23,9 @@ import { startMailbox } from "@/sandboxes/mailbox";
 import { startTurnkey } from "@/sandboxes/turnkey/service";
 import { ApiKeyStamper, SignatureFormat } from "@turnkey/api-key-stamper";
 import { getClientSignatureMessageForLogin } from "@turnkey/core";
+import { Turnkey } from "@turnkey/sdk-server";
+import { decodeJwt } from "jose";
+import { newSoftAuthenticator, softRegistration } from "@/sandboxes/lib/test-webauthn";
 import { turnkeyApi } from "./client";
 import { loginUsage, turnkeyProvider } from "./index";
 import { readTurnkeyFailure } from "./schema";
@@ -356,5 +359,83 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     expect(Object.fromEntries(turnkeyProvider.describe(connection!.data))["Solana address"]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
     const again = await run(nia, "oauth-login", { publicKey: (await newBrowserKey()).publicKey }, sparseConfig);
     expect(again.organizationId).toBe(organizationId);
+  });
+});
+
+describe("Turnkey sessions the browser obtains itself: passkey sign-up, passkey login, the kit's refresh", () => {
+  const b64u = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
+  /** What the kit's createPasskey returns, from a software authenticator on the app's origin. */
+  function passkey(challenge = b64u(crypto.getRandomValues(new Uint8Array(32))), clientChallenge = challenge) {
+    const a = newSoftAuthenticator();
+    const { clientDataJSON, attestationObject } = softRegistration(a, { rpId: new URL(APP_URL).hostname, origin: APP_URL, challenge: clientChallenge });
+    return { challenge, attestation: { credentialId: b64u(a.credentialId), clientDataJson: clientDataJSON, attestationObject, transports: ["AUTHENTICATOR_TRANSPORT_INTERNAL"] } };
+  }
+  /** A Turnkey client stamping with `keys`, as the kit's httpClient does in the browser. */
+  const as = (keys: BrowserKey, organizationId: string) =>
+    new Turnkey({ apiBaseUrl: config.turnkey!.apiUrl, defaultOrganizationId: organizationId, apiPublicKey: keys.publicKey, apiPrivateKey: keys.privateKey }).apiClient();
+  /** `session` as the browser calls it: the JWT and a whoami stamped by the key it names. */
+  async function adopt(identity: Identity, session: string, keys: BrowserKey, via: "passkey" | "refresh") {
+    const body = JSON.stringify({ organizationId: decodeJwt(session).organization_id });
+    return run(identity, "session", { session, via, body, stamp: await stamp(body, keys) });
+  }
+
+  it("sign-up creates the sub-organization with the passkey and the 60-s sign-up key; its stamp_login connects; a second sign-up is refused; the ID token finds the same wallet", async () => {
+    const kim = await newUser("kim-passkey@example.com");
+    expect(await run(kim, "passkey-precheck", {})).toEqual({ canCreate: true });
+    const signupKey = await newBrowserKey();
+    const { organizationId } = await run(kim, "passkey-signup", { ...passkey(), publicKey: signupKey.publicKey });
+    expect((await store.getWalletConnection(kim.userId, "turnkey"))?.status).toBe("pending");
+
+    const sessionKey = await newBrowserKey();
+    const { session } = await as(signupKey, organizationId!).stampLogin({ publicKey: sessionKey.publicKey, expirationSeconds: "900" });
+    // A whoami stamped by a key the session does not name proves nothing.
+    expect(await rejection(adopt(kim, session, signupKey, "passkey"))).toMatchObject({ code: "wallet_mismatch", status: 403 });
+    await adopt(kim, session, sessionKey, "passkey");
+    const connected = await store.getWalletConnection(kim.userId, "turnkey");
+    expect(connected).toMatchObject({ status: "connected", data: { organizationId, loginMethod: "passkey", sessionPublicKey: sessionKey.publicKey } });
+    expect(connected?.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(connected?.expiresAt?.getTime()).toBe((decodeJwt(session).exp as number) * 1000);
+
+    expect(await rejection(run(kim, "passkey-precheck", {}))).toMatchObject({ code: "wallet_exists", status: 409 });
+    expect(await rejection(run(kim, "passkey-signup", { ...passkey(), publicKey: (await newBrowserKey()).publicKey }))).toMatchObject({ code: "wallet_exists", status: 409 });
+    expect((await run(kim, "oauth-login", { publicKey: (await newBrowserKey()).publicKey })).organizationId).toBe(organizationId);
+  });
+
+  it("refuses a passkey whose client data carries another challenge than the one sent with it", async () => {
+    const lou = await newUser("lou-passkey@example.com");
+    const mismatched = passkey(b64u(new Uint8Array(32).fill(1)), b64u(new Uint8Array(32).fill(2)));
+    expect(await rejection(run(lou, "passkey-signup", { ...mismatched, publicKey: (await newBrowserKey()).publicKey }))).toMatchObject({ code: "passkey_invalid", status: 400 });
+  });
+
+  it("records the kit's refresh (a stamp_login by the live session key) and refuses another account's session or a refresh of nothing", async () => {
+    const max = await newUser("max-refresh@example.com");
+    const first = await newBrowserKey();
+    const { organizationId } = await run(max, "oauth-login", { publicKey: first.publicKey });
+    const body = JSON.stringify({ organizationId });
+    await run(max, "whoami", { body, stamp: await stamp(body, first) });
+    const before = await store.getWalletConnection(max.userId, "turnkey");
+
+    const next = await newBrowserKey();
+    const { session } = await as(first, organizationId!).stampLogin({ publicKey: next.publicKey, expirationSeconds: "900" });
+    await adopt(max, session, next, "refresh");
+    const after = await store.getWalletConnection(max.userId, "turnkey");
+    expect(after).toMatchObject({ status: "connected", address: before!.address, data: { loginMethod: "oidc", sessionPublicKey: next.publicKey } });
+    expect(typeof after?.data.refreshedAt).toBe("string");
+    expect(after?.expiresAt?.getTime()).toBe((decodeJwt(session).exp as number) * 1000);
+
+    // Someone else's session (their passkey on this device) does not become Max's.
+    const ned = await newUser("ned-refresh@example.com");
+    const nedKey = await newBrowserKey();
+    const nedOrg = (await run(ned, "oauth-login", { publicKey: nedKey.publicKey })).organizationId!;
+    const nedNext = await newBrowserKey();
+    const nedSession = (await as(nedKey, nedOrg).stampLogin({ publicKey: nedNext.publicKey })).session;
+    expect(await rejection(adopt(max, nedSession, nedNext, "passkey"))).toMatchObject({ code: "wallet_mismatch", status: 403 });
+    expect(await rejection(adopt(max, nedSession, nedNext, "refresh"))).toMatchObject({ code: "wallet_mismatch", status: 403 });
+
+    // A refresh needs a live connection: a person without one is told to reconnect.
+    const otto = await newUser("otto-refresh@example.com");
+    expect(await rejection(adopt(otto, session, next, "refresh"))).toMatchObject({ code: "wallet_not_started", status: 409 });
+    // A passkey login by someone with no Turnkey wallet at all.
+    expect(await rejection(adopt(otto, nedSession, nedNext, "passkey"))).toMatchObject({ code: "wallet_not_started", status: 409 });
   });
 });
