@@ -234,7 +234,7 @@ const LOGIN_METHODS: Record<string, string> = {
 
 const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, "base64url");
 /** What the kit's createPasskey returns (`attestation`), as Turnkey's authenticator params take it. */
-const attestationSchema = z
+export const attestationSchema = z
   .object({
     credentialId: base64url(1024),
     clientDataJson: base64url(4096),
