@@ -9,7 +9,7 @@ import "server-only";
 //   returned; verify_otp answers a verification token bound to that key; otp_login needs the
 //   token plus the key's signature over the login, so the token alone is not a credential.
 //
-// - Passkey (`passkey-challenge` → `passkey-signup`, then `session`): sign-up creates the
+// - Passkey (`passkey-precheck` → `passkey-signup`, then `session`): sign-up creates the
 //   sub-organization with the browser's new passkey (its attestation, made by the kit's
 //   createPasskey) and a 60-second API key the browser then stamps stamp_login with; a later
 //   login is the browser's own passkey-stamped stamp_login. The browser hands the session JWT
