@@ -1,5 +1,5 @@
 import { expect, test } from "./support/test";
-import { readCodeFromMailbox, signInWithOidc, signOut, signUpWithPassword } from "./support/flows";
+import { readCodeFromMailbox, signInWithOidc, signOut, signUpWithPassword, turnkeyKitKeys } from "./support/flows";
 import { ADA } from "./support/stack";
 
 test("Turnkey: sub-organization, nonce-bound oauth_login, a stamped whoami from the browser's key; same wallet next time", { tag: "@core" }, async ({ page }) => {
@@ -12,19 +12,12 @@ test("Turnkey: sub-organization, nonce-bound oauth_login, a stamped whoami from 
     await expect(wallet).toContainText("Solana address");
     await expect(wallet.getByTestId("wallet-expiry")).toContainText(/1[45]m \d{2}s/);
     address = (await wallet.getByTestId("account-address").innerText()).trim();
-    // The browser's key is in IndexedDB and cannot be exported.
-    const extractable = await page.evaluate(
-      () =>
-        new Promise<boolean | null>((resolve) => {
-          const open = indexedDB.open("byo-turnkey", 1);
-          open.onsuccess = () => {
-            const get = open.result.transaction("keys").objectStore("keys").get("session");
-            get.onsuccess = () => resolve((get.result as CryptoKeyPair | undefined)?.privateKey.extractable ?? null);
-          };
-        }),
-    );
-    expect(extractable).toBe(false);
+    // The kit keeps exactly one key, the session's, in IndexedDB, and it cannot be exported.
+    const keys = await turnkeyKitKeys(page);
+    expect(keys).toHaveLength(1);
+    expect(keys[0]!.extractable).toBe(false);
     await signOut(page);
+    expect(await turnkeyKitKeys(page)).toEqual([]);
   });
   await test.step("a new login with a new key reaches the same sub-organization and wallet", async () => {
     await signInWithOidc(page, ADA);

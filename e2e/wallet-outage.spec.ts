@@ -3,7 +3,7 @@
 // IndexedDB), and once the provider is back a plain retry connects.
 import type { Page } from "@playwright/test";
 import { expect, test } from "./support/test";
-import { readCodeFromMailbox, signUpWithPassword } from "./support/flows";
+import { readCodeFromMailbox, signUpWithPassword, turnkeyKitKeys } from "./support/flows";
 import { WALLET_SANDBOX_URLS } from "./support/stack";
 
 type Wallet = keyof typeof WALLET_SANDBOX_URLS;
@@ -17,20 +17,6 @@ const CASES: { wallet: Wallet; button: RegExp; down: RegExp; failing: RegExp }[]
 async function setFault(page: Page, wallet: Wallet, mode: "up" | "down" | "error") {
   const response = await page.request.put(`${WALLET_SANDBOX_URLS[wallet]}/sandbox/v1/fault`, { data: { mode } });
   expect(response.ok(), `set ${wallet} ${mode}`).toBe(true);
-}
-
-async function turnkeyKeyStored(page: Page): Promise<boolean> {
-  return page.evaluate(
-    () =>
-      new Promise<boolean>((resolve) => {
-        const open = indexedDB.open("byo-turnkey", 1);
-        open.onsuccess = () => {
-          const get = open.result.transaction("keys").objectStore("keys").get("session");
-          get.onsuccess = () => resolve(get.result !== undefined);
-        };
-        open.onerror = () => resolve(false);
-      }),
-  );
 }
 
 test.afterEach(async ({ page }) => {
@@ -48,7 +34,7 @@ test("wallet providers that are down or failing: a clear message, nothing half-m
         await expect(card.getByTestId("wallet-error")).toHaveText(message);
         await page.reload();
         await expect(card.getByTestId("account-address")).toHaveCount(0);
-        if (c.wallet === "turnkey") expect(await turnkeyKeyStored(page)).toBe(false);
+        if (c.wallet === "turnkey") expect(await turnkeyKitKeys(page)).toEqual([]);
       });
     }
     await test.step(`${c.wallet} is back: a retry connects`, async () => {
@@ -70,7 +56,7 @@ test("Turnkey down while a code is being verified: the code form stays, so the p
   await setFault(page, "turnkey", "down");
   await card.getByRole("button", { name: "Verify and connect" }).click();
   await expect(card.getByTestId("wallet-error")).toHaveText(/^Turnkey did not answer/);
-  expect(await turnkeyKeyStored(page)).toBe(false);
+  expect(await turnkeyKitKeys(page)).toEqual([]);
   await setFault(page, "turnkey", "up");
   await card.getByRole("button", { name: "Verify and connect" }).click();
   await expect(card.getByTestId("account-address")).toHaveText(/^0x[0-9a-fA-F]{40}$/);

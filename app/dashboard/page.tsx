@@ -7,7 +7,7 @@ import { ActiveSessions } from "@/components/identity/active-sessions";
 import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
-import { WalletConnector, WalletSigner } from "@/components/wallets/registry";
+import { WalletConnector, WalletSession, WalletSigner } from "@/components/wallets/registry";
 import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
@@ -161,6 +161,7 @@ export default async function Dashboard() {
                   </div>
                 )}
                 {!expired && canSignMessages(provider.actions) && <WalletSigner provider={provider.id} config={clientConfig} address={connection.address!} />}
+                {!expired && <WalletSession provider={provider.id} config={clientConfig} expiresAt={connection.expiresAt?.getTime() ?? null} address={connection.address!} />}
                 {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
                 {data.userInfo !== undefined && data.userInfo !== null && (
                   <details>

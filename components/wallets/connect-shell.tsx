@@ -54,6 +54,8 @@ export function useConnectFlow<S extends string>(steps: Record<S, string>, failu
       if (refresh) router.refresh();
       return true;
     } catch (e) {
+      // The person sees `failure`; a developer finds the SDK's own error in the console.
+      if (!(e instanceof ApiError)) console.error(e);
       setError(e instanceof ApiError ? e.message : failure);
       return false;
     } finally {

@@ -2,13 +2,15 @@
 
 import dynamic from "next/dynamic";
 import type { ComponentType } from "react";
-import type { ConnectorProps, SignerProps } from "./types";
+import type { ConnectorProps, SignerProps, WalletSessionProps } from "./types";
 
 type ClientConfig = Record<string, string | null>;
 
 interface BrowserWallet {
   /** The connect button and its flow, loaded only when shown. */
   Connector: ComponentType<ConnectorProps>;
+  /** Shown on a live connected card: the provider's own session in this browser (Turnkey's kit). */
+  Session?: ComponentType<WalletSessionProps>;
   /** Ends the provider's own session in this browser (called on sign-out and disconnect). */
   endSession(config: ClientConfig): Promise<void>;
   /**
@@ -31,7 +33,8 @@ const wallets: Record<string, BrowserWallet> = {
   },
   turnkey: {
     Connector: dynamic(() => import("./turnkey-connect")),
-    endSession: async () => (await import("./turnkey-connect")).endTurnkeySession(),
+    Session: dynamic(() => import("./turnkey-session")),
+    endSession: async (config) => (await import("./turnkey/kit")).clearTurnkeySessions(config),
   },
   alchemy: {
     Connector: dynamic(() => import("./alchemy-connect")),
@@ -50,6 +53,12 @@ export function WalletConnector({ provider, ...props }: ConnectorProps & { provi
   const wallet = wallets[provider];
   if (!wallet) return <p className="text-sm text-slate-500 dark:text-slate-400">No browser connector for {provider}.</p>;
   return <wallet.Connector {...props} />;
+}
+
+/** The provider's browser-side session panel on a live connected card, if it has one. */
+export function WalletSession({ provider, ...props }: WalletSessionProps & { provider: string }) {
+  const Session = wallets[provider]?.Session;
+  return Session ? <Session {...props} /> : null;
 }
 
 /** The provider's signer on a live card; nothing for providers that do not sign (Moojo). */

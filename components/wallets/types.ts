@@ -8,6 +8,15 @@ export interface ConnectorProps {
   awaitingAddress?: boolean;
 }
 
+/** What the dashboard passes to a provider's session panel on a live connected card. */
+export interface WalletSessionProps {
+  config: Record<string, string | null>;
+  /** When the server's record of the session ends (ms), or null if the provider states none. */
+  expiresAt: number | null;
+  /** The card's address (what a test signature must recover). */
+  address: string;
+}
+
 /** What the dashboard passes to a provider's signer (a live card's "Sign a test message"). */
 export interface SignerProps {
   /** Non-secret settings from the provider's `clientConfig`. */

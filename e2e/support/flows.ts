@@ -34,6 +34,32 @@ export async function readCodeFromMailbox(context: BrowserContext, to: string, s
 const virtualAuthenticators = new WeakMap<Page, string>();
 
 /**
+ * The P-256 login keys Turnkey's Embedded Wallet Kit keeps in this origin's IndexedDB (its
+ * `TurnkeyStamperDB` / `KeyStore`, keyed by compressed public key): which keys, and whether any
+ * private key could be exported.
+ */
+export async function turnkeyKitKeys(page: Page): Promise<{ publicKey: string; extractable: boolean }[]> {
+  return page.evaluate(
+    () =>
+      new Promise<{ publicKey: string; extractable: boolean }[]>((resolve, reject) => {
+        const open = indexedDB.open("TurnkeyStamperDB", 1);
+        open.onupgradeneeded = () => open.result.createObjectStore("KeyStore");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const store = open.result.transaction("KeyStore").objectStore("KeyStore");
+          const keys = store.getAllKeys();
+          const values = store.getAll();
+          values.onsuccess = () => {
+            const privateKeys = values.result as CryptoKey[];
+            resolve((keys.result as string[]).map((publicKey, i) => ({ publicKey, extractable: privateKeys[i]!.extractable })));
+            open.result.close();
+          };
+        };
+      }),
+  );
+}
+
+/**
  * Gives the page a passkey authenticator, as a person's device would have: Chromium's virtual
  * authenticator (CTAP2, built in, resident keys, user verification that succeeds).
  */

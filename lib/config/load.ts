@@ -57,6 +57,8 @@ export interface AppConfig {
     apiPublicKey: string;
     apiPrivateKey: string;
     oidcAudience: string;
+    /** expirationSeconds of every Turnkey login (TURNKEY_SESSION_SECONDS). */
+    sessionSeconds: number;
     /** Overrides of Turnkey's production signing keys (undefined = production keys). */
     otpSignerPublicKey?: string;
     notarizerPublicKey?: string;
@@ -205,6 +207,7 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
       apiPublicKey: env.TURNKEY_API_PUBLIC_KEY!,
       apiPrivateKey: env.TURNKEY_API_PRIVATE_KEY!,
       oidcAudience: env.TURNKEY_OIDC_AUDIENCE,
+      sessionSeconds: env.TURNKEY_SESSION_SECONDS,
       otpSignerPublicKey: env.TURNKEY_OTP_SIGNER_PUBLIC_KEY?.toLowerCase(),
       notarizerPublicKey: env.TURNKEY_NOTARIZER_PUBLIC_KEY?.toLowerCase(),
     };

@@ -131,6 +131,12 @@ export const envSchema = z.object({
   /** `aud` of the ID tokens the app mints for Turnkey's oauth_login. */
   TURNKEY_OIDC_AUDIENCE: z.string().default("turnkey"),
   /**
+   * Lifetime of the browser's Turnkey sessions (expirationSeconds of every login), default 900
+   * (Turnkey's own default). At least 70: the Embedded Wallet Kit refreshes a session one minute
+   * before it ends, so a shorter session would be refreshed again the moment it starts.
+   */
+  TURNKEY_SESSION_SECONDS: z.coerce.number().int().min(70).max(30 * 24 * 3600).default(900),
+  /**
    * Turnkey's signing keys, uncompressed P-256 hex. Leave unset for the real service:
    * `@turnkey/crypto` then uses Turnkey's production keys. Only a non-production Turnkey
    * (such as the local counterpart) needs them: the OTP signer signs init_otp's target

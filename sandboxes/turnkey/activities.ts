@@ -13,7 +13,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import type { z } from "zod";
 import type { Queryable } from "../lib/db";
 import type { RequestScope, TurnkeyContext } from "./context";
-import { oauthLogin, otpLogin } from "./login";
+import { oauthLogin, otpLogin, stampLogin } from "./login";
 import { initOtp, verifyOtp } from "./otp";
 import {
   createSubOrganizationParams,
@@ -25,6 +25,7 @@ import {
   oauthLoginParams,
   otpLoginParams,
   queryEnvelope,
+  stampLoginParams,
   verifyOtpParams,
 } from "./params";
 import { getActivity, getSubOrgIds, getUser, getWalletAccounts, getWallets, whoami } from "./queries";
@@ -97,6 +98,14 @@ export const ACTIVITIES: readonly ActivitySpec[] = [
     scope: "organization",
     versions: { ACTIVITY_TYPE_OAUTH_LOGIN: { intentKey: "oauthLoginIntent", resultKey: "oauthLoginResult" } },
     run: (ctx, scope, p) => oauthLogin(ctx, scope, oauthLoginParams.parse(p)),
+  },
+  {
+    // Stamped by the user's own credential; the body may name the parent organization (the kit's
+    // passkey login does, before it knows the sub-organization), resolved like whoami.
+    name: "stamp_login",
+    scope: "whoami",
+    versions: { ACTIVITY_TYPE_STAMP_LOGIN: { intentKey: "stampLoginIntent", resultKey: "stampLoginResult" } },
+    run: (ctx, scope, p) => stampLogin(ctx, scope, stampLoginParams.parse(p)),
   },
   {
     name: "sign_raw_payload",

@@ -15,6 +15,10 @@ export interface TurnkeyContext {
   readonly oidc: OidcTokenVerifier;
   readonly otpHasher: OtpHasher;
   readonly mail: { readonly apiUrl: string; readonly apiKey: string; readonly from: string };
+  /** Browser origins passkeys may be registered and used from; each one's host name is an RP id. */
+  readonly allowedOrigins: readonly string[];
+  /** Sandbox only: the longest session issued (seconds), whatever is asked; see service.ts. */
+  readonly sessionCap: () => number | undefined;
 }
 
 /** An authenticated, authorized request: who stamped it, and the organization it acts on. */

@@ -1,5 +1,6 @@
 /**
- * `otp_login` (ACTIVITY_TYPE_OTP_LOGIN_V2) and `oauth_login` (ACTIVITY_TYPE_OAUTH_LOGIN): both
+ * `otp_login` (ACTIVITY_TYPE_OTP_LOGIN_V2), `oauth_login` (ACTIVITY_TYPE_OAUTH_LOGIN) and
+ * `stamp_login` (ACTIVITY_TYPE_STAMP_LOGIN): each one
  * register the client's P-256 `publicKey` as a read-write session key of one user and return a
  * session JWT (signer-keys.ts). The client then stamps requests with that key.
  *
@@ -9,6 +10,9 @@
  *   OTP bundle), and `clientSignature` by that key must sign this exact usage
  *   `{"login":{"publicKey":<session key>},"tokenId":<token id>,"type":"USAGE_TYPE_LOGIN"}`.
  *   oauth_login: the ID token's `nonce` must be SHA-256(hex text of `publicKey`).
+ *   stamp_login: the request itself is stamped by a credential of the user (a passkey, an API
+ *   key, or a live session key, which is how the kit refreshes a session), so the new key is
+ *   that user's (https://docs.turnkey.com/api-reference/activities/login-with-a-stamp).
  * - The user is found from verified facts only: the token's contact (an email whose code was
  *   proven) or the token's (iss, aud, sub) registered on a user of the target organization.
  *   No email-claim fallback for OIDC: an issuer asserting an email does not prove that the
@@ -30,7 +34,7 @@ import {
   type TurnkeyContext,
 } from "./context";
 import { GRPC, TurnkeyApiError, failedPrecondition, forbidden, invalid, notFound, unauthenticated } from "./errors";
-import type { oauthLoginParams, otpLoginParams } from "./params";
+import type { oauthLoginParams, otpLoginParams, stampLoginParams } from "./params";
 import { signSessionJwt, verifyVerificationToken } from "./signer-keys";
 import {
   CREDENTIAL_SESSION_KEY_P256,
@@ -104,6 +108,21 @@ export async function oauthLogin(
   }));
 }
 
+export async function stampLogin(
+  ctx: TurnkeyContext,
+  scope: RequestScope,
+  params: z.infer<typeof stampLoginParams>,
+): Promise<{ session: string }> {
+  const sessionKey = sessionPublicKey(params.publicKey);
+  const lifetime = sessionSeconds(params.expirationSeconds);
+  // The stamping credential's own user; the organization named was authorized to be its own or its parent.
+  const user = await getUserRow(ctx.db, scope.principal.organizationId, scope.principal.userId);
+  if (!user) throw notFound("user_not_found", "The stamping credential has no user");
+  return ctx.db.transaction(async (tx) => ({
+    session: await issueSession(ctx, tx, { user, sessionKey, lifetime, invalidateExisting: params.invalidateExisting ?? false }),
+  }));
+}
+
 /** Registers (or refreshes) the session key of `user` and signs its session JWT. */
 async function issueSession(
   ctx: TurnkeyContext,
@@ -112,7 +131,8 @@ async function issueSession(
 ): Promise<string> {
   const now = ctx.now();
   const iat = Math.floor(now.getTime() / 1000);
-  const exp = iat + input.lifetime;
+  const cap = ctx.sessionCap();
+  const exp = iat + (cap !== undefined ? Math.min(cap, input.lifetime) : input.lifetime);
   const expiresAt = new Date(exp * 1000);
   const holder = await findPrincipal(tx, input.sessionKey);
   if (holder && holder.userId !== input.user.id) {

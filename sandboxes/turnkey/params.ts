@@ -35,6 +35,7 @@ const apiKeyParams = z.object({
   expirationSeconds: seconds.optional(),
 });
 
+export type AuthenticatorParams = z.infer<typeof authenticatorParams>;
 const authenticatorParams = z.object({
   authenticatorName: name,
   challenge: z.string().max(1024),
@@ -129,6 +130,13 @@ export const otpLoginParams = z.object({
 
 export const oauthLoginParams = z.object({
   oidcToken: z.string().min(1).max(16 * 1024),
+  publicKey: z.string().min(1).max(256),
+  expirationSeconds: seconds.optional(),
+  invalidateExisting: z.boolean().optional(),
+  sessionProfileId: z.string().max(128).optional(),
+});
+
+export const stampLoginParams = z.object({
   publicKey: z.string().min(1).max(256),
   expirationSeconds: seconds.optional(),
   invalidateExisting: z.boolean().optional(),

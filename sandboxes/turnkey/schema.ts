@@ -10,6 +10,9 @@
  * - wallets / wallet_accounts: HD wallets; accounts hold public keys and addresses only.
  * - otps: pending one-time codes; only an HMAC of the code is stored (lib/otp.ts).
  * - verification_tokens: issued by verify_otp, consumed (once) by otp_login.
+ * - authenticators (migration 2): a passkey's verified registration: the COSE public key as a
+ *   JWK, its algorithm, RP id and signature counter, so X-Stamp-Webauthn stamps can be checked.
+ *   `credential_id` (base64url) is unique: an assertion names exactly one credential.
  * - activities: completed activities (the full v1Activity answered), by request fingerprint
  *   (sha256 of the exact body), so a resubmitted identical request returns the recorded
  *   activity instead of running again.
@@ -123,4 +126,10 @@ export const TURNKEY_MIGRATIONS: readonly string[] = [
      created_at timestamptz NOT NULL,
      UNIQUE (organization_id, fingerprint)
    );`,
+  `ALTER TABLE authenticators ADD COLUMN public_key_jwk jsonb;
+   ALTER TABLE authenticators ADD COLUMN alg integer;
+   ALTER TABLE authenticators ADD COLUMN rp_id text;
+   ALTER TABLE authenticators ADD COLUMN aaguid text;
+   ALTER TABLE authenticators ADD COLUMN sign_count bigint NOT NULL DEFAULT 0;
+   CREATE UNIQUE INDEX authenticators_credential ON authenticators (credential_id);`,
 ];

@@ -28,14 +28,17 @@ import { createOidcTokenVerifier } from "../lib/oidc-token";
 import { OtpHasher } from "../lib/otp";
 import { parseP256PublicKey } from "../lib/p256-keys";
 import { parseJsonBytes, readRawJsonBody } from "../lib/raw-body";
-import { STAMP_HEADER_NAME, verifyStamp } from "../lib/turnkey-stamp";
+import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
+import { WEBAUTHN_STAMP_HEADER_NAME, parseWebAuthnStamp, webAuthnChallengeForBody } from "../lib/turnkey-webauthn-stamp";
+import { WebAuthnError, verifyAssertion, type CoseKey } from "../lib/webauthn";
 import { ACTIVITIES, QUERIES, activityFingerprint, findRecordedActivity, recordActivity, type Scope } from "./activities";
 import type { RequestScope, TurnkeyContext } from "./context";
-import { GRPC, TurnkeyApiError, forbidden, notFound, sendTurnkeyError, toTurnkeyApiError, unauthenticated, unimplemented } from "./errors";
+import { MIN_SESSION_SECONDS } from "./context";
+import { GRPC, TurnkeyApiError, forbidden, invalid, notFound, sendTurnkeyError, toTurnkeyApiError, unauthenticated, unimplemented } from "./errors";
 import { activityEnvelope, queryEnvelope } from "./params";
 import { TURNKEY_MIGRATIONS } from "./schema";
 import { loadSignerKeys, publicKeyHex } from "./signer-keys";
-import { ensureParent, findPrincipal, getOrganization, type OrganizationRow, type Principal } from "./store";
+import { advanceSignCount, ensureParent, findAuthenticator, findPrincipal, getOrganization, type OrganizationRow, type Principal } from "./store";
 import type { SandboxVariant } from "../lib/variant";
 import { shapeActivityResult, shapeQueryAnswer } from "./variant";
 
@@ -72,6 +75,9 @@ export class TurnkeyConfigError extends Error {
 const OTP_SECRET_FILE = "turnkey-otp-hmac.secret";
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const STAMP_HEADER = STAMP_HEADER_NAME.toLowerCase();
+const WEBAUTHN_STAMP_HEADER = WEBAUTHN_STAMP_HEADER_NAME.toLowerCase();
+/** Sandbox only, with faultInjection: PUT {"seconds": n | null} caps the lifetime of sessions issued from then on. */
+export const SESSION_CAP_PATH = "/sandbox/v1/session-cap";
 
 function validateOptions(options: TurnkeyOptions): string {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(options.parentOrganizationId)) {
@@ -100,8 +106,11 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
     const keys = await loadSignerKeys(options.dataDir);
     const otpHasher = new OtpHasher(await loadOrCreateSecret(options.dataDir, OTP_SECRET_FILE));
     await db.transaction((tx) => ensureParent(tx, { organizationId: parentId, publicKey: parentApiPublicKey, now: now() }));
+    let sessionCap: number | undefined;
     const ctx: TurnkeyContext = {
       db,
+      allowedOrigins: options.allowedOrigins,
+      sessionCap: () => sessionCap,
       now,
       parentOrganizationId: parentId,
       keys,
@@ -114,10 +123,52 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
       }),
     };
 
-    /** Steps 1–3: raw body, stamp, registered and unexpired key. */
+    /**
+     * A passkey stamp (X-Stamp-Webauthn): the assertion must be for a registered credential,
+     * from an allowed origin, for the RP id it was registered with, over this exact body (the
+     * challenge), signed by its key, with a counter that moved on (lib/webauthn.ts).
+     */
+    const authenticatePasskey = async (header: string | string[] | undefined, bytes: Buffer): Promise<Principal> => {
+      const stamp = parseWebAuthnStamp(header);
+      const credential = await findAuthenticator(db, stamp.credentialId);
+      if (!credential) throw unauthenticated("authenticator_not_found", "The passkey is not registered");
+      let result: { signCount: number };
+      try {
+        result = verifyAssertion(
+          stamp,
+          { publicKey: { alg: credential.alg as CoseKey["alg"], jwk: credential.publicKeyJwk }, signCount: credential.signCount },
+          // User verification is "preferred" in Turnkey's stamper, so only presence is required.
+          { challenge: webAuthnChallengeForBody(bytes), origins: options.allowedOrigins, rpId: credential.rpId, requireUserVerification: false },
+        );
+      } catch (error) {
+        if (error instanceof WebAuthnError) {
+          if (error.code === "webauthn_malformed") throw new StampError("stamp_malformed", "The WebAuthn stamp is malformed", { cause: error });
+          throw unauthenticated(`stamp_webauthn_${error.code}`, `Passkey stamp refused: ${error.message}`);
+        }
+        throw error;
+      }
+      if (result.signCount !== credential.signCount && !(await advanceSignCount(db, credential.id, credential.signCount, result.signCount))) {
+        throw unauthenticated("stamp_webauthn_counter_not_increased", "Passkey stamp refused: the signature counter was already used");
+      }
+      return {
+        apiKeyId: credential.id,
+        publicKey: `webauthn:${credential.credentialId}`,
+        kind: "passkey",
+        userId: credential.userId,
+        userName: credential.userName,
+        organizationId: credential.organizationId,
+        expiresAt: null,
+      };
+    };
+
+    /** Steps 1–3: raw body, stamp (API key or passkey), registered and unexpired credential. */
     const authenticate = async (rc: RequestContext): Promise<{ principal: Principal; bytes: Buffer }> => {
       const bytes = await readRawJsonBody(rc.req, maxBodyBytes);
-      const { publicKey } = verifyStamp(rc.req.headers[STAMP_HEADER], bytes);
+      const apiStamp = rc.req.headers[STAMP_HEADER];
+      const passkeyStamp = rc.req.headers[WEBAUTHN_STAMP_HEADER];
+      if (apiStamp !== undefined && passkeyStamp !== undefined) throw new StampError("stamp_malformed", "Send one stamp header, not both");
+      if (passkeyStamp !== undefined) return { principal: await authenticatePasskey(passkeyStamp, bytes), bytes };
+      const { publicKey } = verifyStamp(apiStamp, bytes);
       const principal = await findPrincipal(db, publicKey);
       if (!principal) throw unauthenticated("api_key_not_found", "The stamping key is not registered");
       if (principal.expiresAt !== null && principal.expiresAt.getTime() <= now().getTime()) {
@@ -176,7 +227,10 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
         if (!version) {
           throw unimplemented("activity_type_unsupported", `${spec.name} accepts ${Object.keys(spec.versions).join(", ")}`);
         }
-        const organization = await authorize(principal, envelope.organizationId, spec.scope);
+        const named = await authorize(principal, envelope.organizationId, spec.scope);
+        // "whoami"-scoped activities (stamp_login) act on the caller's own organization even
+        // when the body names the parent, as the kit's passkey login does.
+        const organization = spec.scope === "whoami" ? ((await getOrganization(db, principal.organizationId)) ?? named) : named;
         const fingerprint = activityFingerprint(bytes);
         // Identical bytes, identical activity: a resubmission gets the recorded answer.
         const recorded = await findRecordedActivity(db, organization.id, fingerprint);
@@ -233,10 +287,27 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
         },
         ...activityRoutes,
         ...queryRoutes,
+        ...(options.faultInjection
+          ? [
+              {
+                method: "PUT" as const,
+                path: SESSION_CAP_PATH,
+                handler: respond(async (rc) => {
+                  const body = parseJsonBytes(await readRawJsonBody(rc.req, 1024)) as { seconds?: unknown };
+                  const seconds = body?.seconds;
+                  if (seconds !== null && (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < MIN_SESSION_SECONDS)) {
+                    throw invalid("session_cap_invalid", `seconds must be null or an integer >= ${MIN_SESSION_SECONDS}`);
+                  }
+                  sessionCap = seconds ?? undefined;
+                  return { seconds: sessionCap ?? null };
+                }),
+              },
+            ]
+          : []),
       ],
       { name: "turnkey", cors: { allowedOrigins: options.allowedOrigins }, maxBodyBytes, faultInjection: options.faultInjection },
     );
-    allowPreflightRequestHeaders(server, [STAMP_HEADER_NAME, "X-Client-Version"]);
+    allowPreflightRequestHeaders(server, [STAMP_HEADER_NAME, WEBAUTHN_STAMP_HEADER_NAME, "X-Client-Version"]);
 
     const service = await serve("turnkey", server, db, options);
     baseUrl ??= service.url;

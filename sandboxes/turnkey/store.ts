@@ -48,10 +48,13 @@ export interface ApiKeyRow {
   updated_at: Date;
 }
 
-/** The key behind a stamp, with its owner. */
+/** The credential behind a stamp (an API or session key, or a passkey), with its owner. */
 export interface Principal {
+  /** The api_keys row, or the authenticators row for a passkey. */
   readonly apiKeyId: string;
+  /** The API key's public key; for a passkey, `webauthn:<credential id>`. */
   readonly publicKey: string;
+  readonly kind?: "api_key" | "passkey";
   readonly userId: string;
   readonly userName: string;
   readonly organizationId: string;
@@ -164,12 +167,70 @@ export async function findPrincipal(q: Queryable, publicKey: string): Promise<Pr
 
 export async function insertAuthenticator(
   q: Queryable,
-  row: { userId: string; name: string; credentialId: string; transports: readonly string[]; now: Date },
-): Promise<void> {
-  await q.query(
-    "INSERT INTO authenticators (id, user_id, name, credential_id, transports, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
-    [randomUUID(), row.userId, row.name, row.credentialId, JSON.stringify(row.transports), row.now],
+  row: {
+    userId: string;
+    name: string;
+    credentialId: string;
+    transports: readonly string[];
+    publicKeyJwk: object;
+    alg: number;
+    rpId: string;
+    aaguid: string;
+    signCount: number;
+    now: Date;
+  },
+): Promise<"inserted" | "exists"> {
+  const inserted = await q.query(
+    `INSERT INTO authenticators (id, user_id, name, credential_id, transports, public_key_jwk, alg, rp_id, aaguid, sign_count, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (credential_id) DO NOTHING RETURNING id`,
+    [randomUUID(), row.userId, row.name, row.credentialId, JSON.stringify(row.transports), JSON.stringify(row.publicKeyJwk), row.alg, row.rpId, row.aaguid, row.signCount, row.now],
   );
+  return inserted.rows.length > 0 ? "inserted" : "exists";
+}
+
+/** A registered passkey and its owner, for checking an X-Stamp-Webauthn stamp. */
+export interface AuthenticatorCredential {
+  readonly id: string;
+  readonly credentialId: string;
+  readonly publicKeyJwk: import("node:crypto").JsonWebKey;
+  readonly alg: number;
+  readonly rpId: string;
+  readonly signCount: number;
+  readonly userId: string;
+  readonly userName: string;
+  readonly organizationId: string;
+}
+
+export async function findAuthenticator(q: Queryable, credentialId: string): Promise<AuthenticatorCredential | undefined> {
+  const row = (
+    await q.query<{ id: string; credential_id: string; public_key_jwk: object | null; alg: number | null; rp_id: string | null; sign_count: string | number; user_id: string; user_name: string; organization_id: string }>(
+      `SELECT a.id, a.credential_id, a.public_key_jwk, a.alg, a.rp_id, a.sign_count, a.user_id, u.user_name, u.organization_id
+       FROM authenticators a JOIN users u ON u.id = a.user_id WHERE a.credential_id = $1`,
+      [credentialId],
+    )
+  ).rows[0];
+  // Rows from before migration 2 hold no key: they cannot stamp.
+  if (!row || row.public_key_jwk === null || row.alg === null || row.rp_id === null) return undefined;
+  return {
+    id: row.id,
+    credentialId: row.credential_id,
+    publicKeyJwk: row.public_key_jwk as import("node:crypto").JsonWebKey,
+    alg: row.alg,
+    rpId: row.rp_id,
+    signCount: Number(row.sign_count),
+    userId: row.user_id,
+    userName: row.user_name,
+    organizationId: row.organization_id,
+  };
+}
+
+/**
+ * Moves the signature counter forward, only if it is still the value the assertion was checked
+ * against: two concurrent stamps with the same counter cannot both succeed.
+ */
+export async function advanceSignCount(q: Queryable, id: string, from: number, to: number): Promise<boolean> {
+  const updated = await q.query("UPDATE authenticators SET sign_count = $3 WHERE id = $1 AND sign_count = $2 RETURNING id", [id, from, to]);
+  return updated.rows.length > 0;
 }
 
 export interface OauthProviderRow {

@@ -11,16 +11,21 @@
  * - A provider given as `oidcToken` is registered only if the token verifies (signature
  *   through the issuer's discovery, exp/iat). This activity is parent-only, so the issuer it
  *   names is one the parent chose to trust.
+ * - A passkey (authenticator) is registered only if its attestation verifies (lib/webauthn.ts:
+ *   format "none", the `challenge` given is the one clientDataJSON carries, an allowed browser
+ *   origin, the RP id of that origin, user presence) and its credential id is new; its public key,
+ *   RP id and counter are kept so its X-Stamp-Webauthn stamps can be checked later.
  * - Wallet seeds are random (see lib/wallet-keys.ts), stored, and never returned.
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { v1WalletAccount } from "@turnkey/sdk-types";
 import { P256KeyError, parseP256PublicKey } from "../lib/p256-keys";
+import { WebAuthnError, verifyRegistration, type RegisteredCredential } from "../lib/webauthn";
 import { WalletKeyError, deriveEd25519, deriveSecp256k1, ethereumAddress, solanaAddress } from "../lib/wallet-keys";
 import { MAX_SESSION_SECONDS, type TurnkeyContext } from "./context";
 import { GRPC, TurnkeyApiError, invalid, unimplemented } from "./errors";
-import type { CreateSubOrganizationParams, OauthProviderParams, WalletAccountParams } from "./params";
+import type { AuthenticatorParams, CreateSubOrganizationParams, OauthProviderParams, WalletAccountParams } from "./params";
 import {
   CREDENTIAL_API_KEY_P256,
   findPrincipal,
@@ -82,6 +87,12 @@ export async function createSubOrganization(
         return { name: key.apiKeyName, publicKey, expirationSeconds: key.expirationSeconds };
       }),
       providers: await Promise.all(user.oauthProviders.map((provider) => resolveProvider(ctx, provider))),
+      authenticators: user.authenticators.map((authenticator) => {
+        const registered = verifyAuthenticator(ctx, authenticator);
+        if (seen.has(`webauthn:${registered.credential.credentialId}`)) throw invalid("authenticator_duplicate", "The same passkey appears twice");
+        seen.add(`webauthn:${registered.credential.credentialId}`);
+        return registered;
+      }),
     })),
   );
   const accounts = params.wallet?.accounts ?? [];
@@ -112,15 +123,20 @@ export async function createSubOrganization(
         const expiresAt = key.expirationSeconds !== undefined ? new Date(now.getTime() + key.expirationSeconds * 1000) : null;
         await insertApiKey(tx, { userId, name: key.name, publicKey: key.publicKey, credentialType: CREDENTIAL_API_KEY_P256, expiresAt, now });
       }
-      for (const authenticator of user.params.authenticators) {
-        // Stored for get_user only: this sandbox cannot verify WebAuthn stamps.
-        await insertAuthenticator(tx, {
+      for (const { name, credential, rpId, transports } of user.authenticators) {
+        const outcome = await insertAuthenticator(tx, {
           userId,
-          name: authenticator.authenticatorName,
-          credentialId: authenticator.attestation.credentialId,
-          transports: authenticator.attestation.transports,
+          name,
+          credentialId: credential.credentialId,
+          transports,
+          publicKeyJwk: credential.publicKey.jwk,
+          alg: credential.publicKey.alg,
+          rpId,
+          aaguid: credential.aaguid,
+          signCount: credential.signCount,
           now,
         });
+        if (outcome === "exists") throw new TurnkeyApiError(GRPC.ALREADY_EXISTS, "authenticator_exists", "This passkey is already registered");
       }
       for (const provider of user.providers) {
         const outcome = await insertOauthProvider(tx, { userId, organizationId: subOrganizationId, ...provider, now });
@@ -154,6 +170,41 @@ export async function createSubOrganization(
     ...(params.wallet ? { wallet: { walletId, addresses: derived.map((account) => account.address) } } : {}),
     rootUserIds,
   };
+}
+
+/**
+ * Checks one authenticator's registration. The RP id is the host name of the origin the
+ * ceremony ran on (what a browser uses when `rp.id` is left to its default, as the kit does).
+ */
+function verifyAuthenticator(
+  ctx: TurnkeyContext,
+  authenticator: AuthenticatorParams,
+): { name: string; credential: RegisteredCredential; rpId: string; transports: readonly string[] } {
+  const { attestation } = authenticator;
+  let origin: unknown;
+  try {
+    origin = (JSON.parse(Buffer.from(attestation.clientDataJson, "base64url").toString("utf8")) as { origin?: unknown }).origin;
+  } catch {
+    throw invalid("authenticator_webauthn_malformed", "attestation.clientDataJson is not base64url JSON");
+  }
+  if (typeof origin !== "string" || !ctx.allowedOrigins.includes(origin)) {
+    throw invalid("authenticator_origin_not_allowed", "The passkey was created on an origin this organization does not allow");
+  }
+  const rpId = new URL(origin).hostname;
+  let credential: RegisteredCredential;
+  try {
+    credential = verifyRegistration(
+      { clientDataJSON: attestation.clientDataJson, attestationObject: attestation.attestationObject },
+      { challenge: authenticator.challenge, origins: ctx.allowedOrigins, rpId, requireUserVerification: false },
+    );
+  } catch (error) {
+    if (error instanceof WebAuthnError) throw invalid(`authenticator_${error.code}`, `Passkey registration refused: ${error.message}`);
+    throw error;
+  }
+  if (credential.credentialId !== attestation.credentialId.replace(/=+$/, "")) {
+    throw invalid("authenticator_credential_id_mismatch", "attestation.credentialId is not the credential the authenticator created");
+  }
+  return { name: authenticator.authenticatorName, credential, rpId, transports: attestation.transports };
 }
 
 async function resolveProvider(

@@ -7,6 +7,7 @@ import "server-only";
 // all upstream text it never reaches a person.
 import { DEFAULT_ETHEREUM_ACCOUNTS, DEFAULT_SOLANA_ACCOUNTS, Turnkey } from "@turnkey/sdk-server";
 import type { z } from "zod";
+type TransportEnum = "AUTHENTICATOR_TRANSPORT_BLE" | "AUTHENTICATOR_TRANSPORT_INTERNAL" | "AUTHENTICATOR_TRANSPORT_NFC" | "AUTHENTICATOR_TRANSPORT_USB" | "AUTHENTICATOR_TRANSPORT_HYBRID";
 import type { AppConfig } from "@/lib/config/load";
 import { AppError } from "@/lib/http/errors";
 import type { Identity } from "@/lib/identity/types";
@@ -75,18 +76,29 @@ export function expectAnswer<S extends z.ZodType>(schema: S, value: unknown, wha
   throw new AppError("upstream_invalid", 502, "Turnkey answered in an unexpected format. Try again; if it persists, check the Turnkey settings.");
 }
 
+/** What a sign-up adds to the root user: a passkey (Turnkey verifies its attestation) and an API key. */
+export interface SubOrganizationExtras {
+  authenticators?: { authenticatorName: string; challenge: string; attestation: { credentialId: string; clientDataJson: string; attestationObject: string; transports: string[] } }[];
+  apiKeys?: { apiKeyName: string; publicKey: string; curveType: "API_KEY_CURVE_P256"; expirationSeconds: string }[];
+}
+
+/** The sub-organization whose root user has this OIDC identity (`lookupToken`, bound to no key), if any. */
+export async function findSubOrganization(config: TurnkeyConfig, lookupToken: string): Promise<string | undefined> {
+  const found = await callTurnkey("getSubOrgIds", () =>
+    turnkeyApi(config).getSubOrgIds({ organizationId: config.organizationId, filterType: "OIDC_TOKEN", filterValue: lookupToken }),
+  );
+  return expectAnswer(subOrgIdsResponseSchema, found, "getSubOrgIds").organizationIds[0];
+}
+
 /**
  * The user's sub-organization: found by the app's OIDC identity, or created with a root user
  * that has that identity as its OAuth provider, the user's email (which an email code later
  * proves) and a default wallet with one Ethereum and one Solana account. `lookupToken` is an
  * ID token bound to no key: finding and registering must not consume a login nonce.
  */
-export async function findOrCreateSubOrganization(config: TurnkeyConfig, identity: Identity, lookupToken: string): Promise<string> {
+export async function findOrCreateSubOrganization(config: TurnkeyConfig, identity: Identity, lookupToken: string, extras: SubOrganizationExtras = {}): Promise<string> {
   const api = turnkeyApi(config);
-  const found = await callTurnkey("getSubOrgIds", () =>
-    api.getSubOrgIds({ organizationId: config.organizationId, filterType: "OIDC_TOKEN", filterValue: lookupToken }),
-  );
-  const existing = expectAnswer(subOrgIdsResponseSchema, found, "getSubOrgIds").organizationIds[0];
+  const existing = await findSubOrganization(config, lookupToken);
   if (existing) return existing;
   const created = await callTurnkey("createSubOrganization", () =>
     api.createSubOrganization({
@@ -99,8 +111,10 @@ export async function findOrCreateSubOrganization(config: TurnkeyConfig, identit
           // and the app never looks sub-organizations up by email, so an unverified address
           // cannot reach anyone else's wallet.
           ...(identity.email ? { userEmail: identity.email } : {}),
-          apiKeys: [],
-          authenticators: [],
+          apiKeys: extras.apiKeys ?? [],
+          // A passkey's attestation over the challenge the app issued (Turnkey checks it):
+          // https://docs.turnkey.com/api-reference/activities/create-sub-organization
+          authenticators: (extras.authenticators ?? []).map((a) => ({ ...a, attestation: { ...a.attestation, transports: a.attestation.transports as TransportEnum[] } })),
           oauthProviders: [{ providerName: "byo-auth", oidcToken: lookupToken }],
         },
       ],

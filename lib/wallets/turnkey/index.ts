@@ -9,10 +9,18 @@ import "server-only";
 //   returned; verify_otp answers a verification token bound to that key; otp_login needs the
 //   token plus the key's signature over the login, so the token alone is not a credential.
 //
+// - Passkey (`passkey-precheck` → `passkey-signup`, then `session`): sign-up creates the
+//   sub-organization with the browser's new passkey (its attestation, made by the kit's
+//   createPasskey) and a 60-second API key the browser then stamps stamp_login with; a later
+//   login is the browser's own passkey-stamped stamp_login. The browser hands the session JWT
+//   it got to `session`.
+// - Refresh (`session` with `via: "refresh"`): the Embedded Wallet Kit renews the session a
+//   minute before it ends (a stamp_login by the live session key); the new JWT is recorded.
+//
 // Either way the session JWT is checked against Turnkey's notarizer key and must name the
-// browser's key, and the browser's stamped whoami, relayed by the server, proves it holds
-// that key before the wallet is recorded. The subject and the email always come from the
-// server session, never from a request body.
+// browser's key and the user's sub-organization, and the browser's stamped whoami, relayed by
+// the server, proves it holds that key before the wallet is recorded. The subject and the email
+// always come from the server session, never from a request body.
 import { randomBytes } from "node:crypto";
 import { verifyOtpVerificationToken, verifySessionJwtSignature } from "@turnkey/crypto";
 import { decodeJwt } from "jose";
@@ -25,24 +33,42 @@ import { nonceForPublicKey } from "@/lib/tokens/id-token";
 import { walletIdToken } from "../id-token";
 import { signMessageActions } from "../signing/actions";
 import { defineAction, type WalletContext, type WalletProvider } from "../types";
-import { GRPC, callTurnkey, expectAnswer, findOrCreateSubOrganization, turnkeyApi, walletAddresses, type TurnkeyConfig, type TurnkeyFailure } from "./client";
+import {
+  GRPC,
+  callTurnkey,
+  expectAnswer,
+  findOrCreateSubOrganization,
+  findSubOrganization,
+  turnkeyApi,
+  walletAddresses,
+  type SubOrganizationExtras,
+  type TurnkeyConfig,
+  type TurnkeyFailure,
+} from "./client";
 import { initOtpResultSchema, loginResultSchema, verifyOtpResultSchema, whoamiResponseSchema } from "./schema";
 
-const SESSION_SECONDS = 900;
 /** Six digits, like the app's own email codes; Turnkey's default is nine alphanumerics. */
 export const OTP_LENGTH = 6;
 const OTP_SECONDS = 300;
 const APP_NAME = "BYO Auth";
+/** The sign-up API key only has to stamp one stamp_login (the kit uses the same lifetime). */
+const SIGNUP_KEY_SECONDS = 60;
 
 const idToken = (ctx: WalletContext, nonce: string) => walletIdToken(ctx, ctx.config.turnkey!.oidcAudience, nonce);
 
 /** Finding and registering use a token bound to no key; only a login consumes a key-bound nonce. */
-async function subOrganization(ctx: WalletContext): Promise<string> {
+async function subOrganization(ctx: WalletContext, extras?: SubOrganizationExtras): Promise<string> {
   const lookup = await idToken(ctx, randomBytes(16).toString("hex"));
-  return findOrCreateSubOrganization(ctx.config.turnkey!, ctx.identity, lookup.token);
+  return findOrCreateSubOrganization(ctx.config.turnkey!, ctx.identity, lookup.token, extras);
 }
 
-/** What otp_login's client signature signs: this login, of this key, with this token (the browser builds the same, browser/stamp.ts). */
+/** The user's sub-organization if one exists (never creates one). */
+async function existingSubOrganization(ctx: WalletContext): Promise<string | undefined> {
+  const lookup = await idToken(ctx, randomBytes(16).toString("hex"));
+  return findSubOrganization(ctx.config.turnkey!, lookup.token);
+}
+
+/** What otp_login's client signature signs: this login, of this key, with this token (the browser gets the same from the kit, getClientSignatureMessageForLogin). */
 export function loginUsage(publicKey: string, tokenId: string): string {
   return JSON.stringify({ login: { publicKey }, tokenId, type: "USAGE_TYPE_LOGIN" });
 }
@@ -64,6 +90,25 @@ async function checkSession(tk: TurnkeyConfig, session: string, expected: { publ
   if (claims.public_key !== expected.publicKey || claims.organization_id !== expected.organizationId) throw invalid();
   if (typeof claims.exp !== "number" || claims.exp * 1000 <= Date.now()) throw invalid();
   return claims;
+}
+
+/** Turnkey's answer to a whoami the browser stamped with its session key, relayed as is. */
+async function relayWhoami(tk: TurnkeyConfig, body: string, stamp: string) {
+  let response: Response;
+  try {
+    response = await fetch(`${tk.apiUrl}/public/v1/query/whoami`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "X-Stamp": stamp },
+      body,
+      signal: AbortSignal.timeout(8000),
+    });
+  } catch {
+    throw new AppError("upstream_unavailable", 502, "Turnkey did not answer. Check that it is running and try again.");
+  }
+  if (!response.ok) throw new AppError("wallet_refused", 502, "Turnkey did not accept this browser's key. Connect again.");
+  const me = whoamiResponseSchema.safeParse(await response.json().catch(() => null));
+  if (!me.success) throw new AppError("upstream_invalid", 502, "Turnkey answered in an unexpected format. Try again.");
+  return me.data;
 }
 
 /** Records the logged-in (not yet proven) session; whoami turns it into a connection. */
@@ -147,6 +192,29 @@ export function explainOtpRefusal(failure: TurnkeyFailure): AppError | undefined
   }
 }
 
+const tk = (ctx: WalletContext) => ctx.config.turnkey!;
+const walletExists = () =>
+  new AppError("wallet_exists", 409, "You already have a Turnkey wallet. Connect it with the ID token or an email code, or log in with its passkey.");
+
+/** What a session JWT claims, unverified (checkSession verifies), to tell a mix-up from a forgery. */
+function unverifiedClaims(session: string): { organization_id?: unknown; public_key?: unknown } {
+  try {
+    return decodeJwt(session);
+  } catch {
+    return {};
+  }
+}
+
+/** The challenge a WebAuthn clientDataJSON (base64url JSON) carries, or null. */
+function clientDataChallenge(clientDataJson: string): string | null {
+  try {
+    const challenge = (JSON.parse(Buffer.from(clientDataJson, "base64url").toString("utf8")) as { challenge?: unknown } | null)?.challenge;
+    return typeof challenge === "string" ? challenge : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The `publicKey` an X-Stamp names (base64url JSON), or null if it is not a stamp. */
 function stampPublicKey(stamp: string): string | null {
   try {
@@ -157,6 +225,25 @@ function stampPublicKey(stamp: string): string | null {
     return null;
   }
 }
+
+const LOGIN_METHODS: Record<string, string> = {
+  email_otp: "email code (otp_login)",
+  oidc: "ID token (oauth_login)",
+  passkey: "passkey (stamp_login)",
+};
+
+const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, "base64url");
+/** What the kit's createPasskey returns (`attestation`), as Turnkey's authenticator params take it. */
+export const attestationSchema = z
+  .object({
+    credentialId: base64url(1024),
+    clientDataJson: base64url(4096),
+    attestationObject: base64url(16 * 1024),
+    transports: z.array(z.enum(["AUTHENTICATOR_TRANSPORT_BLE", "AUTHENTICATOR_TRANSPORT_INTERNAL", "AUTHENTICATOR_TRANSPORT_NFC", "AUTHENTICATOR_TRANSPORT_USB", "AUTHENTICATOR_TRANSPORT_HYBRID"])).max(5),
+  })
+  .strict();
+/** A whoami the browser stamped with the kit (httpClient.stampGetWhoami): the body and the X-Stamp value. */
+const stampedWhoamiSchema = { body: z.string().max(1024), stamp: z.string().max(4096) };
 
 const publicKeySchema = z.string().regex(/^0[23][0-9a-f]{64}$/, "a compressed P-256 public key in lowercase hex");
 
@@ -170,9 +257,15 @@ export const turnkeyProvider: WalletProvider = {
       ["Solana address", data.solanaAddress],
       ["Sub-organization", data.organizationId],
       ["Turnkey user id", data.turnkeyUserId],
-      ["Logged in with", data.loginMethod === "email_otp" ? "email code (otp_login)" : data.loginMethod === "oidc" ? "ID token (oauth_login)" : undefined],
+      ["Logged in with", LOGIN_METHODS[String(data.loginMethod)]],
+      ["Session refreshed", typeof data.refreshedAt === "string" ? `${data.refreshedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")} (stamp_login by the session key)` : undefined],
     ].filter((row): row is [string, string] => typeof row[1] === "string"),
   clientConfig: (config) => ({
+    // What the Embedded Wallet Kit needs to reach Turnkey itself (passkey login, refresh):
+    // the API base URL and the parent organization. Both are public.
+    apiBaseUrl: config.turnkey?.apiUrl ?? null,
+    organizationId: config.turnkey?.organizationId ?? null,
+    sessionSeconds: String(config.turnkey?.sessionSeconds ?? 900),
     // Public keys only: the browser checks init_otp's bundle against it before encrypting.
     otpSignerPublicKey: config.turnkey?.otpSignerPublicKey ?? null,
     otpLength: String(OTP_LENGTH),
@@ -188,7 +281,7 @@ export const turnkeyProvider: WalletProvider = {
       const login = await idToken(ctx, nonceForPublicKey(publicKey));
       const { session } = expectAnswer(
         loginResultSchema,
-        await callTurnkey("oauthLogin", () => turnkeyApi(tk).oauthLogin({ organizationId, oidcToken: login.token, publicKey, expirationSeconds: String(SESSION_SECONDS) })),
+        await callTurnkey("oauthLogin", () => turnkeyApi(tk).oauthLogin({ organizationId, oidcToken: login.token, publicKey, expirationSeconds: String(tk.sessionSeconds) })),
         "oauthLogin",
       );
       return recordLogin(store, identity, tk, { organizationId, session, publicKey, method: "oidc", partnerToken: decodeForDisplay(login.token) });
@@ -271,7 +364,7 @@ export const turnkeyProvider: WalletProvider = {
               verificationToken,
               publicKey,
               clientSignature: { publicKey, scheme: "CLIENT_SIGNATURE_SCHEME_API_P256", message: loginUsage(publicKey, claims.id), signature },
-              expirationSeconds: String(SESSION_SECONDS),
+              expirationSeconds: String(tk.sessionSeconds),
             }),
           (failure) => {
             if (failure.grpcCode === GRPC.FAILED_PRECONDITION) return new AppError("otp_expired", 400, "This verification was already used or has expired. Send a new code.");
@@ -295,24 +388,96 @@ export const turnkeyProvider: WalletProvider = {
       }
       // Turnkey checks the signature; we check it is the key this login registered.
       if (stampPublicKey(input.stamp) !== pending.data.sessionPublicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this login's key. Connect again.");
-      let response: Response;
-      try {
-        response = await fetch(`${config.turnkey!.apiUrl}/public/v1/query/whoami`, {
-          method: "POST",
-          headers: { "content-type": "application/json", "X-Stamp": input.stamp },
-          body: input.body,
-          signal: AbortSignal.timeout(8000),
-        });
-      } catch {
-        throw new AppError("upstream_unavailable", 502, "Turnkey did not answer. Check that it is running and try again.");
-      }
-      if (!response.ok) throw new AppError("wallet_refused", 502, "Turnkey did not accept this browser's key. Connect again.");
-      const me = whoamiResponseSchema.safeParse(await response.json().catch(() => null));
-      if (!me.success || me.data.organizationId !== pending.data.organizationId) {
-        throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
-      }
-      await store.upsertWalletConnection({ ...pending, status: "connected", data: { ...pending.data, turnkeyUserId: me.data.userId, userInfo: me.data } });
-      return { organizationId: me.data.organizationId, userId: me.data.userId };
+      const me = await relayWhoami(config.turnkey!, input.body, input.stamp);
+      if (me.organizationId !== pending.data.organizationId) throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
+      await store.upsertWalletConnection({ ...pending, status: "connected", data: { ...pending.data, turnkeyUserId: me.userId, userInfo: me } });
+      return { organizationId: me.organizationId, userId: me.userId };
     }),
+
+    /**
+     * Asked before the browser makes a passkey: a user who already has a wallet could never
+     * register it (and would be left with a stray passkey on the device).
+     */
+    "passkey-precheck": defineAction(z.object({}).strict(), async (ctx) => {
+      if (await existingSubOrganization(ctx)) throw walletExists();
+      return { canCreate: true };
+    }),
+
+    /**
+     * Creates the user's sub-organization with the passkey as its root user's authenticator
+     * (Turnkey verifies the attestation over the challenge the kit chose; the kit's
+     * createPasskey cannot take one from the server on the web, see docs/going-live/turnkey.md) and the browser's sign-up key as a 60-second API key,
+     * which the browser uses for one stamp_login. Bound to the signed-in user: the same OIDC
+     * identity as the ID-token login, the session's email. A user who already has a wallet is
+     * told to connect it instead (adding a passkey to an existing wallet needs its session).
+     */
+    "passkey-signup": defineAction(
+      z.object({ challenge: base64url(128), attestation: attestationSchema, publicKey: publicKeySchema }).strict(),
+      async (ctx, input) => {
+        const { identity, store } = ctx;
+        // Turnkey checks the attestation's clientDataJSON against `challenge`; a mismatch here
+        // would only be refused there, so it is refused here without asking.
+        if (clientDataChallenge(input.attestation.clientDataJson) !== input.challenge) {
+          throw new AppError("passkey_invalid", 400, "That passkey could not be read. Try again.");
+        }
+        if (await existingSubOrganization(ctx)) throw walletExists();
+        const organizationId = await subOrganization(ctx, {
+          authenticators: [{ authenticatorName: `${APP_NAME} passkey`, challenge: input.challenge, attestation: input.attestation }],
+          apiKeys: [{ apiKeyName: "passkey sign-up", publicKey: input.publicKey, curveType: "API_KEY_CURVE_P256", expirationSeconds: String(SIGNUP_KEY_SECONDS) }],
+        });
+        await store.upsertWalletConnection({ userId: identity.userId, provider: "turnkey", status: "pending", address: null, expiresAt: null, data: { organizationId } });
+        return { organizationId };
+      },
+    ),
+
+    /**
+     * Records a session the browser obtained itself (passkey stamp_login, or the kit's refresh):
+     * Turnkey's notarizer signed it, it is for this user's sub-organization, and a whoami stamped
+     * by the key it names proves the browser holds that key. A refresh must continue a live
+     * connection to the same sub-organization and Turnkey user.
+     */
+    session: defineAction(
+      z.object({ session: z.string().min(1).max(8192), via: z.enum(["passkey", "refresh"]), ...stampedWhoamiSchema }).strict(),
+      async (ctx, input) => {
+        const { identity, store } = ctx;
+        const current = await store.getWalletConnection(identity.userId, "turnkey");
+        const recorded = typeof current?.data.organizationId === "string" ? current.data.organizationId : undefined;
+        const live = current?.status === "connected" && current.expiresAt !== null && current.expiresAt.getTime() > Date.now();
+        if (input.via === "refresh" && (!live || !recorded)) throw new AppError("wallet_not_started", 409, "This Turnkey session has ended. Reconnect.");
+        const organizationId = recorded ?? (await existingSubOrganization(ctx));
+        if (!organizationId) throw new AppError("wallet_not_started", 409, "You have no Turnkey wallet yet. Create one with a passkey first.");
+        const publicKey = stampPublicKey(input.stamp);
+        if (!publicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this session's key. Connect again.");
+        // A session of another sub-organization (someone else's passkey on this device) is
+        // this person's mistake, not Turnkey's: said before the signature is even checked.
+        const claimed = unverifiedClaims(input.session);
+        if (claimed.organization_id !== organizationId) throw new AppError("wallet_mismatch", 403, "That passkey belongs to another Turnkey wallet, not yours.");
+        if (claimed.public_key !== publicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this session's key. Connect again.");
+        const claims = await checkSession(tk(ctx), input.session, { publicKey, organizationId });
+        const me = await relayWhoami(tk(ctx), input.body, input.stamp);
+        if (me.organizationId !== organizationId || me.userId !== claims.user_id) throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
+        if (input.via === "refresh" && current!.data.turnkeyUserId !== me.userId) throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
+        const expiresAt = new Date((claims.exp as number) * 1000);
+        const sessionClaims = { exp: claims.exp, user_id: claims.user_id, organization_id: claims.organization_id, session_type: claims.session_type };
+        if (input.via === "refresh") {
+          await store.upsertWalletConnection({
+            ...current!,
+            expiresAt,
+            data: { ...current!.data, sessionPublicKey: publicKey, sessionClaims, refreshedAt: new Date().toISOString() },
+          });
+        } else {
+          const { ethereum, solana } = await walletAddresses(tk(ctx), organizationId);
+          await store.upsertWalletConnection({
+            userId: identity.userId,
+            provider: "turnkey",
+            status: "connected",
+            address: ethereum,
+            expiresAt,
+            data: { organizationId, solanaAddress: solana, sessionPublicKey: publicKey, loginMethod: "passkey", sessionClaims, turnkeyUserId: me.userId, userInfo: me },
+          });
+        }
+        return { expiresAt: expiresAt.toISOString() };
+      },
+    ),
   },
 };

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { TurnkeyRequestError } from "@turnkey/http";
 import { describe, expect, it } from "vitest";
-import { explainOtpRefusal } from "./index";
+import { attestationSchema, explainOtpRefusal } from "./index";
 import {
   createSubOrganizationResultSchema,
   initOtpResultSchema,
@@ -35,12 +35,24 @@ function documentedResult(example: unknown, resultKey: string): unknown {
   return undefined;
 }
 
+describe("the documentation's request examples", () => {
+  it("a passkey the app forwards to create_sub_organization has exactly the documented authenticator members", () => {
+    const request = fixture("create-sub-organization.request.json") as {
+      parameters: { rootUsers: { authenticators: { authenticatorName: string; challenge: string; attestation: Record<string, unknown> }[] }[] };
+    };
+    const documented = request.parameters.rootUsers[0]!.authenticators[0]!;
+    expect(Object.keys(documented).sort()).toEqual(["attestation", "authenticatorName", "challenge"]);
+    expect(Object.keys(attestationSchema.shape).sort()).toEqual(Object.keys(documented.attestation).sort());
+  });
+});
+
 describe("the documentation's response examples parse with the app's schemas", () => {
   it.each([
     ["init-otp.response.json", "initOtpResultV2", initOtpResultSchema],
     ["verify-otp.response.json", "verifyOtpResult", verifyOtpResultSchema],
     ["otp-login.response.json", "otpLoginResult", loginResultSchema],
     ["oauth-login.response.json", "oauthLoginResult", loginResultSchema],
+    ["stamp-login.response.json", "stampLoginResult", loginResultSchema],
     ["create-sub-organization.response.json", "createSubOrganizationResultV8", createSubOrganizationResultSchema],
   ] as const)("activity %s (%s)", (file, resultKey, schema) => {
     const result = documentedResult(fixture(file), resultKey);

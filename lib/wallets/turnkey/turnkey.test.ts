@@ -1,5 +1,8 @@
 // The app's Turnkey module against the Turnkey counterpart, with the browser's part played by
-// the same WebCrypto code the browser runs and `@turnkey/crypto`'s encryptOtpCodeToBundle.
+// the packages the Embedded Wallet Kit builds on: `@turnkey/api-key-stamper` stamps and signs
+// as the kit's key store does (DER stamps, raw r‖s client signatures over SHA-256),
+// `@turnkey/core`'s getClientSignatureMessageForLogin builds otp_login's usage, and
+// `@turnkey/crypto`'s encryptOtpCodeToBundle seals the code.
 // What the end-to-end suite cannot easily reach: other users' tokens, other keys' signatures,
 // a notarizer key that does not match, and the attempt limit.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,7 +21,11 @@ import { discoveryDocument } from "@/lib/tokens/discovery";
 import type { RunningService } from "@/sandboxes/lib/http";
 import { startMailbox } from "@/sandboxes/mailbox";
 import { startTurnkey } from "@/sandboxes/turnkey/service";
-import { compressedPublicKeyHex, signLoginUsage, stamp } from "./browser/stamp";
+import { ApiKeyStamper, SignatureFormat } from "@turnkey/api-key-stamper";
+import { getClientSignatureMessageForLogin } from "@turnkey/core";
+import { Turnkey } from "@turnkey/sdk-server";
+import { decodeJwt } from "jose";
+import { newSoftAuthenticator, softRegistration } from "@/sandboxes/lib/test-webauthn";
 import { turnkeyApi } from "./client";
 import { loginUsage, turnkeyProvider } from "./index";
 import { readTurnkeyFailure } from "./schema";
@@ -69,6 +76,7 @@ beforeAll(async () => {
       apiPublicKey: parent.publicKey,
       apiPrivateKey: parent.privateKey,
       oidcAudience: "turnkey",
+      sessionSeconds: 900,
       otpSignerPublicKey: signerKeys.otpSignerPublicKey,
       notarizerPublicKey: signerKeys.notarizerPublicKey,
     },
@@ -101,12 +109,22 @@ async function codeFor(email: string): Promise<string> {
   return code;
 }
 
-const newBrowserKey = () => crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"]);
+type BrowserKey = ReturnType<typeof generateP256KeyPair>;
+const newBrowserKey = async (): Promise<BrowserKey> => generateP256KeyPair();
+const stamper = (keys: BrowserKey) => new ApiKeyStamper({ apiPublicKey: keys.publicKey, apiPrivateKey: keys.privateKey });
+/** The X-Stamp value the kit's key store makes over `body`. */
+const stamp = async (body: string, keys: BrowserKey) => (await stamper(keys).stamp(body)).stampHeaderValue;
+/** otp_login's client signature as the connector makes it: the kit's usage message, signed raw by the token's key. */
+async function signLoginUsage(verificationToken: string, keys: BrowserKey): Promise<string> {
+  const { message, publicKey } = getClientSignatureMessageForLogin({ verificationToken });
+  if (publicKey !== keys.publicKey) throw new Error("refusing to sign a login for another key");
+  return stamper(keys).sign(message, SignatureFormat.Raw);
+}
 
 /** otp-init → mailed code → encrypted bundle → otp-verify, as the browser connector does it. */
-async function verifyByEmail(identity: Identity, keys: CryptoKeyPair, code?: string) {
+async function verifyByEmail(identity: Identity, keys: BrowserKey, code?: string) {
   const { otpId, otpEncryptionTargetBundle } = await run(identity, "otp-init", {});
-  const publicKey = await compressedPublicKeyHex(keys.publicKey);
+  const publicKey = keys.publicKey;
   const encryptedOtpBundle = await encryptOtpCodeToBundle(code ?? (await codeFor(identity.email!)), otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
   const { verificationToken } = await run(identity, "otp-verify", { otpId, encryptedOtpBundle });
   return { publicKey, verificationToken: verificationToken! };
@@ -137,7 +155,7 @@ describe("Turnkey email code login, server side", () => {
     expect(connection!.expiresAt!.getTime()).toBeGreaterThan(Date.now() + 14 * 60_000);
 
     const oidcKeys = await newBrowserKey();
-    const oidcPublicKey = await compressedPublicKeyHex(oidcKeys.publicKey);
+    const oidcPublicKey = oidcKeys.publicKey;
     const again = await run(ada, "oauth-login", { publicKey: oidcPublicKey });
     expect(again.organizationId).toBe(organizationId);
   });
@@ -150,7 +168,7 @@ describe("Turnkey email code login, server side", () => {
   it("counts wrong codes down, then refuses even the right one", async () => {
     const carol = await newUser("carol-otp@example.com");
     const keys = await newBrowserKey();
-    const publicKey = await compressedPublicKeyHex(keys.publicKey);
+    const publicKey = keys.publicKey;
     const { otpId, otpEncryptionTargetBundle } = await run(carol, "otp-init", {});
     const right = await codeFor(carol.email!);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
@@ -176,8 +194,7 @@ describe("Turnkey email code login, server side", () => {
 
     // Dave's own token, but signed by a key that is not the one sealed into it: Turnkey refuses.
     const claims = JSON.parse(Buffer.from(dave1.verificationToken.split(".")[1]!, "base64url").toString()) as { id: string; public_key: string };
-    const usage = new TextEncoder().encode(loginUsage(claims.public_key, claims.id));
-    const forged = Buffer.from(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, (await newBrowserKey()).privateKey, usage)).toString("hex");
+    const forged = await stamper(await newBrowserKey()).sign(loginUsage(claims.public_key, claims.id), SignatureFormat.Raw);
     expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature: forged }))).toMatchObject({ code: "wallet_refused", status: 502 });
     expect((await store.getWalletConnection(dave.userId, "turnkey"))?.address).toBeNull();
 
@@ -202,7 +219,7 @@ describe("Turnkey email code login, server side", () => {
   it("relays only a whoami stamped by the key that logged in", async () => {
     const grace = await newUser("grace-otp@example.com");
     const keys = await newBrowserKey();
-    const { organizationId } = await run(grace, "oauth-login", { publicKey: await compressedPublicKeyHex(keys.publicKey) });
+    const { organizationId } = await run(grace, "oauth-login", { publicKey: keys.publicKey });
     const body = JSON.stringify({ organizationId });
     expect(await rejection(run(grace, "whoami", { body, stamp: await stamp(body, await newBrowserKey()) }))).toMatchObject({ code: "wallet_mismatch", status: 403 });
     expect((await store.getWalletConnection(grace.userId, "turnkey"))?.status).toBe("pending");
@@ -213,7 +230,7 @@ describe("Turnkey email code login, server side", () => {
   it("explains, rather than failing vaguely, when the wallet has no email on file", async () => {
     const ivy = await newUser("ivy-otp@example.com");
     // The sub-organization is made while the session had no email (say, before it was added).
-    await run({ ...ivy, email: null }, "oauth-login", { publicKey: await compressedPublicKeyHex((await newBrowserKey()).publicKey) });
+    await run({ ...ivy, email: null }, "oauth-login", { publicKey: (await newBrowserKey()).publicKey });
     const keys = await newBrowserKey();
     const { verificationToken } = await verifyByEmail(ivy, keys);
     expect(await rejection(run(ivy, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) }))).toMatchObject({
@@ -225,7 +242,7 @@ describe("Turnkey email code login, server side", () => {
   it("checks only the newest code: a prompt from another tab is told so, and costs no attempt", async () => {
     const jack = await newUser("jack-otp@example.com");
     const keys = await newBrowserKey();
-    const publicKey = await compressedPublicKeyHex(keys.publicKey);
+    const publicKey = keys.publicKey;
     const first = await run(jack, "otp-init", {});
     const firstCode = await codeFor(jack.email!);
     const second = await run(jack, "otp-init", {});
@@ -273,6 +290,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
         apiPublicKey: parent.publicKey,
         apiPrivateKey: parent.privateKey,
         oidcAudience: "turnkey",
+        sessionSeconds: 900,
         otpSignerPublicKey: sparseKeys.otpSignerPublicKey,
         notarizerPublicKey: sparseKeys.notarizerPublicKey,
       },
@@ -283,7 +301,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
   });
 
   const attemptWith = async (identity: Identity, init: Record<string, string>, code: string) => {
-    const publicKey = await compressedPublicKeyHex((await newBrowserKey()).publicKey);
+    const publicKey = (await newBrowserKey()).publicKey;
     const encryptedOtpBundle = await encryptOtpCodeToBundle(code, init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
     return rejection(run(identity, "otp-verify", { otpId: init.otpId, encryptedOtpBundle }, sparseConfig));
   };
@@ -291,7 +309,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
   it("the refusal really is in the unusual shape (what the mapping below must cope with)", async () => {
     const kim = await newUser("kim-sparse@example.com");
     const init = await run(kim, "otp-init", {}, sparseConfig);
-    const publicKey = await compressedPublicKeyHex((await newBrowserKey()).publicKey);
+    const publicKey = (await newBrowserKey()).publicKey;
     const wrong = String((Number(await codeFor(kim.email!)) + 1) % 1_000_000).padStart(6, "0");
     const encryptedOtpBundle = await encryptOtpCodeToBundle(wrong, init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
     const error = (await turnkeyApi(sparseConfig.turnkey!)
@@ -330,7 +348,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     const nia = await newUser("nia-sparse@example.com");
     const keys = await newBrowserKey();
     const init = await run(nia, "otp-init", {}, sparseConfig);
-    const publicKey = await compressedPublicKeyHex(keys.publicKey);
+    const publicKey = keys.publicKey;
     const encryptedOtpBundle = await encryptOtpCodeToBundle(await codeFor(nia.email!), init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
     const { verificationToken } = await run(nia, "otp-verify", { otpId: init.otpId, encryptedOtpBundle }, sparseConfig);
     const { organizationId } = await run(nia, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken!, keys) }, sparseConfig);
@@ -339,7 +357,85 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     const connection = await store.getWalletConnection(nia.userId, "turnkey");
     expect(connection).toMatchObject({ status: "connected", address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), data: { organizationId } });
     expect(Object.fromEntries(turnkeyProvider.describe(connection!.data))["Solana address"]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
-    const again = await run(nia, "oauth-login", { publicKey: await compressedPublicKeyHex((await newBrowserKey()).publicKey) }, sparseConfig);
+    const again = await run(nia, "oauth-login", { publicKey: (await newBrowserKey()).publicKey }, sparseConfig);
     expect(again.organizationId).toBe(organizationId);
+  });
+});
+
+describe("Turnkey sessions the browser obtains itself: passkey sign-up, passkey login, the kit's refresh", () => {
+  const b64u = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
+  /** What the kit's createPasskey returns, from a software authenticator on the app's origin. */
+  function passkey(challenge = b64u(crypto.getRandomValues(new Uint8Array(32))), clientChallenge = challenge) {
+    const a = newSoftAuthenticator();
+    const { clientDataJSON, attestationObject } = softRegistration(a, { rpId: new URL(APP_URL).hostname, origin: APP_URL, challenge: clientChallenge });
+    return { challenge, attestation: { credentialId: b64u(a.credentialId), clientDataJson: clientDataJSON, attestationObject, transports: ["AUTHENTICATOR_TRANSPORT_INTERNAL"] } };
+  }
+  /** A Turnkey client stamping with `keys`, as the kit's httpClient does in the browser. */
+  const as = (keys: BrowserKey, organizationId: string) =>
+    new Turnkey({ apiBaseUrl: config.turnkey!.apiUrl, defaultOrganizationId: organizationId, apiPublicKey: keys.publicKey, apiPrivateKey: keys.privateKey }).apiClient();
+  /** `session` as the browser calls it: the JWT and a whoami stamped by the key it names. */
+  async function adopt(identity: Identity, session: string, keys: BrowserKey, via: "passkey" | "refresh") {
+    const body = JSON.stringify({ organizationId: decodeJwt(session).organization_id });
+    return run(identity, "session", { session, via, body, stamp: await stamp(body, keys) });
+  }
+
+  it("sign-up creates the sub-organization with the passkey and the 60-s sign-up key; its stamp_login connects; a second sign-up is refused; the ID token finds the same wallet", async () => {
+    const kim = await newUser("kim-passkey@example.com");
+    expect(await run(kim, "passkey-precheck", {})).toEqual({ canCreate: true });
+    const signupKey = await newBrowserKey();
+    const { organizationId } = await run(kim, "passkey-signup", { ...passkey(), publicKey: signupKey.publicKey });
+    expect((await store.getWalletConnection(kim.userId, "turnkey"))?.status).toBe("pending");
+
+    const sessionKey = await newBrowserKey();
+    const { session } = await as(signupKey, organizationId!).stampLogin({ publicKey: sessionKey.publicKey, expirationSeconds: "900" });
+    // A whoami stamped by a key the session does not name proves nothing.
+    expect(await rejection(adopt(kim, session, signupKey, "passkey"))).toMatchObject({ code: "wallet_mismatch", status: 403 });
+    await adopt(kim, session, sessionKey, "passkey");
+    const connected = await store.getWalletConnection(kim.userId, "turnkey");
+    expect(connected).toMatchObject({ status: "connected", data: { organizationId, loginMethod: "passkey", sessionPublicKey: sessionKey.publicKey } });
+    expect(connected?.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    expect(connected?.expiresAt?.getTime()).toBe((decodeJwt(session).exp as number) * 1000);
+
+    expect(await rejection(run(kim, "passkey-precheck", {}))).toMatchObject({ code: "wallet_exists", status: 409 });
+    expect(await rejection(run(kim, "passkey-signup", { ...passkey(), publicKey: (await newBrowserKey()).publicKey }))).toMatchObject({ code: "wallet_exists", status: 409 });
+    expect((await run(kim, "oauth-login", { publicKey: (await newBrowserKey()).publicKey })).organizationId).toBe(organizationId);
+  });
+
+  it("refuses a passkey whose client data carries another challenge than the one sent with it", async () => {
+    const lou = await newUser("lou-passkey@example.com");
+    const mismatched = passkey(b64u(new Uint8Array(32).fill(1)), b64u(new Uint8Array(32).fill(2)));
+    expect(await rejection(run(lou, "passkey-signup", { ...mismatched, publicKey: (await newBrowserKey()).publicKey }))).toMatchObject({ code: "passkey_invalid", status: 400 });
+  });
+
+  it("records the kit's refresh (a stamp_login by the live session key) and refuses another account's session or a refresh of nothing", async () => {
+    const max = await newUser("max-refresh@example.com");
+    const first = await newBrowserKey();
+    const { organizationId } = await run(max, "oauth-login", { publicKey: first.publicKey });
+    const body = JSON.stringify({ organizationId });
+    await run(max, "whoami", { body, stamp: await stamp(body, first) });
+    const before = await store.getWalletConnection(max.userId, "turnkey");
+
+    const next = await newBrowserKey();
+    const { session } = await as(first, organizationId!).stampLogin({ publicKey: next.publicKey, expirationSeconds: "900" });
+    await adopt(max, session, next, "refresh");
+    const after = await store.getWalletConnection(max.userId, "turnkey");
+    expect(after).toMatchObject({ status: "connected", address: before!.address, data: { loginMethod: "oidc", sessionPublicKey: next.publicKey } });
+    expect(typeof after?.data.refreshedAt).toBe("string");
+    expect(after?.expiresAt?.getTime()).toBe((decodeJwt(session).exp as number) * 1000);
+
+    // Someone else's session (their passkey on this device) does not become Max's.
+    const ned = await newUser("ned-refresh@example.com");
+    const nedKey = await newBrowserKey();
+    const nedOrg = (await run(ned, "oauth-login", { publicKey: nedKey.publicKey })).organizationId!;
+    const nedNext = await newBrowserKey();
+    const nedSession = (await as(nedKey, nedOrg).stampLogin({ publicKey: nedNext.publicKey })).session;
+    expect(await rejection(adopt(max, nedSession, nedNext, "passkey"))).toMatchObject({ code: "wallet_mismatch", status: 403 });
+    expect(await rejection(adopt(max, nedSession, nedNext, "refresh"))).toMatchObject({ code: "wallet_mismatch", status: 403 });
+
+    // A refresh needs a live connection: a person without one is told to reconnect.
+    const otto = await newUser("otto-refresh@example.com");
+    expect(await rejection(adopt(otto, session, next, "refresh"))).toMatchObject({ code: "wallet_not_started", status: 409 });
+    // A passkey login by someone with no Turnkey wallet at all.
+    expect(await rejection(adopt(otto, nedSession, nedNext, "passkey"))).toMatchObject({ code: "wallet_not_started", status: 409 });
   });
 });
