@@ -386,6 +386,21 @@ export async function openPgliteStore(dataDir: string, options: StoreOptions = {
       );
     },
 
+    async startWalletConnection(userId, provider, data, keep) {
+      // In ON CONFLICT's SET, `wallet_connections.*` is the row before the update.
+      await db.query(
+        `INSERT INTO wallet_connections (user_id, provider, status, address, expires_at, data, updated_at)
+         VALUES ($1, $2, 'pending', NULL, NULL, $3, now())
+         ON CONFLICT (user_id, provider) DO UPDATE SET
+           status = CASE WHEN wallet_connections.status = ANY($4::text[]) THEN wallet_connections.status ELSE 'pending' END,
+           address = CASE WHEN wallet_connections.status = ANY($4::text[]) THEN wallet_connections.address END,
+           expires_at = CASE WHEN wallet_connections.status = ANY($4::text[]) THEN wallet_connections.expires_at END,
+           data = wallet_connections.data || EXCLUDED.data,
+           updated_at = now()`,
+        [userId, provider, JSON.stringify(data), [...keep]],
+      );
+    },
+
     async setWalletSecret(userId, provider, secret) {
       await db.query(`UPDATE wallet_connections SET secret = $3 WHERE user_id = $1 AND provider = $2`, [userId, provider, secret]);
     },
