@@ -188,6 +188,7 @@ describe("the session action", () => {
       await store.deleteWalletConnections(bob.userId);
       await mint(bob);
       expect(await store.getWalletConnection(bob.userId, "airkit")).toMatchObject({ status: "pending", address: null, expiresAt: null });
+      await store.deleteWalletConnections(bob.userId); // later tests start Bob without a connection
     });
 
     it("is refused when neither the user nor this sign-in has a verified email", async () => {
