@@ -5,6 +5,7 @@ import { headers } from "next/headers";
 import NextAuth from "next-auth";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
+import { sessionEndsAt, sessionIsLive } from "@/lib/identity/session-token";
 import { getStore } from "@/lib/store";
 
 export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
@@ -34,12 +35,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
     callbacks: {
       async jwt({ token, account, profile, user }) {
         if (!account) {
-          // Auth.js re-issues the cookie with a fresh `exp` whenever the session is read, so
-          // on its own a session (or a stolen cookie) could live forever. The lifetime counts
-          // from sign-in instead: past it, the session is gone whatever `exp` says.
-          const signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : 0;
-          if (Date.now() / 1000 - signedInAt > config.env.AUTH_SESSION_MAX_AGE) return null;
-          return token;
+          // The lifetime counts from sign-in, whatever the renewed `exp` says (session-token.ts);
+          // getIdentity() applies the same rule to the cookie it reads itself.
+          return sessionIsLive(token, config.env.AUTH_SESSION_MAX_AGE) ? token : null;
         }
         // Sign-in: normalise what the provider proved, then tie it to an app user. The
         // app user id, not the provider's subject, is what every partner token carries.
@@ -73,8 +71,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       },
       session({ session, token }) {
         if (token.identity) session.identity = token.identity;
-        if (typeof token.signedInAt === "number") session.expiresAt = (token.signedInAt + config.env.AUTH_SESSION_MAX_AGE) * 1000;
-        if (typeof token.sid === "string") session.sid = token.sid;
+        if (typeof token.signedInAt === "number") session.expiresAt = sessionEndsAt(token, config.env.AUTH_SESSION_MAX_AGE) * 1000;
         return session;
       },
     },

@@ -8,6 +8,10 @@ const securityHeaders = [
 ];
 
 const nextConfig: NextConfig = {
+  // .next/standalone: a self-contained server folder (server.js plus only the node_modules it
+  // traces), so that one `node server.mjs` per instance is all a host runs
+  // (docs/deploy-standalone.md; `npm run build` completes the folder with scripts/standalone.mjs).
+  output: "standalone",
   // PGlite loads its WASM and data files from its own package folder at run time; postgres.js
   // (DATABASE_URL) is plain Node.js networking code, loaded as is rather than bundled.
   serverExternalPackages: ["@electric-sql/pglite", "postgres"],

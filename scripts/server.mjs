@@ -8,9 +8,14 @@
 // Plain JavaScript on purpose: `npm start` must run where only production dependencies are
 // installed (no tsx). Follows https://nextjs.org/docs/app/guides/custom-server:
 // next({ dev: false }), prepare(), getRequestHandler(). Nothing else of `next start` changes.
+//
+// The same file runs the standalone build (`output: "standalone"`): `npm run build` copies it
+// to .next/standalone/server.mjs, beside the server.js Next.js generates there, and
+// `node server.mjs` in that folder is the whole app (docs/deploy-standalone.md).
+import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 
 // Must equal lib/security/client-ip.ts (scripts/server.test.ts checks that they do).
@@ -44,6 +49,21 @@ export function withPeerAddress(listener) {
   };
 }
 
+/**
+ * Runs the server with the configuration the build was made with, as the server.js that
+ * Next.js generates for standalone output does (node_modules/next/dist/build/utils.js: it sets
+ * __NEXT_PRIVATE_STANDALONE_CONFIG to the build's config before loading Next). A standalone
+ * folder has no next.config.ts to load, and in the project folder this spares loading it again
+ * (and Next's warning that `next start` is not the standalone entry). No build, no change.
+ * @param {string} dir the folder holding `.next`
+ */
+export function adoptBuildConfig(dir) {
+  if (process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) return;
+  const manifest = join(dir, ".next", "required-server-files.json");
+  if (!existsSync(manifest)) return;
+  process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(JSON.parse(readFileSync(manifest, "utf8")).config);
+}
+
 async function main() {
   const { values } = parseArgs({
     options: { hostname: { type: "string", short: "H" }, port: { type: "string", short: "p" } },
@@ -53,8 +73,12 @@ async function main() {
   // container runtimes set it to the machine's name).
   const hostname = values.hostname;
   const port = Number(values.port ?? process.env.PORT ?? 3000);
+  // Copied into a standalone folder, the build sits beside this file; in the project, under the working directory.
+  const here = fileURLToPath(new URL(".", import.meta.url));
+  const dir = existsSync(join(here, ".next")) ? here : process.cwd();
+  adoptBuildConfig(dir);
   const { default: next } = await import("next");
-  const app = next({ dev: false, hostname: hostname ?? "localhost", port, dir: process.cwd() });
+  const app = next({ dev: false, hostname: hostname ?? "localhost", port, dir });
   await app.prepare();
   const handle = app.getRequestHandler();
   const server = createServer(withPeerAddress((req, res) => void handle(req, res)));

@@ -3,9 +3,12 @@
 // sockets, from distinct loopback source addresses (Linux routes all of 127.0.0.0/8 locally).
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clientIp, PEER_ADDRESS_HEADER, servedByAppServer } from "@/lib/security/client-ip";
-import { PEER_ADDRESS_HEADER as SERVER_PEER_HEADER, SERVED_BY_APP_SERVER_KEY, withPeerAddress } from "./server.mjs";
+import { adoptBuildConfig, PEER_ADDRESS_HEADER as SERVER_PEER_HEADER, SERVED_BY_APP_SERVER_KEY, withPeerAddress } from "./server.mjs";
 
 let server: Server;
 let port: number;
@@ -52,5 +55,35 @@ describe("scripts/server.mjs", () => {
     const forged = await get("127.0.0.3", { [PEER_ADDRESS_HEADER]: "203.0.113.9", "X-Byo-Peer-Address": "203.0.113.10", "x-forwarded-for": "203.0.113.11" });
     expect(forged).toEqual({ peer: "127.0.0.3", key: "127.0.0.3" });
     expect(await get("127.0.0.3", { [PEER_ADDRESS_HEADER]: ["203.0.113.9", "203.0.113.12"] })).toEqual({ peer: "127.0.0.3", key: "127.0.0.3" });
+  });
+
+  describe("adoptBuildConfig (the standalone folder has no next.config.ts)", () => {
+    const KEY = "__NEXT_PRIVATE_STANDALONE_CONFIG";
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), "server-"));
+      delete process.env[KEY];
+    });
+    afterEach(() => {
+      delete process.env[KEY];
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("runs with the configuration the build recorded, as Next.js's generated server.js does", () => {
+      mkdirSync(join(dir, ".next"));
+      writeFileSync(join(dir, ".next", "required-server-files.json"), JSON.stringify({ version: 1, config: { output: "standalone", distDir: ".next" } }));
+      adoptBuildConfig(dir);
+      expect(JSON.parse(process.env[KEY]!)).toEqual({ output: "standalone", distDir: ".next" });
+    });
+
+    it("leaves a configuration already given alone, and does nothing without a build", () => {
+      adoptBuildConfig(dir);
+      expect(process.env[KEY]).toBeUndefined();
+      process.env[KEY] = JSON.stringify({ given: true });
+      mkdirSync(join(dir, ".next"));
+      writeFileSync(join(dir, ".next", "required-server-files.json"), JSON.stringify({ config: { output: "standalone" } }));
+      adoptBuildConfig(dir);
+      expect(JSON.parse(process.env[KEY]!)).toEqual({ given: true });
+    });
   });
 });

@@ -5,11 +5,8 @@ declare module "next-auth" {
     identity?: Identity;
     /** When the session ends: sign-in time plus AUTH_SESSION_MAX_AGE (ms since epoch). */
     expiresAt?: number;
-    /**
-     * The app session's server-side record (app_sessions.id). Not a credential: only the sealed
-     * cookie signs anyone in; this id lets the server check and revoke that cookie's session.
-     */
-    sid?: string;
+    // The session record's id (JWT `sid`) stays in the sealed cookie: the browser-readable
+    // session object (/api/auth/session) has no use for it.
   }
   interface User {
     /** Set by credentials-style providers, whose authorize() does the verifying. */

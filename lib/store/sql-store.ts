@@ -380,6 +380,22 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
       return used ? { outcome: "already_used" as const, challenge: used } : { outcome: "unknown" as const };
     },
 
+    async startWalletConnection(userId, provider, data, keep) {
+      // One statement, no read-then-write: two concurrent steps (on any instances) cannot lose
+      // each other's data. In ON CONFLICT's SET, `wallet_connections.*` is the row before the update.
+      await db.query(
+        `INSERT INTO wallet_connections (user_id, provider, status, address, expires_at, data, updated_at)
+         VALUES ($1, $2, 'pending', NULL, NULL, $3, now())
+         ON CONFLICT (user_id, provider) DO UPDATE SET
+           status = CASE WHEN wallet_connections.status = ANY($4::text[]) THEN wallet_connections.status ELSE 'pending' END,
+           address = CASE WHEN wallet_connections.status = ANY($4::text[]) THEN wallet_connections.address END,
+           expires_at = CASE WHEN wallet_connections.status = ANY($4::text[]) THEN wallet_connections.expires_at END,
+           data = wallet_connections.data || EXCLUDED.data,
+           updated_at = now()`,
+        [userId, provider, JSON.stringify(data), [...keep]],
+      );
+    },
+
     async deleteWalletConnections(userId, provider) {
       if (provider) await db.query(`DELETE FROM wallet_connections WHERE user_id = $1 AND provider = $2`, [userId, provider]);
       else await db.query(`DELETE FROM wallet_connections WHERE user_id = $1`, [userId]);

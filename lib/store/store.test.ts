@@ -132,6 +132,26 @@ describe.each(ENGINES)("store on $name", (engine) => {
     expect(await store.getWalletSecret(user.id, "moojo")).toBeNull();
   });
 
+  it("starts a connection in one statement: data merged, a kept status keeps its address and expiry, any other becomes pending", async () => {
+    const { user } = await store.linkIdentity(identity({}));
+    const keep = ["connected", "connected_without_address"] as const;
+    await store.startWalletConnection(user.id, "airkit", { partnerToken: { n: 1 } }, keep);
+    expect(await store.getWalletConnection(user.id, "airkit")).toMatchObject({ status: "pending", address: null, expiresAt: null, data: { partnerToken: { n: 1 } } });
+
+    const expiresAt = new Date("2030-01-01T00:00:00Z");
+    await store.upsertWalletConnection({ userId: user.id, provider: "airkit", status: "connected", address: "0xabc", expiresAt, data: { airUserId: "air-1", partnerToken: { n: 1 } } });
+    await store.setWalletSecret(user.id, "airkit", "sealed");
+    await store.startWalletConnection(user.id, "airkit", { partnerToken: { n: 2 } }, keep);
+    expect(await store.getWalletConnection(user.id, "airkit")).toMatchObject({ status: "connected", address: "0xabc", expiresAt, data: { airUserId: "air-1", partnerToken: { n: 2 } } });
+    expect(await store.getWalletSecret(user.id, "airkit")).toBe("sealed");
+
+    // A status outside `keep` restarts: pending, no address, no expiry; the other data stays.
+    await store.startWalletConnection(user.id, "airkit", { partnerToken: { n: 3 } }, ["connected_without_address"]);
+    expect(await store.getWalletConnection(user.id, "airkit")).toMatchObject({ status: "pending", address: null, expiresAt: null, data: { airUserId: "air-1", partnerToken: { n: 3 } } });
+    // Per provider: another provider's connection is untouched.
+    expect(await store.getWalletConnection(user.id, "turnkey")).toBeNull();
+  });
+
   it("records one Firebase uid per user and project, first claim wins, never shared", async () => {
     const { user: ada } = await store.linkIdentity(identity({}));
     const { user: bob } = await store.linkIdentity(identity({ subject: "sub-2", email: "bob@example.com" }));

@@ -230,6 +230,13 @@ export interface AppStore extends CounterStore {
 
   upsertWalletConnection(connection: Omit<WalletConnection, "updatedAt">): Promise<void>;
   /**
+   * Records a step that (re)starts connecting, in one atomic statement (no read-then-write, so
+   * two concurrent steps cannot lose each other's data): `data` is merged over the connection's
+   * data (top-level keys); a connection whose status is one of `keep` keeps its status, address
+   * and expiry, any other connection, or none, becomes "pending" with neither.
+   */
+  startWalletConnection(userId: string, provider: WalletProviderId, data: Record<string, unknown>, keep: readonly WalletConnection["status"][]): Promise<void>;
+  /**
    * A secret of a wallet connection (e.g. an encrypted provider session token), kept apart from
    * `data` so that it is never rendered or listed. Setting it on a missing connection does
    * nothing; deleting the connection deletes it; upsertWalletConnection leaves it alone.

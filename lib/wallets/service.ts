@@ -16,7 +16,7 @@ export async function runWalletAction(providerId: string, actionName: string, bo
   if (!action) throw errors.notFound("This wallet action");
   const input = action.input.parse(body ?? {});
   const [store, keySet] = await Promise.all([getStore(), getKeySet()]);
-  return action.run({ identity, config, store, keySet }, input);
+  return action.run({ identity, user: identity.user, config, store, keySet }, input);
 }
 
 /** Forgets the server's record of a wallet session (the browser ends the provider's own). */

@@ -2,13 +2,15 @@ import type { z } from "zod";
 import type { AppConfig } from "@/lib/config/load";
 import type { Identity } from "@/lib/identity/types";
 import type { KeySet } from "@/lib/keys/keyset";
-import type { AppStore, WalletProviderId } from "@/lib/store/types";
+import type { AppStore, User, WalletProviderId } from "@/lib/store/types";
 
 export type { WalletProviderId } from "@/lib/store/types";
 
 /** Everything a wallet action may use. The subject is always `identity`, from the server session. */
 export interface WalletContext {
   identity: Identity;
+  /** The app user, as read by this request's session check (getIdentity); absent, read it from the store. */
+  user?: User;
   config: AppConfig;
   store: AppStore;
   keySet: KeySet;

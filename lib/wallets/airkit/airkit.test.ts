@@ -172,6 +172,25 @@ describe("the session action", () => {
       expect((await mint({ ...ada, provider: "supabase", email: "ada.other@example.com", emailVerified: true })).email).toBe("ada@example.com");
     });
 
+    it("takes the user the session check read, when the caller passes it, instead of reading it again", async () => {
+      const action = airkitProvider.actions["partner-token"]!;
+      const user = { ...(await store.getUser(ada.userId))!, email: "ada.as-read@example.com" };
+      const { token } = (await action.run({ identity: ada, user, config, store, keySet }, action.input.parse({}))) as { token: string };
+      expect(JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8"))).toMatchObject({ email: "ada.as-read@example.com" });
+    });
+
+    it("keeps a session AIR already verified (status, address, expiry) and records the new token beside it", async () => {
+      const expiresAt = new Date(Date.now() + 3600_000);
+      await store.upsertWalletConnection({ userId: bob.userId, provider: "airkit", status: "connected", address: ADDRESS, expiresAt, data: { airUserId: "air-bob" } });
+      const claims = await mint(bob);
+      const after = await store.getWalletConnection(bob.userId, "airkit");
+      expect(after).toMatchObject({ status: "connected", address: ADDRESS, expiresAt, data: { airUserId: "air-bob", partnerToken: { claims: { partnerUserId: bob.userId, email: claims.email } } } });
+      await store.deleteWalletConnections(bob.userId);
+      await mint(bob);
+      expect(await store.getWalletConnection(bob.userId, "airkit")).toMatchObject({ status: "pending", address: null, expiresAt: null });
+      await store.deleteWalletConnections(bob.userId); // later tests start Bob without a connection
+    });
+
     it("is refused when neither the user nor this sign-in has a verified email", async () => {
       const linked = await store.linkIdentity({ provider: "firebase", issuer: "https://securetoken.google.com/demo", subject: "fb-eve", email: "eve@example.com", emailVerified: false, name: null, profile: {}, linkByEmail: false });
       const eve: Identity = { provider: "firebase", subject: "fb-eve", email: "eve@example.com", emailVerified: false, name: null, userId: linked.user.id };

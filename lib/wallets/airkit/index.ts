@@ -36,7 +36,7 @@ export const airkitProvider: WalletProvider = {
     /** "Sign a test message" (personal_sign through the AIR provider (EIP-1193)), verified here: lib/wallets/signing. */
     ...signMessageActions({ id: "airkit", name: "Moca AIR Kit" }),
     /** Mints the partner JWT for the signed-in user. */
-    "partner-token": defineAction(z.object({}).strict(), async ({ identity, config, store, keySet }) => {
+    "partner-token": defineAction(z.object({}).strict(), async ({ identity, user: sessionUser, config, store, keySet }) => {
       const air = config.airkit!;
       // AIR keys the account by email and skips its own check on later logins, so the
       // email must already be proven; otherwise anyone could claim someone else's wallet.
@@ -44,7 +44,8 @@ export const airkitProvider: WalletProvider = {
       // store marks it verified only then, never on the Firebase emulator's word), and every
       // sign-in method of this person (linked with proof of both) must reach the same AIR
       // account. Else this sign-in's own email, if its provider verified it.
-      const user = await store.getUser(identity.userId);
+      // The user read by this request's session check, when the caller passes it (one query less).
+      const user = sessionUser ?? (await store.getUser(identity.userId));
       const email = user?.emailVerified && user.email ? user.email : identity.emailVerified ? identity.email : null;
       if (!email) {
         throw new AppError(
@@ -58,16 +59,8 @@ export const airkitProvider: WalletProvider = {
         alg: air.signingAlg,
         subject: { userId: identity.userId, email },
       });
-      const previous = await store.getWalletConnection(identity.userId, "airkit");
-      const keep = previous && SESSION_STATUSES.includes(previous.status);
-      await store.upsertWalletConnection({
-        userId: identity.userId,
-        provider: "airkit",
-        status: keep ? previous.status : "pending",
-        address: keep ? previous.address : null,
-        expiresAt: keep ? previous.expiresAt : null,
-        data: { ...previous?.data, partnerToken: decodeForDisplay(signed.token) },
-      });
+      // A session AIR already verified stays as it is; anything else is pending this login.
+      await store.startWalletConnection(identity.userId, "airkit", { partnerToken: decodeForDisplay(signed.token) }, SESSION_STATUSES);
       return { token: signed.token, expiresAt: signed.claims.exp * 1000 };
     }),
 
