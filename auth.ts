@@ -1,6 +1,7 @@
 // The one Auth.js facade: `handlers` for the route, `auth` to read the session, `signIn` and
 // `signOut` for server actions. Everything else reads the session through lib/identity.
 import "server-only";
+import { headers } from "next/headers";
 import NextAuth from "next-auth";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
@@ -45,9 +46,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
         const provider = getIdentityProvider(account.provider);
         if (!provider) throw new Error(`Unknown identity provider ${account.provider}`);
         const verified = provider.toVerifiedIdentity({ account, profile, user });
-        const { user: appUser } = await (await getStore()).linkIdentity(verified);
+        const store = await getStore();
+        const { user: appUser } = await store.linkIdentity(verified);
         token.sub = appUser.id;
         token.signedInAt = Math.floor(Date.now() / 1000);
+        // The server-side record that makes the session revocable on every instance at once.
+        token.sid = (
+          await store.createSession({ userId: appUser.id, userAgent: await requestUserAgent(), expiresAt: new Date((token.signedInAt + config.env.AUTH_SESSION_MAX_AGE) * 1000) })
+        ).id;
         // For RP-initiated logout (lib/identity/sign-out.ts). Never copied into the session
         // object, which the browser can read at /api/auth/session.
         if (provider.signIn === "redirect" && typeof account.id_token === "string") token.idToken = account.id_token;
@@ -68,6 +74,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       session({ session, token }) {
         if (token.identity) session.identity = token.identity;
         if (typeof token.signedInAt === "number") session.expiresAt = (token.signedInAt + config.env.AUTH_SESSION_MAX_AGE) * 1000;
+        if (typeof token.sid === "string") session.sid = token.sid;
         return session;
       },
     },
@@ -75,9 +82,22 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
       async signOut(message) {
         // Ending the app session ends every wallet session the server knows about, even if
         // the browser never got to tell the wallet provider.
-        const userId = "token" in message ? message.token?.identity?.userId : undefined;
-        if (userId) await (await getStore()).deleteWalletConnections(userId);
+        const token = "token" in message ? message.token : null;
+        const userId = token?.identity?.userId;
+        const store = await getStore();
+        // Revoked in the database, so every instance refuses this cookie from now on.
+        if (typeof token?.sid === "string") await store.revokeSession(token.sid);
+        if (userId) await store.deleteWalletConnections(userId);
       },
     },
   };
 });
+
+/** The sign-in request's User-Agent, for the sessions list; null where there is no request scope. */
+async function requestUserAgent(): Promise<string | null> {
+  try {
+    return (await headers()).get("user-agent");
+  } catch {
+    return null;
+  }
+}

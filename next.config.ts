@@ -8,8 +8,9 @@ const securityHeaders = [
 ];
 
 const nextConfig: NextConfig = {
-  // PGlite loads its WASM and data files from its own package folder at run time.
-  serverExternalPackages: ["@electric-sql/pglite"],
+  // PGlite loads its WASM and data files from its own package folder at run time; postgres.js
+  // (DATABASE_URL) is plain Node.js networking code, loaded as is rather than bundled.
+  serverExternalPackages: ["@electric-sql/pglite", "postgres"],
   poweredByHeader: false,
   typescript: { tsconfigPath: "tsconfig.next.json" },
   async headers() {

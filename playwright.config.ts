@@ -1,8 +1,8 @@
-import { existsSync } from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { chromiumPath } from "./scripts/lib/chromium";
 
 // Debian's Chromium where present (browser downloads fail offline); otherwise Playwright's own.
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+const executablePath = chromiumPath();
 // One stack per variant of the counterparts (sandboxes/lib/variant.ts), on its own ports, so a
 // running stack of the other variant is never reused by mistake. E2E_PORT_BASE moves the whole
 // stack (app on the base, counterparts on base+1…) for running two checkouts side by side.
@@ -12,6 +12,8 @@ const APP_URL = `http://localhost:${portBase}`;
 
 export default defineConfig({
   testDir: "e2e",
+  // The two-instance suite has its own stack and config (playwright.multi.config.ts).
+  testIgnore: "multi/**",
   timeout: 90_000,
   expect: { timeout: 15_000 },
   // One app server, one embedded database: run serially; the suite is short.
@@ -39,7 +41,7 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"] }, testIgnore: /mobile\.spec/ },
+    { name: "desktop", use: { ...devices["Desktop Chrome"] }, testIgnore: [/mobile\.spec/, /[\\/]multi[\\/]/] },
     { name: "phone", use: { ...devices["Pixel 7"] }, testMatch: /mobile\.spec/ },
   ],
   webServer: {

@@ -18,5 +18,7 @@ export default defineConfig({
     // inlining lets Vite resolve it as Next.js itself does.
     server: { deps: { inline: ["next-auth"] } },
     hookTimeout: 30_000,
+    // One real PostgreSQL for the run: store tests run on PGlite and on PostgreSQL.
+    globalSetup: ["test/postgres-global-setup.ts"],
   },
 });

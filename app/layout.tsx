@@ -14,39 +14,51 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 // at build time, when production secrets are rightly absent.
 export const dynamic = "force-dynamic";
 
+/** An inline SVG mark: a text glyph rendered as an empty box on a stock Linux Chromium. */
+function Logo() {
+  return (
+    <svg aria-hidden viewBox="0 0 28 28" className="size-7 shrink-0" focusable="false">
+      <rect width="28" height="28" rx="7" className="fill-brand-600" />
+      <circle cx="11" cy="14" r="4.5" fill="none" stroke="white" strokeWidth="2.2" />
+      <path d="M15.5 14h7.5m-2.5 0v3.5m-3-3.5v2.5" fill="none" stroke="white" strokeWidth="2.2" strokeLinecap="round" />
+    </svg>
+  );
+}
+
 export default async function RootLayout({ children }: Readonly<{ children: React.ReactNode }>) {
   const { demoMailboxUrl } = await getConfig();
   return (
     <html lang="en">
       <body className="min-h-dvh font-sans">
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-900/80">
           <div className="mx-auto flex max-w-5xl items-center justify-between px-4 py-3">
             <Link href="/" className="flex items-center gap-2 font-semibold">
-              <span aria-hidden className="grid size-7 place-items-center rounded-lg bg-brand-600 text-sm font-bold text-white">
-                ⚿
-              </span>
+              <Logo />
               <span>BYO Auth → Wallets</span>
             </Link>
-            <nav className="flex flex-wrap items-center justify-end gap-x-2 text-sm text-slate-500">
+            <nav aria-label="Developer links" className="flex flex-wrap items-center justify-end gap-x-1 text-sm text-slate-600 dark:text-slate-300">
               {demoMailboxUrl && (
                 <>
-                  <a href={demoMailboxUrl} target="_blank" rel="noreferrer" className="hover:text-slate-900 dark:hover:text-white">
+                  <a href={demoMailboxUrl} target="_blank" rel="noreferrer" className="nav-link">
                     Mailbox
                   </a>
                   <span aria-hidden>·</span>
                 </>
               )}
-              <a href="/.well-known/jwks.json" className="hover:text-slate-900 dark:hover:text-white">
+              <a href="/.well-known/jwks.json" className="nav-link">
                 JWKS
               </a>
               <span aria-hidden>·</span>
-              <a href="/.well-known/openid-configuration" className="hover:text-slate-900 dark:hover:text-white">
+              <a href="/.well-known/openid-configuration" className="nav-link">
                 OIDC discovery
               </a>
             </nav>
           </div>
         </header>
-        <main className="mx-auto max-w-5xl px-4 py-8">{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 outline-none">{children}</main>
       </body>
     </html>
   );

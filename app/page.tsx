@@ -16,7 +16,7 @@ export default async function Home() {
   return (
     <div className="space-y-10">
       <section className="space-y-4 pt-6">
-        <p className="text-sm font-semibold uppercase tracking-wide text-brand-600">Reference app</p>
+        <p className="text-sm font-semibold uppercase tracking-wide text-brand-700 dark:text-brand-300">Reference app</p>
         <h1 className="max-w-2xl text-3xl font-bold tracking-tight sm:text-4xl">Bring your own authentication to embedded wallets.</h1>
         <p className="max-w-2xl text-slate-600 dark:text-slate-400">
           Your users already sign in to your app. Here your server vouches for them with a signed token, and the wallet provider
@@ -29,7 +29,7 @@ export default async function Home() {
       <ol className="grid gap-4 sm:grid-cols-2">
         {steps.map(([title, text], i) => (
           <li key={title} className="card">
-            <p className="text-xs font-semibold text-brand-600">Step {i + 1}</p>
+            <p className="text-xs font-semibold text-brand-700 dark:text-brand-300">Step {i + 1}</p>
             <h2 className="mt-1 font-semibold">{title}</h2>
             <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{text}</p>
           </li>

@@ -37,7 +37,7 @@ export function Countdown({ expiresAt, testId }: { expiresAt: number; testId?: s
   return (
     <span data-testid={testId} className={`font-mono tabular-nums ${warn ? "text-amber-600 dark:text-amber-400" : ""}`}>
       {remaining === null ? "…" : format(remaining)}
-      <span className="ml-2 font-sans text-xs text-slate-500" suppressHydrationWarning>
+      <span className="ml-2 font-sans text-xs text-slate-500 dark:text-slate-400" suppressHydrationWarning>
         (at {new Date(expiresAt).toLocaleTimeString()})
       </span>
     </span>

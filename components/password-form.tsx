@@ -88,7 +88,7 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
           {mode === "signup" && (
             <div>
               <label className="label" htmlFor="pw-name">
-                Name <span className="font-normal text-slate-400">(optional)</span>
+                Name <span className="font-normal text-slate-500 dark:text-slate-400">(optional)</span>
               </label>
               <input id="pw-name" className="input" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
             </div>
@@ -110,24 +110,24 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
       </button>
       <div className="flex justify-between text-sm">
         {mode === "signin" && (
-          <button type="button" className="text-brand-600 hover:underline" onClick={() => (setMode("signup"), setError(null), setNotice(null))}>
+          <button type="button" className="text-brand-700 dark:text-brand-300 hover:underline" onClick={() => (setMode("signup"), setError(null), setNotice(null))}>
             No account? Create one
           </button>
         )}
         {mode === "signup" && (
-          <button type="button" className="text-brand-600 hover:underline" onClick={() => (setMode("signin"), setError(null), setNotice(null))}>
+          <button type="button" className="text-brand-700 dark:text-brand-300 hover:underline" onClick={() => (setMode("signin"), setError(null), setNotice(null))}>
             Have an account? Sign in
           </button>
         )}
         {mode === "verify" && (
-          <button type="button" className="text-brand-600 hover:underline" onClick={() => (setMode("signin"), setCode(""), setError(null), setNotice(null))}>
+          <button type="button" className="text-brand-700 dark:text-brand-300 hover:underline" onClick={() => (setMode("signin"), setCode(""), setError(null), setNotice(null))}>
             Have an account? Sign in
           </button>
         )}
         {mode === "verify" && (
           <button
             type="button"
-            className="text-brand-600 hover:underline"
+            className="text-brand-700 dark:text-brand-300 hover:underline"
             disabled={busy}
             onClick={() =>
               void run(async () => {

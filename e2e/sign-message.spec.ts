@@ -43,6 +43,13 @@ test("Alchemy: sign a test message with the browser's session key (sign-payload)
     sent = await signTestMessage(page, card, "alchemy");
   });
 
+  await test.step("the verified signature and message fit a 360 px wide phone without sideways scrolling", async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    await expect(card.getByTestId("sign-result")).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.setViewportSize({ width: 1280, height: 720 });
+  });
+
   await test.step("replaying the same nonce and signature is refused: the nonce was spent", async () => {
     const [status, code, message] = await refusal(await post(page, "/api/wallets/alchemy/sign-verify", sent));
     expect([status, code]).toEqual([409, "sign_nonce_used"]);
@@ -103,6 +110,13 @@ test("AIR Kit: sign a test message with personal_sign; the server verifies it, a
     // The refused attempt spent the nonce: even the right wallet cannot use it now.
     const retry = await post(page, "/api/wallets/airkit/sign-verify", { nonce: challenge.nonce, signature });
     expect((await refusal(retry)).slice(0, 2)).toEqual([409, "sign_nonce_used"]);
+  });
+
+  await test.step("a cross-site page cannot ask for challenges or spend nonces (Origin check)", async () => {
+    for (const path of ["/api/wallets/airkit/sign-challenge", "/api/wallets/airkit/sign-verify"]) {
+      const response = await page.request.post(path, { data: {}, headers: { origin: "https://evil.example" } });
+      expect((await refusal(response)).slice(0, 2)).toEqual([403, "bad_origin"]);
+    }
   });
 
   await test.step("Moojo documents no signing: the server has no signing step for it", async () => {

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { CopyButton } from "@/components/copy-button";
 import { Countdown } from "@/components/countdown";
 import { DisconnectButton } from "@/components/disconnect-button";
+import { ActiveSessions } from "@/components/identity/active-sessions";
 import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
@@ -11,6 +12,7 @@ import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
 import { getIdentity } from "@/lib/identity/session";
+import { listMySessions } from "@/lib/identity/sessions";
 import { getStore } from "@/lib/store";
 import type { WalletConnection } from "@/lib/store/types";
 import { configuredWalletProviders } from "@/lib/wallets/registry";
@@ -24,7 +26,7 @@ export const dynamic = "force-dynamic";
 function Field({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
     <div className="grid grid-cols-[8rem_1fr] gap-2 py-1.5 text-sm">
-      <dt className="text-slate-500">{label}</dt>
+      <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
       <dd data-testid={testId} className="min-w-0 break-words">
         {children}
       </dd>
@@ -52,11 +54,11 @@ function RecordList({ list }: { list: WalletRecordList }) {
   const headingId = `${list.testId}-heading`;
   return (
     <section aria-labelledby={headingId} data-testid={list.testId}>
-      <h3 id={headingId} className="text-xs font-medium uppercase tracking-wide text-slate-500">
+      <h3 id={headingId} className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
         {list.title} <span className="normal-case">({list.items.length})</span>
       </h3>
       {list.items.length === 0 ? (
-        <p className="mt-1 text-sm text-slate-500">{list.emptyText}</p>
+        <p className="mt-1 text-sm text-slate-500 dark:text-slate-400">{list.emptyText}</p>
       ) : (
         <ul className="mt-2 space-y-2">
           {list.items.map((item) => (
@@ -81,7 +83,7 @@ export default async function Dashboard() {
   const identity = await getIdentity();
   if (!identity) redirect("/signin?reason=session_expired");
   const [config, store] = await Promise.all([getConfig(), getStore()]);
-  const [identities, connections] = await Promise.all([store.listIdentities(identity.userId), store.listWalletConnections(identity.userId)]);
+  const [identities, connections, sessions] = await Promise.all([store.listIdentities(identity.userId), store.listWalletConnections(identity.userId), listMySessions(identity)]);
   const wallets = configuredWalletProviders(config).map((p) => ({ provider: p, config: p.clientConfig(config) }));
   const providerLabel = (id: string) => getIdentityProvider(id)?.label(config) ?? id;
   const signedInWith = getIdentityProvider(identity.provider);
@@ -127,7 +129,7 @@ export default async function Dashboard() {
             {connected ? (
               <>
                 <div>
-                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{provider.addressLabel}</p>
+                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{provider.addressLabel}</p>
                   <div className="mt-1 flex flex-wrap items-center gap-2">
                     <code data-testid="account-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
                       {connection.address}
@@ -139,7 +141,7 @@ export default async function Dashboard() {
                   {connection.expiresAt && (
                     <Field label="Wallet session" testId="wallet-expiry">
                       {expired ? "expired" : <Countdown expiresAt={connection.expiresAt.getTime()} />}
-                      <p className="mt-0.5 text-xs text-slate-500">
+                      <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
                         When it ends, the wallet shows as expired; reconnecting skips the email code.
                       </p>
                     </Field>
@@ -182,7 +184,7 @@ export default async function Dashboard() {
               <>
                 {connection && data.pregenerated === true && (
                   <div data-testid="pregenerated">
-                    <p className="text-xs font-medium uppercase tracking-wide text-slate-500">{provider.addressLabel}, pre-generated</p>
+                    <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{provider.addressLabel}, pre-generated</p>
                     <div className="mt-1 flex flex-wrap items-center gap-2">
                       {connection.address ? (
                         <>
@@ -193,12 +195,12 @@ export default async function Dashboard() {
                         </>
                       ) : (
                         // The provider may answer a pre-generation without an address (Alchemy: "string or null").
-                        <span data-testid="pregenerated-address-missing" className="text-sm text-slate-500">
+                        <span data-testid="pregenerated-address-missing" className="text-sm text-slate-500 dark:text-slate-400">
                           not returned yet
                         </span>
                       )}
                     </div>
-                    <p className="mt-1 text-xs text-slate-500">
+                    <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
                       The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign with it.
                     </p>
                     <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
@@ -225,7 +227,7 @@ export default async function Dashboard() {
             {data.partnerToken !== undefined && (
               <details open={!connected}>
                 <summary className="cursor-pointer text-sm font-medium">Partner token your server sent (decoded)</summary>
-                <p className="mt-1 text-xs text-slate-500">Header and claims only; the signature is not kept, so this is not a usable credential.</p>
+                <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Header and claims only; the signature is not kept, so this is not a usable credential.</p>
                 <div className="mt-2">
                   <JsonView value={data.partnerToken} testId="partner-token" />
                 </div>
@@ -253,7 +255,7 @@ export default async function Dashboard() {
           {identity.sessionExpiresAt && (
             <Field label="App session" testId="app-session-expiry">
               <Countdown expiresAt={identity.sessionExpiresAt} />
-              <p className="mt-0.5 text-xs text-slate-500">When it ends, the next page load or countdown sends you back to sign in. Signing out ends this and every wallet session.</p>
+              <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">When it ends, the next page load or countdown sends you back to sign in. Signing out ends this and every wallet session.</p>
             </Field>
           )}
         </dl>
@@ -263,8 +265,8 @@ export default async function Dashboard() {
             {identities.map((i) => (
               <li key={`${i.provider}:${i.subject}`} className="flex flex-wrap items-center gap-x-2">
                 <span className="font-medium">{providerLabel(i.provider)}</span>
-                <span className="text-slate-500">{i.email}</span>
-                <span className="text-xs text-slate-400">last used {i.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC</span>
+                <span className="text-slate-500 dark:text-slate-400">{i.email}</span>
+                <span className="text-xs text-slate-500 dark:text-slate-400">last used {i.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC</span>
               </li>
             ))}
           </ul>
@@ -272,6 +274,15 @@ export default async function Dashboard() {
             <LinkSignInMethods methods={linkable} mailboxUrl={config.demoMailboxUrl ?? null} />
           </div>
         </div>
+        {/* Folded: one look away, and its button never competes with the main "Sign out". */}
+        <details data-testid="sessions">
+          <summary className="cursor-pointer text-sm font-medium">
+            Where you are signed in ({sessions.length === 1 ? "1 session" : `${sessions.length} sessions`})
+          </summary>
+          <div className="mt-2">
+            <ActiveSessions sessions={sessions} />
+          </div>
+        </details>
         <details>
           <summary className="cursor-pointer text-sm font-medium">What your identity provider told the app</summary>
           <div className="mt-2">

@@ -23,9 +23,9 @@ export function CodeField({ id, label, value, onChange, mailboxUrl, length = 6 }
         onChange={(e) => onChange(e.target.value.replace(/\D/g, ""))}
       />
       {mailboxUrl && (
-        <p className="mt-1 text-xs text-slate-500">
+        <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
           Demo: codes arrive in the{" "}
-          <a className="font-medium text-brand-600 underline" href={mailboxUrl} target="_blank" rel="noreferrer">
+          <a className="font-medium text-brand-700 dark:text-brand-300 underline" href={mailboxUrl} target="_blank" rel="noreferrer">
             local mailbox
           </a>
           .

@@ -108,7 +108,7 @@ export default function FirebaseSignIn({
       )}
       <button
         type="button"
-        className="text-sm text-brand-600 hover:underline"
+        className="text-sm text-brand-700 dark:text-brand-300 hover:underline"
         onClick={() => (setMode(mode === "signin" ? "signup" : "signin"), setError(null), setNotice(null))}
       >
         {mode === "signin" ? "No Firebase account? Create one" : "Have an account? Sign in"}

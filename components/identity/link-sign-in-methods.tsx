@@ -124,7 +124,7 @@ function LinkMethod({
       <BrowserSignIn provider={method.provider} config={method.config} mailboxUrl={mailboxUrl} intent="link" onLinked={linked} />
       <button
         type="button"
-        className="text-sm text-brand-600 hover:underline"
+        className="text-sm text-brand-700 dark:text-brand-300 hover:underline"
         onClick={() => {
           returnFocus.current = true;
           setOpen(false);

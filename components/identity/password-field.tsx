@@ -23,7 +23,7 @@ export function PasswordField({ id, value, onChange, isNew, minLength }: {
         onChange={(e) => onChange(e.target.value)}
         autoComplete={isNew ? "new-password" : "current-password"}
       />
-      {isNew && minLength !== undefined && <p className="mt-1 text-xs text-slate-500">At least {minLength} characters.</p>}
+      {isNew && minLength !== undefined && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">At least {minLength} characters.</p>}
     </div>
   );
 }

@@ -1,15 +1,36 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
+
+const FIELD = "input:not([type=hidden]):not([disabled]), select, textarea";
 
 /**
  * A collapsed sign-in option. Its form, and the provider's SDK behind it, load only when a
- * person picks it, so the sign-in page stays light.
+ * person picks it, so the sign-in page stays light. Opening it moves focus to the form's first
+ * field once that field exists (the form may load its SDK first): the button that had focus is
+ * gone, and focus must not fall back to the page's start.
  */
 export function ProviderCard({ label, children }: { label: string; children: () => React.ReactNode }) {
   const [open, setOpen] = useState(false);
+  const body = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = body.current;
+    if (!open || !root) return;
+    const focusFirstField = () => {
+      const field = root.querySelector<HTMLElement>(FIELD);
+      if (!field) return false;
+      field.focus();
+      return true;
+    };
+    if (focusFirstField()) return;
+    const observer = new MutationObserver(() => {
+      if (focusFirstField()) observer.disconnect();
+    });
+    observer.observe(root, { childList: true, subtree: true });
+    return () => observer.disconnect();
+  }, [open]);
   return (
-    <div className="card">
+    <div className="card" ref={body}>
       {open ? (
         children()
       ) : (

@@ -131,17 +131,17 @@ export default function SupabaseSignIn({
       </button>
       <div className="flex flex-wrap justify-between gap-2 text-sm">
         {mode !== "signin" && (
-          <button type="button" className="text-brand-600 hover:underline" onClick={switchTo("signin")}>
+          <button type="button" className="text-brand-700 dark:text-brand-300 hover:underline" onClick={switchTo("signin")}>
             Sign in with a password
           </button>
         )}
         {mode === "signin" && (
-          <button type="button" className="text-brand-600 hover:underline" onClick={switchTo("signup")}>
+          <button type="button" className="text-brand-700 dark:text-brand-300 hover:underline" onClick={switchTo("signup")}>
             No account? Create one
           </button>
         )}
         {mode !== "otp" && mode !== "code" && (
-          <button type="button" className="text-brand-600 hover:underline" onClick={switchTo("otp")}>
+          <button type="button" className="text-brand-700 dark:text-brand-300 hover:underline" onClick={switchTo("otp")}>
             Email me a code instead
           </button>
         )}

@@ -117,9 +117,9 @@ export default function AirKitConnect({ config, reconnect, awaitingAddress }: Co
             autoFocus
           />
           {config.mailboxUrl && (
-            <p className="mt-1 text-xs text-slate-500">
+            <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
               Demo: open the{" "}
-              <a className="font-medium text-brand-600 underline" href={config.mailboxUrl} target="_blank" rel="noreferrer">
+              <a className="font-medium text-brand-700 dark:text-brand-300 underline" href={config.mailboxUrl} target="_blank" rel="noreferrer">
                 local mailbox
               </a>{" "}
               to read it.

@@ -51,7 +51,7 @@ const wallets: Record<string, BrowserWallet> = {
 
 export function WalletConnector({ provider, ...props }: ConnectorProps & { provider: string }) {
   const wallet = wallets[provider];
-  if (!wallet) return <p className="text-sm text-slate-500">No browser connector for {provider}.</p>;
+  if (!wallet) return <p className="text-sm text-slate-500 dark:text-slate-400">No browser connector for {provider}.</p>;
   return <wallet.Connector {...props} />;
 }
 

@@ -86,7 +86,14 @@ export function SignMessageButton({ provider, walletName, sign, signingText }: {
       <h3 id={headingId} className="sr-only">
         Sign a test message with {walletName}
       </h3>
-      <button type="button" className="btn-secondary" onClick={() => void run()} disabled={step !== null} aria-busy={step !== null}>
+      {/* aria-disabled rather than disabled: a disabled button drops keyboard focus mid-flow. */}
+      <button
+        type="button"
+        className="btn-secondary aria-disabled:cursor-wait aria-disabled:opacity-60"
+        onClick={() => void (step === null && run())}
+        aria-disabled={step !== null}
+        aria-busy={step !== null}
+      >
         {step === null ? "Sign a test message" : "Signing…"}
       </button>
       {step && (

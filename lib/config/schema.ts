@@ -39,6 +39,14 @@ export const envSchema = z.object({
   TOKEN_SIGNING_ALG: z.enum(["ES256", "RS256"]).default("ES256"),
   /** Folder for the embedded database. */
   DATA_DIR: z.string().default(".data"),
+  /**
+   * A PostgreSQL connection URL (postgres://user:password@host:5432/db). Set: the app keeps its
+   * data there, and any number of instances can share it. Unset: embedded PGlite in DATA_DIR
+   * (one instance only).
+   */
+  DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
+  /** Connections each instance's pool may open (instances × this must stay under max_connections). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** The app's name as users see it, e.g. in the test messages wallets sign (lib/wallets/signing). */
   APP_NAME: z.string().trim().min(1).max(64).regex(/^[^\r\n]+$/, "must be one line").default("BYO Auth"),
 

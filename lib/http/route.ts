@@ -2,7 +2,8 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { clientIp } from "@/lib/security/client-ip";
 import { assertSameOrigin } from "@/lib/security/origin";
-import { hitClientIp, type IpLimit } from "@/lib/security/rate-limit";
+import { counting, hitClientIp, type IpLimit } from "@/lib/security/rate-limit";
+import { getStore } from "@/lib/store";
 import { errors } from "./errors";
 import { errorResponse, readJson } from "./respond";
 
@@ -24,8 +25,8 @@ export function mutation<P>(
     try {
       const config = await getConfig();
       assertSameOrigin(request, config.appUrl);
-      limitClientIp(request, config.clientIpHeader, "request");
-      if (options.ipLimit) limitClientIp(request, config.clientIpHeader, options.ipLimit);
+      await limitClientIp(request, config.clientIpHeader, "request");
+      if (options.ipLimit) await limitClientIp(request, config.clientIpHeader, options.ipLimit);
       const body = options.body === false ? undefined : await readJson(request);
       const result = await handler(body, await context.params, { client: clientIp(request.headers, config.clientIpHeader), request });
       return timed(result === undefined ? new Response(null, { status: 204 }) : Response.json(result, { headers: { "Cache-Control": "no-store" } }));
@@ -38,10 +39,13 @@ export function mutation<P>(
 /** The client's counting key (lib/security/client-ip.ts); null when no address is known. */
 export type ClientKey = string | null;
 
-/** Throws `rate_limited` once the client's address is over `kind`'s limit; a no-op when no address is known. */
-export function limitClientIp(request: Request, header: string | undefined, kind: IpLimit): void {
+/**
+ * Throws `rate_limited` once the client's address is over `kind`'s limit (counted across every
+ * instance), `limits_unavailable` when it cannot be counted; a no-op when no address is known.
+ */
+export async function limitClientIp(request: Request, header: string | undefined, kind: IpLimit): Promise<void> {
   const ip = clientIp(request.headers, header);
   if (ip === null) return;
-  const gate = hitClientIp(kind, ip);
+  const gate = await hitClientIp(await counting(getStore), kind, ip);
   if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
 }

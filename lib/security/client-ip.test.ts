@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { clientIp, PEER_ADDRESS_HEADER, UNPARSEABLE_CLIENT } from "./client-ip";
-import { createMemoryRateLimiter, hitClientIp, IP_LIMITS, MAX_TRACKED_KEYS } from "./rate-limit";
 
 const headers = (value: string) => new Headers({ "x-real-ip": value, "x-forwarded-for": value });
 
@@ -75,42 +74,5 @@ describe("client IP from the trusted proxy's header", () => {
 
   it.each(["unknown", "", "203.0.113.7, not-an-ip", "1.2.3.4.5", "x".repeat(2000)])("counts an unusable value %j in one shared bucket", (value) => {
     expect(clientIp(headers(value), "x-real-ip")).toBe(UNPARSEABLE_CLIENT);
-  });
-});
-
-describe("per-IP limits", () => {
-  it("count per kind and per address", () => {
-    const ip = "198.51.100.23";
-    for (let i = 0; i < IP_LIMITS.signUp.limit; i++) expect(hitClientIp("signUp", ip).allowed).toBe(true);
-    expect(hitClientIp("signUp", ip)).toMatchObject({ allowed: false });
-    expect(hitClientIp("signUp", "198.51.100.24").allowed).toBe(true);
-    expect(hitClientIp("signIn", ip).allowed).toBe(true);
-  });
-
-  it("remember a bounded number of keys, but never forget one that is being throttled", () => {
-    const limiter = createMemoryRateLimiter({ limit: 2, windowMs: 60_000 });
-    // The victim's key is at its limit, and is the oldest entry.
-    limiter.hit("victim", 0);
-    limiter.hit("victim", 0);
-    expect(limiter.hit("victim", 0).allowed).toBe(false);
-    // A flood of fresh keys (one hit each: under the limit) fills the table and keeps going.
-    for (let i = 0; i < MAX_TRACKED_KEYS + 1000; i++) limiter.hit(`flood${i}`, 1);
-    expect(limiter.hit("victim", 2).allowed).toBe(false); // still remembered
-  });
-
-  it("fail closed when the table is full of throttled keys", () => {
-    const limiter = createMemoryRateLimiter({ limit: 1, windowMs: 60_000 });
-    for (let i = 0; i < MAX_TRACKED_KEYS; i++) {
-      limiter.hit(`k${i}`, 0);
-      limiter.hit(`k${i}`, 0);
-    }
-    expect(limiter.hit("newcomer", 1).allowed).toBe(false);
-    expect(limiter.hit("newcomer", 60_000).allowed).toBe(true); // once windows expire there is room
-  });
-
-  it("use the same fixed-window limiter as the per-email limits", () => {
-    const limiter = createMemoryRateLimiter({ limit: 1, windowMs: 1000 });
-    expect(limiter.hit("a", 0).allowed).toBe(true);
-    expect(limiter.hit("a", 1)).toEqual({ allowed: false, retryAfterSeconds: 1 });
   });
 });

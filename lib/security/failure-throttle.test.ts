@@ -1,72 +1,69 @@
 import { describe, expect, it } from "vitest";
+import { memoryCounters } from "@/test/memory-counters";
+import type { CounterStore } from "@/lib/store/types";
 import { ceiling, createFailureThrottle, exponentialDelay } from "./failure-throttle";
 
-const perClient = () => createFailureThrottle({ delayMs: exponentialDelay({ free: 3, baseMs: 1000, maxMs: 15 * 60_000 }), windowMs: 24 * 3600_000 });
+const perClient = (counters: CounterStore = memoryCounters()) =>
+  createFailureThrottle(counters, "t", { delayMs: exponentialDelay({ free: 3, baseMs: 1000, maxMs: 15 * 60_000 }), windowMs: 24 * 3600_000 });
+const at = (ms: number) => new Date(Date.UTC(2030, 0, 1) + ms);
 
 describe("failure throttle (NIST SP 800-63B §5.2.2: delays, not lock-outs)", () => {
-  it("allows a few attempts, then asks for 1, 2, 4 … seconds between attempts, up to the cap", () => {
+  it("allows a few attempts, then asks for 1, 2, 4 … seconds between attempts, up to the cap", async () => {
     const t = perClient();
     let now = 0;
-    for (let i = 0; i < 3; i++) expect(t.attempt("k", now).allowed).toBe(true);
-    expect(t.attempt("k", now)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    for (let i = 0; i < 3; i++) expect((await t.attempt("k", at(now))).allowed).toBe(true);
+    expect(await t.attempt("k", at(now))).toEqual({ allowed: false, retryAfterSeconds: 1 });
     now += 1000;
-    expect(t.attempt("k", now).allowed).toBe(true);
-    expect(t.attempt("k", now)).toEqual({ allowed: false, retryAfterSeconds: 2 });
-    expect(t.attempt("k", now + 1999)).toEqual({ allowed: false, retryAfterSeconds: 1 });
+    expect((await t.attempt("k", at(now))).allowed).toBe(true);
+    expect(await t.attempt("k", at(now))).toEqual({ allowed: false, retryAfterSeconds: 2 });
+    expect(await t.attempt("k", at(now + 1999))).toEqual({ allowed: false, retryAfterSeconds: 1 });
     now += 2000;
-    expect(t.attempt("k", now).allowed).toBe(true);
-    expect(t.attempt("k", now)).toEqual({ allowed: false, retryAfterSeconds: 4 });
+    expect((await t.attempt("k", at(now))).allowed).toBe(true);
+    expect(await t.attempt("k", at(now))).toEqual({ allowed: false, retryAfterSeconds: 4 });
     for (let i = 0; i < 20; i++) {
-      const r = t.attempt("k", now);
+      const r = await t.attempt("k", at(now));
       if (!r.allowed) now += r.retryAfterSeconds * 1000;
     }
-    expect(t.attempt("k", now).retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
+    expect((await t.attempt("k", at(now))).retryAfterSeconds).toBeLessThanOrEqual(15 * 60);
   });
 
-  it("counts an attempt when it is allowed, so a parallel burst cannot slip past the delay", () => {
+  it("counts an attempt when it is allowed, so a parallel burst cannot slip past the delay", async () => {
     const t = perClient();
-    const burst = Array.from({ length: 24 }, () => t.attempt("k", 0));
+    const burst = await Promise.all(Array.from({ length: 24 }, () => t.attempt("k", at(0))));
     expect(burst.filter((r) => r.allowed)).toHaveLength(3);
   });
 
-  it("forgets a key's failures on success and after the window", () => {
+  it("forgets a key's failures on success and after the window", async () => {
     const t = perClient();
-    for (let i = 0; i < 3; i++) t.attempt("k", 0);
-    expect(t.attempt("k", 0).allowed).toBe(false);
-    t.reset("k");
-    expect(t.attempt("k", 0).allowed).toBe(true);
-    for (let i = 0; i < 10; i++) t.attempt("k", 0);
-    expect(t.attempt("k", 24 * 3600_000).allowed).toBe(true);
+    for (let i = 0; i < 3; i++) await t.attempt("k", at(0));
+    expect((await t.attempt("k", at(0))).allowed).toBe(false);
+    await t.reset("k");
+    expect((await t.attempt("k", at(0))).allowed).toBe(true);
+    for (let i = 0; i < 10; i++) await t.attempt("k", at(0));
+    expect((await t.attempt("k", at(24 * 3600_000))).allowed).toBe(true);
   });
 
-  it("keeps keys apart: failures from one client never delay another", () => {
+  it("keeps keys apart: failures from one client never delay another", async () => {
     const t = perClient();
-    for (let i = 0; i < 30; i++) t.attempt("attacker|owner@example.com", 0);
-    expect(t.attempt("owner-laptop|owner@example.com", 0).allowed).toBe(true);
+    for (let i = 0; i < 30; i++) await t.attempt("attacker|owner@example.com", at(0));
+    expect((await t.attempt("owner-laptop|owner@example.com", at(0))).allowed).toBe(true);
   });
 
-  it("a ceiling allows `limit` attempts per window, then none until the window is over", () => {
-    const t = createFailureThrottle({ delayMs: ceiling(100), windowMs: 24 * 3600_000 });
-    for (let i = 0; i < 100; i++) expect(t.attempt("owner@example.com", i).allowed).toBe(true);
-    const refused = t.attempt("owner@example.com", 1000);
+  it("a ceiling allows `limit` attempts per window, then none until the window is over", async () => {
+    const t = createFailureThrottle(memoryCounters(), "c", { delayMs: ceiling(100), windowMs: 24 * 3600_000 });
+    for (let i = 0; i < 100; i++) expect((await t.attempt("owner@example.com", at(i))).allowed).toBe(true);
+    const refused = await t.attempt("owner@example.com", at(1000));
     expect(refused.allowed).toBe(false);
     expect(refused.retryAfterSeconds).toBe(24 * 3600 - 1);
-    expect(t.attempt("owner@example.com", 24 * 3600_000).allowed).toBe(true);
+    expect((await t.attempt("owner@example.com", at(24 * 3600_000))).allowed).toBe(true);
   });
 
-  it("remembers a bounded number of keys, never forgets one being throttled, and never lets a full table refuse everyone", () => {
-    const t = createFailureThrottle({ delayMs: exponentialDelay({ free: 1, baseMs: 60_000, maxMs: 60_000 }), windowMs: 3600_000, maxKeys: 10 });
-    t.attempt("victim", 0);
-    expect(t.attempt("victim", 0).allowed).toBe(false);
-    for (let i = 0; i < 9; i++) {
-      t.attempt(`flood${i}`, 0);
-      t.attempt(`flood${i}`, 0);
-    }
-    // Full of throttled keys: the throttled keys stay throttled…
-    expect(t.attempt("victim", 2).allowed).toBe(false);
-    expect(t.attempt("flood0", 2).allowed).toBe(false);
-    // …and a newcomer (the owner signing in) is not refused because an attacker filled the table.
-    expect(t.attempt("owner", 1).allowed).toBe(true);
-    expect(t.attempt("owner", 1).allowed).toBe(true);
+  it("fails closed: when the counters cannot be reached, the attempt is refused with 503 limits_unavailable", async () => {
+    const down: CounterStore = {
+      hitWindow: () => Promise.reject(new Error("connect ECONNREFUSED")),
+      updateCounter: () => Promise.reject(Object.assign(new Error("connection terminated"), { code: "57P01" })),
+      deleteCounter: () => Promise.reject(new Error("connect ECONNREFUSED")),
+    };
+    await expect(perClient(down).attempt("k")).rejects.toMatchObject({ code: "limits_unavailable", status: 503 });
   });
 });

@@ -7,16 +7,19 @@
 // Invariants:
 // - An attempt is counted when it is ALLOWED, before the password is checked, and forgotten on
 //   success (reset). Counting afterwards would let a burst of parallel attempts all pass a
-//   check that still sees zero failures.
+//   check that still sees zero failures. The count lives in the shared store and is updated
+//   atomically (CounterStore.updateCounter), so bursts spread over instances count too.
 // - A refusal costs nothing and tells the client when to come back (retryAfterSeconds): the
 //   server never sleeps on a request.
-// - In process memory, bounded like rate-limit.ts; several instances need a shared store.
+// - Fail closed: when the store cannot be reached, attempts are refused (limits_unavailable).
+import type { CounterStore } from "@/lib/store/types";
+import { counterKey, counting, type Verdict } from "./rate-limit";
 
 export interface FailureThrottle {
   /** Counts an attempt for `key` if one is allowed now; otherwise says how long to wait. */
-  attempt(key: string, now?: number): { allowed: boolean; retryAfterSeconds: number };
+  attempt(key: string, now?: Date): Promise<Verdict>;
   /** Forgets `key`'s failures (after a success). */
-  reset(key: string): void;
+  reset(key: string): Promise<void>;
 }
 
 export interface FailureThrottleOptions {
@@ -24,56 +27,25 @@ export interface FailureThrottleOptions {
   delayMs: (attempts: number) => number;
   /** Attempts older than this (counted from the first) are forgotten. */
   windowMs: number;
-  /**
-   * Keys remembered at most; when full, expired or unthrottled keys are dropped, never a
-   * throttled one. If none can be dropped, a new key's attempt goes through untracked: refusing
-   * it would let a flood of throttled keys refuse every sign-in of everyone (fail closed is a
-   * denial of service here); the per-client request limits still bound such a newcomer.
-   */
-  maxKeys?: number;
 }
 
-const EVICTION_SCAN = 64;
-
-export function createFailureThrottle({ delayMs, windowMs, maxKeys = 100_000 }: FailureThrottleOptions): FailureThrottle {
-  // Insertion order = age of the first attempt, so the oldest entries come first.
-  const entries = new Map<string, { first: number; last: number; attempts: number }>();
-  const waitFor = (e: { first: number; last: number; attempts: number }, now: number) =>
-    Math.max(0, Math.min(e.last + delayMs(e.attempts), e.first + windowMs) - now);
-
-  function makeRoom(now: number): boolean {
-    let scanned = 0;
-    for (const [k, e] of entries) {
-      if (now - e.first >= windowMs || waitFor(e, now) === 0) {
-        entries.delete(k);
-        return true;
-      }
-      if (++scanned >= EVICTION_SCAN) break;
-    }
-    return false;
-  }
-
+export function createFailureThrottle(counters: CounterStore, name: string, { delayMs, windowMs }: FailureThrottleOptions): FailureThrottle {
   return {
-    attempt(key, now = Date.now()) {
-      let e = entries.get(key);
-      if (e && now - e.first >= windowMs) {
-        entries.delete(key);
-        e = undefined;
-      }
-      if (!e) {
-        if (entries.size >= maxKeys && !makeRoom(now)) return { allowed: true, retryAfterSeconds: 0 };
-        e = { first: now, last: now, attempts: 0 };
-        entries.set(key, e);
-      }
-      const wait = waitFor(e, now);
-      if (e.attempts > 0 && wait > 0) return { allowed: false, retryAfterSeconds: Math.ceil(wait / 1000) };
-      e.attempts += 1;
-      e.last = now;
-      return { allowed: true, retryAfterSeconds: 0 };
+    attempt(key, now) {
+      return counting(() =>
+        counters.updateCounter<Verdict>(
+          counterKey(name, key),
+          (current, t) => {
+            const e = current ?? { first: t, last: t, count: 0, expiresAt: t + windowMs };
+            const wait = Math.max(0, Math.min(e.last + delayMs(e.count), e.first + windowMs) - t);
+            if (e.count > 0 && wait > 0) return { next: e, result: { allowed: false, retryAfterSeconds: Math.ceil(wait / 1000) } };
+            return { next: { ...e, count: e.count + 1, last: t }, result: { allowed: true, retryAfterSeconds: 0 } };
+          },
+          now,
+        ),
+      );
     },
-    reset(key) {
-      entries.delete(key);
-    },
+    reset: (key) => counting(() => counters.deleteCounter(counterKey(name, key))),
   };
 }
 

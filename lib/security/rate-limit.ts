@@ -1,13 +1,52 @@
-// Fixed-window attempt limiter, in process memory.
+// Fixed-window attempt limits, counted in the shared store (AppStore's CounterStore), so every
+// app instance sees the same counts: an attacker gains nothing by spreading attempts.
 //
-// Invariant: limits protect a single app instance. With several instances, back this
-// interface with a shared store (Redis INCR + EXPIRE) so that attackers cannot spread
-// attempts across instances.
+// Invariants:
+// - A hit is counted atomically before anything it guards runs (one upsert; see sql-store.ts).
+// - Fail closed: when the counters cannot be reached, the guarded action is refused with
+//   503 limits_unavailable, never let through uncounted.
+// - Keys are hashed before they are stored: the table never holds an email or an address.
+import { createHash } from "node:crypto";
+import { AppError } from "@/lib/http/errors";
+import type { CounterStore } from "@/lib/store/types";
+
+export interface Verdict {
+  allowed: boolean;
+  retryAfterSeconds: number;
+}
 
 export interface RateLimiter {
   /** Counts one attempt for `key`; `allowed` is false once the limit is reached in the window. */
-  hit(key: string, now?: number): { allowed: boolean; retryAfterSeconds: number };
-  reset(key: string): void;
+  hit(key: string, now?: Date): Promise<Verdict>;
+  reset(key: string): Promise<void>;
+}
+
+/** The refusal when counting is impossible (database down). */
+export const limitsUnavailable = () =>
+  new AppError("limits_unavailable", 503, "The service cannot check its limits right now. Try again in a moment.", { retryAfterSeconds: 5 });
+
+/** A counter's key as stored: a hash of the limiter's name and the key. */
+export const counterKey = (name: string, key: string) => createHash("sha256").update(`${name}\u0000${key}`).digest("base64url");
+
+/** Runs a counting call; any failure to count becomes limitsUnavailable (fail closed). */
+export async function counting<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    console.error(`[limits] could not count (${(error as { code?: string }).code ?? (error as Error).message}); refusing`);
+    throw limitsUnavailable();
+  }
+}
+
+export function createRateLimiter(counters: CounterStore, name: string, { limit, windowMs }: { limit: number; windowMs: number }): RateLimiter {
+  return {
+    async hit(key, now) {
+      const { count, resetMs } = await counting(() => counters.hitWindow(counterKey(name, key), windowMs, now));
+      return { allowed: count <= limit, retryAfterSeconds: Math.max(1, Math.ceil(resetMs / 1000)) };
+    },
+    reset: (key) => counting(() => counters.deleteCounter(counterKey(name, key))),
+  };
 }
 
 /**
@@ -25,60 +64,7 @@ export const IP_LIMITS = {
 } as const;
 export type IpLimit = keyof typeof IP_LIMITS;
 
-const ipLimiters = globalThis as typeof globalThis & { __ipLimiters?: Record<IpLimit, RateLimiter> };
-
-/** Counts one hit for `ip` under `kind`. */
-export function hitClientIp(kind: IpLimit, ip: string): { allowed: boolean; retryAfterSeconds: number } {
-  // On globalThis so that Next.js dev-mode module reloads do not reset the counts.
-  ipLimiters.__ipLimiters ??= {
-    request: createMemoryRateLimiter(IP_LIMITS.request),
-    signIn: createMemoryRateLimiter(IP_LIMITS.signIn),
-    signUp: createMemoryRateLimiter(IP_LIMITS.signUp),
-  };
-  return ipLimiters.__ipLimiters[kind].hit(ip);
-}
-
-/**
- * Keys a limiter remembers at most (a few MB). When full, room is made by dropping an expired
- * window or one still under its limit, oldest first; a window AT its limit (someone being
- * throttled right now) is never forgotten, so flooding the table with fresh keys cannot buy
- * an attacker a reset. If no room can be made cheaply, the new key is refused: fail closed.
- */
-export const MAX_TRACKED_KEYS = 100_000;
-/** How many of the oldest entries one hit may look at to make room (constant work per hit). */
-const EVICTION_SCAN = 64;
-
-export function createMemoryRateLimiter({ limit, windowMs }: { limit: number; windowMs: number }): RateLimiter {
-  // A Map iterates in insertion order, and a key is re-inserted when its window restarts, so
-  // the first entries are always the oldest windows.
-  const windows = new Map<string, { start: number; count: number }>();
-  /** Drops one forgettable window among the oldest; false if there is none to drop. */
-  function makeRoom(now: number): boolean {
-    let scanned = 0;
-    for (const [k, v] of windows) {
-      if (now - v.start >= windowMs || v.count < limit) {
-        windows.delete(k);
-        return true;
-      }
-      if (++scanned >= EVICTION_SCAN) break;
-    }
-    return false;
-  }
-  return {
-    hit(key, now = Date.now()) {
-      let w = windows.get(key);
-      if (!w || now - w.start >= windowMs) {
-        windows.delete(key);
-        if (windows.size >= MAX_TRACKED_KEYS && !makeRoom(now)) return { allowed: false, retryAfterSeconds: Math.ceil(windowMs / 1000) };
-        w = { start: now, count: 0 };
-        windows.set(key, w);
-      }
-      w.count += 1;
-      const retryAfterSeconds = Math.ceil((w.start + windowMs - now) / 1000);
-      return { allowed: w.count <= limit, retryAfterSeconds };
-    },
-    reset(key) {
-      windows.delete(key);
-    },
-  };
+/** Counts one hit for `ip` under `kind`, across every instance. */
+export function hitClientIp(counters: CounterStore, kind: IpLimit, ip: string): Promise<Verdict> {
+  return createRateLimiter(counters, `ip:${kind}`, IP_LIMITS[kind]).hit(ip);
 }

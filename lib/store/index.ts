@@ -4,26 +4,31 @@ import { getConfig } from "@/lib/config";
 import { firebaseIssuer } from "@/lib/identity/providers/firebase/verify-id-token";
 import { supabaseIssuer } from "@/lib/identity/providers/supabase/verify-access-token";
 import { openPgliteStore } from "./pglite";
+import { openPostgresStore } from "./postgres";
 import type { AppStore } from "./types";
 
 export type * from "./types";
 
 // Kept on globalThis so that Next.js dev reloads and separately bundled route modules share
-// one PGlite instance: opening the same data folder twice in one process corrupts nothing
-// only because it never happens.
+// one store: one PGlite instance (opening the same data folder twice in one process corrupts
+// nothing only because it never happens), or one PostgreSQL pool per process. A failed open
+// (database down at start) is forgotten, so the next call tries again.
 const slot = globalThis as typeof globalThis & { __appStore?: Promise<AppStore> };
 
 export function getStore(): Promise<AppStore> {
   slot.__appStore ??= getConfig()
-    .then((config) =>
-      openPgliteStore(join(config.env.DATA_DIR, "app-db"), {
+    .then((config) => {
+      const options = {
         issuers: {
           oidc: config.oidc?.issuer,
           firebase: config.firebase ? firebaseIssuer(config.firebase.projectId) : undefined,
           supabase: config.supabase ? supabaseIssuer(config.supabase.url) : undefined,
         },
-      }),
-    )
+      };
+      return config.env.DATABASE_URL
+        ? openPostgresStore(config.env.DATABASE_URL, { ...options, pool: { max: config.env.DATABASE_POOL_MAX } })
+        : openPgliteStore(join(config.env.DATA_DIR, "app-db"), options);
+    })
     .catch((error: unknown) => {
       slot.__appStore = undefined;
       throw error;

@@ -1,5 +1,5 @@
-// The app's persistence boundary. The embedded PGlite implementation (pglite.ts) serves a
-// single instance; a shared PostgreSQL can implement the same interface for several.
+// The app's persistence boundary. One SQL implementation (sql-store.ts) runs on embedded PGlite
+// (one instance, the default) and on a pooled PostgreSQL (DATABASE_URL, any number of instances).
 
 export type IdentityProviderId = "oidc" | "password" | "firebase" | "supabase";
 export type WalletProviderId = "airkit" | "turnkey" | "alchemy" | "moojo";
@@ -143,7 +143,46 @@ export type ConsumeSignChallengeResult =
   /** No such nonce for this user and provider (another user's nonce counts as unknown). */
   | { outcome: "unknown" };
 
-export interface AppStore {
+/** The server-side record of one app session (the Auth.js cookie carries its id). */
+export interface AppSession {
+  id: string;
+  userId: string;
+  userAgent: string | null;
+  createdAt: Date;
+  /** Refreshed at most once a minute. */
+  lastSeenAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
+}
+
+/** One shared counter as a limiter reads and writes it (times in ms since the epoch, database clock). */
+export interface CounterState {
+  first: number;
+  last: number;
+  count: number;
+  /** The row may be forgotten after this. */
+  expiresAt: number;
+}
+
+/**
+ * Counters every instance shares, for rate limits and failure throttles
+ * (lib/security/shared-limits.ts). The store's database backs them; another backend (Redis:
+ * INCR + PEXPIRE for hitWindow, a Lua script or WATCH/MULTI for updateCounter) can implement
+ * this interface alone. Every call either counts atomically or throws: a limiter that cannot
+ * count refuses (fails closed).
+ */
+export interface CounterStore {
+  /** Fixed window: counts one hit on `key`; returns the count in the current window and ms until it resets. */
+  hitWindow(key: string, windowMs: number, now?: Date): Promise<{ count: number; resetMs: number }>;
+  /**
+   * Atomic read-modify-write of `key`: `update` gets the live state (null when missing or
+   * expired) and the database's time, returns the next state (null deletes) and a result.
+   */
+  updateCounter<T>(key: string, update: (current: CounterState | null, nowMs: number) => { next: CounterState | null; result: T }, now?: Date): Promise<T>;
+  deleteCounter(key: string): Promise<void>;
+}
+
+export interface AppStore extends CounterStore {
   /** Finds or creates the app user for a verified identity (see pglite.ts for the linking rule). */
   linkIdentity(identity: VerifiedIdentity): Promise<LinkResult>;
   /**
@@ -214,6 +253,34 @@ export interface AppStore {
    * free or already theirs, another user's id otherwise.
    */
   claimWalletAccount(provider: WalletProviderId, accountId: string, userId: string): Promise<string>;
+
+  /**
+   * Alchemy's pre-generated address: writes `connection` only where the user has no row, or a
+   * reservation, or a login in progress whose `expiresAt` is past (at `now`). The check and
+   * the write are one statement, so a connection made meanwhile on another instance is never
+   * overwritten. True if written.
+   */
+  reserveWalletConnection(connection: Omit<WalletConnection, "updatedAt">, now?: Date): Promise<boolean>;
+
+  /** Deletes a user and everything of theirs; their sessions end at once. */
+  deleteUser(userId: string): Promise<void>;
+
+  /** Records a new app session for `userId`; its id goes into the Auth.js token. */
+  createSession(input: { userId: string; userAgent: string | null; expiresAt: Date }): Promise<AppSession>;
+  /**
+   * The session and its user if the session is live (not revoked, not expired, user exists):
+   * one primary-key lookup joined to users. Refreshes lastSeenAt when older than a minute.
+   */
+  getActiveSession(sessionId: string, userId: string): Promise<{ session: AppSession; user: User } | null>;
+  /** The user's live sessions, most recently seen first. */
+  listSessions(userId: string): Promise<AppSession[]>;
+  /** Ends one session; false if it was already ended. */
+  revokeSession(sessionId: string): Promise<boolean>;
+  /** Ends every live session of the user but `keepSessionId`; returns how many. */
+  revokeOtherSessions(userId: string, keepSessionId: string): Promise<number>;
+
+  /** Throws when the database does not answer (readiness). */
+  ping(): Promise<void>;
 
   /**
    * Stores a sign challenge unless (userId, provider) already has `limit.maxOpen` unused,

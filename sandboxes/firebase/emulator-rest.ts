@@ -48,6 +48,12 @@ function baseUrl(emulatorHost: string): string {
   return `http://${emulatorHost}`;
 }
 
+/** fetch's "other side closed" on a reused socket (undici's UND_ERR_SOCKET), and nothing else. */
+function closedIdleConnection(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause;
+  return error instanceof TypeError && cause?.code === "UND_ERR_SOCKET";
+}
+
 async function call(
   emulatorHost: string,
   method: "POST" | "DELETE",
@@ -56,9 +62,8 @@ async function call(
   admin = false,
 ): Promise<Record<string, unknown>> {
   const url = `${baseUrl(emulatorHost)}${pathAndQuery}`;
-  let response: Response;
-  try {
-    response = await fetch(url, {
+  const send = () =>
+    fetch(url, {
       method,
       headers: {
         ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
@@ -67,6 +72,16 @@ async function call(
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
+  let response: Response;
+  try {
+    try {
+      response = await send();
+    } catch (error) {
+      // A kept-alive connection the emulator closed as idle just as fetch reused it: the request
+      // never reached it, so sending it once more on a new connection is safe.
+      if (!closedIdleConnection(error)) throw error;
+      response = await send();
+    }
   } catch (cause) {
     throw new EmulatorRestError("request_failed", 0, `Auth Emulator at ${emulatorHost} did not answer`, { cause });
   }

@@ -109,3 +109,30 @@ describe("sign_raw_payload", () => {
     }
   });
 });
+
+describe("sign_raw_payload in the sparse variant", () => {
+  it("answers r, s, v among unknown members, which the clients ignore", async () => {
+    const sparse = await startTurnkeyStack({ variant: "sparse" });
+    try {
+      const created = await createUser(sparse, "sparse-signer@example.com", "sparse-subject");
+      // The sparse answer leaves out the optional `wallet`: the address is read back as a client would.
+      expect(created.wallet).toBeUndefined();
+      const key = generateP256KeyPair();
+      await sparse.client().oauthLogin({ organizationId: created.subOrganizationId, oidcToken: await idToken(sparse, "sparse-subject", key.publicKey), publicKey: key.publicKey });
+      const asUser = sparse.client(key, created.subOrganizationId);
+      const [wallet] = (await asUser.getWallets({})).wallets;
+      const { accounts } = await asUser.getWalletAccounts({ walletId: wallet!.walletId });
+      const ethAddress = accounts.find((a) => a.addressFormat === "ADDRESS_FORMAT_ETHEREUM")?.address as `0x${string}` | undefined;
+      const result = await asUser.signRawPayload({
+        signWith: ethAddress!,
+        payload: hashMessage(MESSAGE),
+        encoding: "PAYLOAD_ENCODING_HEXADECIMAL",
+        hashFunction: "HASH_FUNCTION_NO_OP",
+      });
+      expect(Object.keys(result).length).toBeGreaterThan(3);
+      expect(await verifyMessage({ address: ethAddress!, message: MESSAGE, signature: signatureFromRsv(result) })).toBe(true);
+    } finally {
+      await sparse.close();
+    }
+  });
+});

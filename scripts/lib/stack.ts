@@ -19,7 +19,7 @@ const PRESETS: Record<StackMode, { appPort: number; sandboxPort: number; dataDir
 };
 
 // Provider variables a test run must not inherit from a developer's .env files.
-const PROVIDER_VARS = [
+export const PROVIDER_VARS = [
   "AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET", "AUTH_OIDC_NAME",
   "MAIL_API_URL", "MAIL_API_KEY", "AIRKIT_PARTNER_ID",
   "FIREBASE_PROJECT_ID", "FIREBASE_API_KEY", "FIREBASE_AUTH_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_PRIVATE", "FIREBASE_SERVICE_ACCOUNT",

@@ -2,7 +2,11 @@ import { getStore } from "@/lib/store";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness and readiness: configuration parsed and the database opened. */
+/**
+ * Liveness: configuration parsed and the store opened once. It stays 200 while a shared
+ * PostgreSQL is down (the process is fine; restarting it would not help): readiness, which
+ * checks the database, is /api/ready.
+ */
 export async function GET() {
   try {
     await getStore();

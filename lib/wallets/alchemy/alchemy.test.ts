@@ -9,6 +9,7 @@ import { ApiKeyStamper } from "@turnkey/api-key-stamper";
 import { decryptCredentialBundle, generateP256KeyPair, getPublicKey } from "@turnkey/crypto";
 import { uint8ArrayToHexString } from "@turnkey/encoding";
 import { exportJWK, generateKeyPair } from "jose";
+import { hashMessage } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppConfig } from "@/lib/config/load";
 import type { Identity } from "@/lib/identity/types";
@@ -60,7 +61,7 @@ describe.each(SANDBOX_VARIANTS)("Alchemy against the %s counterpart", (variant) 
   let config: AppConfig;
   beforeAll(async () => {
     alchemy = await startAlchemy({ port: 0, dataDir: "memory://", apiKey: API_KEY, audiences: [AUDIENCE], allowedOrigins: [APP_URL], issuers: [APP_URL], oidcFetch: appFetch, variant });
-    config = { appUrl: APP_URL, alchemy: { apiUrl: alchemy.url, apiKey: API_KEY, audience: AUDIENCE, authProvider: "byo-auth" } } as AppConfig;
+    config = { appUrl: APP_URL, env: { APP_NAME: "Test App" }, alchemy: { apiUrl: alchemy.url, apiKey: API_KEY, audience: AUDIENCE, authProvider: "byo-auth" } } as AppConfig;
   });
   afterAll(async () => {
     await alchemy?.close();
@@ -107,6 +108,31 @@ describe.each(SANDBOX_VARIANTS)("Alchemy against the %s counterpart", (variant) 
       expect(rows["Solana address"]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
       expect(connection.data.userInfo).toMatchObject({ email: identity.email, solanaAddress: rows["Solana address"] });
     }
+  });
+
+  it("signs a test message: challenge → sign-payload stamped as the signer client does → verified against the card's address", async () => {
+    const identity = await newUser(`al-sign-${variant}@example.com`);
+    const target = generateP256KeyPair();
+    const { credentialBundle, orgId } = (await run(identity, "auth-jwt", { targetPublicKey: alchemyTargetPublicKey(target) })) as { credentialBundle: string; orgId: string };
+    const apiPrivateKey = decryptCredentialBundle(credentialBundle, target.privateKey);
+    const stamper = new ApiKeyStamper({ apiPublicKey: uint8ArrayToHexString(getPublicKey(apiPrivateKey, true)), apiPrivateKey });
+    const whoamiBody = JSON.stringify({ organizationId: orgId });
+    const { address } = (await run(identity, "whoami", { stampedRequest: { body: whoamiBody, stamp: await stamper.stamp(whoamiBody), url: WHOAMI_URL } })) as { address: string };
+
+    const challenge = (await run(identity, "sign-challenge", {})) as { nonce: string; message: string };
+    const signRequest = async (organizationId: string) => {
+      const body = JSON.stringify({
+        parameters: { encoding: "PAYLOAD_ENCODING_HEXADECIMAL", hashFunction: "HASH_FUNCTION_NO_OP", payload: hashMessage(challenge.message), signWith: address },
+        organizationId,
+        timestampMs: "1",
+        type: "ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2",
+      });
+      return { body, stamp: await stamper.stamp(body), url: "https://api.turnkey.com/public/v1/submit/sign_raw_payload" };
+    };
+    // The relay goes out only for the user's own signer organization.
+    await expect(run(identity, "sign-payload", { stampedRequest: await signRequest("another-org") })).rejects.toMatchObject({ code: "wallet_mismatch", status: 403 });
+    const { signature } = (await run(identity, "sign-payload", { stampedRequest: await signRequest(orgId) })) as { signature: string };
+    await expect(run(identity, "sign-verify", { nonce: challenge.nonce, signature })).resolves.toMatchObject({ verified: true, address });
   });
 
   it("pre-generates: an address and no session; a null Solana address and user id show as missing", async () => {

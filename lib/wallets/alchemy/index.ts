@@ -138,18 +138,16 @@ export const alchemyProvider: WalletProvider = {
       // promise it "after successful authentication"; then the reservation shows it as missing.
       if (!r || r.credentialBundle) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
       const address = r.address;
-      const existing = await store.getWalletConnection(identity.userId, "alchemy");
-      const abandoned = existing?.status === "pending" && existing.expiresAt !== null && existing.expiresAt.getTime() <= Date.now();
-      if (!existing || existing.data.pregenerated === true || abandoned) {
-        await store.upsertWalletConnection({
-          userId: identity.userId,
-          provider: "alchemy",
-          status: "pending",
-          address,
-          expiresAt: null,
-          data: { orgId: r.orgId, pregenerated: true, solanaAddress: r.solanaAddress, isSignup: r.isSignup, partnerToken: { header: idToken.header, claims: idToken.claims } },
-        });
-      }
+      // Check and write in one statement (AppStore.reserveWalletConnection): a login finished
+      // meanwhile on another instance is never overwritten by the reservation.
+      await store.reserveWalletConnection({
+        userId: identity.userId,
+        provider: "alchemy",
+        status: "pending",
+        address,
+        expiresAt: null,
+        data: { orgId: r.orgId, pregenerated: true, solanaAddress: r.solanaAddress, isSignup: r.isSignup, partnerToken: { header: idToken.header, claims: idToken.claims } },
+      });
       return { address, solanaAddress: r.solanaAddress, orgId: r.orgId, isSignup: r.isSignup };
     }),
 

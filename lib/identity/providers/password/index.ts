@@ -17,7 +17,7 @@ export const passwordProvider: IdentityProvider = {
   authjs: (config) =>
     credentialsProvider("password", "Email and password", { email: { type: "email" }, password: { type: "password" } }, async (input, request) => {
       // Per email inside authenticate(); per client IP here, so one client cannot spray many emails.
-      limitClientIp(request, config.clientIpHeader, "signIn");
+      await limitClientIp(request, config.clientIpHeader, "signIn");
       // …and per (email, client) inside, so that failures from other clients never lock the owner out.
       const secure = config.appUrl.startsWith("https:");
       const device = readCookie(request.headers.get("cookie"), knownDeviceCookieName(secure));

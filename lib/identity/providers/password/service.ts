@@ -3,8 +3,8 @@ import { getConfig } from "@/lib/config";
 import { AppError, errors } from "@/lib/http/errors";
 import { sendMail } from "@/lib/mail/mailer";
 import { decoyHash, hashPassword, verifyPassword } from "@/lib/security/password-hash";
-import { ceiling, createFailureThrottle, exponentialDelay, type FailureThrottle } from "@/lib/security/failure-throttle";
-import { createMemoryRateLimiter, type RateLimiter } from "@/lib/security/rate-limit";
+import { ceiling, createFailureThrottle, exponentialDelay } from "@/lib/security/failure-throttle";
+import { counting, createRateLimiter } from "@/lib/security/rate-limit";
 import { issueCode, type OneTimeCodePolicy, redeemCode } from "@/lib/security/one-time-code";
 import { getStore } from "@/lib/store";
 import type { PasswordCredential } from "@/lib/store/types";
@@ -30,15 +30,20 @@ const SIGN_UP_NOTICE: OneTimeCodePolicy = { purpose: "sign-up-notice", digits: 6
  * A success forgets the failures of that (email, client) and of the email.
  * Refusals answer at once (rate_limited with retryAfterSeconds): the server never sleeps.
  */
-const throttles = globalThis as typeof globalThis & {
-  __passwordThrottles?: { perClient: FailureThrottle; perEmail: FailureThrottle; signUp: RateLimiter };
-};
-throttles.__passwordThrottles ??= {
-  perClient: createFailureThrottle({ delayMs: exponentialDelay({ free: 3, baseMs: 1000, maxMs: 15 * 60_000 }), windowMs: 24 * 3600_000 }),
-  perEmail: createFailureThrottle({ delayMs: ceiling(100), windowMs: 24 * 3600_000 }),
-  signUp: createMemoryRateLimiter({ limit: 5, windowMs: 60 * 60_000 }),
-};
-const { perClient: signInPerClient, perEmail: signInPerEmail, signUp: signUpLimiter } = throttles.__passwordThrottles;
+const SIGN_IN_PER_CLIENT = { delayMs: exponentialDelay({ free: 3, baseMs: 1000, maxMs: 15 * 60_000 }), windowMs: 24 * 3600_000 };
+const SIGN_IN_PER_EMAIL = { delayMs: ceiling(100), windowMs: 24 * 3600_000 };
+const SIGN_UP_PER_EMAIL = { limit: 5, windowMs: 60 * 60_000 };
+
+/** The limiters, over the store's shared counters: every instance counts into the same rows. */
+async function limits() {
+  const store = await counting(getStore);
+  return {
+    store,
+    signInPerClient: createFailureThrottle(store, "password:sign-in:client", SIGN_IN_PER_CLIENT),
+    signInPerEmail: createFailureThrottle(store, "password:sign-in:email", SIGN_IN_PER_EMAIL),
+    signUp: createRateLimiter(store, "password:sign-up", SIGN_UP_PER_EMAIL),
+  };
+}
 
 /** How a client is named for the per-(email, client) throttle when its address is unknown. */
 const UNKNOWN_CLIENT = "unknown-client";
@@ -105,9 +110,9 @@ export async function signUp(input: unknown, client: string | null = null): Prom
   if (password.toLowerCase().includes(email.split("@")[0]!.toLowerCase()) && email.split("@")[0]!.length >= 4) {
     throw passwordErrors.weakPassword("Choose a password that does not contain your email address.");
   }
-  const gate = signUpLimiter.hit(email);
+  const { store, signUp: signUpLimiter } = await limits();
+  const gate = await signUpLimiter.hit(email);
   if (!gate.allowed) throw errors.rateLimited(gate.retryAfterSeconds);
-  const store = await getStore();
   const fields = { email, passwordHash: await hashPassword(password, client), name: name || null };
   // An address that was signed up but never confirmed is up for grabs again: whoever can read
   // its mailbox (and so confirm it) wins, not whoever typed it first.
@@ -165,16 +170,16 @@ export async function authenticate(input: unknown, client: string | null = null,
   if (!parsed.success) throw passwordErrors.invalidCredentials();
   const { email, password } = parsed.data;
   const pairKey = `${client ?? UNKNOWN_CLIENT}|${email}`;
-  const pair = signInPerClient.attempt(pairKey);
+  const { store, signInPerClient, signInPerEmail } = await limits();
+  const pair = await signInPerClient.attempt(pairKey);
   if (!pair.allowed) throw errors.rateLimited(pair.retryAfterSeconds);
   // A browser where this email's password was proven before (lib/security/known-device.ts) is
   // exempt from the per-email ceiling: an attacker who exhausts it from many clients cannot
   // lock the owner's own browser out. Its per-(email, client) delays above still apply.
   if (!options.knownDeviceFor?.(email)) {
-    const account = signInPerEmail.attempt(email);
+    const account = await signInPerEmail.attempt(email);
     if (!account.allowed) throw errors.rateLimited(account.retryAfterSeconds);
   }
-  const store = await getStore();
   const credential = await store.findPasswordCredential(email);
   const ok = await verifyPassword(password, credential?.passwordHash ?? (await decoyHash()), client);
   if (!credential || !ok) throw passwordErrors.invalidCredentials();
@@ -182,7 +187,6 @@ export async function authenticate(input: unknown, client: string | null = null,
     await sendVerificationCode(credential).catch(() => undefined);
     throw passwordErrors.emailUnverified();
   }
-  signInPerClient.reset(pairKey);
-  signInPerEmail.reset(email);
+  await Promise.all([signInPerClient.reset(pairKey), signInPerEmail.reset(email)]);
   return credential;
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPgliteStore, UNKNOWN_ISSUER } from "./pglite";
 import type { AppStore, VerifiedIdentity } from "./types";
+import { ENGINES, type Engine } from "@/test/engines";
 
 const identity = (over: Partial<VerifiedIdentity>): VerifiedIdentity => ({
   provider: "oidc",
@@ -16,16 +17,15 @@ const identity = (over: Partial<VerifiedIdentity>): VerifiedIdentity => ({
   ...over,
 });
 
-describe("PGlite store", () => {
-  let dir: string;
+describe.each(ENGINES)("store on $name", (engine) => {
   let store: AppStore;
+  let opened: Awaited<ReturnType<Engine["open"]>>;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), "store-"));
-    store = await openPgliteStore(dir);
+    opened = await engine.open();
+    store = opened.store;
   });
   afterEach(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await opened.cleanup();
   });
 
   it("maps a returning identity to the same user", async () => {
@@ -86,47 +86,9 @@ describe("PGlite store", () => {
     expect((await store.linkIdentity(identity({}))).user.id).toBe(ada.user.id);
   });
 
-  it("upgrades a folder from before issuers were recorded: old identities get the issuer configured at that start", async () => {
-    await store.close();
-    // Build a version-1 database by hand: the first migration only, identities without issuer.
-    const { PGlite } = await import("@electric-sql/pglite");
-    rmSync(dir, { recursive: true, force: true });
-    const old = new PGlite(dir);
-    const { MIGRATIONS } = await import("./pglite");
-    await old.exec(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    await old.exec(MIGRATIONS[0]!);
-    await old.exec(`INSERT INTO schema_migrations (version) VALUES (1)`);
-    await old.exec(`INSERT INTO users (id, email, email_verified) VALUES ('usr_old', 'ada@example.com', true), ('usr_pw', 'pw@example.com', true), ('usr_sb', 'sb@example.com', true)`);
-    await old.exec(`INSERT INTO identities (provider, subject, user_id, email, email_verified) VALUES
-      ('oidc', 'sub-1', 'usr_old', 'ada@example.com', true),
-      ('password', 'pwd_1', 'usr_pw', 'pw@example.com', true),
-      ('supabase', 'sb-1', 'usr_sb', 'sb@example.com', true)`);
-    await old.close();
-
-    // Configured without the trailing slash the provider's tokens carry: the same issuer.
-    store = await openPgliteStore(dir, { issuers: { oidc: "https://issuer.example" } });
-    // Another tenant presenting the same subject first does NOT get the old account...
-    const other = await store.linkIdentity(identity({ issuer: "https://other-tenant.example", emailVerified: false }));
-    expect(other.user.id).not.toBe("usr_old");
-    // ...the configured issuer does.
-    expect(await store.linkIdentity(identity({}))).toMatchObject({ outcome: "returning", user: { id: "usr_old" } });
-    const byProvider = Object.fromEntries(
-      [...(await store.listIdentities("usr_old")), ...(await store.listIdentities("usr_pw")), ...(await store.listIdentities("usr_sb"))].map((i) => [i.provider, i.issuer]),
-    );
-    // Password rows know their issuer; a provider not configured at that first start gets an
-    // issuer nobody matches, and keeps it when one is configured later (maybe another tenant).
-    expect(byProvider).toEqual({ oidc: "https://issuer.example/", password: "app:password", supabase: UNKNOWN_ISSUER });
-    await store.close();
-    store = await openPgliteStore(dir, { issuers: { oidc: "https://issuer.example", supabase: "https://new-project.example/auth/v1" } });
-    expect((await store.listIdentities("usr_sb"))[0]?.issuer).toBe(UNKNOWN_ISSUER);
-    const newcomer = await store.linkIdentity(identity({ provider: "supabase", issuer: "https://new-project.example/auth/v1", subject: "sb-1", emailVerified: false }));
-    expect(newcomer.user.id).not.toBe("usr_sb");
-  });
-
   it("survives a restart", async () => {
     const { user } = await store.linkIdentity(identity({}));
-    await store.close();
-    store = await openPgliteStore(dir);
+    store = await opened.reopen();
     expect((await store.getUser(user.id))?.email).toBe("ada@example.com");
   });
 
@@ -238,5 +200,83 @@ describe("PGlite store", () => {
       const owned = [...(await store.listIdentities(a.id)), ...(await store.listIdentities(b.id))].filter((i) => i.subject === "fb-raced");
       expect(owned).toHaveLength(1);
     });
+  });
+
+  it("sign challenges: open ones are capped per user and provider, consumed once, never by another user, expired ones pruned", async () => {
+    const ada = (await store.linkIdentity(identity({ subject: "sc-ada" }))).user.id;
+    const eve = (await store.linkIdentity(identity({ subject: "sc-eve", email: "eve@example.com" }))).user.id;
+    const now = new Date("2030-01-01T00:00:00Z");
+    const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+    const challenge = (nonce: string, userId = ada) => ({ nonce, userId, provider: "alchemy" as const, address: "0xabc", message: `m ${nonce}`, expiresAt: later(300) });
+    const limit = { maxOpen: 2, now, pruneBefore: new Date(0) };
+
+    expect(await store.createSignChallenge(challenge("n1"), limit)).toMatchObject({ nonce: "n1", usedAt: null, createdAt: now });
+    expect(await store.createSignChallenge(challenge("n2"), limit)).not.toBeNull();
+    expect(await store.createSignChallenge(challenge("n3"), limit)).toBeNull();
+    // Another provider's and another user's budgets are their own.
+    expect(await store.createSignChallenge({ ...challenge("n4"), provider: "airkit" }, limit)).not.toBeNull();
+    expect(await store.createSignChallenge(challenge("n5", eve), limit)).not.toBeNull();
+
+    expect(await store.consumeSignChallenge("n1", eve, "alchemy")).toEqual({ outcome: "unknown" });
+    expect(await store.consumeSignChallenge("n1", ada, "airkit")).toEqual({ outcome: "unknown" });
+    const raced = await Promise.all([store.consumeSignChallenge("n1", ada, "alchemy"), store.consumeSignChallenge("n1", ada, "alchemy")]);
+    expect(raced.map((r) => r.outcome).sort()).toEqual(["already_used", "consumed"]);
+    // A used challenge no longer counts as open.
+    expect(await store.createSignChallenge(challenge("n6"), limit)).not.toBeNull();
+
+    // Expired before `pruneBefore`: deleted when this user next asks for one.
+    await store.createSignChallenge(challenge("n7"), { maxOpen: 10, now: later(3600), pruneBefore: later(301) });
+    expect(await store.consumeSignChallenge("n2", ada, "alchemy")).toEqual({ outcome: "unknown" });
+    expect((await store.consumeSignChallenge("n5", eve, "alchemy")).outcome).toBe("consumed");
+  });
+});
+
+describe("PGlite store upgrades", () => {
+  let dir: string;
+  let store: AppStore;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), "store-"));
+    store = await openPgliteStore(dir);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("upgrades a folder from before issuers were recorded: old identities get the issuer configured at that start", async () => {
+    await store.close();
+    // Build a version-1 database by hand: the first migration only, identities without issuer.
+    const { PGlite } = await import("@electric-sql/pglite");
+    rmSync(dir, { recursive: true, force: true });
+    const old = new PGlite(dir);
+    const { MIGRATIONS } = await import("./pglite");
+    await old.exec(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+    await old.exec(MIGRATIONS[0]!);
+    await old.exec(`INSERT INTO schema_migrations (version) VALUES (1)`);
+    await old.exec(`INSERT INTO users (id, email, email_verified) VALUES ('usr_old', 'ada@example.com', true), ('usr_pw', 'pw@example.com', true), ('usr_sb', 'sb@example.com', true)`);
+    await old.exec(`INSERT INTO identities (provider, subject, user_id, email, email_verified) VALUES
+      ('oidc', 'sub-1', 'usr_old', 'ada@example.com', true),
+      ('password', 'pwd_1', 'usr_pw', 'pw@example.com', true),
+      ('supabase', 'sb-1', 'usr_sb', 'sb@example.com', true)`);
+    await old.close();
+
+    // Configured without the trailing slash the provider's tokens carry: the same issuer.
+    store = await openPgliteStore(dir, { issuers: { oidc: "https://issuer.example" } });
+    // Another tenant presenting the same subject first does NOT get the old account...
+    const other = await store.linkIdentity(identity({ issuer: "https://other-tenant.example", emailVerified: false }));
+    expect(other.user.id).not.toBe("usr_old");
+    // ...the configured issuer does.
+    expect(await store.linkIdentity(identity({}))).toMatchObject({ outcome: "returning", user: { id: "usr_old" } });
+    const byProvider = Object.fromEntries(
+      [...(await store.listIdentities("usr_old")), ...(await store.listIdentities("usr_pw")), ...(await store.listIdentities("usr_sb"))].map((i) => [i.provider, i.issuer]),
+    );
+    // Password rows know their issuer; a provider not configured at that first start gets an
+    // issuer nobody matches, and keeps it when one is configured later (maybe another tenant).
+    expect(byProvider).toEqual({ oidc: "https://issuer.example/", password: "app:password", supabase: UNKNOWN_ISSUER });
+    await store.close();
+    store = await openPgliteStore(dir, { issuers: { oidc: "https://issuer.example", supabase: "https://new-project.example/auth/v1" } });
+    expect((await store.listIdentities("usr_sb"))[0]?.issuer).toBe(UNKNOWN_ISSUER);
+    const newcomer = await store.linkIdentity(identity({ provider: "supabase", issuer: "https://new-project.example/auth/v1", subject: "sb-1", emailVerified: false }));
+    expect(newcomer.user.id).not.toBe("usr_sb");
   });
 });

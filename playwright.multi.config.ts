@@ -1,0 +1,38 @@
+import { defineConfig, devices } from "@playwright/test";
+import { chromiumPath } from "./scripts/lib/chromium";
+
+// Several instances: two production app servers on one real PostgreSQL, behind a round-robin
+// balancer (scripts/multi-stack.ts). Separate from playwright.config.ts so the single-instance
+// suite stays as it is. E2E_PORT_BASE moves the whole stack (default 3400).
+const executablePath = chromiumPath();
+const portBase = Number(process.env.E2E_PORT_BASE || 3400);
+
+export default defineConfig({
+  testDir: "e2e/multi",
+  timeout: 180_000,
+  expect: { timeout: 15_000 },
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  reporter: process.env.CI ? [["list"], ["html", { open: "never", outputFolder: "playwright-report-multi" }]] : [["list"]],
+  use: {
+    baseURL: `http://localhost:${portBase}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+    },
+  },
+  projects: [{ name: "multi", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: "tsx scripts/multi-stack.ts",
+    env: { E2E_PORT_BASE: String(portBase) },
+    url: `http://localhost:${portBase}/api/ready`,
+    timeout: 180_000,
+    reuseExistingServer: !process.env.CI,
+    stdout: "pipe",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,28 @@
+// Which Chromium the browser tests drive: CHROMIUM_PATH if set, else the system's (Debian's
+// `chromium`, since browser downloads fail offline), else Playwright's own download.
+import { accessSync, constants } from "node:fs";
+import { chromium } from "@playwright/test";
+
+const SYSTEM_PATHS = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+
+const runnable = (path: string) => {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The path to launch, or undefined to let Playwright use its own download. */
+export function chromiumPath(): string | undefined {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  return SYSTEM_PATHS.find(runnable);
+}
+
+/** A browser the tests can start, or null with the reason. */
+export function findChromium(): { path: string } | { missing: string } {
+  const path = chromiumPath() ?? chromium.executablePath();
+  if (runnable(path)) return { path };
+  return { missing: process.env.CHROMIUM_PATH ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} is not an executable file` : "no Chromium found" };
+}
