@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { ApiKeyStamper } from "@turnkey/api-key-stamper";
+import { WebauthnStamper } from "@turnkey/core";
 import { generateP256KeyPair, verifySessionJwtSignature } from "@turnkey/crypto";
 import { DEFAULT_ETHEREUM_ACCOUNTS } from "@turnkey/sdk-server";
 import { decodeJwt } from "jose";
@@ -148,6 +149,38 @@ describe("X-Stamp-Webauthn and stamp_login", () => {
     const apiStamp = (await new ApiKeyStamper({ apiPublicKey: stack.parent.publicKey, apiPrivateKey: stack.parent.privateKey }).stamp(body)).stampHeaderValue;
     const both = await submit("/public/v1/submit/stamp_login", body, { "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: ++counter }), "X-Stamp": apiStamp });
     expect([both.status, reasonOf(both.body)]).toEqual([400, "stamp_malformed"]);
+  });
+
+  it("accepts the stamp @turnkey/webauthn-stamper itself makes (its challenge rule, its header), and only over the body it stamped", async () => {
+    // The browser's part, played by a software authenticator behind navigator.credentials.get.
+    const own = newSoftAuthenticator();
+    const ownOrg = (await createWithPasskey(authenticatorEntry(own))).subOrganizationId;
+    const toBuffer = (value: string) => Uint8Array.from(Buffer.from(value, "base64url")).buffer;
+    const get = async (options: { publicKey: { challenge: Uint8Array; rpId: string } }) => {
+      const assertion = softAssertion(own, { rpId: options.publicKey.rpId, origin: APP_ORIGIN, challenge: b64u(options.publicKey.challenge), counter: 7 });
+      return {
+        type: "public-key",
+        id: b64u(own.credentialId),
+        rawId: Uint8Array.from(own.credentialId).buffer,
+        response: { clientDataJSON: toBuffer(assertion.clientDataJSON), authenticatorData: toBuffer(assertion.authenticatorData), signature: toBuffer(assertion.signature), userHandle: null },
+        getClientExtensionResults: () => ({}),
+      };
+    };
+    const previous = Object.getOwnPropertyDescriptor(globalThis, "navigator");
+    Object.defineProperty(globalThis, "navigator", { value: { credentials: { get } }, configurable: true, writable: true });
+    try {
+      const body = loginBody(ownOrg, generateP256KeyPair().publicKey);
+      const { stampHeaderName, stampHeaderValue } = await new WebauthnStamper({ rpId: RP_ID }).stamp(body);
+      expect(stampHeaderName).toBe("X-Stamp-Webauthn");
+      const tampered = await submit("/public/v1/submit/stamp_login", body.replace(ownOrg, PARENT_ORG), { [stampHeaderName]: stampHeaderValue });
+      expect([tampered.status, reasonOf(tampered.body)]).toEqual([401, "stamp_webauthn_challenge_mismatch"]);
+      const answer = await submit("/public/v1/submit/stamp_login", body, { [stampHeaderName]: stampHeaderValue });
+      expect(answer.status).toBe(200);
+      expect(decodeJwt(answer.body.activity!.result.stampLoginResult!.session).organization_id).toBe(ownOrg);
+    } finally {
+      if (previous) Object.defineProperty(globalThis, "navigator", previous);
+      else Reflect.deleteProperty(globalThis, "navigator");
+    }
   });
 
   it("a passkey of one sub-organization cannot log in to another", async () => {
