@@ -26,7 +26,7 @@ test.describe("OpenID Connect → AIR Kit", () => {
     await test.step("connect AIR Kit: the first login asks for a code, and AIR gives out no address before MFA", async () => {
       expect(await startAirKitConnect(page, ADA.email, seen)).toEqual({ askedForCode: true, askedForMfa: true });
       await expect(card.getByTestId("account-address")).toHaveCount(0);
-      await expect(card.getByRole("heading")).toContainText("no address yet");
+      await expect(card.getByRole("heading", { level: 2 })).toContainText("no address yet");
       await expect(card.getByTestId("awaiting-address")).toContainText("MFA");
       await expect(card.getByTestId("awaiting-address")).toContainText("not set up");
       // The server recorded the verified session: the state is there after a reload too.
@@ -37,7 +37,7 @@ test.describe("OpenID Connect → AIR Kit", () => {
 
     await test.step("set up MFA with a passkey: now AIR gives out the address", async () => {
       firstAddress = await completeAirKitMfa(page);
-      await expect(card.getByRole("heading")).toContainText("connected");
+      await expect(card.getByRole("heading", { level: 2 })).toContainText("connected");
       await expect(card.getByTestId("awaiting-address")).toHaveCount(0);
       await expect(card).toContainText("set up (passkey)");
     });
