@@ -6,6 +6,9 @@ import { chromiumPath } from "./scripts/lib/chromium";
 // suite stays as it is. E2E_PORT_BASE moves the whole stack (default 3400).
 const executablePath = chromiumPath();
 const portBase = Number(process.env.E2E_PORT_BASE || 3400);
+// The tests' own view of the stack (e2e/support/stack.ts: the OpenID Provider's and the
+// mailbox's URLs) derives from the same variable: workers inherit it from here.
+process.env.E2E_PORT_BASE = String(portBase);
 
 export default defineConfig({
   testDir: "e2e/multi",
