@@ -106,6 +106,20 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
   });
 
   describe("counters", () => {
+    it("read-modify-write never loses its row to a concurrent delete: 60 updates from two instances, a third of them deleting", async () => {
+      // A caller that clears the counter (next: null) deletes the row; the others must still
+      // find (or make) one to lock instead of failing, which a limiter turns into a refusal.
+      const step = (s: AppStore, i: number) =>
+        s.updateCounter("race", (current, nowMs) =>
+          i % 3 === 0
+            ? { next: null, result: "cleared" }
+            : { next: { first: current?.first ?? nowMs, last: nowMs, count: (current?.count ?? 0) + 1, expiresAt: nowMs + 60_000 }, result: "counted" },
+        );
+      const results = await Promise.all(Array.from({ length: 60 }, (_, i) => step(i % 2 ? other : store, i)));
+      expect(results.filter((r) => r === "cleared")).toHaveLength(20);
+      expect(results.filter((r) => r === "counted")).toHaveLength(40);
+    });
+
     it("a fixed window counts hits from both instances, atomically, and restarts after the window", async () => {
       const t0 = new Date("2030-01-01T00:00:00Z");
       const counts = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).hitWindow("k", 60_000, t0)));

@@ -494,13 +494,17 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
 
     updateCounter(key, update, now) {
       return db.transaction(async (tx) => {
-        // Read-modify-write under a row lock: insert a placeholder if missing (so there is a row
-        // to lock), lock it, decide in JavaScript, write back. Concurrent callers take turns.
-        await tx.query(
-          `INSERT INTO rate_counters (key, first_at, last_at, count, expires_at) VALUES ($1, 'epoch', 'epoch', 0, 'epoch') ON CONFLICT (key) DO NOTHING`,
+        // Read-modify-write under a row lock: one upsert inserts a placeholder if the row is
+        // missing, or locks the existing row (a no-op update), and returns it either way;
+        // decide in JavaScript, write back. Concurrent callers take turns. Not INSERT … DO
+        // NOTHING then SELECT … FOR UPDATE: a caller that deletes the row (or the pruning in
+        // hitWindow) between those two leaves the SELECT with no row at all.
+        const { rows } = await tx.query<Row>(
+          `INSERT INTO rate_counters (key, first_at, last_at, count, expires_at) VALUES ($1, 'epoch', 'epoch', 0, 'epoch')
+           ON CONFLICT (key) DO UPDATE SET key = EXCLUDED.key
+           RETURNING first_at, last_at, count, expires_at`,
           [key],
         );
-        const { rows } = await tx.query<Row>(`SELECT first_at, last_at, count, expires_at FROM rate_counters WHERE key = $1 FOR UPDATE`, [key]);
         const r = rows[0]!;
         // The time is read once the lock is held, and from the wall clock: now() is when the
         // transaction began, which for a caller that waited for the lock is before the time
