@@ -9,7 +9,7 @@ import { inject } from "vitest";
 import { openPgliteStore } from "@/lib/store/pglite";
 import { openPostgresStore } from "@/lib/store/postgres";
 import type { StoreOptions } from "@/lib/store/sql-store";
-import type { AppStore } from "@/lib/store/types";
+import type { AppStore, VerifiedIdentity } from "@/lib/store/types";
 
 export interface Engine {
   name: "pglite" | "postgres";
@@ -79,3 +79,15 @@ export const ENGINES: Engine[] = [
     },
   },
 ];
+
+/** A verified OpenID identity for Ada, with any field overridden. */
+export const sampleIdentity = (over: Partial<VerifiedIdentity> = {}): VerifiedIdentity => ({
+  provider: "oidc",
+  issuer: "https://issuer.example",
+  subject: "sub-1",
+  email: "ada@example.com",
+  emailVerified: true,
+  name: "Ada",
+  profile: {},
+  ...over,
+});

@@ -3,21 +3,12 @@
 // "two instances" are two stores with two pools on one database.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
-import { freshPostgresSchema, ENGINES, type Engine } from "@/test/engines";
+import { freshPostgresSchema, ENGINES, sampleIdentity, type Engine } from "@/test/engines";
 import { ceiling, createFailureThrottle } from "@/lib/security/failure-throttle";
 import { openPostgresStore } from "./postgres";
-import type { AppStore, VerifiedIdentity } from "./types";
+import type { AppStore } from "./types";
 
-const identity = (over: Partial<VerifiedIdentity> = {}): VerifiedIdentity => ({
-  provider: "oidc",
-  issuer: "https://issuer.example",
-  subject: "sub-1",
-  email: "ada@example.com",
-  emailVerified: true,
-  name: "Ada",
-  profile: {},
-  ...over,
-});
+const identity = sampleIdentity;
 
 describe.each(ENGINES)("shared state on $name", (engine) => {
   let store: AppStore;

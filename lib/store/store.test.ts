@@ -3,19 +3,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPgliteStore, UNKNOWN_ISSUER } from "./pglite";
-import type { AppStore, VerifiedIdentity } from "./types";
-import { ENGINES, type Engine } from "@/test/engines";
+import type { AppStore } from "./types";
+import { ENGINES, sampleIdentity, type Engine } from "@/test/engines";
 
-const identity = (over: Partial<VerifiedIdentity>): VerifiedIdentity => ({
-  provider: "oidc",
-  issuer: "https://issuer.example",
-  subject: "sub-1",
-  email: "ada@example.com",
-  emailVerified: true,
-  name: "Ada",
-  profile: {},
-  ...over,
-});
+const identity = sampleIdentity;
 
 describe.each(ENGINES)("store on $name", (engine) => {
   let store: AppStore;

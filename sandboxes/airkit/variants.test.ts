@@ -5,69 +5,29 @@
  * each variant sends the shape it documents.
  */
 import { decodeProtectedHeader, createRemoteJWKSet, jwtVerify } from "jose";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { airLoginResultSchema, airTokenClaimsSchema, airUserDetailsSchema } from "@/lib/wallets/airkit/schema";
-import type { RunningService } from "../lib/http";
-import { startMailbox } from "../mailbox";
-import { createTestSigningKey, signTestToken, startJwksServer, type JwksServer, type TestSigningKey } from "../lib/test-signing";
+import { signTestToken } from "../lib/test-signing";
 import { b64u, newSoftAuthenticator, softRegistration } from "../lib/test-webauthn";
 import { SANDBOX_VARIANTS, UNKNOWN_EXTRA_FIELDS } from "../lib/variant";
-import { startAirKit } from "./index";
-
-const PARTNER = "demo-partner";
-const APP_ORIGIN = "http://localhost:3000";
-const MAIL_KEY = "variants-test-mail-key-0123456789";
-
-let partnerKey: TestSigningKey;
-let jwks: JwksServer;
-let mailbox: RunningService;
-
-beforeAll(async () => {
-  partnerKey = await createTestSigningKey("ES256");
-  jwks = await startJwksServer([partnerKey.publicJwk]);
-  mailbox = await startMailbox({ port: 0, dataDir: "memory://", apiKey: MAIL_KEY });
-});
-afterAll(async () => {
-  await mailbox?.close();
-  await jwks?.close();
-});
+import { APP_ORIGIN, PARTNER, useAirKitCounterpart } from "./test-harness";
 
 describe.each(SANDBOX_VARIANTS)("the %s variant", (variant) => {
-  let air: RunningService;
-  beforeAll(async () => {
-    air = await startAirKit({
-      port: 0,
-      dataDir: "memory://",
-      variant,
-      partners: [{ partnerId: PARTNER, jwksUrl: jwks.url, allowedOrigins: [APP_ORIGIN] }],
-      mail: { apiUrl: mailbox.url, apiKey: MAIL_KEY, from: "AIR Kit (test) <no-reply@air.local>" },
-    });
-  });
-  afterAll(() => air?.close());
-
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${air.url}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { "Content-Type": "application/json" } : {}), ...headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const { ctx, call, mailedCode } = useAirKitCounterpart(variant);
 
   async function login(email: string, partnerUserId: string) {
     const iat = Math.floor(Date.now() / 1000);
-    const authToken = await signTestToken({ key: partnerKey, claims: { partnerId: PARTNER, email, partnerUserId, iat, exp: iat + 300 } });
+    const authToken = await signTestToken({ key: ctx.partnerKey, claims: { partnerId: PARTNER, email, partnerUserId, iat, exp: iat + 300 } });
     const first = await call("POST", "/v1/auth/login", { partnerId: PARTNER, authToken }, { Origin: APP_ORIGIN });
     if (first.body.status === "authenticated") return first.body.result as Record<string, unknown>;
-    const messages = (await (await fetch(`${mailbox.url}/api/messages?to=${encodeURIComponent(email)}`)).json()) as { messages: { text: string }[] };
-    const code = /\b(\d{6})\b/.exec(messages.messages[0]!.text)![1];
+    const code = await mailedCode(email);
     const verified = await call("POST", "/v1/auth/verify", { challengeId: first.body.challengeId, code });
     expect(verified.status).toBe(200);
     return verified.body.result as Record<string, unknown>;
   }
 
   const verifyToken = async (token: string) => {
-    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${air.url}/.well-known/jwks.json`)), { algorithms: ["ES256"] });
+    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${ctx.air.url}/.well-known/jwks.json`)), { algorithms: ["ES256"] });
     return airTokenClaimsSchema.parse(payload);
   };
 

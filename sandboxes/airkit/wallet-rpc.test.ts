@@ -5,64 +5,25 @@
  * derivation or a wrong hash fails here.
  */
 import { toHex, verifyMessage } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningService } from "../lib/http";
-import { startMailbox } from "../mailbox";
-import { createTestSigningKey, signTestToken, startJwksServer, type JwksServer, type TestSigningKey } from "../lib/test-signing";
+import { describe, expect, it } from "vitest";
+import { signTestToken } from "../lib/test-signing";
 import { b64u, newSoftAuthenticator, softRegistration } from "../lib/test-webauthn";
 import { SANDBOX_VARIANTS } from "../lib/variant";
-import { startAirKit } from "./index";
+import { APP_ORIGIN, PARTNER, useAirKitCounterpart } from "./test-harness";
 
-const PARTNER = "demo-partner";
-const APP_ORIGIN = "http://localhost:3000";
-const MAIL_KEY = "wallet-rpc-test-mail-key-0123456789";
 const MESSAGE = "localhost:3000 wants you to sign with your Ethereum account.\nNonce: 0123456789abcdef0123456789abcdef";
 
-let partnerKey: TestSigningKey;
-let jwks: JwksServer;
-let mailbox: RunningService;
-
-beforeAll(async () => {
-  partnerKey = await createTestSigningKey("ES256");
-  jwks = await startJwksServer([partnerKey.publicJwk]);
-  mailbox = await startMailbox({ port: 0, dataDir: "memory://", apiKey: MAIL_KEY });
-});
-afterAll(async () => {
-  await mailbox?.close();
-  await jwks?.close();
-});
-
 describe.each(SANDBOX_VARIANTS)("personal_sign (%s variant)", (variant) => {
-  let air: RunningService;
-  beforeAll(async () => {
-    air = await startAirKit({
-      port: 0,
-      dataDir: "memory://",
-      variant,
-      partners: [{ partnerId: PARTNER, jwksUrl: jwks.url, allowedOrigins: [APP_ORIGIN] }],
-      mail: { apiUrl: mailbox.url, apiKey: MAIL_KEY, from: "AIR Kit (test) <no-reply@air.local>" },
-    });
-  });
-  afterAll(() => air?.close());
-
-  async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-    const response = await fetch(`${air.url}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { "Content-Type": "application/json" } : {}), ...headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  }
+  const { ctx, call, mailedCode } = useAirKitCounterpart(variant);
   const errorOf = (answer: { status: number; body: Record<string, unknown> }) => [answer.status, (answer.body.error as { code: string } | undefined)?.code];
 
   /** Logs `email` in (with the emailed code) and returns the session token. */
   async function login(email: string): Promise<string> {
     const iat = Math.floor(Date.now() / 1000);
-    const authToken = await signTestToken({ key: partnerKey, claims: { partnerId: PARTNER, email, iat, exp: iat + 300 } });
+    const authToken = await signTestToken({ key: ctx.partnerKey, claims: { partnerId: PARTNER, email, iat, exp: iat + 300 } });
     const first = await call("POST", "/v1/auth/login", { partnerId: PARTNER, authToken }, { Origin: APP_ORIGIN });
     if (first.body.status === "authenticated") return (first.body.result as { token: string }).token;
-    const messages = (await (await fetch(`${mailbox.url}/api/messages?to=${encodeURIComponent(email)}`)).json()) as { messages: { text: string }[] };
-    const code = /\b(\d{6})\b/.exec(messages.messages[0]!.text)![1];
+    const code = await mailedCode(email);
     const verified = await call("POST", "/v1/auth/verify", { challengeId: first.body.challengeId, code });
     return (verified.body.result as { token: string }).token;
   }
