@@ -10,6 +10,9 @@ const WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag
  * first few offending elements, so a failure names what to fix without opening the trace.
  */
 export async function expectAccessible(page: Page, state: string): Promise<void> {
+  // Colours are read from the rendered page: a button caught mid-transition (enabled a moment
+  // ago) has a blend of its two states' colours. Judge the page once every transition ends.
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
   const { violations } = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
   const summary = violations.map((v) => ({
     rule: v.id,
