@@ -180,8 +180,13 @@ export async function signUpWithPassword(page: Page, email: string, password = "
  * form; the caller checks the outcome (success announcement or error).
  */
 export async function submitFirebaseLink(page: Page, firebaseUser: { email: string; password: string }): Promise<Locator> {
-  await page.getByRole("button", { name: "Link Firebase" }).click();
   const form = page.getByTestId("link-firebase");
+  // A click that lands before the dashboard has hydrated opens nothing: click again until the
+  // form is there (the button is replaced by the form, so a second click cannot close it).
+  await expect(async () => {
+    if (!(await form.isVisible())) await page.getByRole("button", { name: "Link Firebase" }).click();
+    await expect(form).toBeVisible({ timeout: 3_000 });
+  }).toPass({ timeout: 20_000 });
   await expect(form).toBeFocused();
   await form.getByLabel("Email").fill(firebaseUser.email);
   await form.getByLabel("Password").fill(firebaseUser.password);
