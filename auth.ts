@@ -4,7 +4,7 @@ import "server-only";
 import { headers } from "next/headers";
 import NextAuth from "next-auth";
 import { getConfig } from "@/lib/config";
-import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
+import { configuredIdentityProviders, getIdentityProvider } from "@/providers/identity/registry";
 import { sessionEndsAt, sessionIsLive } from "@/lib/identity/session-token";
 import { getStore } from "@/lib/store";
 

@@ -11,7 +11,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["{lib,sandboxes,app,components,scripts}/**/*.test.ts"],
+    include: ["{lib,providers,sandboxes,app,components,scripts}/**/*.test.ts"],
     environment: "node",
     testTimeout: 20_000,
     // next-auth imports "next/server" without an extension, which Node's ESM resolver refuses;

@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { postJson } from "./api";
-import { endWalletSessions } from "./wallets/registry";
+import { endWalletSessions } from "@/providers/wallets/registry.client";
 
 export function DisconnectButton({ provider, config }: { provider: string; config: Record<string, string | null> }) {
   const router = useRouter();

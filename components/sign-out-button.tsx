@@ -2,8 +2,8 @@
 
 import { useState } from "react";
 import { postJson } from "./api";
-import { endIdentitySession } from "./identity/registry";
-import { endWalletSessions } from "./wallets/registry";
+import { endIdentitySession } from "@/providers/identity/registry.client";
+import { endWalletSessions } from "@/providers/wallets/registry.client";
 
 /**
  * Ends every session: each wallet provider's and the identity provider's in the browser, then

@@ -9,7 +9,7 @@ import { APP_URL, SANDBOX_VARIANT } from "./support/stack";
 
 const PASSWORD = "a long enough passphrase";
 
-/** The offline AIR client's saved login (lib/wallets/airkit/browser/http-client.ts), as the SDK keeps one. */
+/** The offline AIR client's saved login (providers/wallets/airkit/browser/http-client.ts), as the SDK keeps one. */
 const savedAirLogin = (page: Page) => page.evaluate(() => localStorage.getItem("airkit.session"));
 
 async function signInWithPassword(page: Page, email: string) {

@@ -7,15 +7,15 @@ import { ActiveSessions } from "@/components/identity/active-sessions";
 import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
 import { SignOutButton } from "@/components/sign-out-button";
-import { WalletConnector, WalletSession, WalletSigner } from "@/components/wallets/registry";
+import { WalletConnector, WalletSession, WalletSigner } from "@/providers/wallets/registry.client";
 import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
-import { configuredIdentityProviders, getIdentityProvider } from "@/lib/identity/registry";
+import { configuredIdentityProviders, getIdentityProvider } from "@/providers/identity/registry";
 import { getIdentity } from "@/lib/identity/session";
 import { listMySessions } from "@/lib/identity/sessions";
 import { getStore } from "@/lib/store";
 import type { WalletConnection } from "@/lib/store/types";
-import { configuredWalletProviders } from "@/lib/wallets/registry";
+import { configuredWalletProviders } from "@/providers/wallets/registry";
 import { canSignMessages } from "@/lib/wallets/signing/actions";
 import type { WalletRecordList } from "@/lib/wallets/types";
 

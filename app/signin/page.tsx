@@ -4,10 +4,10 @@ import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { signIn } from "@/auth";
 import { Alert } from "@/components/alert";
-import { CollapsedBrowserSignIn } from "@/components/identity/registry";
+import { CollapsedBrowserSignIn } from "@/providers/identity/registry.client";
 import { getConfig } from "@/lib/config";
-import { configuredIdentityProviders } from "@/lib/identity/registry";
-import { REAUTH_COOKIE, SIGNED_OUT_STATE } from "@/lib/identity/providers/oidc-logout";
+import { configuredIdentityProviders } from "@/providers/identity/registry";
+import { REAUTH_COOKIE, SIGNED_OUT_STATE } from "@/providers/identity/oidc/logout";
 import { getIdentity } from "@/lib/identity/session";
 
 export const metadata: Metadata = { title: "Sign in" };

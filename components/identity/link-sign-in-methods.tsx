@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/alert";
-import { BrowserSignIn, canLinkInBrowser } from "./registry";
+import { BrowserSignIn, canLinkInBrowser } from "@/providers/identity/registry.client";
 import type { LinkedMethod } from "./use-app-sign-in";
 
 export interface LinkableMethod {

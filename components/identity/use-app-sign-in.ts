@@ -8,7 +8,7 @@ import { ApiError, postJson } from "@/components/api";
 /** What a browser sign-in form does with the provider's proof: start the app session, or link it to the signed-in user. */
 export type ProofIntent = "sign-in" | "link";
 
-/** What every browser sign-in form takes (components/identity/registry.tsx renders them). */
+/** What every browser sign-in form takes (providers/identity/registry.client.tsx renders them). */
 export interface BrowserSignInProps {
   config: Record<string, string | null>;
   mailboxUrl: string | null;

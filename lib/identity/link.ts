@@ -9,7 +9,7 @@ import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/http/errors";
 import { getStore } from "@/lib/store";
-import { getIdentityProvider } from "./registry";
+import { getIdentityProvider } from "@/providers/identity/registry";
 import type { SessionIdentity } from "./session";
 import type { IdentityProviderId } from "./types";
 

@@ -3,8 +3,8 @@ import { cookies } from "next/headers";
 import { getToken } from "next-auth/jwt";
 import { signOut } from "@/auth";
 import { getConfig } from "@/lib/config";
-import { getIdentityProvider } from "./registry";
-import { oidcLogoutUrl, REAUTH_COOKIE } from "./providers/oidc-logout";
+import { getIdentityProvider } from "@/providers/identity/registry";
+import { oidcLogoutUrl, REAUTH_COOKIE } from "@/providers/identity/oidc/logout";
 
 export interface SignOutResult {
   /** Where the browser goes next: the identity provider's logout endpoint, or the sign-in page. */

@@ -1,8 +1,8 @@
 import "server-only";
 import { join } from "node:path";
 import { getConfig } from "@/lib/config";
-import { firebaseIssuer } from "@/lib/identity/providers/firebase/verify-id-token";
-import { supabaseIssuer } from "@/lib/identity/providers/supabase/verify-access-token";
+import { firebaseIssuer } from "@/providers/identity/firebase/verify-id-token";
+import { supabaseIssuer } from "@/providers/identity/supabase/verify-access-token";
 import { openPgliteStore } from "./pglite";
 import { openPostgresStore } from "./postgres";
 import type { AppStore } from "./types";

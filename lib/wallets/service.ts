@@ -4,7 +4,7 @@ import { errors } from "@/lib/http/errors";
 import { requireIdentity } from "@/lib/identity/session";
 import { getKeySet } from "@/lib/keys";
 import { getStore } from "@/lib/store";
-import { getWalletProvider } from "./registry";
+import { getWalletProvider } from "@/providers/wallets/registry";
 
 /** Runs one server-side wallet step for the signed-in user. */
 export async function runWalletAction(providerId: string, actionName: string, body: unknown): Promise<unknown> {

@@ -1,12 +1,12 @@
 /**
  * The AIR Kit counterpart in both variants, over HTTP: every answer on the path a person walks
  * (login with a code, user info, MFA with a passkey, a fresh token) validates against the app's
- * own schemas (lib/wallets/airkit/schema.ts), the address appears only once MFA is set up, and
+ * own schemas (providers/wallets/airkit/schema.ts), the address appears only once MFA is set up, and
  * each variant sends the shape it documents.
  */
 import { decodeProtectedHeader, createRemoteJWKSet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
-import { airLoginResultSchema, airTokenClaimsSchema, airUserDetailsSchema } from "@/lib/wallets/airkit/schema";
+import { airLoginResultSchema, airTokenClaimsSchema, airUserDetailsSchema } from "@/providers/wallets/airkit/schema";
 import { signTestToken } from "../lib/test-signing";
 import { b64u, newSoftAuthenticator, softRegistration } from "../lib/test-webauthn";
 import { SANDBOX_VARIANTS, UNKNOWN_EXTRA_FIELDS } from "../lib/variant";

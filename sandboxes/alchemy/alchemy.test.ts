@@ -14,7 +14,7 @@ import type { RunningService } from "../lib/http";
 import { nonceForPublicKey } from "../lib/oidc-token";
 import { createTestIssuerKey, hmacToken, startTestIssuer, unsignedToken, type TestIssuer } from "../lib/oidc-test-issuer";
 import { frozenClock } from "../lib/test-clock";
-import { authJwtResponseSchema, whoamiResponseSchema } from "@/lib/wallets/alchemy/schema";
+import { authJwtResponseSchema, whoamiResponseSchema } from "@/providers/wallets/alchemy/schema";
 import { SANDBOX_VARIANTS, UNKNOWN_EXTRA_FIELDS } from "../lib/variant";
 import { startAlchemy } from "./index";
 
@@ -141,7 +141,7 @@ describe("auth-jwt", () => {
     expect(login.body).toMatchObject({ isSignup: false, orgId: pre.body.orgId, address: pre.body.address });
   });
 
-  // What Alchemy's signer client sends is the only form taken (lib/wallets/alchemy/schema.ts):
+  // What Alchemy's signer client sends is the only form taken (providers/wallets/alchemy/schema.ts):
   // each other spelling of the same key is refused, even with a nonce over that very text.
   it.each([
     ["compressed", (k: ReturnType<typeof generateP256KeyPair>) => k.publicKey],
@@ -324,7 +324,7 @@ describe("configuration", () => {
 });
 
 // The counterpart's answers, in both variants, parsed by the very schemas the app parses Alchemy
-// with (lib/wallets/alchemy/schema.ts): a shape the app cannot read fails here first.
+// with (providers/wallets/alchemy/schema.ts): a shape the app cannot read fails here first.
 describe.each(SANDBOX_VARIANTS)("the %s variant, read with the app's schemas", (variant) => {
   let service: RunningService;
   beforeAll(async () => {

@@ -24,7 +24,7 @@
  *   as the client expects.
  *
  * - `targetPublicKey` is taken in the one form Alchemy's signer client sends: the uncompressed
- *   P-256 key, 130 lowercase hex characters starting `04`, no `0x` (lib/wallets/alchemy/schema.ts
+ *   P-256 key, 130 lowercase hex characters starting `04`, no `0x` (providers/wallets/alchemy/schema.ts
  *   cites the client's source). A compressed or `0x`-prefixed key is refused (400), so a client
  *   that sends anything else fails here as it would fail to match the nonce or the bundle there.
  *   The nonce is the SHA-256 of exactly that text, carried in `nonce` or, for issuers that

@@ -25,7 +25,7 @@
  *   `{ status: "success", traceId, data: { credentialId } }`. Unknown slug: 400 `slug_unknown`;
  *   values not matching the definition: 400 `fields_invalid`; unknown user: 404 `user_unknown`.
  * The docs' response examples for the last two could not be read in full (see
- * lib/wallets/moojo/fixtures/README.md); the app relies on `status: "success"` only there.
+ * providers/wallets/moojo/fixtures/README.md); the app relies on `status: "success"` only there.
  * Anything else is 404, in particular any user-profile call: Moojo documents none.
  *
  * Errors: `{ status: "error", traceId, error: { code, message } }`. Unknown paths and methods

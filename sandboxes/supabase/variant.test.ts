@@ -5,7 +5,7 @@
  */
 import { createRemoteJWKSet, decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifySupabaseAccessToken } from "../../lib/identity/providers/supabase/verify-access-token";
+import { verifySupabaseAccessToken } from "../../providers/identity/supabase/verify-access-token";
 import { latestCode, startHarness, supabaseClient, uniqueEmail, type Harness } from "./test-support";
 
 let h: Harness;

@@ -1,6 +1,6 @@
 /**
  * The counterpart's answers and refusals, in both variants, as @turnkey/sdk-server surfaces them,
- * read with the app's own schemas and failure reader (lib/wallets/turnkey/schema.ts): a shape
+ * read with the app's own schemas and failure reader (providers/wallets/turnkey/schema.ts): a shape
  * the app cannot read fails here first.
  */
 import { encryptOtpCodeToBundle, generateP256KeyPair } from "@turnkey/crypto";
@@ -15,7 +15,7 @@ import {
   walletAccountsResponseSchema,
   walletsResponseSchema,
   whoamiResponseSchema,
-} from "@/lib/wallets/turnkey/schema";
+} from "@/providers/wallets/turnkey/schema";
 import { SANDBOX_VARIANTS, UNKNOWN_EXTRA_FIELDS } from "../lib/variant";
 import { ERROR_INFO_TYPE, TURNKEY_ERROR_DETAIL_TYPE, UNKNOWN_DETAIL_TYPE } from "./errors";
 import { DEFAULT_OTP_SECONDS } from "./otp";

@@ -1,5 +1,5 @@
 import { mutation } from "@/lib/http/route";
-import { resendConfirmation } from "@/lib/identity/providers/password/service";
+import { resendConfirmation } from "@/providers/identity/password/service";
 
 export const POST = mutation(async (body) => {
   await resendConfirmation(body);

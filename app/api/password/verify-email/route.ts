@@ -1,5 +1,5 @@
 import { mutation } from "@/lib/http/route";
-import { confirmEmail } from "@/lib/identity/providers/password/service";
+import { confirmEmail } from "@/providers/identity/password/service";
 
 export const POST = mutation(async (body) => {
   await confirmEmail(body);
