@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/firebase wallet/airkit
 import { expect, test } from "./support/test";
 import { expectAccessible } from "./support/a11y";
 import { signInWithOidc } from "./support/flows";

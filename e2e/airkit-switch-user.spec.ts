@@ -1,3 +1,4 @@
+// providers: identity/password wallet/airkit
 // Two people, one browser. AIR Kit saves a login in the browser for 30 days and its SDK hands
 // that saved session back to `login()` (the offline AIR client does the same), so the app must
 // never let the second person see the first person's AIR account: not after a sign-out, and not

@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/password wallet/alchemy
 import { createHash } from "node:crypto";
 import { expect, test } from "./support/test";
 import { signInWithOidc, signOut, signUpWithPassword } from "./support/flows";

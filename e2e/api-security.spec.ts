@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/password wallet/airkit
 import { expect, test } from "./support/test";
 import { APP_URL } from "./support/stack";
 

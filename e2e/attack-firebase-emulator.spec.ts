@@ -1,3 +1,4 @@
+// providers: identity/firebase identity/password wallet/airkit
 // The account and wallet takeover of issue #10, end to end: with the Firebase Auth Emulator
 // configured (as in the demo), someone who can reach the app posts a hand-made unsigned
 // Firebase ID token claiming a victim's verified email to the Auth.js Firebase callback. It

@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/password identity/firebase identity/supabase wallet/airkit wallet/moojo
 // The adversarial suite: what a stranger on the public demo would try, against the production
 // build the test stack serves. Each case asserts the refusal, its status and its stable code,
 // so a regression shows up as a named case. The threat model is in docs/security.md.

@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/firebase identity/supabase wallet/airkit
 import { readFileSync } from "node:fs";
 import { expect, test } from "./support/test";
 import { encode } from "next-auth/jwt";

@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/firebase identity/supabase
 // Explicit account linking (issue #9): the Firebase Auth Emulator vouches for no email, so a
 // person who uses OpenID Connect and Firebase becomes ONE app user only by linking Firebase from
 // the dashboard while signed in. Grace's Firebase sign-in is linked in this spec only (other

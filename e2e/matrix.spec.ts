@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/firebase identity/password identity/supabase wallet/turnkey wallet/alchemy wallet/moojo
 // Every identity provider with every wallet provider. AIR Kit with each identity provider is
 // covered by its own specs (first-login codes make those flows longer); this file connects
 // Turnkey, Alchemy and Moojo from each identity provider, grouped per identity provider.

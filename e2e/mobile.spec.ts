@@ -1,3 +1,4 @@
+// providers: identity/oidc wallet/airkit
 import type { Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { signInWithOidc } from "./support/flows";

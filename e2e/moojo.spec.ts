@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/firebase wallet/moojo
 import type { Locator, Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { signInWithFirebase, signInWithOidc, signInWithOidcAndLinkFirebase, signOut, submitFirebaseLink } from "./support/flows";

@@ -1,3 +1,4 @@
+// providers: identity/oidc wallet/airkit
 import { expect, test } from "./support/test";
 import { completeAirKitMfa, connectAirKit, signInWithOidc, signOut, startAirKitConnect } from "./support/flows";
 import { ADA, MALLORY, OIDC_URL } from "./support/stack";

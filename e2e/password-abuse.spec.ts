@@ -1,3 +1,4 @@
+// providers: identity/password
 // Password sign-up and sign-in under abuse, at the HTTP level against the production test
 // stack (issue #10): no account enumeration, no owner lock-out, no queue of junk hashing in
 // front of a real sign-in, and no client-chosen client address. The test stack trusts

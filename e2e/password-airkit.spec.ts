@@ -1,3 +1,4 @@
+// providers: identity/password wallet/airkit
 import { expect, test } from "./support/test";
 import { connectAirKit, readCodeFromMailbox, signOut } from "./support/flows";
 import { MAILBOX_URL } from "./support/stack";

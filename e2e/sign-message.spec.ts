@@ -1,3 +1,4 @@
+// providers: identity/password wallet/airkit wallet/alchemy
 import type { Locator, Page } from "@playwright/test";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { expect, test } from "./support/test";

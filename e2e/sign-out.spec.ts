@@ -1,3 +1,4 @@
+// providers: identity/oidc
 import { expect, test } from "./support/test";
 import { signInWithOidc, signOut } from "./support/flows";
 import { ADA, GRACE, OIDC_URL } from "./support/stack";

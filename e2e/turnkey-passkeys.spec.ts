@@ -1,3 +1,4 @@
+// providers: identity/password wallet/turnkey
 // Turnkey the way the "Advanced backend authentication" guide pairs the app's backend with the
 // Embedded Wallet Kit: a wallet created with a passkey (Chromium's virtual authenticator), a
 // passkey login (the kit's stamp_login, stamped by the passkey), signing with the kit, and a

@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/password wallet/turnkey
 import { expect, test } from "./support/test";
 import { readCodeFromMailbox, signInWithOidc, signOut, signUpWithPassword, turnkeyKitKeys } from "./support/flows";
 import { ADA } from "./support/stack";

@@ -1,3 +1,4 @@
+// providers: identity/oidc wallet/alchemy
 import { expect, test } from "./support/test";
 import { signInWithOidc } from "./support/flows";
 import { ADA } from "./support/stack";

@@ -1,3 +1,4 @@
+// providers: identity/password wallet/turnkey wallet/alchemy wallet/moojo
 // A wallet provider that is down (connections dropped) or failing (503): the person sees what
 // happened and what to do, nothing half-made is left (no address, no Turnkey key in
 // IndexedDB), and once the provider is back a plain retry connects.

@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/password wallet/alchemy
 // Two production instances on one PostgreSQL (scripts/multi-stack.ts): what one instance does,
 // the other sees, at once. HTTP-level where no browser is needed; one browser walk-through.
 import { expect, test } from "@playwright/test";
