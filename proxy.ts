@@ -9,7 +9,7 @@ import { contentSecurityPolicy, newNonce } from "@/lib/security/csp";
  */
 export async function proxy(request: NextRequest) {
   const config = await getConfig().catch(() => null);
-  const formActions = config?.oidc ? [new URL(config.oidc.issuer).origin] : [];
+  const formActions = config?.formActionOrigins ?? [];
   const csp = contentSecurityPolicy({ nonce: newNonce(), dev: process.env.NODE_ENV === "development", formActions });
 
   const requestHeaders = new Headers(request.headers);

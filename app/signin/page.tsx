@@ -7,7 +7,7 @@ import { Alert } from "@/components/alert";
 import { CollapsedBrowserSignIn } from "@/providers/identity/registry.client";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders } from "@/providers/identity/registry";
-import { REAUTH_COOKIE, SIGNED_OUT_STATE } from "@/providers/identity/oidc/logout";
+import { REAUTH_COOKIE, SIGNED_OUT_STATE } from "@/lib/identity/reauth";
 import { getIdentity } from "@/lib/identity/session";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -36,9 +36,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const providers = configuredIdentityProviders(config);
   const error = typeof params.error === "string" ? (ERRORS[params.error] ?? "Sign-in failed. Try again.") : null;
   // Back from the identity provider's logout (RP-initiated logout echoes our `state`).
-  const backFromProviderLogout = params.state === SIGNED_OUT_STATE && config.oidc;
-  const reason = backFromProviderLogout
-    ? `You are signed out of the app, of your wallet, and of ${config.oidc!.name}.`
+  const loggedOutOf = params.state === SIGNED_OUT_STATE ? providers.find((p) => p.logoutUrl) : undefined;
+  const reason = loggedOutOf
+    ? `You are signed out of the app, of your wallet, and of ${loggedOutOf.label(config)}.`
     : typeof params.reason === "string"
       ? REASONS[params.reason]
       : undefined;

@@ -1,3 +1,7 @@
+import type { ComponentType } from "react";
+
+type ClientConfig = Record<string, string | null>;
+
 /** What the dashboard passes to a wallet provider's browser connector. */
 export interface ConnectorProps {
   /** Non-secret settings from the provider's `clientConfig`. */
@@ -23,4 +27,19 @@ export interface SignerProps {
   config: Record<string, string | null>;
   /** The address the server has on record for the connection (what the signature must recover). */
   address: string;
+}
+
+/** A wallet provider's entry in the browser registry. */
+export interface BrowserWallet {
+  /** The connect button and its flow; its module (and the provider's SDK) should load only when shown. */
+  Connector: ComponentType<ConnectorProps>;
+  /** Shown on a live connected card: the provider's own session in this browser (Turnkey's kit). */
+  Session?: ComponentType<WalletSessionProps>;
+  /** Ends the provider's own session in this browser (called on sign-out and disconnect). */
+  endSession(config: ClientConfig): Promise<void>;
+  /**
+   * "Sign a test message" on a live card, for providers whose wallets sign: a component that
+   * renders <SignMessageButton> (components/wallets/sign-message.tsx) with the provider's own signing call.
+   */
+  Signer?: ComponentType<SignerProps>;
 }

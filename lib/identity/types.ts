@@ -33,6 +33,11 @@ export interface IdentityProvider {
   /** Shown on the sign-in page. */
   label(config: AppConfig): string;
   isConfigured(config: AppConfig): boolean;
+  /**
+   * The issuer of this provider's identities as configured now (what VerifiedIdentity.issuer
+   * will be). The store uses it once, to label identities recorded before issuers were.
+   */
+  issuer(config: AppConfig): string | undefined;
   /** "redirect": a button that sends the browser to the provider (OIDC); "browser": a form on the sign-in page. */
   signIn: "redirect" | "browser";
   /** Public settings its browser sign-in needs (SDK config). */
@@ -48,6 +53,12 @@ export interface IdentityProvider {
    * implement it; the others cannot be linked, only signed in with.
    */
   verifyForLink?(config: AppConfig, credentials: Record<string, unknown>): Promise<VerifiedIdentity>;
+  /**
+   * Redirect providers: where to send the browser at sign-out to end the provider's own session
+   * (RP-initiated logout), or null when it offers no way (the next sign-in then asks for
+   * credentials). `idToken` is the ID token kept in the server-side session, if any.
+   */
+  logoutUrl?(config: AppConfig, o: { idToken: string | undefined; postLogoutRedirectUri: string }): Promise<string | null>;
   /** Whether this deployment lets it be linked at all (default: yes, if verifyForLink exists). */
   linkable?(config: AppConfig): boolean;
 }

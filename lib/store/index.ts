@@ -1,8 +1,6 @@
 import "server-only";
 import { join } from "node:path";
 import { getConfig } from "@/lib/config";
-import { firebaseIssuer } from "@/providers/identity/firebase/verify-id-token";
-import { supabaseIssuer } from "@/providers/identity/supabase/verify-access-token";
 import { openPgliteStore } from "./pglite";
 import { openPostgresStore } from "./postgres";
 import type { AppStore } from "./types";
@@ -17,14 +15,11 @@ const slot = globalThis as typeof globalThis & { __appStore?: Promise<AppStore> 
 
 export function getStore(): Promise<AppStore> {
   slot.__appStore ??= getConfig()
-    .then((config) => {
-      const options = {
-        issuers: {
-          oidc: config.oidc?.issuer,
-          firebase: config.firebase ? firebaseIssuer(config.firebase.projectId) : undefined,
-          supabase: config.supabase ? supabaseIssuer(config.supabase.url) : undefined,
-        },
-      };
+    .then(async (config) => {
+      // Loaded when first needed, not imported: the providers import the store.
+      const { configuredIdentityProviders } = await import("@/providers/identity/registry");
+      const issuers = Object.fromEntries(configuredIdentityProviders(config).map((p) => [p.id, p.issuer(config)]));
+      const options = { issuers };
       return config.env.DATABASE_URL
         ? openPostgresStore(config.env.DATABASE_URL, { ...options, pool: { max: config.env.DATABASE_POOL_MAX } })
         : openPgliteStore(join(config.env.DATA_DIR, "app-db"), options);

@@ -1,12 +1,14 @@
 // The app's persistence boundary. One SQL implementation (sql-store.ts) runs on embedded PGlite
 // (one instance, the default) and on a pooled PostgreSQL (DATABASE_URL, any number of instances).
 
-export type IdentityProviderId = "oidc" | "password" | "firebase" | "supabase";
-export type WalletProviderId = "airkit" | "turnkey" | "alchemy" | "moojo";
+/**
+ * Provider ids are plain strings: the registries (providers/identity/registry.ts,
+ * providers/wallets/registry.ts) are the only lists of providers, and every id from a request
+ * is checked against them before it reaches the store.
+ */
+export type IdentityProviderId = string;
+export type WalletProviderId = string;
 
-/** An identity as proven by an identity provider, before it is tied to an app user. */
-/** The issuer of identities from the app's own user table (not a URL: it must survive a change of AUTH_URL). */
-export const PASSWORD_ISSUER = "app:password";
 
 /**
  * An issuer as stored: URLs in WHATWG-normalised form, so "https://tenant.example" from the
@@ -21,11 +23,12 @@ export function normalizeIssuer(issuer: string): string {
   }
 }
 
+/** An identity as proven by an identity provider, before it is tied to an app user. */
 export interface VerifiedIdentity {
   provider: IdentityProviderId;
   /**
-   * Who vouches for `subject`: the OIDC issuer, Firebase's token issuer for the project, the
-   * Supabase Auth URL, or PASSWORD_ISSUER. Subjects are unique only per issuer, so an identity
+   * Who vouches for `subject`: the provider's token issuer (an OIDC issuer URL, or a non-URL
+   * name for the app's own user table). Subjects are unique only per issuer, so an identity
    * is (provider, issuer, subject): pointing a provider at another tenant must not hand its
    * users the old tenant's accounts.
    */

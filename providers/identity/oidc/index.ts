@@ -4,12 +4,15 @@
 import "server-only";
 import { decodeJwt } from "jose";
 import type { IdentityProvider } from "@/lib/identity/types";
+import { oidcLogoutUrl } from "./logout";
 
 export const oidcProvider: IdentityProvider = {
   id: "oidc",
   label: (config) => config.oidc?.name ?? "OpenID Connect",
   signIn: "redirect",
   isConfigured: (config) => Boolean(config.oidc),
+  issuer: (config) => config.oidc?.issuer,
+  logoutUrl: (config, o) => oidcLogoutUrl({ issuer: config.oidc!.issuer, clientId: config.oidc!.clientId, ...o }),
   authjs(config) {
     const oidc = config.oidc!;
     return {

@@ -6,11 +6,7 @@ import "server-only";
 // previous one. Providers that publish no such endpoint get `prompt=login` on the next sign-in
 // instead (see REAUTH_COOKIE).
 
-/** Set at sign-out when the provider's session could not be ended: the next sign-in asks for credentials. */
-export const REAUTH_COOKIE = "byo.reauth";
-
-/** The value of `state` on the way back, so the sign-in page can say what was ended. */
-export const SIGNED_OUT_STATE = "signed_out";
+import { SIGNED_OUT_STATE } from "@/lib/identity/reauth";
 
 const discovery = new Map<string, { endSession: string | null; at: number }>();
 const DISCOVERY_TTL_MS = 10 * 60_000;

@@ -3,8 +3,8 @@ import { cookies } from "next/headers";
 import { getToken } from "next-auth/jwt";
 import { signOut } from "@/auth";
 import { getConfig } from "@/lib/config";
+import { REAUTH_COOKIE } from "@/lib/identity/reauth";
 import { getIdentityProvider } from "@/providers/identity/registry";
-import { oidcLogoutUrl, REAUTH_COOKIE } from "@/providers/identity/oidc/logout";
 
 export interface SignOutResult {
   /** Where the browser goes next: the identity provider's logout endpoint, or the sign-in page. */
@@ -34,15 +34,13 @@ export async function signOutEverywhere(request: Request): Promise<SignOutResult
 
   const providerId = token?.identity?.provider;
   const provider = providerId ? getIdentityProvider(providerId) : undefined;
-  if (provider?.signIn !== "redirect" || !config.oidc) {
+  if (!provider?.logoutUrl || !provider.isConfigured(config)) {
     return { redirectTo: "/signin?reason=signed_out", ended };
   }
   // A redirect provider keeps its own session cookie at its own origin. Whatever happens at its
   // logout page (the person may decline), the next sign-in here asks for credentials again.
   (await cookies()).set(REAUTH_COOKIE, "1", { httpOnly: true, sameSite: "lax", secure, path: "/", maxAge: REAUTH_MAX_AGE_SECONDS });
-  const logout = await oidcLogoutUrl({
-    issuer: config.oidc.issuer,
-    clientId: config.oidc.clientId,
+  const logout = await provider.logoutUrl(config, {
     idToken: typeof token?.idToken === "string" ? token.idToken : undefined,
     postLogoutRedirectUri: `${config.appUrl}/signin`,
   });

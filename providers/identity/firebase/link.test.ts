@@ -13,7 +13,7 @@ const PROJECT_ID = "demo-byo-link-test";
 const PASSWORD = "correct-horse-battery";
 let dataDir: string;
 let emulator: RunningFirebaseAuthEmulator;
-let link: typeof import("./link");
+let link: typeof import("@/lib/identity/link");
 let store: Awaited<ReturnType<typeof import("@/lib/store").getStore>>;
 
 beforeAll(async () => {
@@ -34,7 +34,7 @@ beforeAll(async () => {
     FIREBASE_AUTH_EMULATOR_PRIVATE: "true",
   });
   for (const name of ["SUPABASE_URL", "SUPABASE_PUBLISHABLE_KEY"]) delete process.env[name];
-  link = await import("./link");
+  link = await import("@/lib/identity/link");
   store = await (await import("@/lib/store")).getStore();
 }, 90_000);
 

@@ -1,0 +1,14 @@
+"use client";
+
+import dynamic from "next/dynamic";
+import type { BrowserWallet } from "@/components/wallets/types";
+
+export const airkitBrowser: BrowserWallet = {
+  Connector: dynamic(() => import("./connect")),
+  async endSession(config) {
+    const { getAirClient } = await import("./browser");
+    const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });
+    await air.endSession();
+  },
+  Signer: dynamic(() => import("./sign")),
+};
