@@ -1,0 +1,112 @@
+// npm run prune:check -- [<identity>+<wallet> …] [--keep] [--skip-tests]
+//
+// For each pair: copies the working tree (tracked and untracked, not ignored files: what you
+// see, uncommitted edits included) into a scratch folder, runs `npm run prune` there, then the
+// type check, the lint and the unit tests, and says which step failed. CI runs it for the pairs
+// below (.ci/run); run it yourself for any other pair. Ids on either side of "+" may be
+// comma lists ("oidc,password+airkit").
+//
+// node_modules is not reinstalled: the copy gets a node_modules folder of symlinks to this
+// checkout's packages, so packages prune dropped are still there. That is fine for what is
+// checked here (a dropped package nothing imports cannot break the type check or the tests);
+// `npm install` after a real prune is what proves the install. Workspace packages
+// (node_modules/@byo/* → packages/*) are linked to the COPY's folders, so the pruned
+// counterparts are what the checks see.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { listRepoFiles } from "./lib/import-graph";
+
+const CI_PAIRS = ["password+airkit", "firebase+moojo"];
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const say = (line: string) => process.stdout.write(`\x1b[35m[prune:check]\x1b[0m ${line}\n`);
+
+/** node_modules for the copy: one symlink per package, workspace links re-pointed into the copy. */
+function linkNodeModules(from: string, to: string, repo: string, copy: string): void {
+  mkdirSync(to, { recursive: true });
+  for (const name of readdirSync(from)) {
+    const source = join(from, name);
+    const target = join(to, name);
+    const stat = lstatSync(source);
+    if (stat.isSymbolicLink()) {
+      const real = realpathSync(source);
+      const rel = relative(repo, real);
+      // A workspace package (npm links it into node_modules from the repository): link the copy's own folder.
+      const workspace = !rel.startsWith("..") && !rel.split(sep).includes("node_modules");
+      symlinkSync(workspace ? join(copy, rel) : real, target);
+    } else if (name.startsWith("@") && stat.isDirectory()) linkNodeModules(source, target, repo, copy);
+    else symlinkSync(source, target);
+  }
+}
+
+function copyTree(copy: string): void {
+  for (const file of listRepoFiles(root)) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    copyFileSync(join(root, file), join(copy, file));
+  }
+  linkNodeModules(join(root, "node_modules"), join(copy, "node_modules"), root, copy);
+  // A workspace package's own node_modules (packages it does not share with the app).
+  for (const pkg of existsSync(join(root, "packages")) ? readdirSync(join(root, "packages")) : []) {
+    const nested = join(root, "packages", pkg, "node_modules");
+    if (existsSync(nested) && existsSync(join(copy, "packages", pkg))) linkNodeModules(nested, join(copy, "packages", pkg, "node_modules"), root, copy);
+  }
+}
+
+function step(pair: string, name: string, cwd: string, command: string, args: readonly string[]): boolean {
+  const started = Date.now();
+  say(`${pair}: ${name} …`);
+  const result = spawnSync(command, args, { cwd, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (result.status === 0) {
+    say(`${pair}: ${name} ok (${seconds} s)`);
+    return true;
+  }
+  say(`${pair}: ${name} FAILED (${seconds} s, exit ${result.status ?? result.signal})`);
+  return false;
+}
+
+function pairArgs(pair: string): string[] {
+  const m = /^([a-z0-9,-]+)\+([a-z0-9,-]+)$/.exec(pair);
+  if (!m) throw new Error(`"${pair}" is not <identity>+<wallet> (e.g. password+airkit)`);
+  return ["--identity", m[1]!, "--wallet", m[2]!];
+}
+
+function main(argv: string[]): number {
+  const keep = argv.includes("--keep");
+  const skipTests = argv.includes("--skip-tests");
+  const pairs = argv.filter((a) => !a.startsWith("--"));
+  const chosen = pairs.length ? pairs : CI_PAIRS;
+  for (const pair of chosen) pairArgs(pair); // refuse a malformed pair before any work
+  const failures: string[] = [];
+  const total = Date.now();
+  for (const pair of chosen) {
+    const copy = mkdtempSync(join(tmpdir(), `prune-${pair.replace(/[^a-z0-9]+/g, "-")}-`));
+    try {
+      const started = Date.now();
+      copyTree(copy);
+      say(`${pair}: copied to ${copy} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      const npx = (bin: string, ...args: string[]) => ["node", [join(root, "node_modules", ".bin", bin), ...args]] as const;
+      const ok =
+        step(pair, "prune", copy, ...npx("tsx", "scripts/prune.ts", ...pairArgs(pair), "--force")) &&
+        step(pair, "tsc --noEmit", copy, ...npx("tsc", "--noEmit")) &&
+        step(pair, "eslint", copy, ...npx("eslint", "--max-warnings=0", ".")) &&
+        (skipTests || step(pair, "vitest run", copy, ...npx("vitest", "run")));
+      if (!ok) failures.push(pair);
+    } finally {
+      if (keep) say(`${pair}: kept ${copy}`);
+      else rmSync(copy, { recursive: true, force: true });
+    }
+  }
+  const minutes = ((Date.now() - total) / 60_000).toFixed(1);
+  if (failures.length) {
+    say(`FAILED for ${failures.join(", ")} (${minutes} min); rerun one with --keep to look at the pruned copy`);
+    return 1;
+  }
+  say(`all pruned copies pass (${chosen.join(", ")}; ${minutes} min)`);
+  return 0;
+}
+
+process.exitCode = main(process.argv.slice(2));
