@@ -17,7 +17,7 @@ import { getStore } from "@/lib/store";
 import type { WalletConnection } from "@/lib/store/types";
 import { configuredWalletProviders } from "@/providers/wallets/registry";
 import { canSignMessages } from "@/lib/wallets/signing/actions";
-import type { WalletRecordList } from "@/lib/wallets/types";
+import type { WalletCardAddress, WalletFact, WalletRecordList } from "@/lib/wallets/types";
 
 export const metadata: Metadata = { title: "Dashboard" };
 export const dynamic = "force-dynamic";
@@ -46,6 +46,28 @@ function Badge({ ok, children }: { ok: boolean; children: React.ReactNode }) {
     >
       {children}
     </span>
+  );
+}
+
+/** A card's label/value facts, as rows of a definition list. */
+function Facts({ facts }: { facts: WalletFact[] }) {
+  return facts.map(([label, value]) => (
+    <Field key={label} label={label}>
+      <code className="font-mono text-xs">{value}</code>
+    </Field>
+  ));
+}
+
+/** An address as the view gives it: the shown form, with the whole value on hover where it is shortened. */
+function Address({ address, testId }: { address: WalletCardAddress; testId: string }) {
+  return (
+    <code
+      data-testid={testId}
+      title={address.display === address.full ? undefined : address.full}
+      className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800"
+    >
+      {address.display}
+    </code>
   );
 }
 
@@ -111,11 +133,12 @@ export default async function Dashboard() {
 
       {wallets.map(({ provider, config: clientConfig }) => {
         const connection = byProvider.get(provider.id);
-        const connected = connection?.status === "connected" && connection.address;
-        // A session the provider verified that has no address yet (AIR Kit before MFA).
-        const awaitingAddress = connection?.status === "connected_without_address";
-        const expired = Boolean(connected && hasEnded(connection.expiresAt));
-        const data = connection?.data ?? {};
+        // Everything the card shows of the connection comes from the provider's view of it.
+        const view = connection ? provider.card(connection) : null;
+        const connected = view?.state === "connected" ? view : null;
+        const awaitingAddress = view?.state === "awaiting_address";
+        const reserved = view?.state === "reserved" ? view : null;
+        const expired = connected !== null && hasEnded(connected.expiresAt);
         return (
           <section key={provider.id} className="card space-y-4" data-testid={`wallet-${provider.id}`}>
             <div className="flex items-center justify-between gap-2">
@@ -129,30 +152,26 @@ export default async function Dashboard() {
             {connected ? (
               <>
                 <div>
-                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{provider.addressLabel}</p>
+                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{connected.addressLabel}</p>
                   <div className="mt-1 flex flex-wrap items-center gap-2">
-                    <code data-testid="account-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
-                      {connection.address}
-                    </code>
-                    <CopyButton value={connection.address!} what={provider.addressLabel} />
+                    <Address address={connected.address} testId="account-address" />
+                    <CopyButton value={connected.address.full} what={connected.addressLabel} />
                   </div>
                 </div>
                 <dl className="divide-y divide-slate-100 dark:divide-slate-800">
-                  {connection.expiresAt && (
+                  {connected.expiresAt && (
                     <Field label="Wallet session" testId="wallet-expiry">
-                      {expired ? "expired" : <Countdown expiresAt={connection.expiresAt.getTime()} />}
+                      {expired ? "expired" : <Countdown expiresAt={connected.expiresAt.getTime()} />}
                       <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
                         When it ends, the wallet shows as expired; reconnecting skips the email code.
                       </p>
                     </Field>
                   )}
-                  {provider.describe(data).map(([label, value]) => (
-                    <Field key={label} label={label}>
-                      <code className="font-mono text-xs">{value}</code>
-                    </Field>
-                  ))}
+                  <Facts facts={connected.facts} />
                 </dl>
-                {provider.records?.(data).map((list) => <RecordList key={list.testId} list={list} />)}
+                {connected.records.map((list) => (
+                  <RecordList key={list.testId} list={list} />
+                ))}
                 {!expired && provider.buttons && provider.buttons.length > 0 && (
                   <div className="flex flex-wrap gap-2">
                     {provider.buttons.map((b) => (
@@ -160,38 +179,22 @@ export default async function Dashboard() {
                     ))}
                   </div>
                 )}
-                {!expired && canSignMessages(provider.actions) && <WalletSigner provider={provider.id} config={clientConfig} address={connection.address!} />}
-                {!expired && <WalletSession provider={provider.id} config={clientConfig} expiresAt={connection.expiresAt?.getTime() ?? null} address={connection.address!} />}
+                {!expired && canSignMessages(provider.actions) && <WalletSigner provider={provider.id} config={clientConfig} address={connected.address.full} />}
+                {!expired && (
+                  <WalletSession provider={provider.id} config={clientConfig} expiresAt={connected.expiresAt?.getTime() ?? null} address={connected.address.full} />
+                )}
                 {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
-                {data.userInfo !== undefined && data.userInfo !== null && (
-                  <details>
-                    <summary className="cursor-pointer text-sm font-medium">User info from {provider.name}</summary>
-                    <div className="mt-2">
-                      <JsonView value={data.userInfo} testId="wallet-user-info" />
-                    </div>
-                  </details>
-                )}
-                {data.claims !== undefined && (
-                  <details>
-                    <summary className="cursor-pointer text-sm font-medium">{provider.name} session token (verified claims)</summary>
-                    <div className="mt-2">
-                      <JsonView value={data.claims} />
-                    </div>
-                  </details>
-                )}
               </>
             ) : (
               <>
-                {connection && data.pregenerated === true && (
+                {reserved && (
                   <div data-testid="pregenerated">
-                    <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{provider.addressLabel}, pre-generated</p>
+                    <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{reserved.addressLabel}, pre-generated</p>
                     <div className="mt-1 flex flex-wrap items-center gap-2">
-                      {connection.address ? (
+                      {reserved.address ? (
                         <>
-                          <code data-testid="pregenerated-address" className="break-all rounded-lg bg-slate-100 px-2 py-1 font-mono text-sm dark:bg-slate-800">
-                            {connection.address}
-                          </code>
-                          <CopyButton value={connection.address} what={`pre-generated ${provider.addressLabel}`} />
+                          <Address address={reserved.address} testId="pregenerated-address" />
+                          <CopyButton value={reserved.address.full} what={`pre-generated ${reserved.addressLabel}`} />
                         </>
                       ) : (
                         // The provider may answer a pre-generation without an address (Alchemy: "string or null").
@@ -204,35 +207,27 @@ export default async function Dashboard() {
                       The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign with it.
                     </p>
                     <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
-                      {provider.describe(data).map(([label, value]) => (
-                        <Field key={label} label={label}>
-                          <code className="font-mono text-xs">{value}</code>
-                        </Field>
-                      ))}
+                      <Facts facts={reserved.facts} />
                     </dl>
                   </div>
                 )}
-                {awaitingAddress && (
+                {view?.state === "awaiting_address" && (
                   <dl data-testid="awaiting-address" className="divide-y divide-slate-100 dark:divide-slate-800">
-                    {provider.describe(data).map(([label, value]) => (
-                      <Field key={label} label={label}>
-                        <code className="font-mono text-xs">{value}</code>
-                      </Field>
-                    ))}
+                    <Facts facts={view.facts} />
                   </dl>
                 )}
                 <WalletConnector provider={provider.id} config={clientConfig} reconnect={false} awaitingAddress={awaitingAddress} />
               </>
             )}
-            {data.partnerToken !== undefined && (
-              <details open={!connected}>
-                <summary className="cursor-pointer text-sm font-medium">Partner token your server sent (decoded)</summary>
-                <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">Header and claims only; the signature is not kept, so this is not a usable credential.</p>
+            {view?.documents.map((document) => (
+              <details key={document.title} open={document.open}>
+                <summary className="cursor-pointer text-sm font-medium">{document.title}</summary>
+                {document.note && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{document.note}</p>}
                 <div className="mt-2">
-                  <JsonView value={data.partnerToken} testId="partner-token" />
+                  <JsonView value={document.value} testId={document.testId} />
                 </div>
               </details>
-            )}
+            ))}
           </section>
         );
       })}

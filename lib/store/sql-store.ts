@@ -404,14 +404,15 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
     async reserveWalletConnection(c, now = new Date()) {
       // One statement, so no other write can land between the check and the write: the row is
       // taken only where there is none, or where it is itself a reservation, or a login in
-      // progress whose bundle has expired (see the Alchemy pregenerate action).
+      // progress whose bundle has expired. A reservation is marked by the store itself
+      // (data.pregenerated = true, the name kept for rows written before), whatever the provider.
       const { rows } = await db.query(
         `INSERT INTO wallet_connections AS w (user_id, provider, status, address, expires_at, data, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, now())
          ON CONFLICT (user_id, provider) DO UPDATE SET status = $3, address = $4, expires_at = $5, data = $6, updated_at = now()
          WHERE w.data->>'pregenerated' = 'true' OR (w.status = 'pending' AND w.expires_at IS NOT NULL AND w.expires_at <= $7)
          RETURNING 1`,
-        [c.userId, c.provider, c.status, c.address, c.expiresAt, JSON.stringify(c.data), now],
+        [c.userId, c.provider, c.status, c.address, c.expiresAt, JSON.stringify({ ...c.data, pregenerated: true }), now],
       );
       return rows.length === 1;
     },

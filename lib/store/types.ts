@@ -265,7 +265,8 @@ export interface AppStore extends CounterStore {
   claimWalletAccount(provider: WalletProviderId, accountId: string, userId: string): Promise<string>;
 
   /**
-   * Alchemy's pre-generated address: writes `connection` only where the user has no row, or a
+   * A reserved address (e.g. one a provider pre-generates before any login): writes `connection`,
+   * marked as a reservation (`data.pregenerated = true`), only where the user has no row, or a
    * reservation, or a login in progress whose `expiresAt` is past (at `now`). The check and
    * the write are one statement, so a connection made meanwhile on another instance is never
    * overwritten. True if written.

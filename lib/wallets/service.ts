@@ -22,7 +22,9 @@ export async function runWalletAction(providerId: string, actionName: string, bo
 /** Forgets the server's record of a wallet session (the browser ends the provider's own). */
 export async function disconnectWallet(providerId: string | undefined): Promise<void> {
   const identity = await requireIdentity();
-  if (providerId !== undefined && !getWalletProvider(providerId)) throw errors.notFound("This wallet provider");
+  // The id the store gets is the registry's own, never the request's string.
+  const provider = providerId === undefined ? undefined : getWalletProvider(providerId);
+  if (providerId !== undefined && !provider) throw errors.notFound("This wallet provider");
   const store = await getStore();
-  await store.deleteWalletConnections(identity.userId, providerId as Parameters<typeof store.deleteWalletConnections>[1]);
+  await store.deleteWalletConnections(identity.userId, provider?.id);
 }

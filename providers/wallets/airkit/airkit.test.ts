@@ -206,7 +206,7 @@ describe("the session action", () => {
     expect(before).toEqual({ address: null, isMFASetup: false, expiresAt: expect.any(Number) });
     const pending = await store.getWalletConnection(ada.userId, "airkit");
     expect(pending).toMatchObject({ status: "connected_without_address", address: null, data: { airUserId: "air-ada", isMFASetup: false } });
-    expect(airkitProvider.describe(pending!.data)).toContainEqual(["MFA", "not set up"]);
+    expect(airkitProvider.card(pending!)).toMatchObject({ state: "awaiting_address", facts: expect.arrayContaining([["MFA", "not set up"]]) });
 
     const after = await session(ada, { token: await airToken({ sub: "air-ada", partnerUserId: ada.userId, abstractAccountAddress: ADDRESS }) });
     expect(after).toMatchObject({ address: ADDRESS, isMFASetup: true });

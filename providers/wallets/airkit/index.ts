@@ -8,24 +8,22 @@ import type { WalletConnection } from "@/lib/store/types";
 import { decodeForDisplay } from "@/lib/tokens/decode";
 import { mintPartnerToken } from "@/lib/tokens/partner-token";
 import { signMessageActions } from "@/lib/wallets/signing/actions";
+import { readData, type StoredData } from "@/lib/wallets/card";
 import { defineAction, type WalletProvider } from "@/lib/wallets/types";
+import { AIRKIT_NAME, airkitCard, airkitData } from "./card";
 import { airUserDetailsSchema } from "./schema";
 import { verifyAirToken } from "./verify-air-token";
+
+type AirkitData = StoredData<typeof airkitData>;
 
 /** Statuses that mean "AIR verified a session for this user" (with or without an address yet). */
 const SESSION_STATUSES: readonly WalletConnection["status"][] = ["connected", "connected_without_address"];
 
 export const airkitProvider: WalletProvider = {
   id: "airkit",
-  name: "Moca AIR Kit",
+  name: AIRKIT_NAME,
   isConfigured: (config) => Boolean(config.airkit),
-  addressLabel: "Account address",
-  describe: (data) => {
-    const facts: [string, string][] = [];
-    if (typeof data.airUserId === "string") facts.push(["AIR user id", data.airUserId]);
-    if (typeof data.isMFASetup === "boolean") facts.push(["MFA", data.isMFASetup ? "set up (passkey)" : "not set up"]);
-    return facts;
-  },
+  card: airkitCard,
   clientConfig: (config) => ({
     partnerId: config.airkit!.partnerId,
     apiUrl: config.airkit!.apiUrl ?? null,
@@ -34,7 +32,7 @@ export const airkitProvider: WalletProvider = {
   }),
   actions: {
     /** "Sign a test message" (personal_sign through the AIR provider (EIP-1193)), verified here: lib/wallets/signing. */
-    ...signMessageActions({ id: "airkit", name: "Moca AIR Kit" }),
+    ...signMessageActions({ id: "airkit", name: AIRKIT_NAME }),
     /** Mints the partner JWT for the signed-in user. */
     "partner-token": defineAction(z.object({}).strict(), async ({ identity, user: sessionUser, config, store, keySet }) => {
       const air = config.airkit!;
@@ -60,7 +58,7 @@ export const airkitProvider: WalletProvider = {
         subject: { userId: identity.userId, email },
       });
       // A session AIR already verified stays as it is; anything else is pending this login.
-      await store.startWalletConnection(identity.userId, "airkit", { partnerToken: decodeForDisplay(signed.token) }, SESSION_STATUSES);
+      await store.startWalletConnection(identity.userId, "airkit", { partnerToken: decodeForDisplay(signed.token) } satisfies AirkitData, SESSION_STATUSES);
       return { token: signed.token, expiresAt: signed.claims.exp * 1000 };
     }),
 
@@ -107,12 +105,13 @@ export const airkitProvider: WalletProvider = {
           address,
           expiresAt: new Date(claims.exp * 1000),
           data: {
-            partnerToken: previous?.data.partnerToken,
+            // The partner token of this login stays on the card beside AIR's answer.
+            partnerToken: previous ? readData(airkitData, previous.data).partnerToken : undefined,
             airUserId: claims.sub,
             isMFASetup,
             claims,
             userInfo: info ?? null,
-          },
+          } satisfies AirkitData,
         });
         return { address, isMFASetup, expiresAt: claims.exp * 1000 };
       },

@@ -95,7 +95,9 @@ describe.each(SANDBOX_VARIANTS)("Alchemy against the %s counterpart", (variant) 
 
     const connection = (await store.getWalletConnection(identity.userId, "alchemy"))!;
     expect(connection).toMatchObject({ status: "connected", address: connected.address });
-    const rows = Object.fromEntries(alchemyProvider.describe(connection.data));
+    const view = alchemyProvider.card(connection);
+    expect(view).toMatchObject({ state: "connected", address: { full: connected.address } });
+    const rows = Object.fromEntries("facts" in view ? view.facts : []);
     expect(rows.Organization).toBe(orgId);
     expect(rows["Signer user id"]).toMatch(/^[0-9a-f-]{36}$/);
     // Kept user info lists what Alchemy answered with a value: never a null, never an unknown field.
@@ -141,7 +143,9 @@ describe.each(SANDBOX_VARIANTS)("Alchemy against the %s counterpart", (variant) 
     expect(reserved).toMatchObject({ address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), isSignup: true });
     const connection = (await store.getWalletConnection(identity.userId, "alchemy"))!;
     expect(connection).toMatchObject({ status: "pending", address: reserved.address, data: { pregenerated: true } });
-    const rows = Object.fromEntries(alchemyProvider.describe(connection.data));
+    const view = alchemyProvider.card(connection);
+    expect(view).toMatchObject({ state: "reserved", address: { full: reserved.address } });
+    const rows = Object.fromEntries("facts" in view ? view.facts : []);
     expect(rows["Solana address"]).toBe(variant === "sparse" ? "not returned by Alchemy" : reserved.solanaAddress);
   });
 });

@@ -10,14 +10,16 @@ import "server-only";
 // Apps use it to know a user's address before the user ever connects (to fund it, say).
 //
 // Answers are read with ./schema.ts: every field the documentation allows to be null is taken
-// as null, kept as null, and shown as "not returned by Alchemy", never as "null".
+// as null, kept as null, and shown as "not returned by Alchemy" (./card.ts), never as "null".
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { nonceForPublicKey } from "@/lib/tokens/id-token";
 import { walletIdToken } from "@/lib/wallets/id-token";
 import { signMessageActions } from "@/lib/wallets/signing/actions";
+import type { StoredData } from "@/lib/wallets/card";
 import { defineAction, type WalletContext, type WalletProvider } from "@/lib/wallets/types";
+import { ALCHEMY_NAME, alchemyCard, alchemyData, presentFields } from "./card";
 import {
   authJwtResponseSchema as authResponse,
   signPayloadResponseSchema as signPayloadResponse,
@@ -27,8 +29,7 @@ import {
 } from "./schema";
 
 const EXPIRATION_SECONDS = 900;
-/** Shown where Alchemy answered null (or nothing) for a value the documentation allows to be null. */
-const NOT_RETURNED = "not returned by Alchemy";
+type AlchemyData = StoredData<typeof alchemyData>;
 
 async function callAlchemy(
   config: { apiUrl: string; apiKey: string },
@@ -62,30 +63,15 @@ async function callAlchemy(
 /** The ID token for auth-jwt; see ../id-token.ts. */
 const idTokenFor = (ctx: WalletContext, nonce: string) => walletIdToken(ctx, ctx.config.alchemy!.audience, nonce);
 
-/** The user info worth keeping: the documented fields Alchemy answered with a value (nulls left out). */
-function presentFields(values: Record<string, string | null>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== null));
-}
-
 export const alchemyProvider: WalletProvider = {
   id: "alchemy",
-  name: "Alchemy Smart Wallets",
+  name: ALCHEMY_NAME,
   isConfigured: (config) => Boolean(config.alchemy),
-  addressLabel: "EVM address",
-  // Solana address and signer user id may be null in Alchemy's answers: shown as not returned,
-  // never as "null". A row whose key was never recorded (an older connection) is left out.
-  describe: (data) =>
-    (
-      [
-        ["Solana address", data.solanaAddress],
-        ["Organization", data.orgId],
-        ["Signer user id", data.signerUserId],
-      ] as const
-    ).flatMap(([label, value]): [string, string][] => (typeof value === "string" ? [[label, value]] : value === null ? [[label, NOT_RETURNED]] : [])),
+  card: alchemyCard,
   clientConfig: () => ({}),
   actions: {
     /** "Sign a test message" (the signer API's sign-payload, stamped by the session key), verified here: lib/wallets/signing. */
-    ...signMessageActions({ id: "alchemy", name: "Alchemy Smart Wallets" }),
+    ...signMessageActions({ id: "alchemy", name: ALCHEMY_NAME }),
     /** Mints the nonce-bound ID token and runs auth-jwt; returns the bundle for the browser. */
     "auth-jwt": defineAction(z.object({ targetPublicKey: targetPublicKeySchema }).strict(), async (ctx, { targetPublicKey }) => {
       const { identity, config, store } = ctx;
@@ -115,7 +101,7 @@ export const alchemyProvider: WalletProvider = {
           solanaAddress: r.solanaAddress,
           isSignup: r.isSignup,
           partnerToken: { header: idToken.header, claims: idToken.claims },
-        },
+        } satisfies AlchemyData,
       });
       return { credentialBundle: r.credentialBundle, orgId: r.orgId, expiresAt: Date.now() + EXPIRATION_SECONDS * 1000 };
     }),
@@ -146,7 +132,13 @@ export const alchemyProvider: WalletProvider = {
         status: "pending",
         address,
         expiresAt: null,
-        data: { orgId: r.orgId, pregenerated: true, solanaAddress: r.solanaAddress, isSignup: r.isSignup, partnerToken: { header: idToken.header, claims: idToken.claims } },
+        data: {
+          orgId: r.orgId,
+          pregenerated: true,
+          solanaAddress: r.solanaAddress,
+          isSignup: r.isSignup,
+          partnerToken: { header: idToken.header, claims: idToken.claims },
+        } satisfies AlchemyData,
       });
       return { address, solanaAddress: r.solanaAddress, orgId: r.orgId, isSignup: r.isSignup };
     }),
@@ -195,7 +187,7 @@ export const alchemyProvider: WalletProvider = {
           ...pending,
           status: "connected",
           address: parsed.data.address,
-          data: { ...pending.data, solanaAddress: parsed.data.solanaAddress, userInfo: presentFields(parsed.data) },
+          data: { ...pending.data, ...({ solanaAddress: parsed.data.solanaAddress, userInfo: presentFields(parsed.data) } satisfies AlchemyData) },
         });
         return { address: parsed.data.address, solanaAddress: parsed.data.solanaAddress };
       },

@@ -11,58 +11,27 @@ import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { firebaseUidFor, verifyFirebaseIdTokenForSession } from "@/providers/identity/firebase/bridge";
 import type { AppStore } from "@/lib/store/types";
+import type { StoredData } from "@/lib/wallets/card";
 import { defineAction, type WalletProvider } from "@/lib/wallets/types";
+import { moojoCard, moojoData } from "./card";
 import { MoojoSessionExpired, addCredential, authenticate, ensureDemoCredentialDefined, listCredentials } from "./client";
 import { demoCredentialRequest } from "./demo-credential";
-import { moojoCredential, type MoojoCredential } from "./schema";
+import type { MoojoCredential } from "./schema";
 import { openUserToken, sealUserToken } from "./token-box";
 
-const storedCredentials = z.array(moojoCredential);
-
-function credentialsOf(data: Record<string, unknown>): MoojoCredential[] {
-  const parsed = storedCredentials.safeParse(data.credentials);
-  return parsed.success ? parsed.data : [];
-}
-
-const formatTime = (ms: number) => `${new Date(ms).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "")} UTC`;
+type MoojoData = StoredData<typeof moojoData>;
 
 async function saveCredentials(store: AppStore, userId: string, credentials: MoojoCredential[]): Promise<void> {
   const connection = await store.getWalletConnection(userId, "moojo");
   if (!connection) return;
-  await store.upsertWalletConnection({ ...connection, data: { ...connection.data, credentials } });
+  await store.upsertWalletConnection({ ...connection, data: { ...connection.data, ...({ credentials } satisfies MoojoData) } });
 }
 
 export const moojoProvider: WalletProvider = {
   id: "moojo",
   name: "Moojo ID",
   isConfigured: (config) => Boolean(config.moojo && config.firebase),
-  addressLabel: "Public key",
-  describe: (data) =>
-    [
-      ["Public user id", data.publicUserId],
-      ["Firebase uid", data.firebaseUid],
-    ].filter((row): row is [string, string] => typeof row[1] === "string"),
-  records: (data) => [
-    {
-      title: "Credentials this app issued",
-      emptyText: "None yet. Moojo lists only the credentials this app issued to you.",
-      testId: "moojo-credentials",
-      items: credentialsOf(data)
-        .slice()
-        .reverse()
-        .map((c) => ({
-          key: c.id,
-          title: c.slug,
-          facts: [
-            ["Issued", formatTime(c.createdAt)],
-            ...Object.entries(c.fields).map(([name, value]): [string, string] => [name, String(value)]),
-            ["Credential id", c.id],
-            ["Attester", c.attesterAddress],
-            ["Recipient", c.recipientAddress],
-          ],
-        })),
-    },
-  ],
+  card: moojoCard,
   buttons: [{ action: "issueDemoCredential", label: "Issue a demo credential", busyLabel: "Issuing…" }],
   clientConfig: (config) => {
     const f = config.firebase!;
@@ -94,7 +63,7 @@ export const moojoProvider: WalletProvider = {
           firebaseUid: claims.sub,
           credentials,
           exchange: { id: randomUUID(), idType: "firebaseJwt", firebaseSignInProvider: claims.firebase?.sign_in_provider ?? null },
-        },
+        } satisfies MoojoData,
       });
       await store.setWalletSecret(identity.userId, "moojo", sealUserToken(token, identity.userId, config.env.AUTH_SECRET));
       return { publicUserId, publicKey, expiresAt: expiresAt.getTime(), credentials: credentials.length };

@@ -50,7 +50,7 @@ async function cleanUp(kit: Kit, keys: string[]) {
   if (await kit.getSession().catch(() => undefined)) await kit.logout().catch(() => undefined);
 }
 
-/** Passkey login as the seed describes it: the kit's loginWithPasskey (stamp_login stamped by the passkey), then the server records it. */
+/** Passkey login as "Advanced backend authentication" describes it: the kit's loginWithPasskey (stamp_login stamped by the passkey), then the server records it. */
 export async function loginWithPasskey(kit: Kit, step: (s: TurnkeyStep) => void, sessionSeconds: string) {
   step("passkeyLogin");
   // The kit names the parent organization; Turnkey resolves the passkey's own sub-organization.

@@ -32,7 +32,9 @@ import { decodeForDisplay } from "@/lib/tokens/decode";
 import { nonceForPublicKey } from "@/lib/tokens/id-token";
 import { walletIdToken } from "@/lib/wallets/id-token";
 import { signMessageActions } from "@/lib/wallets/signing/actions";
+import type { StoredData } from "@/lib/wallets/card";
 import { defineAction, type WalletContext, type WalletProvider } from "@/lib/wallets/types";
+import { TURNKEY_NAME, turnkeyCard, turnkeyData } from "./card";
 import {
   GRPC,
   callTurnkey,
@@ -133,7 +135,7 @@ async function recordLogin(
       loginMethod: login.method,
       ...(login.partnerToken ? { partnerToken: login.partnerToken } : {}),
       sessionClaims: { exp: claims.exp, user_id: claims.user_id, organization_id: claims.organization_id, session_type: claims.session_type },
-    },
+    } satisfies TurnkeyData,
   });
   return { session: login.session, organizationId: login.organizationId };
 }
@@ -226,12 +228,6 @@ function stampPublicKey(stamp: string): string | null {
   }
 }
 
-const LOGIN_METHODS: Record<string, string> = {
-  email_otp: "email code (otp_login)",
-  oidc: "ID token (oauth_login)",
-  passkey: "passkey (stamp_login)",
-};
-
 const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, "base64url");
 /** What the kit's createPasskey returns (`attestation`), as Turnkey's authenticator params take it. */
 export const attestationSchema = z
@@ -245,21 +241,15 @@ export const attestationSchema = z
 /** A whoami the browser stamped with the kit (httpClient.stampGetWhoami): the body and the X-Stamp value. */
 const stampedWhoamiSchema = { body: z.string().max(1024), stamp: z.string().max(4096) };
 
+type TurnkeyData = StoredData<typeof turnkeyData>;
+
 const publicKeySchema = z.string().regex(/^0[23][0-9a-f]{64}$/, "a compressed P-256 public key in lowercase hex");
 
 export const turnkeyProvider: WalletProvider = {
   id: "turnkey",
-  name: "Turnkey",
+  name: TURNKEY_NAME,
   isConfigured: (config) => Boolean(config.turnkey),
-  addressLabel: "Ethereum address",
-  describe: (data) =>
-    [
-      ["Solana address", data.solanaAddress],
-      ["Sub-organization", data.organizationId],
-      ["Turnkey user id", data.turnkeyUserId],
-      ["Logged in with", LOGIN_METHODS[String(data.loginMethod)]],
-      ["Session refreshed", typeof data.refreshedAt === "string" ? `${data.refreshedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")} (stamp_login by the session key)` : undefined],
-    ].filter((row): row is [string, string] => typeof row[1] === "string"),
+  card: turnkeyCard,
   clientConfig: (config) => ({
     // What the Embedded Wallet Kit needs to reach Turnkey itself (passkey login, refresh):
     // the API base URL and the parent organization. Both are public.
@@ -273,7 +263,7 @@ export const turnkeyProvider: WalletProvider = {
   }),
   actions: {
     /** "Sign a test message" (the kit's signMessage / sign_raw_payload), verified here: lib/wallets/signing. */
-    ...signMessageActions({ id: "turnkey", name: "Turnkey" }),
+    ...signMessageActions({ id: "turnkey", name: TURNKEY_NAME }),
     "oauth-login": defineAction(z.object({ publicKey: publicKeySchema }).strict(), async (ctx, { publicKey }) => {
       const { identity, config, store } = ctx;
       const tk = config.turnkey!;
@@ -315,7 +305,7 @@ export const turnkeyProvider: WalletProvider = {
         status: "pending",
         address: null,
         expiresAt: null,
-        data: { organizationId, otpId },
+        data: { organizationId, otpId } satisfies TurnkeyData,
       });
       return { otpId, otpEncryptionTargetBundle, email, expiresInSeconds: OTP_SECONDS };
     }),
@@ -390,7 +380,7 @@ export const turnkeyProvider: WalletProvider = {
       if (stampPublicKey(input.stamp) !== pending.data.sessionPublicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this login's key. Connect again.");
       const me = await relayWhoami(config.turnkey!, input.body, input.stamp);
       if (me.organizationId !== pending.data.organizationId) throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
-      await store.upsertWalletConnection({ ...pending, status: "connected", data: { ...pending.data, turnkeyUserId: me.userId, userInfo: me } });
+      await store.upsertWalletConnection({ ...pending, status: "connected", data: { ...pending.data, ...({ turnkeyUserId: me.userId, userInfo: me } satisfies TurnkeyData) } });
       return { organizationId: me.organizationId, userId: me.userId };
     }),
 
@@ -425,7 +415,7 @@ export const turnkeyProvider: WalletProvider = {
           authenticators: [{ authenticatorName: `${APP_NAME} passkey`, challenge: input.challenge, attestation: input.attestation }],
           apiKeys: [{ apiKeyName: "passkey sign-up", publicKey: input.publicKey, curveType: "API_KEY_CURVE_P256", expirationSeconds: String(SIGNUP_KEY_SECONDS) }],
         });
-        await store.upsertWalletConnection({ userId: identity.userId, provider: "turnkey", status: "pending", address: null, expiresAt: null, data: { organizationId } });
+        await store.upsertWalletConnection({ userId: identity.userId, provider: "turnkey", status: "pending", address: null, expiresAt: null, data: { organizationId } satisfies TurnkeyData });
         return { organizationId };
       },
     ),
@@ -463,7 +453,7 @@ export const turnkeyProvider: WalletProvider = {
           await store.upsertWalletConnection({
             ...current!,
             expiresAt,
-            data: { ...current!.data, sessionPublicKey: publicKey, sessionClaims, refreshedAt: new Date().toISOString() },
+            data: { ...current!.data, ...({ sessionPublicKey: publicKey, sessionClaims, refreshedAt: new Date().toISOString() } satisfies TurnkeyData) },
           });
         } else {
           const { ethereum, solana } = await walletAddresses(tk(ctx), organizationId);
@@ -473,7 +463,15 @@ export const turnkeyProvider: WalletProvider = {
             status: "connected",
             address: ethereum,
             expiresAt,
-            data: { organizationId, solanaAddress: solana, sessionPublicKey: publicKey, loginMethod: "passkey", sessionClaims, turnkeyUserId: me.userId, userInfo: me },
+            data: {
+              organizationId,
+              solanaAddress: solana,
+              sessionPublicKey: publicKey,
+              loginMethod: "passkey",
+              sessionClaims,
+              turnkeyUserId: me.userId,
+              userInfo: me,
+            } satisfies TurnkeyData,
           });
         }
         return { expiresAt: expiresAt.toISOString() };

@@ -356,7 +356,9 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     await run(nia, "whoami", { body, stamp: await stamp(body, keys) }, sparseConfig);
     const connection = await store.getWalletConnection(nia.userId, "turnkey");
     expect(connection).toMatchObject({ status: "connected", address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), data: { organizationId } });
-    expect(Object.fromEntries(turnkeyProvider.describe(connection!.data))["Solana address"]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
+    const view = turnkeyProvider.card(connection!);
+    expect(view.state).toBe("connected");
+    expect(Object.fromEntries("facts" in view ? view.facts : [])["Solana address"]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
     const again = await run(nia, "oauth-login", { publicKey: (await newBrowserKey()).publicKey }, sparseConfig);
     expect(again.organizationId).toBe(organizationId);
   });
