@@ -68,6 +68,18 @@ function step(pair: string, name: string, cwd: string, command: string, args: re
   return false;
 }
 
+/** The same prune again must find nothing to do. */
+function idempotent(pair: string, cwd: string, command: string, args: readonly string[]): boolean {
+  const result = spawnSync(command, args, { cwd, encoding: "utf8" });
+  if (result.status === 0 && /nothing to do/.test(result.stdout)) {
+    say(`${pair}: prune again: nothing to do (idempotent)`);
+    return true;
+  }
+  process.stdout.write(result.stdout + result.stderr);
+  say(`${pair}: prune again FAILED: it still found something to do`);
+  return false;
+}
+
 function pairArgs(pair: string): string[] {
   const m = /^([a-z0-9,-]+)\+([a-z0-9,-]+)$/.exec(pair);
   if (!m) throw new Error(`"${pair}" is not <identity>+<wallet> (e.g. password+airkit)`);
@@ -94,6 +106,7 @@ function main(argv: string[]): number {
       const npx = (bin: string, ...args: string[]) => ["node", [join(root, "node_modules", ".bin", bin), ...args]] as const;
       const ok =
         step(pair, "prune", copy, ...npx("tsx", "scripts/prune.ts", ...pairArgs(pair), "--force")) &&
+        idempotent(pair, copy, ...npx("tsx", "scripts/prune.ts", ...pairArgs(pair), "--force")) &&
         (!steps.has("tsc") || step(pair, "tsc --noEmit", copy, ...npx("tsc", "--noEmit"))) &&
         (!steps.has("eslint") || step(pair, "eslint", copy, ...npx("eslint", "--max-warnings=0", "."))) &&
         (!steps.has("vitest") || step(pair, "vitest run", copy, ...npx("vitest", "run")));
