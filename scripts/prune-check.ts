@@ -13,47 +13,16 @@
 // (node_modules/@byo/* → packages/*) are linked to the COPY's folders, so the pruned
 // counterparts are what the checks see.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { listRepoFiles } from "./lib/import-graph";
+import { copyTree } from "./lib/scratch-copy";
 
 const CI_PAIRS = ["password+airkit", "firebase+moojo"];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const say = (line: string) => process.stdout.write(`\x1b[35m[prune:check]\x1b[0m ${line}\n`);
-
-/** node_modules for the copy: one symlink per package, workspace links re-pointed into the copy. */
-function linkNodeModules(from: string, to: string, repo: string, copy: string): void {
-  mkdirSync(to, { recursive: true });
-  for (const name of readdirSync(from)) {
-    const source = join(from, name);
-    const target = join(to, name);
-    const stat = lstatSync(source);
-    if (stat.isSymbolicLink()) {
-      const real = realpathSync(source);
-      const rel = relative(repo, real);
-      // A workspace package (npm links it into node_modules from the repository): link the copy's own folder.
-      const workspace = !rel.startsWith("..") && !rel.split(sep).includes("node_modules");
-      symlinkSync(workspace ? join(copy, rel) : real, target);
-    } else if (name.startsWith("@") && stat.isDirectory()) linkNodeModules(source, target, repo, copy);
-    else symlinkSync(source, target);
-  }
-}
-
-function copyTree(copy: string): void {
-  for (const file of listRepoFiles(root)) {
-    mkdirSync(dirname(join(copy, file)), { recursive: true });
-    copyFileSync(join(root, file), join(copy, file));
-  }
-  linkNodeModules(join(root, "node_modules"), join(copy, "node_modules"), root, copy);
-  // A workspace package's own node_modules (packages it does not share with the app).
-  for (const pkg of existsSync(join(root, "packages")) ? readdirSync(join(root, "packages")) : []) {
-    const nested = join(root, "packages", pkg, "node_modules");
-    if (existsSync(nested) && existsSync(join(copy, "packages", pkg))) linkNodeModules(nested, join(copy, "packages", pkg, "node_modules"), root, copy);
-  }
-}
 
 function step(pair: string, name: string, cwd: string, command: string, args: readonly string[]): boolean {
   const started = Date.now();
@@ -101,7 +70,7 @@ function main(argv: string[]): number {
     const copy = mkdtempSync(join(tmpdir(), `prune-${pair.replace(/[^a-z0-9]+/g, "-")}-`));
     try {
       const started = Date.now();
-      copyTree(copy);
+      copyTree(root, copy);
       say(`${pair}: copied to ${copy} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       const npx = (bin: string, ...args: string[]) => ["node", [join(root, "node_modules", ".bin", bin), ...args]] as const;
       const ok =

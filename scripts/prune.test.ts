@@ -2,13 +2,14 @@
 // manifests and the kept set, markers, dependencies, the boundary rule, the import parser),
 // then the command end to end (what it deletes and edits, dry run, dirty tree, idempotence).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { boundaryViolations } from "./lib/boundaries";
 import { buildImportGraph, findCycles, listRepoFiles, parseImports } from "./lib/import-graph";
 import { counterpartsToRemove, editRegistry, loadManifests, parseManifest, pruneDependencies, removeMarked, resolveSelection, specProviders, type LoadedManifest } from "./lib/prune";
+import { copyTree } from "./lib/scratch-copy";
 import { main, parseArgs } from "./prune";
 
 const manifest = (kind: "identity" | "wallet", id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ kind, id, title: id, ...extra });
@@ -331,5 +332,29 @@ describe("npm run prune, end to end", () => {
     expect(parseArgs(["--identity", "oidc,password", "--wallet=airkit", "--wallet", "moojo"]).wanted).toEqual({ identity: ["oidc", "password"], wallet: ["airkit", "moojo"] });
     expect(() => parseArgs(["--identity"])).toThrow(/needs a value/);
     expect(() => parseArgs(["--keep", "x"])).toThrow(/unknown argument/);
+  });
+});
+
+describe("the scratch copy prune:check works in", () => {
+  it("copies the files, shares installed packages, and links workspace packages to the copy's own folders", () => {
+    const repo = tree({
+      "package.json": "{}",
+      "packages/counterparts/mailbox/index.ts": "export const original = 1;",
+      "node_modules/jose/package.json": "{}",
+      "node_modules/@scope/pkg/package.json": "{}",
+    });
+    mkdirSync(join(repo, "node_modules/@byo"));
+    symlinkSync("../../packages/counterparts", join(repo, "node_modules/@byo/counterparts"));
+    const copy = mkdtempSync(join(tmpdir(), "prune-copy-"));
+    tempDirs.push(copy);
+    copyTree(repo, copy);
+    expect(readFileSync(join(copy, "packages/counterparts/mailbox/index.ts"), "utf8")).toBe("export const original = 1;");
+    expect(readlinkSync(join(copy, "node_modules/jose"))).toBe(join(repo, "node_modules/jose"));
+    expect(readlinkSync(join(copy, "node_modules/@scope/pkg"))).toBe(join(repo, "node_modules/@scope/pkg"));
+    // The workspace link leads to the copy: pruning a counterpart there is what the checks see.
+    expect(realpathSync(join(copy, "node_modules/@byo/counterparts"))).toBe(realpathSync(join(copy, "packages/counterparts")));
+    rmSync(join(copy, "packages/counterparts/mailbox"), { recursive: true });
+    expect(existsSync(join(copy, "node_modules/@byo/counterparts/mailbox"))).toBe(false);
+    expect(existsSync(join(repo, "packages/counterparts/mailbox/index.ts"))).toBe(true);
   });
 });
