@@ -152,7 +152,7 @@ describe("dependencies", () => {
 });
 
 describe("the import parser", () => {
-  const exists = (p: string) => ["lib/a.ts", "lib/b.tsx", "packages/counterparts/mailbox/index.ts"].includes(p);
+  const exists = (p: string) => ["lib/a.ts", "lib/b.tsx", "packages/counterparts/mailbox/index.ts", "packages/counterparts/main.ts"].includes(p);
 
   it("finds every kind of import and resolves @/, relative and @byo/counterparts paths", () => {
     const text = [
@@ -163,6 +163,7 @@ describe("the import parser", () => {
       'import "server-only";',
       'const m = await import("@byo/counterparts/mailbox");',
       'const p = require.resolve("firebase-tools/package.json");',
+      'import { startCounterparts } from "@byo/counterparts";',
       "const b: T = B;",
     ].join("\n");
     const edges = parseImports("lib/c.ts", text, exists).map((e) => [e.specifier, e.target ?? e.packageName, e.kind, e.typeOnly]);
@@ -174,6 +175,7 @@ describe("the import parser", () => {
       ["server-only", "server-only", "static", false],
       ["@byo/counterparts/mailbox", "packages/counterparts/mailbox/index.ts", "dynamic", false],
       ["firebase-tools/package.json", "firebase-tools", "require", false],
+      ["@byo/counterparts", "packages/counterparts/main.ts", "static", true], // imported, never used
     ]);
   });
 

@@ -78,6 +78,8 @@ export function resolveSpecifier(fromFile: string, specifier: string, exists: (p
   else if (specifier.startsWith("./") || specifier.startsWith("../")) base = posix.join(posix.dirname(fromFile), specifier);
   else return undefined;
   base = posix.normalize(base).replace(/\/$/, "");
+  // The package's own entry ("exports": { ".": "./main.ts" }).
+  if (base === COUNTERPARTS_DIR && exists(`${COUNTERPARTS_DIR}/main.ts`)) return `${COUNTERPARTS_DIR}/main.ts`;
   // "./x.js" written for "./x.ts" (ESM style) resolves to the TypeScript source.
   const candidates = [base, ...RESOLVE_SUFFIXES.slice(1).map((s) => base + s), base.replace(/\.js$/, ".ts"), base.replace(/\.js$/, ".tsx"), base.replace(/\.mjs$/, ".mts")];
   for (const candidate of candidates) if (exists(candidate)) return candidate;
