@@ -5,7 +5,7 @@
 //   `process.env` for configuration.
 // - A provider is "configured" when all of its variables are present; a half-configured
 //   provider is an error naming the missing variable, never a silent partial setup.
-// - Nothing here knows about the local sandboxes: they are just base URLs and credentials.
+// - Nothing here knows about the local counterparts: they are just base URLs and credentials.
 import { z } from "zod";
 
 const optionalString = z
