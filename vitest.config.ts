@@ -18,7 +18,8 @@ export default defineConfig({
     // inlining lets Vite resolve it as Next.js itself does.
     server: { deps: { inline: ["next-auth"] } },
     hookTimeout: 30_000,
-    // One real PostgreSQL for the run: store tests run on PGlite and on PostgreSQL.
-    globalSetup: ["scripts/test/postgres-global-setup.ts"],
+    // One real PostgreSQL for the run (store tests run on PGlite and on PostgreSQL), and the
+    // Firebase Auth Emulator installed on first use (the emulator tests need it).
+    globalSetup: ["scripts/test/postgres-global-setup.ts", "scripts/test/firebase-tools-global-setup.ts"],
   },
 });

@@ -17,7 +17,10 @@ export interface CounterpartOptions {
   appUrl: string;
   dataDir: string;
   host?: string;
-  /** Each counterpart listens on `portBase` + its descriptor's `port` (3101-3108 for `npm run dev`). */
+  /**
+   * Each counterpart listens on `portBase` + its descriptor's `port` (3101-3108 for `npm run dev`).
+   * 0: each on a port the kernel picks (tests; not for the Firebase emulator, which needs a fixed one).
+   */
   portBase: number;
   /** Dev secrets shared with the app; must hold every name `counterpartSecrets()` lists for `start`. */
   secrets: Readonly<Record<string, string>>;
@@ -99,7 +102,7 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
       const result = await d.start({
         appUrl: o.appUrl,
         host,
-        port: o.portBase + d.port,
+        port: o.portBase === 0 ? 0 : o.portBase + d.port,
         dataDir: join(o.dataDir, name),
         secrets: o.secrets,
         variant: o.variant,

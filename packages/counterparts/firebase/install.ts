@@ -22,10 +22,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const EMULATOR_DIR = fileURLToPath(new URL("./emulator/", import.meta.url));
-const LOCKFILE = path.join(EMULATOR_DIR, "package-lock.json");
-const MARKER = path.join(EMULATOR_DIR, "node_modules", ".byo-installed");
-const LOCK = path.join(EMULATOR_DIR, ".install-lock");
-const OWNER = path.join(LOCK, "pid");
+const MARKER_NAME = ".byo-installed";
+const LOCK_NAME = ".install-lock";
 const WAIT_POLL_MS = 1_000;
 /** A wait longer than any plausible install means the lock is wrong, not slow. */
 const WAIT_LIMIT_MS = 20 * 60_000;
@@ -35,14 +33,16 @@ export class FirebaseToolsInstallError extends Error {
   override readonly name = "FirebaseToolsInstallError";
 }
 
-function lockfileHash(): string {
-  return createHash("sha256").update(readFileSync(LOCKFILE)).digest("hex");
+function lockfileHash(dir: string): string {
+  return createHash("sha256")
+    .update(readFileSync(path.join(dir, "package-lock.json")))
+    .digest("hex");
 }
 
-/** True when firebase-tools is installed from the current lockfile. */
-export function firebaseToolsInstalled(): boolean {
+/** True when `dir` (by default the emulator's folder) is installed from its current lockfile. */
+export function firebaseToolsInstalled(dir = EMULATOR_DIR): boolean {
   try {
-    return readFileSync(MARKER, "utf8").trim() === lockfileHash();
+    return readFileSync(path.join(dir, "node_modules", MARKER_NAME), "utf8").trim() === lockfileHash(dir);
   } catch {
     return false;
   }
@@ -59,39 +59,40 @@ function alive(pid: number): boolean {
 }
 
 /** The pid in the lock, or undefined when none is written (yet). */
-function lockOwner(): number | undefined {
+function lockOwner(lock: string): number | undefined {
   try {
-    return Number(readFileSync(OWNER, "utf8").trim()) || undefined;
+    return Number(readFileSync(path.join(lock, "pid"), "utf8").trim()) || undefined;
   } catch {
     return undefined;
   }
 }
 
 /** Takes the lock, or returns the pid of its live owner (-1 while the owner is still writing it). */
-function tryLock(): number | null {
+function tryLock(lock: string): number | null {
   try {
-    mkdirSync(LOCK);
+    mkdirSync(lock);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    const owner = lockOwner();
+    const owner = lockOwner(lock);
     if (owner !== undefined && alive(owner)) return owner;
     // No pid: the owner is between mkdir and writing it, unless that was long ago (it died there).
-    const age = Date.now() - (statSync(LOCK, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+    const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
     if (owner === undefined && age < STALE_WITHOUT_PID_MS) return -1;
     // Its owner is gone (killed mid-install): take over. Two waiters deciding this at the same
     // moment could both get through; the window is one rmdir wide and only costs a second npm ci.
-    rmSync(LOCK, { recursive: true, force: true });
-    return tryLock();
+    rmSync(lock, { recursive: true, force: true });
+    return tryLock(lock);
   }
-  writeFileSync(OWNER, String(process.pid));
+  writeFileSync(path.join(lock, "pid"), String(process.pid));
   return null;
 }
 
-function runNpmCi(log: (line: string) => void): Promise<void> {
+/** `npm ci` in `dir`: its own .npmrc and lockfile, nothing of the workspace around it. */
+function runNpmCi(dir: string, log: (line: string) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-    const child = spawn(npm, ["ci", "--prefix", EMULATOR_DIR, "--no-audit", "--no-fund", "--loglevel=error"], {
-      cwd: EMULATOR_DIR,
+    const child = spawn(npm, ["ci", "--prefix", dir, "--no-audit", "--no-fund", "--loglevel=error"], {
+      cwd: dir,
       stdio: ["ignore", "pipe", "pipe"],
       shell: process.platform === "win32",
     });
@@ -111,42 +112,59 @@ function runNpmCi(log: (line: string) => void): Promise<void> {
     child.on("exit", (code) => {
       clearInterval(progress);
       if (code === 0) resolve();
-      else reject(new FirebaseToolsInstallError(`npm ci in ${EMULATOR_DIR} exited with code ${code}\n${tail.join("\n")}`));
+      else reject(new FirebaseToolsInstallError(`npm ci in ${dir} exited with code ${code}\n${tail.join("\n")}`));
     });
   });
 }
 
+export interface InstallOptions {
+  /** Progress lines; by default to stderr, so a first run never looks stuck. */
+  log?: (line: string) => void;
+  /** The folder with package.json and package-lock.json (the emulator's by default). */
+  dir?: string;
+  /** What installs it (`npm ci` by default); tests pass a stand-in. */
+  install?: (dir: string, log: (line: string) => void) => Promise<void>;
+  /** How often a waiting process looks again. */
+  pollMs?: number;
+}
+
 /**
  * Makes sure firebase-tools is installed in ./emulator, installing it (once, whoever asks first)
- * if not. `log` gets the progress lines; by default they go to stderr, so a first run never
- * looks stuck.
+ * if not. Accepts a log function directly, or options.
  */
-export async function ensureFirebaseTools(log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<void> {
-  if (firebaseToolsInstalled()) return;
+export async function ensureFirebaseTools(options: InstallOptions | ((line: string) => void) = {}): Promise<void> {
+  const o = typeof options === "function" ? { log: options } : options;
+  const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dir = o.dir ?? EMULATOR_DIR;
+  const install = o.install ?? runNpmCi;
+  const lock = path.join(dir, LOCK_NAME);
+  if (firebaseToolsInstalled(dir)) return;
   const waitStarted = Date.now();
   let announcedWait = false;
   for (;;) {
-    const owner = tryLock();
+    const owner = tryLock(lock);
     if (owner === null) break;
     if (!announcedWait) {
       announcedWait = true;
       log(`waiting for another process${owner > 0 ? ` (pid ${owner})` : ""} that is installing the Firebase Auth Emulator (firebase-tools)…`);
     }
     if (Date.now() - waitStarted > WAIT_LIMIT_MS) {
-      throw new FirebaseToolsInstallError(`${LOCK} has been held for ${WAIT_LIMIT_MS / 60_000} min; remove it if no install is running`);
+      throw new FirebaseToolsInstallError(`${lock} has been held for ${WAIT_LIMIT_MS / 60_000} min; remove it if no install is running`);
     }
-    await new Promise((r) => setTimeout(r, WAIT_POLL_MS));
-    if (firebaseToolsInstalled()) return;
+    await new Promise((r) => setTimeout(r, o.pollMs ?? WAIT_POLL_MS));
+    if (firebaseToolsInstalled(dir)) return;
   }
   try {
     // The previous owner may have finished between our check and taking the lock.
-    if (firebaseToolsInstalled()) return;
+    if (firebaseToolsInstalled(dir)) return;
     log("installing the Firebase Auth Emulator (firebase-tools) once, ~2-4 min");
     const started = Date.now();
-    await runNpmCi(log);
-    writeFileSync(MARKER, `${lockfileHash()}\n`);
+    await install(dir, log);
+    // Written last: an install that fails or is killed before this line is never taken as done.
+    mkdirSync(path.join(dir, "node_modules"), { recursive: true });
+    writeFileSync(path.join(dir, "node_modules", MARKER_NAME), `${lockfileHash(dir)}\n`);
     log(`firebase-tools installed in ${Math.round((Date.now() - started) / 1000)} s`);
   } finally {
-    rmSync(LOCK, { recursive: true, force: true });
+    rmSync(lock, { recursive: true, force: true });
   }
 }
