@@ -31,7 +31,7 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
     return payload as { abstractAccountAddress?: string; partnerUserId?: string; sourcePartnerId?: string };
   };
 
-  it("answers in shapes the app accepts, with the address only after a passkey is enrolled as MFA", async () => {
+  it("answers in the variant's shape, with the address only after a passkey is enrolled as MFA", async () => {
     const email = `mfa-${variant}@example.com`;
     const result = await login(email, "app-user-1");
     expect(result).toMatchObject({ isLoggedIn: true, isMFASetup: false });
