@@ -3,10 +3,10 @@ import { chromiumPath } from "./scripts/lib/chromium";
 
 // Debian's Chromium where present (browser downloads fail offline); otherwise Playwright's own.
 const executablePath = chromiumPath();
-// One stack per variant of the counterparts (sandboxes/lib/variant.ts), on its own ports, so a
+// One stack per variant of the counterparts (packages/counterparts/lib/variant.ts), on its own ports, so a
 // running stack of the other variant is never reused by mistake. E2E_PORT_BASE moves the whole
 // stack (app on the base, counterparts on base+1…) for running two checkouts side by side.
-const variant = process.env.SANDBOX_VARIANT || "standard";
+const variant = process.env.COUNTERPART_VARIANT || "standard";
 const portBase = Number(process.env.E2E_PORT_BASE || (variant === "sparse" ? 3300 : 3200));
 const APP_URL = `http://localhost:${portBase}`;
 
@@ -46,7 +46,7 @@ export default defineConfig({
   ],
   webServer: {
     command: "tsx scripts/stack.ts test",
-    env: { PORT: String(portBase), SANDBOX_PORT_BASE: String(portBase), SANDBOX_VARIANT: variant, DATA_DIR: `.data/e2e-${variant}` },
+    env: { PORT: String(portBase), COUNTERPART_PORT_BASE: String(portBase), COUNTERPART_VARIANT: variant, DATA_DIR: `.data/e2e-${variant}` },
     url: `${APP_URL}/api/health`,
     timeout: 180_000,
     // Locally, a running `tsx scripts/stack.ts test` is reused (handy for debugging); CI always starts fresh.

@@ -6,7 +6,7 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { connectAirKit, signOut, signUpWithPassword } from "./support/flows";
-import { APP_URL, SANDBOX_VARIANT } from "./support/stack";
+import { APP_URL, COUNTERPART_VARIANT } from "./support/stack";
 
 const PASSWORD = "a long enough passphrase";
 
@@ -76,8 +76,8 @@ test("two people in one browser each get their own AIR account, never the previo
     const response = await page.request.post("/api/wallets/airkit/session", { data: { token: leftover }, headers: { origin: APP_URL } });
     // Standard tokens name the app user (partnerUserId); sparse ones do not, and then the AIR
     // account's binding to the person who linked it first decides.
-    expect(response.status()).toBe(SANDBOX_VARIANT === "sparse" ? 409 : 403);
-    expect((await response.json()).error.code).toBe(SANDBOX_VARIANT === "sparse" ? "air_account_taken" : "air_session_other_user");
+    expect(response.status()).toBe(COUNTERPART_VARIANT === "sparse" ? 409 : 403);
+    expect((await response.json()).error.code).toBe(COUNTERPART_VARIANT === "sparse" ? "air_account_taken" : "air_session_other_user");
     await page.reload();
     await expect(card.getByTestId("account-address")).toHaveText(firstAddress);
   });

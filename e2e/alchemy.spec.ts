@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { expect, test } from "./support/test";
 import { signInWithOidc, signOut, signUpWithPassword } from "./support/flows";
-import { GRACE, SANDBOX_VARIANT } from "./support/stack";
+import { GRACE, COUNTERPART_VARIANT } from "./support/stack";
 
 test("Alchemy: the server's RS256 ID token → a bundle only this browser opens → a stamped whoami; same signer next time", { tag: "@core" }, async ({ page }) => {
   const wallet = page.getByTestId("wallet-alchemy");
@@ -16,7 +16,7 @@ test("Alchemy: the server's RS256 ID token → a bundle only this browser opens 
     expect(targetPublicKey).toMatch(/^04[0-9a-f]{128}$/);
     await expect(wallet.getByTestId("account-address")).toHaveText(/^0x[0-9a-fA-F]{40}$/);
     // A Solana address Alchemy answered null for (the sparse counterpart) shows as missing, not "null".
-    await expect(wallet).toContainText(SANDBOX_VARIANT === "sparse" ? /Solana address\s*not returned by Alchemy/ : /Solana address\s*[1-9A-HJ-NP-Za-km-z]{32,44}/);
+    await expect(wallet).toContainText(COUNTERPART_VARIANT === "sparse" ? /Solana address\s*not returned by Alchemy/ : /Solana address\s*[1-9A-HJ-NP-Za-km-z]{32,44}/);
     await expect(wallet).not.toContainText("null");
     await expect(wallet.getByTestId("wallet-expiry")).toContainText(/1[45]m \d{2}s/);
     await wallet.getByText("Partner token your server sent (decoded)").click();

@@ -9,7 +9,7 @@ import { connectAirKit, signOut, signUpWithPassword } from "./support/flows";
 import { APP_URL, FIREBASE_EMULATOR_URL } from "./support/stack";
 import { expect, test } from "./support/test";
 
-/** The test stack's Firebase project (sandboxes/main.ts): demo-* projects live only in the emulator. */
+/** The test stack's Firebase project (packages/counterparts/firebase/counterpart.ts): demo-* projects live only in the emulator. */
 const PROJECT_ID = "demo-byo-auth";
 
 /** Posts an ID token to the Auth.js Firebase callback as the app's own sign-in form does; returns the refusal code, if any. */

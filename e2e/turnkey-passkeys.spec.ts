@@ -7,7 +7,7 @@ import type { Page } from "@playwright/test";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { expect, test } from "./support/test";
 import { addVirtualAuthenticator, signOut, signUpWithPassword, turnkeyKitKeys } from "./support/flows";
-import { APP_URL, WALLET_SANDBOX_URLS } from "./support/stack";
+import { APP_URL, WALLET_COUNTERPART_URLS } from "./support/stack";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 
@@ -75,10 +75,10 @@ test("Turnkey passkeys: create a wallet with a passkey, sign a test message with
 test("Turnkey session: a short session is renewed by the kit before it ends and the card shows it; when renewing fails it expires and offers to reconnect", async ({ page }) => {
   test.setTimeout(240_000);
   const card = page.getByTestId("wallet-turnkey");
-  const turnkey = WALLET_SANDBOX_URLS.turnkey;
-  // The counterpart's test-only cap (sandboxes/turnkey/service.ts): 75-s sessions, which the
+  const turnkey = WALLET_COUNTERPART_URLS.turnkey;
+  // The counterpart's test-only cap (packages/counterparts/turnkey/service.ts): 75-s sessions, which the
   // kit renews 60 s before they end, so 15 s after each login.
-  expect((await page.request.put(`${turnkey}/sandbox/v1/session-cap`, { data: { seconds: 75 } })).ok()).toBe(true);
+  expect((await page.request.put(`${turnkey}/counterpart/v1/session-cap`, { data: { seconds: 75 } })).ok()).toBe(true);
   try {
     await signUpWithPassword(page, `tk-refresh-${Date.now()}@example.com`);
     await test.step("connect: the session ends in about 75 s, on the card and in the kit", async () => {
@@ -96,17 +96,17 @@ test("Turnkey session: a short session is renewed by the kit before it ends and 
       await expect(card.getByTestId("sign-result")).toContainText("Signature verified");
     });
     await test.step("Turnkey is unreachable, so the next renewal fails: the session ends, the card says so and offers to reconnect", async () => {
-      expect((await page.request.put(`${turnkey}/sandbox/v1/fault`, { data: { mode: "down" } })).ok()).toBe(true);
+      expect((await page.request.put(`${turnkey}/counterpart/v1/fault`, { data: { mode: "down" } })).ok()).toBe(true);
       await expect(card.getByText("session expired")).toBeVisible({ timeout: 100_000 });
       await expect(card.getByRole("button", { name: "Reconnect Turnkey" })).toBeVisible();
     });
     await test.step("once Turnkey is back, reconnecting works", async () => {
-      expect((await page.request.put(`${turnkey}/sandbox/v1/fault`, { data: { mode: "up" } })).ok()).toBe(true);
+      expect((await page.request.put(`${turnkey}/counterpart/v1/fault`, { data: { mode: "up" } })).ok()).toBe(true);
       await card.getByRole("button", { name: "Reconnect Turnkey" }).click();
       await expect(card.getByText("connected", { exact: true })).toBeVisible();
     });
   } finally {
-    await page.request.put(`${turnkey}/sandbox/v1/fault`, { data: { mode: "up" } });
-    await page.request.put(`${turnkey}/sandbox/v1/session-cap`, { data: { seconds: null } });
+    await page.request.put(`${turnkey}/counterpart/v1/fault`, { data: { mode: "up" } });
+    await page.request.put(`${turnkey}/counterpart/v1/session-cap`, { data: { seconds: null } });
   }
 });

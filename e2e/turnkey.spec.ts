@@ -28,7 +28,7 @@ test("Turnkey: sub-organization, nonce-bound oauth_login, a stamped whoami from 
 });
 
 // @core: against the sparse counterpart the refusal of a wrong code comes reordered and reworded
-// (sandboxes/turnkey/errors.ts); the same message must appear, read from its code and details.
+// (packages/counterparts/turnkey/errors.ts); the same message must appear, read from its code and details.
 test("Turnkey email code: init_otp → mailbox → verify_otp → otp_login; a wrong code costs an attempt; the ID token reaches the same wallet", { tag: "@core" }, async ({ page }) => {
   const email = `tk-otp-${Date.now()}@example.com`;
   const wallet = page.getByTestId("wallet-turnkey");

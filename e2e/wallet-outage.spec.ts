@@ -5,9 +5,9 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "./support/test";
 import { readCodeFromMailbox, signUpWithPassword, turnkeyKitKeys } from "./support/flows";
-import { WALLET_SANDBOX_URLS } from "./support/stack";
+import { WALLET_COUNTERPART_URLS } from "./support/stack";
 
-type Wallet = keyof typeof WALLET_SANDBOX_URLS;
+type Wallet = keyof typeof WALLET_COUNTERPART_URLS;
 
 const CASES: { wallet: Wallet; button: RegExp; down: RegExp; failing: RegExp }[] = [
   { wallet: "turnkey", button: /connect turnkey/i, down: /^Turnkey did not answer\. Check that it is running and try again\.$/, failing: /^Turnkey did not answer/ },
@@ -16,12 +16,12 @@ const CASES: { wallet: Wallet; button: RegExp; down: RegExp; failing: RegExp }[]
 ];
 
 async function setFault(page: Page, wallet: Wallet, mode: "up" | "down" | "error") {
-  const response = await page.request.put(`${WALLET_SANDBOX_URLS[wallet]}/sandbox/v1/fault`, { data: { mode } });
+  const response = await page.request.put(`${WALLET_COUNTERPART_URLS[wallet]}/counterpart/v1/fault`, { data: { mode } });
   expect(response.ok(), `set ${wallet} ${mode}`).toBe(true);
 }
 
 test.afterEach(async ({ page }) => {
-  for (const wallet of Object.keys(WALLET_SANDBOX_URLS) as Wallet[]) await setFault(page, wallet, "up");
+  for (const wallet of Object.keys(WALLET_COUNTERPART_URLS) as Wallet[]) await setFault(page, wallet, "up");
 });
 
 test("wallet providers that are down or failing: a clear message, nothing half-made, and a retry works once they are back", async ({ page }) => {

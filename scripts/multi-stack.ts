@@ -14,8 +14,7 @@ import { createServer, request as httpRequest } from "node:http";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { ensureDevSecrets } from "../lib/config/dev-defaults";
-import { parseSandboxVariant } from "../sandboxes/lib/variant";
-import { startSandboxes } from "../sandboxes/main";
+import { parseCounterpartVariant, startCounterparts } from "@byo/counterparts";
 import { PROVIDER_VARS } from "./lib/stack";
 import { startTestPostgres } from "./lib/test-postgres";
 
@@ -27,7 +26,8 @@ export function multiStackPorts(base = Number(process.env.E2E_PORT_BASE || 3400)
     instances: [base + 10, base + 11],
     control: base + 12,
     postgres: base + 90,
-    sandboxes: { oidc: base + 1, airkit: base + 2, mailbox: base + 3, firebase: base + 4, supabase: base + 5, moojo: base + 6, alchemy: base + 7, turnkey: base + 8 },
+    /** Counterparts on base + their fixed offsets 1…8 (packages/counterparts/registry.ts). */
+    counterpartBase: base,
   };
 }
 
@@ -43,7 +43,7 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
 
 async function main() {
   const ports = multiStackPorts();
-  const variant = parseSandboxVariant(process.env.SANDBOX_VARIANT);
+  const variant = parseCounterpartVariant(process.env.COUNTERPART_VARIANT);
   const dataDir = resolve(process.env.DATA_DIR ?? `.data/multi-${variant}`);
   rmSync(dataDir, { recursive: true, force: true });
   const publicUrl = `http://localhost:${ports.balancer}`;
@@ -51,13 +51,12 @@ async function main() {
   say(`starting PostgreSQL on 127.0.0.1:${ports.postgres}`);
   const db = await startTestPostgres({ port: ports.postgres, name: `multi-${ports.balancer}` });
   const secrets = await ensureDevSecrets(dataDir);
-  const sandboxes = await startSandboxes({
+  const counterparts = await startCounterparts({
     appUrl: publicUrl,
-    dataDir: `${dataDir}/sandboxes`,
+    dataDir: `${dataDir}/counterparts`,
     host: "127.0.0.1",
-    ports: ports.sandboxes,
-    secrets: { oidcClientSecret: secrets.OIDC_CLIENT_SECRET, mailApiKey: secrets.MAIL_API_KEY, supabaseKey: secrets.SUPABASE_PUBLISHABLE_KEY, moojoApiKey: secrets.MOOJO_API_KEY, alchemyApiKey: secrets.ALCHEMY_API_KEY, turnkeyApiPublicKey: secrets.TURNKEY_API_PUBLIC_KEY },
-    start: { oidc: true, airkit: true, mailbox: true, firebase: true, supabase: true, moojo: true, alchemy: true, turnkey: true },
+    portBase: ports.counterpartBase,
+    secrets: { ...secrets },
     log: (line) => say(`  ${line}`),
     faultInjection: true,
     variant,
@@ -65,10 +64,9 @@ async function main() {
 
   const env: Record<string, string | undefined> = { ...process.env };
   for (const name of PROVIDER_VARS) env[name] = "";
-  Object.assign(env, sandboxes.env, {
+  // counterparts.env includes the app's Turnkey API key pair (the counterpart knows its public half).
+  Object.assign(env, counterparts.env, {
     NODE_ENV: undefined,
-    TURNKEY_API_PUBLIC_KEY: secrets.TURNKEY_API_PUBLIC_KEY,
-    TURNKEY_API_PRIVATE_KEY: secrets.TURNKEY_API_PRIVATE_KEY,
     // One public origin, one secret, one key set, one database: any instance can serve anyone.
     AUTH_URL: publicUrl,
     AUTH_SECRET: secrets.AUTH_SECRET,
@@ -124,7 +122,7 @@ async function main() {
     for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
     balancer.close();
     control.close();
-    await sandboxes.close().catch(() => undefined);
+    await counterparts.close().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     process.exit(code);
   };

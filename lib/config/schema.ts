@@ -56,6 +56,12 @@ export const coreEnvSchema = z.object({
   // --- Demo conveniences ---------------------------------------------------------------
   /** Link shown next to one-time-code prompts, e.g. the local mailbox. */
   DEMO_MAILBOX_URL: optionalUrl,
+  /**
+   * A public demo's retention, in hours (`npm run demo` sets 24): users, their identities,
+   * wallets and sessions, password accounts and codes older than this are deleted by a sweep
+   * every few minutes. Unset (the default): the app deletes nothing on its own.
+   */
+  DEMO_DATA_MAX_AGE_HOURS: z.coerce.number().min(1).max(24 * 365).optional(),
   /** Lets a production build use generated dev secrets (the demo launcher sets it). */
   ALLOW_DEV_DEFAULTS: booleanFlag,
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memoryCounters } from "@/test/memory-counters";
+import { memoryCounters } from "@/lib/store/testing/memory-counters";
 import type { CounterStore } from "@/lib/store/types";
 import { ceiling, createFailureThrottle, exponentialDelay } from "./failure-throttle";
 

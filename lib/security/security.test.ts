@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { constantEquals } from "./constant-equals";
 import { hashPassword, verifyPassword } from "./password-hash";
-import { memoryCounters } from "@/test/memory-counters";
+import { memoryCounters } from "@/lib/store/testing/memory-counters";
 import { counterKey, createRateLimiter, hitClientIp, IP_LIMITS } from "./rate-limit";
 
 describe("password hashing", () => {

@@ -3,7 +3,7 @@
 // "two instances" are two stores with two pools on one database.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
-import { freshPostgresSchema, ENGINES, sampleIdentity, type Engine } from "@/test/engines";
+import { freshPostgresSchema, ENGINES, sampleIdentity, type Engine } from "@/lib/store/testing/engines";
 import { ceiling, createFailureThrottle } from "@/lib/security/failure-throttle";
 import { openPostgresStore } from "./postgres";
 import type { AppStore } from "./types";

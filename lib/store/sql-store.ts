@@ -422,6 +422,18 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
       await db.query(`DELETE FROM users WHERE id = $1`, [userId]);
     },
 
+    async sweepDataCreatedBefore(cutoff) {
+      // Four independent statements: a crash between them leaves nothing inconsistent, only
+      // less swept, and the next sweep finishes the job. Users cascade as in deleteUser.
+      const count = async (sql: string) => (await db.query<{ n: number }>(`WITH gone AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM gone`, [cutoff])).rows[0]?.n ?? 0;
+      return {
+        users: await count(`DELETE FROM users WHERE created_at < $1`),
+        passwordAccounts: await count(`DELETE FROM password_credentials WHERE created_at < $1`),
+        codes: await count(`DELETE FROM one_time_codes WHERE created_at < $1`),
+        counters: await count(`DELETE FROM rate_counters WHERE expires_at < $1`),
+      };
+    },
+
     async createSession({ userId, userAgent, expiresAt }) {
       const id = randomBytes(24).toString("base64url");
       return (await one(

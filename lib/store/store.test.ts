@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openPgliteStore, UNKNOWN_ISSUER } from "./pglite";
 import type { AppStore } from "./types";
-import { ENGINES, sampleIdentity, type Engine } from "@/test/engines";
+import { ENGINES, sampleIdentity, type Engine } from "@/lib/store/testing/engines";
 
 const identity = sampleIdentity;
 

@@ -276,6 +276,13 @@ export interface AppStore extends CounterStore {
   /** Deletes a user and everything of theirs; their sessions end at once. */
   deleteUser(userId: string): Promise<void>;
 
+  /**
+   * The public demo's retention (DEMO_DATA_MAX_AGE_HOURS): deletes every user created before
+   * `cutoff` with everything of theirs (their sessions end), and every password account,
+   * one-time code and expired counter from before it. Idempotent; safe on several instances.
+   */
+  sweepDataCreatedBefore(cutoff: Date): Promise<{ users: number; passwordAccounts: number; codes: number; counters: number }>;
+
   /** Records a new app session for `userId`; its id goes into the Auth.js token. */
   createSession(input: { userId: string; userAgent: string | null; expiresAt: Date }): Promise<AppSession>;
   /**

@@ -5,7 +5,7 @@
 //
 //   tsx scripts/lib/bench-counterparts.ts <app origin> <data dir> <port base>
 import { ensureDevSecrets } from "../../lib/config/dev-defaults";
-import { startSandboxes } from "../../sandboxes/main";
+import { startCounterparts } from "@byo/counterparts";
 
 const [appUrl, dataDir, base] = process.argv.slice(2);
 if (!appUrl || !dataDir || !base) {
@@ -14,21 +14,14 @@ if (!appUrl || !dataDir || !base) {
 }
 const b = Number(base);
 const secrets = await ensureDevSecrets(dataDir);
-const sandboxes = await startSandboxes({
+const counterparts = await startCounterparts({
   appUrl,
-  dataDir: `${dataDir}/sandboxes`,
+  dataDir: `${dataDir}/counterparts`,
   host: "127.0.0.1",
-  ports: { oidc: b + 1, airkit: b + 2, mailbox: b + 3, firebase: b + 4, supabase: b + 5, moojo: b + 6, alchemy: b + 7, turnkey: b + 8 },
-  secrets: {
-    oidcClientSecret: secrets.OIDC_CLIENT_SECRET,
-    mailApiKey: secrets.MAIL_API_KEY,
-    supabaseKey: secrets.SUPABASE_PUBLISHABLE_KEY,
-    moojoApiKey: secrets.MOOJO_API_KEY,
-    alchemyApiKey: secrets.ALCHEMY_API_KEY,
-    turnkeyApiPublicKey: secrets.TURNKEY_API_PUBLIC_KEY,
-  },
+  portBase: b,
+  secrets: { ...secrets },
   // Only what the measured routes reach; the Firebase emulator alone would take 15 s to start.
-  start: { oidc: false, airkit: true, mailbox: true, firebase: false, supabase: false, moojo: false, alchemy: true, turnkey: false },
+  start: ["airkit", "mailbox", "alchemy"],
 });
-process.stdout.write(`ready ${JSON.stringify(sandboxes.env)}\n`);
-process.on("SIGTERM", () => void sandboxes.close().then(() => process.exit(0)));
+process.stdout.write(`ready ${JSON.stringify(counterparts.env)}\n`);
+process.on("SIGTERM", () => void counterparts.close().then(() => process.exit(0)));

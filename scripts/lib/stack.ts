@@ -6,16 +6,15 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import nextEnv from "@next/env";
 import { ensureDevSecrets } from "../../lib/config/dev-defaults";
-import { parseSandboxVariant } from "../../sandboxes/lib/variant";
-import { startSandboxes, type RunningSandboxes } from "../../sandboxes/main";
+import { counterpartsToStart, parseCounterpartVariant, startCounterparts, type RunningCounterparts } from "@byo/counterparts";
 
 export type StackMode = "dev" | "demo" | "test";
 
-const PRESETS: Record<StackMode, { appPort: number; sandboxPort: number; dataDir: string }> = {
-  dev: { appPort: 3000, sandboxPort: 3100, dataDir: ".data" },
-  demo: { appPort: 3000, sandboxPort: 3100, dataDir: ".data" },
+const PRESETS: Record<StackMode, { appPort: number; counterpartPort: number; dataDir: string }> = {
+  dev: { appPort: 3000, counterpartPort: 3100, dataDir: ".data" },
+  demo: { appPort: 3000, counterpartPort: 3100, dataDir: ".data" },
   // Tests get their own ports and a fresh data folder, so they never touch your dev data.
-  test: { appPort: 3200, sandboxPort: 3200, dataDir: ".data/e2e" },
+  test: { appPort: 3200, counterpartPort: 3200, dataDir: ".data/e2e" },
 };
 
 // Provider variables a test run must not inherit from a developer's .env files.
@@ -36,7 +35,7 @@ export function stackSettings(mode: StackMode) {
   const preset = PRESETS[mode];
   const host = "127.0.0.1";
   const appPort = Number(process.env.PORT ?? preset.appPort);
-  const base = Number(process.env.SANDBOX_PORT_BASE ?? preset.sandboxPort);
+  const base = Number(process.env.COUNTERPART_PORT_BASE ?? preset.counterpartPort);
   return {
     host,
     appPort,
@@ -44,7 +43,8 @@ export function stackSettings(mode: StackMode) {
     // "localhost", and Auth.js builds its callback URLs from them. One host name everywhere
     // keeps cookies, redirects and the OIDC redirect_uri consistent.
     appUrl: `http://localhost:${appPort}`,
-    ports: { oidc: base + 1, airkit: base + 2, mailbox: base + 3, firebase: base + 4, supabase: base + 5, moojo: base + 6, alchemy: base + 7, turnkey: base + 8 },
+    /** Counterparts listen on base + their fixed offset (packages/counterparts/registry.ts). */
+    counterpartPortBase: base,
     dataDir: resolve(process.env.DATA_DIR ?? preset.dataDir),
   };
 }
@@ -86,26 +86,17 @@ export async function runStack(mode: StackMode): Promise<void> {
 
   const secrets = await ensureDevSecrets(s.dataDir);
   const appUrl = env.AUTH_URL || s.appUrl;
-  const variant = parseSandboxVariant(env.SANDBOX_VARIANT);
-  if (variant !== "standard") say(`counterparts answer in their ${variant} variant (SANDBOX_VARIANT)`);
+  const variant = parseCounterpartVariant(env.COUNTERPART_VARIANT);
+  if (variant !== "standard") say(`counterparts answer in their ${variant} variant (COUNTERPART_VARIANT)`);
   say(`starting local counterparts (data in ${s.dataDir})`);
-  const sandboxes: RunningSandboxes = await startSandboxes({
+  const counterparts: RunningCounterparts = await startCounterparts({
     appUrl,
-    dataDir: `${s.dataDir}/sandboxes`,
+    dataDir: `${s.dataDir}/counterparts`,
     host: s.host,
-    ports: s.ports,
-    secrets: { oidcClientSecret: secrets.OIDC_CLIENT_SECRET, mailApiKey: secrets.MAIL_API_KEY, supabaseKey: secrets.SUPABASE_PUBLISHABLE_KEY, moojoApiKey: secrets.MOOJO_API_KEY, alchemyApiKey: secrets.ALCHEMY_API_KEY, turnkeyApiPublicKey: secrets.TURNKEY_API_PUBLIC_KEY },
-    start: {
-      oidc: !env.AUTH_OIDC_ISSUER,
-      airkit: !env.AIRKIT_PARTNER_ID,
-      mailbox: !env.MAIL_API_URL,
-      firebase: !env.FIREBASE_PROJECT_ID,
-      supabase: !env.SUPABASE_URL,
-      // The Moojo counterpart trusts the Firebase emulator, so it runs only alongside it.
-      moojo: !env.MOOJO_API_URL && !env.FIREBASE_PROJECT_ID,
-      alchemy: !env.ALCHEMY_API_URL,
-      turnkey: !env.TURNKEY_API_URL,
-    },
+    portBase: s.counterpartPortBase,
+    secrets: { ...secrets },
+    // A provider the developer configured for real is left to the real service (tests clear them all).
+    start: counterpartsToStart(env),
     log: (line) => say(`  ${line}`),
     // The end-to-end suite takes wallet counterparts down to test outages; nothing else may.
     faultInjection: mode === "test",
@@ -116,15 +107,12 @@ export async function runStack(mode: StackMode): Promise<void> {
     ...env,
     // `next dev` and `next start` choose NODE_ENV themselves.
     NODE_ENV: undefined,
-    ...sandboxes.env,
-    // The app's own Turnkey API key: the counterpart knows only its public half.
-    ...(sandboxes.env.TURNKEY_API_URL
-      ? { TURNKEY_API_PUBLIC_KEY: secrets.TURNKEY_API_PUBLIC_KEY, TURNKEY_API_PRIVATE_KEY: secrets.TURNKEY_API_PRIVATE_KEY }
-      : {}),
+    // Includes the app's own Turnkey API key with the Turnkey counterpart (it knows only the public half).
+    ...counterparts.env,
     AUTH_URL: appUrl,
     // The emulator this launcher starts listens on loopback: in dev and tests only you reach it,
     // so its accounts may be linked. The demo is meant to be public: there they may not.
-    ...(sandboxes.env.FIREBASE_AUTH_EMULATOR_HOST && mode !== "demo" ? { FIREBASE_AUTH_EMULATOR_PRIVATE: "true" } : {}),
+    ...(counterparts.env.FIREBASE_AUTH_EMULATOR_HOST && mode !== "demo" ? { FIREBASE_AUTH_EMULATOR_PRIVATE: "true" } : {}),
     DATA_DIR: s.dataDir,
     PORT: String(s.appPort),
     NEXT_TELEMETRY_DISABLED: "1",
@@ -148,7 +136,7 @@ export async function runStack(mode: StackMode): Promise<void> {
     if (stopping) return;
     stopping = true;
     if (child.exitCode === null) child.kill("SIGTERM");
-    await sandboxes.close();
+    await counterparts.close();
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));
@@ -162,29 +150,9 @@ export async function runStack(mode: StackMode): Promise<void> {
     await stop(1);
     return;
   }
-  const mailbox = sandboxes.env.DEMO_MAILBOX_URL;
+  const mailbox = counterparts.env.DEMO_MAILBOX_URL;
   say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   say(`  app      ${appUrl}`);
   if (mailbox) say(`  mailbox  ${mailbox}   (one-time codes land here)`);
-  if (sandboxes.env.AUTH_OIDC_ISSUER) say(`  sign in as ada@example.com / correct horse battery on the local OpenID Provider`);
-}
-
-/** `npm run sandboxes`: only the counterparts, for a `next dev` you run yourself. */
-export async function runSandboxesAlone(): Promise<void> {
-  const s = stackSettings("dev");
-  const secrets = await ensureDevSecrets(s.dataDir);
-  const sandboxes = await startSandboxes({
-    appUrl: process.env.AUTH_URL || s.appUrl,
-    dataDir: `${s.dataDir}/sandboxes`,
-    host: s.host,
-    ports: s.ports,
-    secrets: { oidcClientSecret: secrets.OIDC_CLIENT_SECRET, mailApiKey: secrets.MAIL_API_KEY, supabaseKey: secrets.SUPABASE_PUBLISHABLE_KEY, moojoApiKey: secrets.MOOJO_API_KEY, alchemyApiKey: secrets.ALCHEMY_API_KEY, turnkeyApiPublicKey: secrets.TURNKEY_API_PUBLIC_KEY },
-    start: { oidc: true, airkit: true, mailbox: true, firebase: true, supabase: true, moojo: true, alchemy: true, turnkey: true },
-    log: (line) => say(`  ${line}`),
-  });
-  say("set these for the app (e.g. in .env.local):");
-  for (const [k, v] of Object.entries(sandboxes.env)) process.stdout.write(`${k}=${v}\n`);
-  const stop = () => void sandboxes.close().then(() => process.exit(0));
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
+  if (counterparts.env.AUTH_OIDC_ISSUER) say(`  sign in as ada@example.com / correct horse battery on the local OpenID Provider`);
 }

@@ -22,7 +22,7 @@ t0=$(now); npm ci --no-audit --no-fund >/dev/null 2>&1; t1=$(now)
 echo "install (npm ci, clean clone): $(secs "$t0" "$t1") s   (npm cache: $(du -sh ~/.npm 2>/dev/null | cut -f1) on this machine)"
 
 # In its own process group, so that stopping it stops the launcher, Next.js and the counterparts.
-PORT=3400 SANDBOX_PORT_BASE=3400 setsid npm run dev >"$work/dev.log" 2>&1 &
+PORT=3400 COUNTERPART_PORT_BASE=3400 setsid npm run dev >"$work/dev.log" 2>&1 &
 dev_pgid=$!
 t0=$(now)
 until curl -fs -o /dev/null http://localhost:3400/signin; do

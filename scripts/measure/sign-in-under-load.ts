@@ -16,7 +16,7 @@ const MAILBOX = `http://127.0.0.1:${BASE + 3}`;
 const stack = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/stack.ts", "test"], {
   stdio: "ignore",
   detached: true,
-  env: { ...process.env, PORT: String(BASE), SANDBOX_PORT_BASE: String(BASE), DATA_DIR: `.data/measure-${BASE}` },
+  env: { ...process.env, PORT: String(BASE), COUNTERPART_PORT_BASE: String(BASE), DATA_DIR: `.data/measure-${BASE}` },
 });
 const stop = () => {
   try {

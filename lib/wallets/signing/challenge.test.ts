@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { openPgliteStore } from "@/lib/store/pglite";
 import type { AppStore } from "@/lib/store/types";
-import { frozenClock } from "@/sandboxes/lib/test-clock";
+import { frozenClock } from "@byo/counterparts/lib/test-clock";
 import { CHALLENGE_TTL_MS, issueSignChallenge, MAX_OPEN_CHALLENGES, verifySignedChallenge, type SigningContext } from "./challenge";
 
 const wallet = privateKeyToAccount("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80");

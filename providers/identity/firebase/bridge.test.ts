@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { deleteApp, initializeApp } from "firebase/app";
 import { connectAuthEmulator, getAuth, signInWithCustomToken } from "firebase/auth";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EMULATOR_WEB_API_KEY, findFreePort, startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "@/sandboxes/firebase";
+import { EMULATOR_WEB_API_KEY, findFreePort, startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "@byo/counterparts/firebase";
 import type { Identity } from "@/lib/identity/types";
 
 const PROJECT_ID = "demo-byo-bridge-test";

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVerifiedUser, EMULATOR_WEB_API_KEY, findFreePort, signUpWithPassword, startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "@/sandboxes/firebase";
+import { createVerifiedUser, EMULATOR_WEB_API_KEY, findFreePort, signUpWithPassword, startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "@byo/counterparts/firebase";
 
 const PROJECT_ID = "demo-byo-link-test";
 const PASSWORD = "correct-horse-battery";

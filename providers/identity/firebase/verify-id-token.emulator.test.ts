@@ -16,7 +16,7 @@ import {
   signUpWithPassword,
   startFirebaseAuthEmulator,
   type RunningFirebaseAuthEmulator,
-} from "@/sandboxes/firebase";
+} from "@byo/counterparts/firebase";
 import { verifyFirebaseIdToken } from "./verify-id-token";
 
 const PROJECT_ID = "demo-byo-verify-test";

@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunningService } from "@/sandboxes/lib/http";
-import { startMailbox } from "@/sandboxes/mailbox";
+import type { RunningService } from "@byo/counterparts/lib/http";
+import { startMailbox } from "@byo/counterparts/mailbox";
 
 const API_KEY = "service-test-mailbox-key-0123";
 const PASSWORD = "a long enough passphrase";

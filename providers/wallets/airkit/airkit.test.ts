@@ -11,7 +11,7 @@ import type { Identity } from "@/lib/identity/types";
 import { createKeySet, type KeySet } from "@/lib/keys/keyset";
 import { openPgliteStore } from "@/lib/store/pglite";
 import type { AppStore } from "@/lib/store/types";
-import { createTestSigningKey, signTestToken, startJwksServer, type JwksServer, type TestSigningKey } from "@/sandboxes/lib/test-signing";
+import { createTestSigningKey, signTestToken, startJwksServer, type JwksServer, type TestSigningKey } from "@byo/counterparts/lib/test-signing";
 import { airkitProvider } from "./index";
 import { airLoginResultSchema, airTokenClaimsSchema, airUserDetailsSchema, partnerTokenPayloadSchema } from "./schema";
 import { verifyAirToken } from "./verify-air-token";

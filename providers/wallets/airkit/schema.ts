@@ -1,5 +1,5 @@
 // What Moca AIR Kit documents on the wire, as zod schemas. No `server-only`: the AIR Kit
-// counterpart's tests (sandboxes/airkit) validate its answers against these same schemas, and
+// counterpart's tests (packages/counterparts/airkit) validate its answers against these same schemas, and
 // providers/wallets/airkit/fixtures holds the documentation's own examples that they must accept.
 //
 // Sources (each schema names its page):

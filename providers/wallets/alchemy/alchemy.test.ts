@@ -18,9 +18,9 @@ import { openPgliteStore } from "@/lib/store/pglite";
 import type { AppStore } from "@/lib/store/types";
 import { discoveryDocument } from "@/lib/tokens/discovery";
 import { nonceForPublicKey } from "@/lib/tokens/id-token";
-import type { RunningService } from "@/sandboxes/lib/http";
-import { SANDBOX_VARIANTS } from "@/sandboxes/lib/variant";
-import { startAlchemy } from "@/sandboxes/alchemy/service";
+import type { RunningService } from "@byo/counterparts/lib/http";
+import { COUNTERPART_VARIANTS } from "@byo/counterparts/lib/variant";
+import { startAlchemy } from "@byo/counterparts/alchemy";
 import { alchemyProvider } from "./index";
 import { alchemyTargetPublicKey } from "./schema";
 
@@ -56,7 +56,7 @@ async function newUser(email: string): Promise<Identity> {
   return { provider: "password", subject: email, email, emailVerified: true, name: null, userId: user.id };
 }
 
-describe.each(SANDBOX_VARIANTS)("Alchemy against the %s counterpart", (variant) => {
+describe.each(COUNTERPART_VARIANTS)("Alchemy against the %s counterpart", (variant) => {
   let alchemy: RunningService;
   let config: AppConfig;
   beforeAll(async () => {

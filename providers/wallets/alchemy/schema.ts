@@ -1,5 +1,5 @@
 // What the app reads from Alchemy's signer API, and the target key it sends. No `server-only`:
-// the counterpart's tests (sandboxes/alchemy) validate its answers against these same schemas,
+// the counterpart's tests (packages/counterparts/alchemy) validate its answers against these same schemas,
 // and the browser connector builds its target key with `alchemyTargetPublicKey`.
 //
 // Sources (the documentation wins over our counterpart):

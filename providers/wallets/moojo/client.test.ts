@@ -1,9 +1,9 @@
 // The app's Moojo calls against the local counterpart over real HTTP: the documented shapes,
 // "define once" under concurrency and across processes, and what each failure becomes.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { RunningService } from "@/sandboxes/lib/http";
-import { startMoojo } from "@/sandboxes/moojo";
-import { createRsaKey, firebaseClaims, signIdToken, startJwksServer, type JwksServer, type SigningKey } from "@/sandboxes/moojo/test-support";
+import type { RunningService } from "@byo/counterparts/lib/http";
+import { startMoojo } from "@byo/counterparts/moojo";
+import { createRsaKey, firebaseClaims, signIdToken, startJwksServer, type JwksServer, type SigningKey } from "@byo/counterparts/moojo/test-support";
 import { MoojoSessionExpired, addCredential, authenticate, ensureDemoCredentialDefined, listCredentials } from "./client";
 import { DEMO_CREDENTIAL_DEFINITION, demoCredentialRequest } from "./demo-credential";
 

@@ -1,5 +1,5 @@
 // What the app reads from Moojo ID, as zod schemas. No `server-only` here on purpose: the
-// documentation fixtures (./fixtures) and the counterpart's tests (sandboxes/moojo) check their
+// documentation fixtures (./fixtures) and the counterpart's tests (packages/counterparts/moojo) check their
 // JSON against exactly these parsers. Objects are not strict: fields Moojo adds later are
 // ignored. Nothing is nullable because Moojo documents no null.
 import { z } from "zod";

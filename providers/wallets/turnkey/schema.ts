@@ -1,5 +1,5 @@
 // What the app reads from Turnkey's answers, and how it reads a refusal. No `server-only`: the
-// counterpart's tests (sandboxes/turnkey) validate its answers, in both variants, against these
+// counterpart's tests (packages/counterparts/turnkey) validate its answers, in both variants, against these
 // same schemas, and `fixtures/` holds the documentation's own examples they must accept.
 //
 // Answers reach the app through @turnkey/sdk-server, which returns an activity's result object

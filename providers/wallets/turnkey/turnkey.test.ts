@@ -18,14 +18,14 @@ import { createKeySet, type KeySet } from "@/lib/keys/keyset";
 import { openPgliteStore } from "@/lib/store/pglite";
 import type { AppStore } from "@/lib/store/types";
 import { discoveryDocument } from "@/lib/tokens/discovery";
-import type { RunningService } from "@/sandboxes/lib/http";
-import { startMailbox } from "@/sandboxes/mailbox";
-import { startTurnkey } from "@/sandboxes/turnkey/service";
+import type { RunningService } from "@byo/counterparts/lib/http";
+import { startMailbox } from "@byo/counterparts/mailbox";
+import { startTurnkey } from "@byo/counterparts/turnkey";
 import { ApiKeyStamper, SignatureFormat } from "@turnkey/api-key-stamper";
 import { getClientSignatureMessageForLogin } from "@turnkey/core";
 import { Turnkey } from "@turnkey/sdk-server";
 import { decodeJwt } from "jose";
-import { newSoftAuthenticator, softRegistration } from "@/sandboxes/lib/test-webauthn";
+import { newSoftAuthenticator, softRegistration } from "@byo/counterparts/lib/test-webauthn";
 import { turnkeyApi } from "./client";
 import { loginUsage, turnkeyProvider } from "./index";
 import { readTurnkeyFailure } from "./schema";
@@ -67,7 +67,7 @@ beforeAll(async () => {
     allowedOrigins: [APP_URL],
     oidcFetch: appFetch as typeof fetch,
   });
-  signerKeys = (await (await fetch(`${turnkey.url}/sandbox/v1/keys`)).json()) as typeof signerKeys;
+  signerKeys = (await (await fetch(`${turnkey.url}/counterpart/v1/keys`)).json()) as typeof signerKeys;
   config = {
     appUrl: APP_URL,
     turnkey: {
@@ -281,7 +281,7 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
       // Lets a test move the counterpart's clock past a code's expiry.
       now: () => new Date(Date.now() + offsetMs),
     });
-    sparseKeys = (await (await fetch(`${sparse.url}/sandbox/v1/keys`)).json()) as typeof sparseKeys;
+    sparseKeys = (await (await fetch(`${sparse.url}/counterpart/v1/keys`)).json()) as typeof sparseKeys;
     sparseConfig = {
       appUrl: APP_URL,
       turnkey: {

@@ -176,7 +176,7 @@ export function createHttpAirService(config: AirClientConfig & { apiUrl: string 
       return { token };
     },
 
-    // The counterpart's stand-in for the SDK's EIP-1193 wallet (sandboxes/airkit/service.ts).
+    // The counterpart's stand-in for the SDK's EIP-1193 wallet (packages/counterparts/airkit/service.ts).
     async personalSign(data, address) {
       const { result } = await call<{ result?: unknown }>("/v1/wallet/rpc", { body: { method: "personal_sign", params: [data, address] }, token: session().token });
       if (typeof result !== "string" || !/^0x[0-9a-fA-F]+$/.test(result)) throw new AirClientError("sign_failed", "AIR Kit answered without a signature.");

@@ -1,0 +1,71 @@
+/**
+ * What every counterpart tells the launcher about itself (its descriptor, exported from
+ * `<name>/counterpart.ts` and listed once in ../registry.ts). `startCounterparts` (../main.ts)
+ * knows no counterpart by name: ports, start order, secrets, the app's variables and the
+ * "developer configured the real service" check all come from here.
+ */
+import type { RunningService } from "./http";
+import type { CounterpartVariant } from "./variant";
+
+/** Environment as the launcher sees it (process env merged with the developer's .env files). */
+export type LauncherEnv = Readonly<Record<string, string | undefined>>;
+
+/** A started counterpart and what it contributes to the app's environment. */
+export interface StartedCounterpart<S extends RunningService = RunningService> {
+  readonly service: S;
+  /** Variables for the app: exactly what a developer would set for the real service. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Shown in brackets after the URL in the launcher's log. */
+  readonly note?: string;
+}
+
+/** The shared options of one run, narrowed to one counterpart. */
+export interface CounterpartContext {
+  /** Public origin of the app (registered as its redirect target, JWKS host, allowed origin). */
+  readonly appUrl: string;
+  readonly host: string;
+  /** This counterpart's port (the launcher's base + `descriptor.port`). */
+  readonly port: number;
+  /** This counterpart's own data folder (`<dataDir>/<name>`). */
+  readonly dataDir: string;
+  /** Every dev secret of the run; a descriptor reads only the names it declares (or its `needs` declare). */
+  readonly secrets: Readonly<Record<string, string>>;
+  readonly variant?: CounterpartVariant;
+  /** Lets end-to-end tests take the counterpart down (PUT /counterpart/v1/fault). Test stack only. */
+  readonly faultInjection?: boolean;
+  /** False when it runs only because another counterpart `needs` it (the developer configured the real one). */
+  readonly requested: boolean;
+  /** The counterparts listed in `needs`, already started. */
+  readonly needs: Readonly<Record<string, StartedCounterpart>>;
+  log(line: string): void;
+}
+
+export interface CounterpartSecrets {
+  /** The dev-secret names this counterpart reads (generated once, shared with the app). */
+  readonly names: readonly string[];
+  /** Fresh values for all of `names` (the runner keeps the first ones it stored). */
+  generate(): Record<string, string>;
+}
+
+export interface Counterpart<S extends RunningService = RunningService> {
+  /** Offset from the launcher's port base; fixed per counterpart so URLs stay stable across runs. */
+  readonly port: number;
+  /** Label in the launcher's log ("openid provider"). */
+  readonly label: string;
+  /** Counterparts that must be running first; they are started even if not requested. */
+  readonly needs?: readonly string[];
+  readonly secrets?: CounterpartSecrets;
+  /**
+   * True when the developer configured the real service, so `npm run dev` / `npm run demo`
+   * leave this counterpart out (it still starts when another requested one `needs` it).
+   */
+  realServiceConfigured(env: LauncherEnv): boolean;
+  start(ctx: CounterpartContext): Promise<StartedCounterpart<S>>;
+}
+
+/** `secrets[name]`, or a clear error when the caller did not provide it. */
+export function secret(ctx: Pick<CounterpartContext, "secrets">, name: string): string {
+  const value = ctx.secrets[name];
+  if (!value) throw new Error(`counterparts: the dev secret ${name} was not provided`);
+  return value;
+}

@@ -1,0 +1,34 @@
+// The local OpenID Provider's descriptor (see ../lib/counterpart.ts).
+import { randomBytes } from "node:crypto";
+import { secret, type Counterpart } from "../lib/counterpart";
+import { startOidcProvider } from "./index";
+
+export const OIDC_CLIENT_ID = "byo-auth-demo";
+
+export const oidcCounterpart: Counterpart = {
+  port: 1,
+  label: "openid provider",
+  secrets: { names: ["OIDC_CLIENT_SECRET"], generate: () => ({ OIDC_CLIENT_SECRET: randomBytes(24).toString("base64url") }) },
+  realServiceConfigured: (env) => Boolean(env.AUTH_OIDC_ISSUER),
+  async start(ctx) {
+    const clientSecret = secret(ctx, "OIDC_CLIENT_SECRET");
+    const oidc = await startOidcProvider({
+      variant: ctx.variant,
+      port: ctx.port,
+      host: ctx.host,
+      dataDir: ctx.dataDir,
+      clients: [
+        {
+          clientId: OIDC_CLIENT_ID,
+          clientSecret,
+          redirectUris: [`${ctx.appUrl}/api/auth/callback/oidc`],
+          postLogoutRedirectUris: [`${ctx.appUrl}/signin`],
+        },
+      ],
+    });
+    return {
+      service: oidc,
+      env: { AUTH_OIDC_ISSUER: oidc.url, AUTH_OIDC_ID: OIDC_CLIENT_ID, AUTH_OIDC_SECRET: clientSecret, AUTH_OIDC_NAME: "Local OpenID Provider" },
+    };
+  },
+};
