@@ -94,7 +94,7 @@ async function main(): Promise<void> {
   const appUrl = args.url?.replace(/\/$/, "") ?? `http://localhost:${PORT_BASE}`;
   if (!args.url) {
     say(`starting the test stack on port ${PORT_BASE} (needs a production build: npx next build)…`);
-    const env = { ...process.env, PORT: String(PORT_BASE), COUNTERPART_PORT_BASE: String(PORT_BASE), SANDBOX_PORT_BASE: String(PORT_BASE), DATA_DIR: ".data/lighthouse" };
+    const env = { ...process.env, PORT: String(PORT_BASE), COUNTERPART_PORT_BASE: String(PORT_BASE), DATA_DIR: ".data/lighthouse" };
     stack = spawn(process.execPath, [join(here, "..", "node_modules", "tsx", "dist", "cli.mjs"), join(here, "stack.ts"), "test"], { env, stdio: ["ignore", "ignore", "inherit"], detached: true });
   }
   const stop = () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { AppStore } from "./types";
-import { ENGINES, sampleIdentity, type Engine } from "@/test/engines";
+import { ENGINES, sampleIdentity, type Engine } from "@/lib/store/testing/engines";
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -6,6 +6,8 @@ import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import nextEnv from "@next/env";
 import { ensureDevSecrets } from "../../lib/config/dev-defaults";
+import { coreEnvSchema } from "../../lib/config/schema";
+import { configFragments } from "../../providers/config";
 import { counterpartsToStart, parseCounterpartVariant, startCounterparts, type RunningCounterparts } from "@byo/counterparts";
 
 export type StackMode = "dev" | "demo" | "test";
@@ -17,17 +19,13 @@ const PRESETS: Record<StackMode, { appPort: number; counterpartPort: number; dat
   test: { appPort: 3200, counterpartPort: 3200, dataDir: ".data/e2e" },
 };
 
-// Provider variables a test run must not inherit from a developer's .env files.
-export const PROVIDER_VARS = [
-  "AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET", "AUTH_OIDC_NAME",
-  "MAIL_API_URL", "MAIL_API_KEY", "AIRKIT_PARTNER_ID",
-  "FIREBASE_PROJECT_ID", "FIREBASE_API_KEY", "FIREBASE_AUTH_EMULATOR_HOST", "FIREBASE_AUTH_EMULATOR_PRIVATE", "FIREBASE_SERVICE_ACCOUNT",
-  "SUPABASE_URL", "SUPABASE_PUBLISHABLE_KEY", "MOOJO_API_URL", "MOOJO_API_KEY", "ALCHEMY_API_URL", "ALCHEMY_API_KEY", "ALCHEMY_AUDIENCE",
-  "TURNKEY_API_URL", "TURNKEY_ORGANIZATION_ID", "TURNKEY_API_PUBLIC_KEY", "TURNKEY_API_PRIVATE_KEY", "TURNKEY_OIDC_AUDIENCE", "TURNKEY_SESSION_SECONDS", "TURNKEY_OTP_SIGNER_PUBLIC_KEY", "TURNKEY_NOTARIZER_PUBLIC_KEY", "AIRKIT_API_URL", "AIRKIT_JWKS_URL", "AIRKIT_TOKEN_ISSUER",
-  "AUTH_SECRET", "SIGNING_KEYS", "SIGNING_KEYS_PREVIOUS", "AUTH_URL",
-  "AUTH_SESSION_MAX_AGE", "AUTH_PASSWORD_ENABLED", "TOKEN_SIGNING_ALG", "AIRKIT_SIGNING_ALG", "AIRKIT_BUILD_ENV",
-  "FIREBASE_JWKS_URL", "FIREBASE_AUTH_DOMAIN", "FIREBASE_GOOGLE_SIGN_IN", "MAIL_FROM", "DEMO_MAILBOX_URL", "DATA_DIR",
-];
+// The app's configuration variables, which a test run must not inherit from a developer's .env
+// files: the core's and those of every provider present (so a pruned project lists fewer). The
+// database stays: a test run on PostgreSQL sets DATABASE_URL on purpose.
+const KEPT_FOR_TESTS = new Set(["NODE_ENV", "DATABASE_URL", "DATABASE_POOL_MAX"]);
+export const PROVIDER_VARS = [...Object.keys(coreEnvSchema.shape), ...Object.values(configFragments).flatMap((f) => Object.keys(f.variables))].filter(
+  (name) => !KEPT_FOR_TESTS.has(name),
+);
 
 const say = (line: string) => process.stdout.write(`\x1b[36m[stack]\x1b[0m ${line}\n`);
 
@@ -118,6 +116,8 @@ export async function runStack(mode: StackMode): Promise<void> {
     NEXT_TELEMETRY_DISABLED: "1",
     // A production build uses the generated dev secrets only when told to: the demo and tests.
     ALLOW_DEV_DEFAULTS: mode === "dev" ? env.ALLOW_DEV_DEFAULTS : "true",
+    // The demo is public: what strangers create there ages out after a day, unless set otherwise.
+    ...(mode === "demo" ? { DEMO_DATA_MAX_AGE_HOURS: env.DEMO_DATA_MAX_AGE_HOURS || "24" } : {}),
     // In tests Playwright plays the trusted proxy, so per-client limits can be exercised;
     // requests from this host without the header (all other tests) have no client key and no
     // per-client limit (lib/security/client-ip.ts). The demo keys limits on the connection.
