@@ -20,6 +20,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // One real PostgreSQL for the run (store tests run on PGlite and on PostgreSQL), and the
     // Firebase Auth Emulator installed on first use (the emulator tests need it).
-    globalSetup: ["scripts/test/postgres-global-setup.ts", "scripts/test/firebase-tools-global-setup.ts"],
+    globalSetup: ["scripts/test/postgres-global-setup.ts", "scripts/test/counterparts-install-setup.ts"],
   },
 });

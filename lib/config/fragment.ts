@@ -37,6 +37,12 @@ export interface ConfigFragment<Id extends string = string, Shape extends z.ZodR
   required: readonly (keyof Shape & string)[];
   /** Its part of AppConfig; undefined when it is off. Called only when `required` passed. */
   load(env: z.output<z.ZodObject<Shape>> & CoreEnv, ctx: FragmentContext): Out | undefined;
+  /**
+   * Identity providers: the issuer of the identities it vouches for, as configured now (what
+   * VerifiedIdentity.issuer will be). The store uses it once, to label identities recorded
+   * before issuers were.
+   */
+  identityIssuer?(part: NonNullable<Out>): string;
   /** Origins outside the app that its pages post forms or redirect to (the CSP's form-action). */
   formActionOrigins?(part: NonNullable<Out>): string[];
 }

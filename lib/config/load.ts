@@ -31,6 +31,8 @@ export interface CoreConfig {
   clientIpHeader?: string;
   /** Origins outside the app its pages may post forms or redirect to (declared by the providers). */
   formActionOrigins: string[];
+  /** Each configured identity provider's issuer, by provider id (ConfigFragment.identityIssuer). */
+  identityIssuers: Record<string, string>;
 }
 
 export type AppConfig = CoreConfig & ProviderConfigs;
@@ -105,6 +107,7 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
     demoMailboxUrl: env.DEMO_MAILBOX_URL,
     clientIpHeader: env.CLIENT_IP_HEADER?.toLowerCase(),
     formActionOrigins: [],
+    identityIssuers: {},
   };
   if (requireAll(env, coreGroups.mail)) {
     config.mail = { apiUrl: env.MAIL_API_URL!, apiKey: env.MAIL_API_KEY!, from: env.MAIL_FROM };
@@ -117,6 +120,8 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
     const part = (fragment.load as (env: Env, ctx: FragmentContext) => unknown)(env, ctx);
     if (part === undefined) continue;
     parts[fragment.id] = part;
+    const issuer = (fragment.identityIssuer as ((p: unknown) => string) | undefined)?.(part);
+    if (issuer) config.identityIssuers[fragment.id] = issuer;
     const origins = (fragment.formActionOrigins as ((p: unknown) => string[]) | undefined)?.(part) ?? [];
     config.formActionOrigins.push(...origins.filter((o) => !config.formActionOrigins.includes(o)));
   }

@@ -33,11 +33,6 @@ export interface IdentityProvider {
   /** Shown on the sign-in page. */
   label(config: AppConfig): string;
   isConfigured(config: AppConfig): boolean;
-  /**
-   * The issuer of this provider's identities as configured now (what VerifiedIdentity.issuer
-   * will be). The store uses it once, to label identities recorded before issuers were.
-   */
-  issuer(config: AppConfig): string | undefined;
   /** "redirect": a button that sends the browser to the provider (OIDC); "browser": a form on the sign-in page. */
   signIn: "redirect" | "browser";
   /** Public settings its browser sign-in needs (SDK config). */

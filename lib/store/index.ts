@@ -15,11 +15,8 @@ const slot = globalThis as typeof globalThis & { __appStore?: Promise<AppStore> 
 
 export function getStore(): Promise<AppStore> {
   slot.__appStore ??= getConfig()
-    .then(async (config) => {
-      // Loaded when first needed, not imported: the providers import the store.
-      const { configuredIdentityProviders } = await import("@/providers/identity/registry");
-      const issuers = Object.fromEntries(configuredIdentityProviders(config).map((p) => [p.id, p.issuer(config)]));
-      const options = { issuers };
+    .then((config) => {
+      const options = { issuers: config.identityIssuers };
       return config.env.DATABASE_URL
         ? openPostgresStore(config.env.DATABASE_URL, { ...options, pool: { max: config.env.DATABASE_POOL_MAX } })
         : openPgliteStore(join(config.env.DATA_DIR, "app-db"), options);

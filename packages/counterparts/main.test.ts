@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/password identity/firebase identity/supabase wallet/airkit wallet/alchemy wallet/moojo wallet/turnkey
 /**
  * startCounterparts and the registry: fixed ports per name, what the launcher leaves to a real
  * service, needs started along (with only the variables a developer would set), secrets checked

@@ -134,3 +134,8 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     },
   };
 }
+
+/** Installs, once, what the counterparts present need before their first start (see Counterpart.install). */
+export async function installCounterparts(log: (line: string) => void): Promise<void> {
+  for (const counterpart of Object.values(COUNTERPARTS)) await counterpart.install?.(log);
+}

@@ -1,3 +1,4 @@
+// providers: identity/oidc identity/firebase identity/supabase identity/password
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

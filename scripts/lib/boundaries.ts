@@ -20,7 +20,7 @@ export function makeOwnerOf(manifests: LoadedManifest[], files: string[], read: 
   const prunable = new Set(manifests.flatMap((m) => m.counterparts));
   const specs = new Map<string, string[]>();
   for (const f of files) {
-    if (!/^e2e\/.*\.spec\.ts$/.test(f)) continue;
+    if (!/^e2e\/.*\.spec\.ts$|\.test\.ts$/.test(f)) continue;
     const keys = specProviders(read(f));
     if (keys?.length) specs.set(f, keys);
   }

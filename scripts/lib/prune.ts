@@ -208,8 +208,9 @@ function bracketBalance(line: string): number {
 }
 
 /**
- * The providers an e2e spec needs, from its first line: `// providers: identity/oidc wallet/airkit`.
- * Undefined when the spec declares none (it needs no particular provider).
+ * The providers an e2e spec (or a unit test that spans several providers) needs, from its first
+ * line: `// providers: identity/oidc wallet/airkit`. Undefined when it declares none (it needs no
+ * particular provider).
  */
 export function specProviders(text: string): string[] | undefined {
   const first = text.split("\n", 1)[0] ?? "";
@@ -328,7 +329,7 @@ export function planPrune(root: string, files: string[], wanted: Partial<Record<
   const edits: Plan["edits"] = [];
   const fileSet = new Set(files);
   const exists = (p: string) => fileSet.has(p) || existsSync(join(root, p));
-  for (const spec of files.filter((f) => /^e2e\/.*\.spec\.ts$/.test(f))) {
+  for (const spec of files.filter((f) => /^e2e\/.*\.spec\.ts$|\.test\.ts$/.test(f))) {
     const named = specProviders(read(spec));
     const gone = named?.filter((k) => removedKeys.has(k) || !knownKeys.has(k));
     if (gone?.length) {

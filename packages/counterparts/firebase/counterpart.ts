@@ -3,6 +3,7 @@
 import type { Counterpart } from "../lib/counterpart";
 import { SEEDED_USERS } from "../lib/demo-users";
 import { startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "./emulator";
+import { ensureFirebaseTools } from "./install";
 import { createVerifiedUser, EMULATOR_WEB_API_KEY, signInWithPassword, signUpWithPassword } from "./emulator-rest";
 
 export const FIREBASE_PROJECT_ID = "demo-byo-auth";
@@ -28,6 +29,7 @@ async function seedFirebaseUsers(emulatorHost: string): Promise<void> {
 
 export const firebaseCounterpart: Counterpart<RunningFirebaseAuthEmulator> = {
   port: 4,
+  install: (log) => ensureFirebaseTools(log),
   label: "firebase auth",
   realServiceConfigured: (env) => Boolean(env.FIREBASE_PROJECT_ID),
   async start(ctx) {

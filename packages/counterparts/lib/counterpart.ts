@@ -60,6 +60,11 @@ export interface Counterpart<S extends RunningService = RunningService> {
    * leave this counterpart out (it still starts when another requested one `needs` it).
    */
   realServiceConfigured(env: LauncherEnv): boolean;
+  /**
+   * Installs what its first start would (the Firebase Auth Emulator's firebase-tools), so CI and
+   * test runs do not pay for it mid-test. Idempotent; absent when there is nothing to install.
+   */
+  install?(log: (line: string) => void): Promise<void>;
   start(ctx: CounterpartContext): Promise<StartedCounterpart<S>>;
 }
 

@@ -4,6 +4,9 @@ import { z } from "zod";
 import { booleanFlag, optionalString } from "@/lib/config/fields";
 import { ConfigError, defineConfigFragment } from "@/lib/config/fragment";
 
+/** The `iss` of a project's ID tokens (the same for the Auth Emulator). */
+export const firebaseIssuer = (projectId: string) => `https://securetoken.google.com/${projectId}`;
+
 export const firebaseConfig = defineConfigFragment({
   id: "firebase",
   variables: {
@@ -52,6 +55,7 @@ export const firebaseConfig = defineConfigFragment({
       googleSignIn: env.FIREBASE_GOOGLE_SIGN_IN,
     };
   },
+  identityIssuer: (firebase) => firebaseIssuer(firebase.projectId),
 });
 
 function parseServiceAccount(raw: string | undefined): { projectId: string; clientEmail: string; privateKey: string } | undefined {

@@ -60,7 +60,6 @@ export const firebaseProvider: IdentityProvider = {
   id: "firebase",
   label: () => "Firebase",
   signIn: "browser",
-  issuer: (config) => (config.firebase ? firebaseIssuer(config.firebase.projectId) : undefined),
   isConfigured: (config) => Boolean(config.firebase),
   clientConfig: (config) => {
     const f = config.firebase!;

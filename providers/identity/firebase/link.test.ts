@@ -1,3 +1,4 @@
+// providers: identity/firebase identity/oidc
 /**
  * Explicit account linking against the real Firebase Auth Emulator: the signed-in user (from
  * the session, never the body) adds a Firebase sign-in by presenting a Firebase ID token that

@@ -12,6 +12,7 @@
 // verification state. Never otherwise: in production an unsigned token is refused outright.
 import { decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey, UnsecuredJWT } from "jose";
 import { fromJoseError, IdentityTokenError } from "@/lib/identity/token-error";
+import { firebaseIssuer } from "./config";
 
 export interface FirebaseClaims extends JWTPayload {
   sub: string;
@@ -35,8 +36,6 @@ export interface FirebaseVerifyOptions {
   clockToleranceSeconds?: number;
 }
 
-/** The `iss` of a project's ID tokens (the same for the Auth Emulator). */
-export const firebaseIssuer = (projectId: string) => `https://securetoken.google.com/${projectId}`;
 
 export async function verifyFirebaseIdToken(token: string, o: FirebaseVerifyOptions): Promise<FirebaseClaims> {
   const now = o.now ?? new Date();
@@ -139,3 +138,5 @@ async function confirmWithEmulator(token: string, claims: FirebaseClaims, emulat
     throw new IdentityTokenError("emulator_token_mismatch", "The token does not match the Firebase Auth Emulator's account.");
   }
 }
+
+export { firebaseIssuer };

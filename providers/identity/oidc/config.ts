@@ -15,6 +15,7 @@ export const oidcConfig = defineConfigFragment({
   },
   required: ["AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET"],
   load: (env) => ({ issuer: env.AUTH_OIDC_ISSUER!, clientId: env.AUTH_OIDC_ID!, clientSecret: env.AUTH_OIDC_SECRET!, name: env.AUTH_OIDC_NAME }),
+  identityIssuer: (oidc) => oidc.issuer,
   // The sign-in button posts to the app, which redirects to the issuer's authorization endpoint.
   formActionOrigins: (oidc) => [new URL(oidc.issuer).origin],
 });

@@ -11,7 +11,6 @@ export const oidcProvider: IdentityProvider = {
   label: (config) => config.oidc?.name ?? "OpenID Connect",
   signIn: "redirect",
   isConfigured: (config) => Boolean(config.oidc),
-  issuer: (config) => config.oidc?.issuer,
   logoutUrl: (config, o) => oidcLogoutUrl({ issuer: config.oidc!.issuer, clientId: config.oidc!.clientId, ...o }),
   authjs(config) {
     const oidc = config.oidc!;

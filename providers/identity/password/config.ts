@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { ConfigError, defineConfigFragment } from "@/lib/config/fragment";
 
+/** The issuer of identities from the app's own user table (not a URL: it must survive a change of AUTH_URL). */
+export const PASSWORD_ISSUER = "app:password";
+
 export const passwordConfig = defineConfigFragment({
   id: "password",
   variables: {
@@ -18,4 +21,5 @@ export const passwordConfig = defineConfigFragment({
     if (!loaded.mail) throw new ConfigError("MAIL_API_URL", "is required while AUTH_PASSWORD_ENABLED=true (sign-up emails a verification code).");
     return { enabled: true as const };
   },
+  identityIssuer: () => PASSWORD_ISSUER,
 });

@@ -7,15 +7,12 @@ import { clientIp } from "@/lib/security/client-ip";
 import { isKnownDevice, KNOWN_DEVICE_MAX_AGE_SECONDS, knownDeviceCookieName, knownDeviceToken, readCookie } from "@/lib/security/known-device";
 import type { IdentityProvider } from "@/lib/identity/types";
 import { authenticate } from "./service";
-
-/** The issuer of identities from the app's own user table (not a URL: it must survive a change of AUTH_URL). */
-export const PASSWORD_ISSUER = "app:password";
+import { PASSWORD_ISSUER } from "./config";
 
 export const passwordProvider: IdentityProvider = {
   id: "password",
   label: () => "Email and password",
   signIn: "browser",
-  issuer: () => PASSWORD_ISSUER,
   isConfigured: (config) => Boolean(config.password),
   authjs: (config) =>
     credentialsProvider("password", "Email and password", { email: { type: "email" }, password: { type: "password" } }, async (input, request) => {

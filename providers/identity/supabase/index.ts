@@ -54,7 +54,6 @@ export const supabaseProvider: IdentityProvider = {
   id: "supabase",
   label: () => "Supabase",
   signIn: "browser",
-  issuer: (config) => (config.supabase ? supabaseIssuer(config.supabase.url) : undefined),
   isConfigured: (config) => Boolean(config.supabase),
   clientConfig: (config) => ({ url: config.supabase!.url, publishableKey: config.supabase!.publishableKey }),
   authjs: (config) => credentialsProvider("supabase", "Supabase", { accessToken: { type: "text" } }, (credentials) => verifySupabaseSignIn(config, credentials)),

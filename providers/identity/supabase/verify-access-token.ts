@@ -5,6 +5,7 @@
 // JWKS can never vouch for it.
 import { decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { fromJoseError, IdentityTokenError } from "@/lib/identity/token-error";
+import { supabaseIssuer } from "./config";
 
 export interface SupabaseClaims extends JWTPayload {
   sub: string;
@@ -21,8 +22,6 @@ export interface SupabaseVerifyOptions {
   now?: Date;
 }
 
-/** The `iss` of a project's access tokens. */
-export const supabaseIssuer = (url: string) => `${url}/auth/v1`;
 
 export async function verifySupabaseAccessToken(token: string, o: SupabaseVerifyOptions): Promise<SupabaseClaims> {
   let header: ReturnType<typeof decodeProtectedHeader>;
@@ -55,3 +54,5 @@ export async function verifySupabaseAccessToken(token: string, o: SupabaseVerify
   if (payload.is_anonymous === true) throw new IdentityTokenError("anonymous_user", "Anonymous Supabase users cannot sign in here.");
   return payload as SupabaseClaims;
 }
+
+export { supabaseIssuer };
