@@ -122,6 +122,11 @@ describe("markers", () => {
     expect(removeMarked(out.text, removed).removed).toBe(0);
   });
 
+  it("remove a table row whose marker ends its last cell (the form Prettier keeps)", () => {
+    const text = ["| wallet | guide |", "| --- | --- |", "| AIR Kit | a <!-- provider:wallet/airkit --> |", "| Turnkey | t <!-- provider:wallet/turnkey --> |"].join("\n");
+    expect(removeMarked(text, removed).text).toBe(["| wallet | guide |", "| --- | --- |", "| Turnkey | t <!-- provider:wallet/turnkey --> |"].join("\n"));
+  });
+
   it("keep a line that names several providers until all of them are removed", () => {
     expect(removeMarked("both <!-- provider:wallet/airkit provider:wallet/turnkey -->", removed).removed).toBe(0);
     expect(removeMarked("both <!-- provider:wallet/airkit provider:wallet/moojo -->", removed).text).toBe("");

@@ -218,11 +218,13 @@ export function specProviders(text: string): string[] | undefined {
   return m ? m[1]!.split(/[\s,]+/).filter(Boolean) : undefined;
 }
 
-const MARKER = /(?:<!--|#|\/\/)\s*((?:provider:(?:identity|wallet)\/[a-z0-9-]+[\s,]*)+)(?:-->)?\s*$/;
+// At the end of a line, or of a Markdown table row's last cell (`… <!-- provider:x --> |`, the
+// form Prettier keeps).
+const MARKER = /(?:<!--|#|\/\/)\s*((?:provider:(?:identity|wallet)\/[a-z0-9-]+[\s,]*)+)(?:-->)?\s*\|?\s*$/;
 
 /**
  * Removes what a marker ties to removed providers, in any text file:
- * - a line that ENDS with a marker (`| AIR Kit | … | <!-- provider:wallet/airkit -->`) goes;
+ * - a line that ENDS with a marker (`| AIR Kit | … <!-- provider:wallet/airkit --> |`) goes;
  * - a line that IS a marker (`# provider:wallet/airkit` alone) goes with the lines after it up
  *   to the next blank line, and that blank line (a block: an .env.example section, a paragraph).
  * A marker may name several providers; what it marks describes all of them, so it goes only
