@@ -50,7 +50,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(async () => {
         token.signedInAt = Math.floor(Date.now() / 1000);
         // The server-side record that makes the session revocable on every instance at once.
         token.sid = (
-          await store.createSession({ userId: appUser.id, userAgent: await requestUserAgent(), expiresAt: new Date((token.signedInAt + config.env.AUTH_SESSION_MAX_AGE) * 1000) })
+          await store.createSession({
+            userId: appUser.id,
+            userAgent: await requestUserAgent(),
+            expiresAt: new Date((token.signedInAt + config.env.AUTH_SESSION_MAX_AGE) * 1000),
+          })
         ).id;
         // For RP-initiated logout (lib/identity/sign-out.ts). Never copied into the session
         // object, which the browser can read at /api/auth/session.

@@ -46,7 +46,12 @@ export default defineConfig({
   ],
   webServer: {
     command: "tsx scripts/stack.ts test",
-    env: { PORT: String(portBase), COUNTERPART_PORT_BASE: String(portBase), COUNTERPART_VARIANT: variant, DATA_DIR: `.data/e2e-${variant}` },
+    env: {
+      PORT: String(portBase),
+      COUNTERPART_PORT_BASE: String(portBase),
+      COUNTERPART_VARIANT: variant,
+      DATA_DIR: `.data/e2e-${variant}`,
+    },
     url: `${APP_URL}/api/health`,
     timeout: 180_000,
     // Locally, a running `tsx scripts/stack.ts test` is reused (handy for debugging); CI always starts fresh.

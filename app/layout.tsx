@@ -39,7 +39,10 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
               <Logo />
               <span>BYO Auth → Wallets</span>
             </Link>
-            <nav aria-label="Developer links" className="flex flex-wrap items-center justify-end gap-x-1 text-sm text-slate-600 dark:text-slate-300">
+            <nav
+              aria-label="Developer links"
+              className="flex flex-wrap items-center justify-end gap-x-1 text-sm text-slate-600 dark:text-slate-300"
+            >
               {demoMailboxUrl && (
                 <>
                   <a href={demoMailboxUrl} target="_blank" rel="noreferrer" className="nav-link">
@@ -58,7 +61,9 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
             </nav>
           </div>
         </header>
-        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 outline-none">{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 outline-none">
+          {children}
+        </main>
       </body>
     </html>
   );

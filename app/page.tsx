@@ -19,8 +19,8 @@ export default async function Home() {
         <p className="text-sm font-semibold uppercase tracking-wide text-brand-700 dark:text-brand-300">Reference app</p>
         <h1 className="max-w-2xl text-3xl font-bold tracking-tight sm:text-4xl">Bring your own authentication to embedded wallets.</h1>
         <p className="max-w-2xl text-slate-600 dark:text-slate-400">
-          Your users already sign in to your app. Here your server vouches for them with a signed token, and the wallet provider
-          creates or loads their wallet, without a second login.
+          Your users already sign in to your app. Here your server vouches for them with a signed token, and the wallet provider creates or
+          loads their wallet, without a second login.
         </p>
         <Link href="/signin" className="btn-primary">
           Try it: sign in

@@ -1,4 +1,12 @@
-export function Alert({ tone = "error", children, testId }: { tone?: "error" | "info" | "success"; children: React.ReactNode; testId?: string }) {
+export function Alert({
+  tone = "error",
+  children,
+  testId,
+}: {
+  tone?: "error" | "info" | "success";
+  children: React.ReactNode;
+  testId?: string;
+}) {
   const styles = {
     error: "border-red-200 bg-red-50 text-red-800 dark:border-red-900 dark:bg-red-950 dark:text-red-200",
     info: "border-sky-200 bg-sky-50 text-sky-900 dark:border-sky-900 dark:bg-sky-950 dark:text-sky-100",

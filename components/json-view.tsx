@@ -2,7 +2,8 @@
 export function JsonView({ value, testId }: { value: unknown; testId?: string }) {
   const text = JSON.stringify(
     value,
-    (key, v) => (["iat", "exp", "nbf", "auth_time"].includes(key) && typeof v === "number" ? `${v} (${new Date(v * 1000).toISOString()})` : v),
+    (key, v) =>
+      ["iat", "exp", "nbf", "auth_time"].includes(key) && typeof v === "number" ? `${v} (${new Date(v * 1000).toISOString()})` : v,
     2,
   );
   return (

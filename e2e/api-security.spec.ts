@@ -20,7 +20,9 @@ test.describe("what the app publishes and refuses", () => {
     test.use({ allowCspViolations: true });
 
     test("pages carry a per-request nonce CSP; Next's scripts run under it and injected ones do not", async ({ page, request }) => {
-      const policies = await Promise.all([request.get("/signin"), request.get("/signin")].map(async (r) => (await r).headers()["content-security-policy"] ?? ""));
+      const policies = await Promise.all(
+        [request.get("/signin"), request.get("/signin")].map(async (r) => (await r).headers()["content-security-policy"] ?? ""),
+      );
       const nonces = policies.map((p) => /'nonce-([^']+)'/.exec(p)?.[1]);
       expect(nonces[0]).toBeTruthy();
       expect(nonces[0]).not.toBe(nonces[1]);
@@ -71,7 +73,10 @@ test.describe("what the app publishes and refuses", () => {
     expect(anonymous.status()).toBe(401);
     expect((await anonymous.json()).error.code).toBe("unauthenticated");
 
-    const junk = await request.post("/api/password/sign-up", { data: Buffer.from("{not json"), headers: { origin: APP_URL, "content-type": "application/json" } });
+    const junk = await request.post("/api/password/sign-up", {
+      data: Buffer.from("{not json"),
+      headers: { origin: APP_URL, "content-type": "application/json" },
+    });
     expect(junk.status()).toBe(400);
     const body = await junk.json();
     expect(body.error.code).toBe("invalid_json");
@@ -97,7 +102,10 @@ test.describe("what the app publishes and refuses", () => {
     test("sign-ups: ten an hour per IP, whatever the emails; other clients are unaffected", async ({ request }) => {
       const stamp = Date.now();
       const signUp = (ip: string, i: number) =>
-        request.post("/api/password/sign-up", { data: { email: `ip-${stamp}-${ip}-${i}@example.com`, password: "a long enough passphrase" }, headers: from(ip) });
+        request.post("/api/password/sign-up", {
+          data: { email: `ip-${stamp}-${ip}-${i}@example.com`, password: "a long enough passphrase" },
+          headers: from(ip),
+        });
       for (let i = 0; i < 10; i++) expect((await signUp("203.0.113.50", i)).status()).toBe(200);
       const refused = await signUp("203.0.113.50", 10);
       expect(refused.status()).toBe(429);

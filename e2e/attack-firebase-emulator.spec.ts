@@ -25,12 +25,17 @@ async function postFirebaseIdToken(request: APIRequestContext, idToken: string):
 }
 
 /** Who the request context is signed in as, if anyone. */
-async function sessionOf(request: APIRequestContext): Promise<{ identity?: { userId: string; email: string | null; provider: string } } | null> {
+async function sessionOf(
+  request: APIRequestContext,
+): Promise<{ identity?: { userId: string; email: string | null; provider: string } } | null> {
   const response = await request.get("/api/auth/session");
   return (await response.json()) as { identity?: { userId: string; email: string | null; provider: string } } | null;
 }
 
-test("a hand-made unsigned Firebase token claiming a victim's verified email signs nobody in, and AIR stays out of reach", async ({ page, playwright }) => {
+test("a hand-made unsigned Firebase token claiming a victim's verified email signs nobody in, and AIR stays out of reach", async ({
+  page,
+  playwright,
+}) => {
   const victimEmail = `victim-${Date.now()}@example.com`;
   let victimUserId = "";
 
@@ -100,7 +105,10 @@ test("a hand-made unsigned Firebase token claiming a victim's verified email sig
   });
 });
 
-test("even an account the emulator really has, with the victim's address marked verified, gets its own app user", async ({ page, playwright }) => {
+test("even an account the emulator really has, with the victim's address marked verified, gets its own app user", async ({
+  page,
+  playwright,
+}) => {
   // Someone who CAN reach the emulator (its admin API needs no credentials) can create such an
   // account. It must not join the victim's app user by email.
   const victimEmail = `victim2-${Date.now()}@example.com`;
@@ -114,7 +122,9 @@ test("even an account the emulator really has, with the victim's address marked 
     await test.step("an emulator account with the victim's address, marked verified, signs in as a new user", async () => {
       const rest = `${FIREBASE_EMULATOR_URL}/identitytoolkit.googleapis.com/v1`;
       const created = (await (
-        await attacker.post(`${rest}/accounts:signUp?key=fake-api-key`, { data: { email: victimEmail, password: "attacker-pass-123", returnSecureToken: true } })
+        await attacker.post(`${rest}/accounts:signUp?key=fake-api-key`, {
+          data: { email: victimEmail, password: "attacker-pass-123", returnSecureToken: true },
+        })
       ).json()) as { localId: string };
       const verified = await attacker.post(`${rest}/projects/${PROJECT_ID}/accounts:update`, {
         data: { localId: created.localId, emailVerified: true },
@@ -122,7 +132,9 @@ test("even an account the emulator really has, with the victim's address marked 
       });
       expect(verified.ok()).toBe(true);
       const { idToken } = (await (
-        await attacker.post(`${rest}/accounts:signInWithPassword?key=fake-api-key`, { data: { email: victimEmail, password: "attacker-pass-123", returnSecureToken: true } })
+        await attacker.post(`${rest}/accounts:signInWithPassword?key=fake-api-key`, {
+          data: { email: victimEmail, password: "attacker-pass-123", returnSecureToken: true },
+        })
       ).json()) as { idToken: string };
 
       const { code } = await postFirebaseIdToken(attacker, idToken);

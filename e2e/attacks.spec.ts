@@ -24,7 +24,10 @@ async function errorOf(response: APIResponse): Promise<string> {
 /** Posts an Auth.js credentials sign-in and returns the refusal code Auth.js forwards (or "signed_in"). */
 async function credentialsSignIn(request: APIRequestContext, provider: string, form: Record<string, string>): Promise<string> {
   const { csrfToken } = (await (await request.get("/api/auth/csrf")).json()) as { csrfToken: string };
-  const response = await request.post(`/api/auth/callback/${provider}`, { form: { csrfToken, callbackUrl: "/dashboard", ...form }, maxRedirects: 0 });
+  const response = await request.post(`/api/auth/callback/${provider}`, {
+    form: { csrfToken, callbackUrl: "/dashboard", ...form },
+    maxRedirects: 0,
+  });
   const location = new URL(response.headers().location ?? "/", APP_URL);
   if (location.pathname === "/dashboard") return "signed_in";
   return location.searchParams.get("code") ?? location.searchParams.get("error") ?? `status ${response.status()}`;
@@ -76,23 +79,51 @@ test.describe("CSRF: every state-changing route refuses a foreign or missing Ori
 });
 
 test.describe("forged Supabase access tokens at the Supabase sign-in", () => {
-  const claims = { iss: `${SUPABASE_URL}/auth/v1`, aud: "authenticated", role: "authenticated", sub: "00000000-0000-4000-8000-000000000001", email: "grace@example.com" };
-  const realKid = async () => ((await (await fetch(`${SUPABASE_URL}/auth/v1/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys[0]!.kid;
+  const claims = {
+    iss: `${SUPABASE_URL}/auth/v1`,
+    aud: "authenticated",
+    role: "authenticated",
+    sub: "00000000-0000-4000-8000-000000000001",
+    email: "grace@example.com",
+  };
+  const realKid = async () =>
+    ((await (await fetch(`${SUPABASE_URL}/auth/v1/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] }).keys[0]!.kid;
   const attackerKey = () => generateKeyPair("ES256");
   const signed = async (header: Record<string, unknown>, payload = claims) => {
     const { privateKey } = await attackerKey();
-    return new SignJWT(payload).setProtectedHeader({ alg: "ES256", typ: "JWT", ...header }).setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: "ES256", typ: "JWT", ...header })
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
   };
   const cases: [string, () => Promise<string>, string][] = [
     ["unsigned (alg none)", async () => new UnsecuredJWT(claims).setIssuedAt().setExpirationTime("5m").encode(), "alg_not_allowed"],
-    ["HS256 with a guessed secret", async () => new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT", kid: await realKid() }).setIssuedAt().setExpirationTime("5m").sign(new TextEncoder().encode("super-secret-jwt-token-with-at-least-32-characters-long")), "alg_not_allowed"],
+    [
+      "HS256 with a guessed secret",
+      async () =>
+        new SignJWT(claims)
+          .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: await realKid() })
+          .setIssuedAt()
+          .setExpirationTime("5m")
+          .sign(new TextEncoder().encode("super-secret-jwt-token-with-at-least-32-characters-long")),
+      "alg_not_allowed",
+    ],
     ["signed by an attacker's key under an unknown kid", () => signed({ kid: "attacker" }), "kid_unknown"],
     ["signed by an attacker's key under the project's real kid", async () => signed({ kid: await realKid() }), "signature_invalid"],
-    ["with a jku header pointing at the attacker's keys", async () => signed({ kid: "attacker", jku: "https://evil.example/jwks.json" }), "kid_unknown"],
-    ["with the attacker's public key embedded (jwk header)", async () => {
-      const { publicKey } = await attackerKey();
-      return signed({ kid: await realKid(), jwk: await exportJWK(publicKey) });
-    }, "signature_invalid"],
+    [
+      "with a jku header pointing at the attacker's keys",
+      async () => signed({ kid: "attacker", jku: "https://evil.example/jwks.json" }),
+      "kid_unknown",
+    ],
+    [
+      "with the attacker's public key embedded (jwk header)",
+      async () => {
+        const { publicKey } = await attackerKey();
+        return signed({ kid: await realKid(), jwk: await exportJWK(publicKey) });
+      },
+      "signature_invalid",
+    ],
     ["without a kid", () => signed({}), "kid_missing"],
     ["that is not a JWT", async () => "not-a-jwt.at-all.not-even-close", "token_malformed"],
   ];
@@ -106,7 +137,11 @@ test.describe("forged Supabase access tokens at the Supabase sign-in", () => {
 test.describe("sessions: only cookies this server sealed, for users that exist", () => {
   const api = (request: APIRequestContext, cookie: string) =>
     request.post("/api/wallets/airkit/partner-token", { data: {}, headers: { ...sameOrigin, cookie: `${SESSION_COOKIE}=${cookie}` } });
-  const token = { sub: "usr_forged", signedInAt: Math.floor(Date.now() / 1000), identity: { provider: "oidc", subject: "s", email: "grace@example.com", emailVerified: true, name: null, userId: "usr_forged" } };
+  const token = {
+    sub: "usr_forged",
+    signedInAt: Math.floor(Date.now() / 1000),
+    identity: { provider: "oidc", subject: "s", email: "grace@example.com", emailVerified: true, name: null, userId: "usr_forged" },
+  };
 
   test("a garbage session cookie → 401 unauthenticated", async ({ request }) => {
     expect(await errorOf(await api(request, "garbage.garbage.garbage.garbage.garbage"))).toBe("401 unauthenticated");
@@ -142,7 +177,9 @@ test.describe("redirects never leave the app", () => {
     });
   }
   test("the issuer's authorization endpoint answers 400 and redirects nowhere", async ({ request }) => {
-    const response = await request.get("/oauth/authorize?redirect_uri=https%3A%2F%2Fevil.example%2F&response_type=code", { maxRedirects: 0 });
+    const response = await request.get("/oauth/authorize?redirect_uri=https%3A%2F%2Fevil.example%2F&response_type=code", {
+      maxRedirects: 0,
+    });
     expect(response.status()).toBe(400);
     expect(response.headers().location).toBeUndefined();
   });
@@ -156,19 +193,42 @@ test.describe("redirects never leave the app", () => {
 test.describe("hostile input: every bad body is a clean 4xx", () => {
   // Bytes, not a string: Playwright would JSON-encode a string body.
   const signUp = (request: APIRequestContext, data: string | Buffer, contentType = "application/json") =>
-    request.post("/api/password/sign-up", { data: typeof data === "string" ? Buffer.from(data) : data, headers: { ...sameOrigin, "content-type": contentType } });
+    request.post("/api/password/sign-up", {
+      data: typeof data === "string" ? Buffer.from(data) : data,
+      headers: { ...sameOrigin, "content-type": contentType },
+    });
   const cases: [string, (request: APIRequestContext) => Promise<APIResponse>, string][] = [
-    ["a 1 MB JSON body", (r) => signUp(r, JSON.stringify({ email: "a@example.com", password: "x".repeat(1024 * 1024) })), "413 body_too_large"],
+    [
+      "a 1 MB JSON body",
+      (r) => signUp(r, JSON.stringify({ email: "a@example.com", password: "x".repeat(1024 * 1024) })),
+      "413 body_too_large",
+    ],
     ["a 10 MB JSON body", (r) => signUp(r, Buffer.alloc(10 * 1024 * 1024, 0x20)), "413 body_too_large"],
-    ["a 1 MB form to Auth.js", (r) => r.post("/api/auth/callback/password", { form: { email: "a@example.com", password: "x".repeat(1024 * 1024) } }), "413 body_too_large"],
+    [
+      "a 1 MB form to Auth.js",
+      (r) => r.post("/api/auth/callback/password", { form: { email: "a@example.com", password: "x".repeat(1024 * 1024) } }),
+      "413 body_too_large",
+    ],
     ["text/plain that mentions application/json", (r) => signUp(r, "{}", "text/plain; x=application/json"), "415 unsupported_media_type"],
-    ["text/plain with a quoted application/json parameter", (r) => signUp(r, "{}", 'text/plain; x="application/json"'), "415 unsupported_media_type"],
+    [
+      "text/plain with a quoted application/json parameter",
+      (r) => signUp(r, "{}", 'text/plain; x="application/json"'),
+      "415 unsupported_media_type",
+    ],
     ["application/json in Latin-1", (r) => signUp(r, "{}", "application/json; charset=latin1"), "415 unsupported_media_type"],
-    ["no content type", (r) => r.post("/api/password/sign-up", { data: Buffer.from("{}"), headers: sameOrigin }), "415 unsupported_media_type"],
+    [
+      "no content type",
+      (r) => r.post("/api/password/sign-up", { data: Buffer.from("{}"), headers: sameOrigin }),
+      "415 unsupported_media_type",
+    ],
     ["malformed JSON", (r) => signUp(r, "{not json"), "400 invalid_json"],
     ["invalid UTF-8", (r) => signUp(r, Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])), "400 invalid_json"],
     ["a JSON array", (r) => signUp(r, "[]"), "400 invalid_request"],
-    ["an email of 10,000 characters", (r) => signUp(r, JSON.stringify({ email: `${"a".repeat(10_000)}@example.com`, password: "a long enough passphrase" })), "400 invalid_request"],
+    [
+      "an email of 10,000 characters",
+      (r) => signUp(r, JSON.stringify({ email: `${"a".repeat(10_000)}@example.com`, password: "a long enough passphrase" })),
+      "400 invalid_request",
+    ],
     ["a GET on a state-changing route", (r) => r.get("/api/password/sign-up"), "405 undefined"],
   ];
   for (const [name, send, expected] of cases) {
@@ -186,7 +246,12 @@ test.describe("wallet routes: the subject is the session's, and only known steps
   const airClaims = { sub: "air-user-1", abstractAccountAddress: `0x${"ab".repeat(20)}`, partnerId: "demo-partner" };
   const airToken = async (alg: "none" | "HS256" | "ES256") => {
     if (alg === "none") return new UnsecuredJWT(airClaims).setIssuedAt().setExpirationTime("5m").encode();
-    if (alg === "HS256") return new SignJWT(airClaims).setProtectedHeader({ alg, kid: "air" }).setIssuedAt().setExpirationTime("5m").sign(new TextEncoder().encode("x".repeat(32)));
+    if (alg === "HS256")
+      return new SignJWT(airClaims)
+        .setProtectedHeader({ alg, kid: "air" })
+        .setIssuedAt()
+        .setExpirationTime("5m")
+        .sign(new TextEncoder().encode("x".repeat(32)));
     const { privateKey } = await generateKeyPair("ES256");
     return new SignJWT(airClaims).setProtectedHeader({ alg, kid: "air" }).setIssuedAt().setExpirationTime("5m").sign(privateKey);
   };
@@ -195,28 +260,86 @@ test.describe("wallet routes: the subject is the session's, and only known steps
     ["a provider named __proto__", () => action("/api/wallets/__proto__/partner-token", {}), "404 not_found"],
     ["an action named constructor", () => action("/api/wallets/airkit/constructor", {}), "404 not_found"],
     ["an action named __proto__", () => action("/api/wallets/airkit/__proto__", {}), "404 not_found"],
-    ["a partner token for someone else (userId in the body)", () => action("/api/wallets/airkit/partner-token", { userId: "usr_victim" }), "400 invalid_request"],
-    ["a partner token for another email", () => action("/api/wallets/airkit/partner-token", { email: "victim@example.com" }), "400 invalid_request"],
-    ["Moojo with a garbage ID token", () => action("/api/wallets/moojo/authenticate", { idToken: "garbage-garbage-garbage-garbage" }), "401 id_token_invalid"],
+    [
+      "a partner token for someone else (userId in the body)",
+      () => action("/api/wallets/airkit/partner-token", { userId: "usr_victim" }),
+      "400 invalid_request",
+    ],
+    [
+      "a partner token for another email",
+      () => action("/api/wallets/airkit/partner-token", { email: "victim@example.com" }),
+      "400 invalid_request",
+    ],
+    [
+      "Moojo with a garbage ID token",
+      () => action("/api/wallets/moojo/authenticate", { idToken: "garbage-garbage-garbage-garbage" }),
+      "401 id_token_invalid",
+    ],
     // Hand-made unsigned tokens: one the emulator would choke on (no firebase claim), and one it
     // is asked about and has never issued. Both the client's fault: 401, never a 502.
-    ["Moojo with a hand-made unsigned token", async () =>
-      action("/api/wallets/moojo/authenticate", {
-        idToken: new UnsecuredJWT({ iss: "https://securetoken.google.com/demo-byo-auth", aud: "demo-byo-auth", sub: "victim-uid", auth_time: 1 }).setIssuedAt().setExpirationTime("5m").encode(),
-      }), "401 id_token_invalid"],
-    ["Moojo with an unsigned token for an account the emulator never issued", async () =>
-      action("/api/wallets/moojo/authenticate", {
-        idToken: new UnsecuredJWT({ iss: "https://securetoken.google.com/demo-byo-auth", aud: "demo-byo-auth", sub: "victim-uid", user_id: "victim-uid", auth_time: 1, firebase: { sign_in_provider: "password", identities: {} } })
-          .setIssuedAt()
-          .setExpirationTime("5m")
-          .encode(),
-      }), "401 id_token_invalid"],
-    ["an AIR session token that is not a JWT", () => action("/api/wallets/airkit/session", { token: "not.a.jwt.at.all" }), "401 air_token_invalid"],
-    ["an unsigned AIR session token", async () => action("/api/wallets/airkit/session", { token: await airToken("none") }), "401 air_token_invalid"],
-    ["an AIR session token signed with a guessed HMAC secret", async () => action("/api/wallets/airkit/session", { token: await airToken("HS256") }), "401 air_token_invalid"],
-    ["an AIR session token signed by an attacker's key", async () => action("/api/wallets/airkit/session", { token: await airToken("ES256") }), "401 air_token_invalid"],
+    [
+      "Moojo with a hand-made unsigned token",
+      async () =>
+        action("/api/wallets/moojo/authenticate", {
+          idToken: new UnsecuredJWT({
+            iss: "https://securetoken.google.com/demo-byo-auth",
+            aud: "demo-byo-auth",
+            sub: "victim-uid",
+            auth_time: 1,
+          })
+            .setIssuedAt()
+            .setExpirationTime("5m")
+            .encode(),
+        }),
+      "401 id_token_invalid",
+    ],
+    [
+      "Moojo with an unsigned token for an account the emulator never issued",
+      async () =>
+        action("/api/wallets/moojo/authenticate", {
+          idToken: new UnsecuredJWT({
+            iss: "https://securetoken.google.com/demo-byo-auth",
+            aud: "demo-byo-auth",
+            sub: "victim-uid",
+            user_id: "victim-uid",
+            auth_time: 1,
+            firebase: { sign_in_provider: "password", identities: {} },
+          })
+            .setIssuedAt()
+            .setExpirationTime("5m")
+            .encode(),
+        }),
+      "401 id_token_invalid",
+    ],
+    [
+      "an AIR session token that is not a JWT",
+      () => action("/api/wallets/airkit/session", { token: "not.a.jwt.at.all" }),
+      "401 air_token_invalid",
+    ],
+    [
+      "an unsigned AIR session token",
+      async () => action("/api/wallets/airkit/session", { token: await airToken("none") }),
+      "401 air_token_invalid",
+    ],
+    [
+      "an AIR session token signed with a guessed HMAC secret",
+      async () => action("/api/wallets/airkit/session", { token: await airToken("HS256") }),
+      "401 air_token_invalid",
+    ],
+    [
+      "an AIR session token signed by an attacker's key",
+      async () => action("/api/wallets/airkit/session", { token: await airToken("ES256") }),
+      "401 air_token_invalid",
+    ],
     ["disconnecting an unknown provider", () => signedIn.delete("/api/wallets/not-a-provider", { headers: sameOrigin }), "404 not_found"],
-    ["a wallet step without a session", () => playwrightRequest.newContext({ baseURL: APP_URL }).then((r) => r.post("/api/wallets/airkit/partner-token", { data: {}, headers: sameOrigin })), "401 unauthenticated"],
+    [
+      "a wallet step without a session",
+      () =>
+        playwrightRequest
+          .newContext({ baseURL: APP_URL })
+          .then((r) => r.post("/api/wallets/airkit/partner-token", { data: {}, headers: sameOrigin })),
+      "401 unauthenticated",
+    ],
   ];
   for (const [name, send, expected] of cases) {
     test(`${name} → ${expected}`, async () => {
@@ -226,7 +349,12 @@ test.describe("wallet routes: the subject is the session's, and only known steps
 });
 
 test.describe("Next.js-specific bypasses", () => {
-  for (const value of ["middleware", "proxy", "src/middleware:src/middleware:src/middleware:src/middleware:src/middleware", "proxy:proxy:proxy:proxy:proxy"]) {
+  for (const value of [
+    "middleware",
+    "proxy",
+    "src/middleware:src/middleware:src/middleware:src/middleware:src/middleware",
+    "proxy:proxy:proxy:proxy:proxy",
+  ]) {
     test(`x-middleware-subrequest: ${value} neither opens the dashboard nor drops the CSP`, async ({ request }) => {
       const response = await request.get("/dashboard", { headers: { "x-middleware-subrequest": value }, maxRedirects: 0 });
       expect([302, 303, 307]).toContain(response.status());

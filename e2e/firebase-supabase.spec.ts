@@ -6,7 +6,9 @@ import { connectAirKit, readCodeFromMailbox, signInWithFirebase, signInWithOidcA
 import { APP_URL, FIREBASE_EMULATOR_URL, GRACE, HEDY, STACK_DATA_DIR } from "./support/stack";
 
 test.describe("Firebase and Supabase → AIR Kit", () => {
-  test("Firebase: the emulator vouches for no email, yet a Firebase sign-in linked to a verified person reaches that person's AIR wallet", async ({ page }) => {
+  test("Firebase: the emulator vouches for no email, yet a Firebase sign-in linked to a verified person reaches that person's AIR wallet", async ({
+    page,
+  }) => {
     // Hedy, a person of her own: her Firebase sign-in is linked to her OpenID user in this spec
     // only (a Firebase identity belongs to one app user; e2e/link.spec.ts).
     const seen = new Set<string>();
@@ -74,61 +76,68 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
       await form.getByRole("button", { name: "Create account" }).click();
       await expect(page).toHaveURL(/\/dashboard$/);
       await expect(page.getByText("unverified")).toBeVisible();
-      await page.getByTestId("wallet-airkit").getByRole("button", { name: /connect air kit/i }).click();
+      await page
+        .getByTestId("wallet-airkit")
+        .getByRole("button", { name: /connect air kit/i })
+        .click();
       await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-error")).toContainText("has not verified it");
     });
   });
 
-  test("Supabase: sign up with a code, connect AIR, come back with an email code to the same address", { tag: "@core" }, async ({ page }) => {
-    const email = `sb-${Date.now()}@example.com`;
-    const seen = new Set<string>();
-    let address = "";
+  test(
+    "Supabase: sign up with a code, connect AIR, come back with an email code to the same address",
+    { tag: "@core" },
+    async ({ page }) => {
+      const email = `sb-${Date.now()}@example.com`;
+      const seen = new Set<string>();
+      let address = "";
 
-    await test.step("sign up; Supabase emails a code to confirm the address", async () => {
-      await page.goto("/signin");
-      await page.getByRole("button", { name: "Continue with Supabase" }).click();
-      const form = page.getByTestId("supabase-form");
-      await form.getByRole("button", { name: "No account? Create one" }).click();
-      await form.getByLabel("Email").fill(email);
-      await form.getByLabel("Password").fill("supabase-pass-123");
-      await form.getByRole("button", { name: "Create account" }).click();
-      const code = await readCodeFromMailbox(page.context(), email, /Confirm your signup/, seen);
-      await form.getByLabel("6-digit code").fill(code);
-      await form.getByRole("button", { name: "Verify code" }).click();
-      await expect(page).toHaveURL(/\/dashboard$/);
-      await expect(page.getByTestId("identity-email")).toHaveText(email);
-    });
+      await test.step("sign up; Supabase emails a code to confirm the address", async () => {
+        await page.goto("/signin");
+        await page.getByRole("button", { name: "Continue with Supabase" }).click();
+        const form = page.getByTestId("supabase-form");
+        await form.getByRole("button", { name: "No account? Create one" }).click();
+        await form.getByLabel("Email").fill(email);
+        await form.getByLabel("Password").fill("supabase-pass-123");
+        await form.getByRole("button", { name: "Create account" }).click();
+        const code = await readCodeFromMailbox(page.context(), email, /Confirm your signup/, seen);
+        await form.getByLabel("6-digit code").fill(code);
+        await form.getByRole("button", { name: "Verify code" }).click();
+        await expect(page).toHaveURL(/\/dashboard$/);
+        await expect(page.getByTestId("identity-email")).toHaveText(email);
+      });
 
-    await test.step("connect AIR (first time: a code)", async () => {
-      const result = await connectAirKit(page, email, seen);
-      expect(result.askedForCode).toBe(true);
-      address = result.address;
-      await signOut(page);
-    });
+      await test.step("connect AIR (first time: a code)", async () => {
+        const result = await connectAirKit(page, email, seen);
+        expect(result.askedForCode).toBe(true);
+        address = result.address;
+        await signOut(page);
+      });
 
-    await test.step("a wrong password is refused clearly", async () => {
-      await page.getByRole("button", { name: "Continue with Supabase" }).click();
-      const form = page.getByTestId("supabase-form");
-      await form.getByLabel("Email").fill(email);
-      await form.getByLabel("Password").fill("wrong-password");
-      await form.getByRole("button", { name: "Sign in with Supabase" }).click();
-      await expect(form.getByTestId("form-error")).toHaveText("Wrong email or password.");
-    });
+      await test.step("a wrong password is refused clearly", async () => {
+        await page.getByRole("button", { name: "Continue with Supabase" }).click();
+        const form = page.getByTestId("supabase-form");
+        await form.getByLabel("Email").fill(email);
+        await form.getByLabel("Password").fill("wrong-password");
+        await form.getByRole("button", { name: "Sign in with Supabase" }).click();
+        await expect(form.getByTestId("form-error")).toHaveText("Wrong email or password.");
+      });
 
-    await test.step("sign in with an email code; AIR gives the same address without a code", async () => {
-      const form = page.getByTestId("supabase-form");
-      await form.getByRole("button", { name: "Email me a code instead" }).click();
-      await form.getByLabel("Email").fill(email);
-      await form.getByRole("button", { name: "Email me a code" }).click();
-      const code = await readCodeFromMailbox(page.context(), email, /sign-in code/i, seen);
-      await form.getByLabel("6-digit code").fill(code);
-      await form.getByRole("button", { name: "Verify code" }).click();
-      await expect(page).toHaveURL(/\/dashboard$/);
-      const again = await connectAirKit(page, email, seen);
-      expect(again.askedForCode).toBe(false);
-      expect(again.address).toBe(address);
-    });
-  });
+      await test.step("sign in with an email code; AIR gives the same address without a code", async () => {
+        const form = page.getByTestId("supabase-form");
+        await form.getByRole("button", { name: "Email me a code instead" }).click();
+        await form.getByLabel("Email").fill(email);
+        await form.getByRole("button", { name: "Email me a code" }).click();
+        const code = await readCodeFromMailbox(page.context(), email, /sign-in code/i, seen);
+        await form.getByLabel("6-digit code").fill(code);
+        await form.getByRole("button", { name: "Verify code" }).click();
+        await expect(page).toHaveURL(/\/dashboard$/);
+        const again = await connectAirKit(page, email, seen);
+        expect(again.askedForCode).toBe(false);
+        expect(again.address).toBe(address);
+      });
+    },
+  );
 
   test("an expired app session sends the person back to sign in, and the API answers 401", async ({ page, context, request }) => {
     // The test stack's generated secret (scripts/lib/stack.ts).
@@ -138,7 +147,10 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
       secret: AUTH_SECRET,
       salt,
       maxAge: -60,
-      token: { sub: "usr_whoever", identity: { provider: "oidc", subject: "s", email: "a@example.com", emailVerified: true, name: null, userId: "usr_whoever" } },
+      token: {
+        sub: "usr_whoever",
+        identity: { provider: "oidc", subject: "s", email: "a@example.com", emailVerified: true, name: null, userId: "usr_whoever" },
+      },
     });
     await context.addCookies([{ name: salt, value: expired, url: APP_URL, httpOnly: true, sameSite: "Lax" }]);
     await page.goto("/dashboard");
@@ -162,7 +174,10 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
       await expect(page).toHaveURL(/\/signin\?reason=session_expired/);
     });
 
-    const api = await request.post("/api/wallets/airkit/partner-token", { data: {}, headers: { origin: APP_URL, cookie: `${salt}=${expired}` } });
+    const api = await request.post("/api/wallets/airkit/partner-token", {
+      data: {},
+      headers: { origin: APP_URL, cookie: `${salt}=${expired}` },
+    });
     expect(api.status()).toBe(401);
     expect((await api.json()).error.code).toBe("unauthenticated");
   });

@@ -9,14 +9,18 @@ import { APP_URL, GRACE, MALLORY } from "./support/stack";
 
 const appUserId = async (page: import("@playwright/test").Page) => (await page.getByTestId("app-user-id").innerText()).trim();
 
-test("Grace links Firebase to her OpenID account, then either sign-in opens the same account; nobody else can link it; Supabase links the same way", async ({ page }) => {
+test("Grace links Firebase to her OpenID account, then either sign-in opens the same account; nobody else can link it; Supabase links the same way", async ({
+  page,
+}) => {
   let graceId = "";
 
   await test.step("sign in with OpenID Connect as Grace: Firebase is not linked yet", async () => {
     await signInWithOidc(page, GRACE);
     const linked = page.getByTestId("linked-identities");
     // Precondition, loudly: if Grace's Firebase sign-in were already someone's, this spec proves nothing.
-    await expect(linked, "Grace's Firebase sign-in must not be linked before this spec (is the stack reused?)").not.toContainText("Firebase");
+    await expect(linked, "Grace's Firebase sign-in must not be linked before this spec (is the stack reused?)").not.toContainText(
+      "Firebase",
+    );
     graceId = await appUserId(page);
   });
 
@@ -95,11 +99,17 @@ test("Grace links Firebase to her OpenID account, then either sign-in opens the 
   });
 
   await test.step("the API refuses a token it cannot verify (401) and a cross-site request (403 bad_origin)", async () => {
-    const refused = await page.request.post("/api/identity/link", { data: { provider: "firebase", idToken: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0." }, headers: { origin: APP_URL } });
+    const refused = await page.request.post("/api/identity/link", {
+      data: { provider: "firebase", idToken: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0." },
+      headers: { origin: APP_URL },
+    });
     expect(refused.status()).toBe(401);
     expect((await refused.json()).error.code).toBe("id_token_invalid");
 
-    const crossSite = await page.request.post("/api/identity/link", { data: { provider: "firebase", idToken: "x".repeat(40) }, headers: { origin: "https://evil.example" } });
+    const crossSite = await page.request.post("/api/identity/link", {
+      data: { provider: "firebase", idToken: "x".repeat(40) },
+      headers: { origin: "https://evil.example" },
+    });
     expect(crossSite.status()).toBe(403);
     expect((await crossSite.json()).error.code).toBe("bad_origin");
 

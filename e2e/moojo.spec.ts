@@ -37,38 +37,42 @@ async function issueDemoCredential(page: Page, expectedCount: number, signInMeth
   await expect(wallet.getByTestId("wallet-action-error")).toHaveCount(0);
 }
 
-test("Moojo: a Firebase user's own ID token, and an OpenID user through the bridge, reach the same Moojo user; credentials issued on the card stay listed", { tag: "@core" }, async ({ page }) => {
-  // Katherine, a person of her own: the emulator vouches for no email, so her OpenID and
-  // Firebase sign-ins are one app user only once she links Firebase (e2e/link.spec.ts), and
-  // that must happen before her first Moojo connect for her Firebase uid to be the Moojo one.
-  let publicKey = "";
-  let before = 0;
-  await test.step("OpenID Connect, then link her Firebase sign-in from the dashboard (before any Moojo connect)", async () => {
-    await signInWithOidcAndLinkFirebase(page, KATHERINE);
-    await signOut(page);
-  });
-  await test.step("Firebase → Moojo with the user's Firebase ID token; the card lists the credentials this app issued", async () => {
-    await signInWithFirebase(page, KATHERINE);
-    publicKey = await connectMoojo(page);
-    // Her first Moojo uid is her Firebase uid (linked before any Moojo connect), not the app user id.
-    const appUserId = (await page.getByTestId("app-user-id").innerText()).trim();
-    await expect(page.getByTestId("wallet-moojo")).toContainText("Firebase uid");
-    await expect(page.getByTestId("wallet-moojo")).not.toContainText(appUserId);
-    await expect(credentials(page)).toBeVisible();
-    before = await credentials(page).getByRole("listitem").count();
-  });
-  await test.step("Issue a demo credential: defined once, added for this user, listed", async () => {
-    await issueDemoCredential(page, before + 1, "firebase");
-    await signOut(page);
-  });
-  await test.step("OpenID Connect → Moojo through the custom-token bridge: same linked person, same key, same credentials", async () => {
-    await signInWithOidc(page, KATHERINE);
-    await expect(page.getByTestId("linked-identities")).toContainText("Firebase");
-    expect(await connectMoojo(page)).toBe(publicKey);
-    await expect(credentials(page).getByRole("listitem")).toHaveCount(before + 1);
-    await issueDemoCredential(page, before + 2, "oidc");
-  });
-});
+test(
+  "Moojo: a Firebase user's own ID token, and an OpenID user through the bridge, reach the same Moojo user; credentials issued on the card stay listed",
+  { tag: "@core" },
+  async ({ page }) => {
+    // Katherine, a person of her own: the emulator vouches for no email, so her OpenID and
+    // Firebase sign-ins are one app user only once she links Firebase (e2e/link.spec.ts), and
+    // that must happen before her first Moojo connect for her Firebase uid to be the Moojo one.
+    let publicKey = "";
+    let before = 0;
+    await test.step("OpenID Connect, then link her Firebase sign-in from the dashboard (before any Moojo connect)", async () => {
+      await signInWithOidcAndLinkFirebase(page, KATHERINE);
+      await signOut(page);
+    });
+    await test.step("Firebase → Moojo with the user's Firebase ID token; the card lists the credentials this app issued", async () => {
+      await signInWithFirebase(page, KATHERINE);
+      publicKey = await connectMoojo(page);
+      // Her first Moojo uid is her Firebase uid (linked before any Moojo connect), not the app user id.
+      const appUserId = (await page.getByTestId("app-user-id").innerText()).trim();
+      await expect(page.getByTestId("wallet-moojo")).toContainText("Firebase uid");
+      await expect(page.getByTestId("wallet-moojo")).not.toContainText(appUserId);
+      await expect(credentials(page)).toBeVisible();
+      before = await credentials(page).getByRole("listitem").count();
+    });
+    await test.step("Issue a demo credential: defined once, added for this user, listed", async () => {
+      await issueDemoCredential(page, before + 1, "firebase");
+      await signOut(page);
+    });
+    await test.step("OpenID Connect → Moojo through the custom-token bridge: same linked person, same key, same credentials", async () => {
+      await signInWithOidc(page, KATHERINE);
+      await expect(page.getByTestId("linked-identities")).toContainText("Firebase");
+      expect(await connectMoojo(page)).toBe(publicKey);
+      await expect(credentials(page).getByRole("listitem")).toHaveCount(before + 1);
+      await issueDemoCredential(page, before + 2, "oidc");
+    });
+  },
+);
 
 test("Moojo: one identity per person, OpenID → Firebase → OpenID keeps the first Moojo key", async ({ page }) => {
   // Ada's Firebase sign-in is linked in this test only (no other spec signs her in with Firebase).
@@ -77,7 +81,10 @@ test("Moojo: one identity per person, OpenID → Firebase → OpenID keeps the f
   await test.step("OpenID Connect first: no Firebase identity yet, the bridge presents the app user id", async () => {
     await signInWithOidc(page, ADA);
     // The scenario needs a person whose Firebase identity is linked only after the first Moojo connect.
-    await expect(page.getByTestId("linked-identities"), "Ada's Firebase sign-in must not be linked before this test (is the stack reused?)").not.toContainText("Firebase");
+    await expect(
+      page.getByTestId("linked-identities"),
+      "Ada's Firebase sign-in must not be linked before this test (is the stack reused?)",
+    ).not.toContainText("Firebase");
     appUserId = (await page.getByTestId("app-user-id").innerText()).trim();
     publicKey = await connectMoojo(page);
     await expect(page.getByTestId("wallet-moojo")).toContainText(appUserId);

@@ -13,18 +13,29 @@ let counter = 0;
 const freshEmail = (label: string) => `${label}-${Date.now()}-${++counter}@example.com`;
 
 async function mails(request: APIRequestContext, to: string): Promise<{ subject: string; text: string }[]> {
-  return ((await (await request.get(`${MAILBOX_URL}/api/messages?to=${encodeURIComponent(to)}`)).json()) as { messages: { subject: string; text: string }[] }).messages;
+  return (
+    (await (await request.get(`${MAILBOX_URL}/api/messages?to=${encodeURIComponent(to)}`)).json()) as {
+      messages: { subject: string; text: string }[];
+    }
+  ).messages;
 }
 
 async function codeFor(request: APIRequestContext, email: string): Promise<string> {
   let code: string | undefined;
-  await expect.poll(async () => (code = (await mails(request, email)).find((m) => m.subject === "Confirm your email")?.text.match(/\b(\d{6})\b/)?.[1])).toBeTruthy();
+  await expect
+    .poll(
+      async () => (code = (await mails(request, email)).find((m) => m.subject === "Confirm your email")?.text.match(/\b(\d{6})\b/)?.[1]),
+    )
+    .toBeTruthy();
   return code!;
 }
 
 async function confirmedAccount(request: APIRequestContext, email: string, client: string): Promise<void> {
   expect((await request.post("/api/password/sign-up", { data: { email, password: PASSWORD }, headers: as(client) })).status()).toBe(200);
-  const verified = await request.post("/api/password/verify-email", { data: { email, code: await codeFor(request, email) }, headers: as(client) });
+  const verified = await request.post("/api/password/verify-email", {
+    data: { email, code: await codeFor(request, email) },
+    headers: as(client),
+  });
   expect(verified.status()).toBe(200);
 }
 
@@ -46,12 +57,20 @@ test.describe("password abuse", () => {
     await confirmedAccount(request, owner, "198.51.100.80");
     const fresh = freshEmail("fresh");
 
-    const forFresh = await request.post("/api/password/sign-up", { data: { email: fresh, password: "another long passphrase" }, headers: as("198.51.100.81") });
-    const forTaken = await request.post("/api/password/sign-up", { data: { email: owner, password: "another long passphrase" }, headers: as("198.51.100.81") });
+    const forFresh = await request.post("/api/password/sign-up", {
+      data: { email: fresh, password: "another long passphrase" },
+      headers: as("198.51.100.81"),
+    });
+    const forTaken = await request.post("/api/password/sign-up", {
+      data: { email: owner, password: "another long passphrase" },
+      headers: as("198.51.100.81"),
+    });
     expect([forFresh.status(), forTaken.status()]).toEqual([200, 200]);
     expect(await forFresh.json()).toEqual({ email: fresh });
     expect(await forTaken.json()).toEqual({ email: owner });
-    await expect.poll(async () => (await mails(request, owner)).map((m) => m.subject)).toContain("Someone tried to sign up with your address");
+    await expect
+      .poll(async () => (await mails(request, owner)).map((m) => m.subject))
+      .toContain("Someone tried to sign up with your address");
     expect(await signIn(request, "198.51.100.82", owner, PASSWORD)).toBe("ok");
   });
 
@@ -82,7 +101,10 @@ test.describe("password abuse", () => {
     expect(await signIn(request, "198.51.100.85", owner, PASSWORD)).toBe("ok");
   });
 
-  test("an attacker with many clients who exhausts the per-email ceiling still cannot lock the owner's own browser out", async ({ request, playwright }) => {
+  test("an attacker with many clients who exhausts the per-email ceiling still cannot lock the owner's own browser out", async ({
+    request,
+    playwright,
+  }) => {
     const email = freshEmail("device");
     await confirmedAccount(request, email, "198.51.100.90");
     // The owner signs in once in their browser: it gets a known-device cookie for this email.
@@ -101,7 +123,10 @@ test.describe("password abuse", () => {
     await Promise.all([ownerBrowser.dispose(), stranger.dispose()]);
   });
 
-  test("24 parallel junk sign-ins from one client are mostly refused at once, and a real sign-in from another goes through", async ({ request, playwright }) => {
+  test("24 parallel junk sign-ins from one client are mostly refused at once, and a real sign-in from another goes through", async ({
+    request,
+    playwright,
+  }) => {
     const owner = freshEmail("busy");
     await confirmedAccount(request, owner, "198.51.100.86");
     // Each sign-in in its own cookie jar: Auth.js binds its CSRF token to a cookie.

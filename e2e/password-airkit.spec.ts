@@ -25,7 +25,9 @@ test.describe("Email and password → AIR Kit", () => {
     await test.step("confirm the email with the code from the mailbox; a wrong code is refused", async () => {
       await page.getByLabel("6-digit code").fill("000000");
       await page.getByRole("button", { name: "Confirm and sign in" }).click();
-      await expect(page.getByTestId("form-error")).toHaveText("That code did not work. Check that it is the newest one we sent, or send a new code.");
+      await expect(page.getByTestId("form-error")).toHaveText(
+        "That code did not work. Check that it is the newest one we sent, or send a new code.",
+      );
       const code = await readCodeFromMailbox(page.context(), email, /Confirm your email/, seen);
       await page.getByLabel("6-digit code").fill(code);
       await page.getByRole("button", { name: "Confirm and sign in" }).click();

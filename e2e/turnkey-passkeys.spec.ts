@@ -14,65 +14,78 @@ const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 /** A state-changing call to the app's API with this browser's session cookies. */
 const post = (page: Page, path: string, data: unknown) => page.request.post(path, { data, headers: { origin: APP_URL } });
 
-test("Turnkey passkeys: create a wallet with a passkey, sign a test message with the kit, log in again with the passkey; nobody else's passkey opens a card", { tag: "@core" }, async ({ page }) => {
-  const card = page.getByTestId("wallet-turnkey");
-  await signUpWithPassword(page, `tk-passkey-${Date.now()}@example.com`);
-  await addVirtualAuthenticator(page);
+test(
+  "Turnkey passkeys: create a wallet with a passkey, sign a test message with the kit, log in again with the passkey; nobody else's passkey opens a card",
+  { tag: "@core" },
+  async ({ page }) => {
+    const card = page.getByTestId("wallet-turnkey");
+    await signUpWithPassword(page, `tk-passkey-${Date.now()}@example.com`);
+    await addVirtualAuthenticator(page);
 
-  let address = "";
-  await test.step("create a wallet with a passkey: the server creates the sub-organization with its attestation, the sign-up key logs this browser in", async () => {
-    await card.getByRole("button", { name: "Create a wallet with a passkey" }).click();
-    await expect(card.getByTestId("account-address")).toHaveText(ADDRESS);
-    await expect(card).toContainText("passkey (stamp_login)");
-    await expect(card.getByTestId("turnkey-session-ends")).toContainText(/1[45]m \d{2}s/);
-    address = (await card.getByTestId("account-address").innerText()).trim();
-    // The 60-second sign-up key is gone; only the session's key is kept, and it cannot be exported.
-    const keys = await turnkeyKitKeys(page);
-    expect(keys).toHaveLength(1);
-    expect(keys[0]!.extractable).toBe(false);
-  });
+    let address = "";
+    await test.step("create a wallet with a passkey: the server creates the sub-organization with its attestation, the sign-up key logs this browser in", async () => {
+      await card.getByRole("button", { name: "Create a wallet with a passkey" }).click();
+      await expect(card.getByTestId("account-address")).toHaveText(ADDRESS);
+      await expect(card).toContainText("passkey (stamp_login)");
+      await expect(card.getByTestId("turnkey-session-ends")).toContainText(/1[45]m \d{2}s/);
+      address = (await card.getByTestId("account-address").innerText()).trim();
+      // The 60-second sign-up key is gone; only the session's key is kept, and it cannot be exported.
+      const keys = await turnkeyKitKeys(page);
+      expect(keys).toHaveLength(1);
+      expect(keys[0]!.extractable).toBe(false);
+    });
 
-  await test.step("sign a test message with the kit's signMessage: the server recovers this card's address", async () => {
-    const verify = page.waitForRequest((request) => request.url().endsWith("/api/wallets/turnkey/sign-verify"));
-    await card.getByRole("button", { name: "Sign a test message" }).click();
-    const sent = (await verify).postDataJSON() as { nonce: string; signature: string };
-    await expect(card.getByTestId("sign-result")).toContainText("Signature verified");
-    await expect(card.getByTestId("sign-address")).toHaveText(address);
-    await expect(card.getByTestId("sign-signature")).toHaveText(sent.signature.toLowerCase());
-  });
+    await test.step("sign a test message with the kit's signMessage: the server recovers this card's address", async () => {
+      const verify = page.waitForRequest((request) => request.url().endsWith("/api/wallets/turnkey/sign-verify"));
+      await card.getByRole("button", { name: "Sign a test message" }).click();
+      const sent = (await verify).postDataJSON() as { nonce: string; signature: string };
+      await expect(card.getByTestId("sign-result")).toContainText("Signature verified");
+      await expect(card.getByTestId("sign-address")).toHaveText(address);
+      await expect(card.getByTestId("sign-signature")).toHaveText(sent.signature.toLowerCase());
+    });
 
-  await test.step("a signature of the server's message by another key is refused, naming the signer", async () => {
-    const challenge = (await (await post(page, "/api/wallets/turnkey/sign-challenge", {})).json()) as { nonce: string; message: string; address: string };
-    expect(challenge.address.toLowerCase()).toBe(address.toLowerCase());
-    const stranger = privateKeyToAccount(generatePrivateKey());
-    const response = await post(page, "/api/wallets/turnkey/sign-verify", { nonce: challenge.nonce, signature: await stranger.signMessage({ message: challenge.message }) });
-    const body = (await response.json()) as { error: { code: string; message: string } };
-    expect([response.status(), body.error.code]).toEqual([400, "signature_wrong_signer"]);
-    expect(body.error.message).toContain(stranger.address);
-  });
+    await test.step("a signature of the server's message by another key is refused, naming the signer", async () => {
+      const challenge = (await (await post(page, "/api/wallets/turnkey/sign-challenge", {})).json()) as {
+        nonce: string;
+        message: string;
+        address: string;
+      };
+      expect(challenge.address.toLowerCase()).toBe(address.toLowerCase());
+      const stranger = privateKeyToAccount(generatePrivateKey());
+      const response = await post(page, "/api/wallets/turnkey/sign-verify", {
+        nonce: challenge.nonce,
+        signature: await stranger.signMessage({ message: challenge.message }),
+      });
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect([response.status(), body.error.code]).toEqual([400, "signature_wrong_signer"]);
+      expect(body.error.message).toContain(stranger.address);
+    });
 
-  await test.step("after disconnecting, a second wallet is refused before any passkey is made, and the passkey logs in to the same wallet", async () => {
-    await card.getByRole("button", { name: "Disconnect" }).click();
-    await expect(card.getByRole("button", { name: "Log in with a passkey" })).toBeVisible();
-    expect(await turnkeyKitKeys(page)).toEqual([]);
-    await card.getByRole("button", { name: "Create a wallet with a passkey" }).click();
-    await expect(card.getByTestId("wallet-error")).toHaveText(/^You already have a Turnkey wallet\./);
-    await card.getByRole("button", { name: "Log in with a passkey" }).click();
-    await expect(card.getByTestId("account-address")).toHaveText(address);
-    await expect(card).toContainText("passkey (stamp_login)");
-  });
+    await test.step("after disconnecting, a second wallet is refused before any passkey is made, and the passkey logs in to the same wallet", async () => {
+      await card.getByRole("button", { name: "Disconnect" }).click();
+      await expect(card.getByRole("button", { name: "Log in with a passkey" })).toBeVisible();
+      expect(await turnkeyKitKeys(page)).toEqual([]);
+      await card.getByRole("button", { name: "Create a wallet with a passkey" }).click();
+      await expect(card.getByTestId("wallet-error")).toHaveText(/^You already have a Turnkey wallet\./);
+      await card.getByRole("button", { name: "Log in with a passkey" }).click();
+      await expect(card.getByTestId("account-address")).toHaveText(address);
+      await expect(card).toContainText("passkey (stamp_login)");
+    });
 
-  await test.step("someone else signed in on this device: the passkey logs in to its own wallet, which is not theirs, and nothing is kept", async () => {
-    await signOut(page);
-    await signUpWithPassword(page, `tk-passkey-other-${Date.now()}@example.com`);
-    await card.getByRole("button", { name: "Log in with a passkey" }).click();
-    await expect(card.getByTestId("wallet-error")).toHaveText("You have no Turnkey wallet yet. Create one with a passkey first.");
-    await expect(card.getByTestId("account-address")).toHaveCount(0);
-    expect(await turnkeyKitKeys(page)).toEqual([]);
-  });
-});
+    await test.step("someone else signed in on this device: the passkey logs in to its own wallet, which is not theirs, and nothing is kept", async () => {
+      await signOut(page);
+      await signUpWithPassword(page, `tk-passkey-other-${Date.now()}@example.com`);
+      await card.getByRole("button", { name: "Log in with a passkey" }).click();
+      await expect(card.getByTestId("wallet-error")).toHaveText("You have no Turnkey wallet yet. Create one with a passkey first.");
+      await expect(card.getByTestId("account-address")).toHaveCount(0);
+      expect(await turnkeyKitKeys(page)).toEqual([]);
+    });
+  },
+);
 
-test("Turnkey session: a short session is renewed by the kit before it ends and the card shows it; when renewing fails it expires and offers to reconnect", async ({ page }) => {
+test("Turnkey session: a short session is renewed by the kit before it ends and the card shows it; when renewing fails it expires and offers to reconnect", async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const card = page.getByTestId("wallet-turnkey");
   const turnkey = WALLET_COUNTERPART_URLS.turnkey;

@@ -10,9 +10,24 @@ import { WALLET_COUNTERPART_URLS } from "./support/stack";
 type Wallet = keyof typeof WALLET_COUNTERPART_URLS;
 
 const CASES: { wallet: Wallet; button: RegExp; down: RegExp; failing: RegExp }[] = [
-  { wallet: "turnkey", button: /connect turnkey/i, down: /^Turnkey did not answer\. Check that it is running and try again\.$/, failing: /^Turnkey did not answer/ },
-  { wallet: "alchemy", button: /connect alchemy/i, down: /^Alchemy did not answer\. Check that it is running and try again\.$/, failing: /^Alchemy could not complete the sign-in\. Try again in a moment\.$/ },
-  { wallet: "moojo", button: /connect moojo/i, down: /^Moojo did not answer\. Check that it is running and try again\.$/, failing: /^Moojo could not complete the sign-in\. Try again in a moment\.$/ },
+  {
+    wallet: "turnkey",
+    button: /connect turnkey/i,
+    down: /^Turnkey did not answer\. Check that it is running and try again\.$/,
+    failing: /^Turnkey did not answer/,
+  },
+  {
+    wallet: "alchemy",
+    button: /connect alchemy/i,
+    down: /^Alchemy did not answer\. Check that it is running and try again\.$/,
+    failing: /^Alchemy could not complete the sign-in\. Try again in a moment\.$/,
+  },
+  {
+    wallet: "moojo",
+    button: /connect moojo/i,
+    down: /^Moojo did not answer\. Check that it is running and try again\.$/,
+    failing: /^Moojo could not complete the sign-in\. Try again in a moment\.$/,
+  },
 ];
 
 async function setFault(page: Page, wallet: Wallet, mode: "up" | "down" | "error") {
@@ -24,11 +39,16 @@ test.afterEach(async ({ page }) => {
   for (const wallet of Object.keys(WALLET_COUNTERPART_URLS) as Wallet[]) await setFault(page, wallet, "up");
 });
 
-test("wallet providers that are down or failing: a clear message, nothing half-made, and a retry works once they are back", async ({ page }) => {
+test("wallet providers that are down or failing: a clear message, nothing half-made, and a retry works once they are back", async ({
+  page,
+}) => {
   await signUpWithPassword(page, `outage-${Date.now()}@example.com`);
   for (const c of CASES) {
     const card = page.getByTestId(`wallet-${c.wallet}`);
-    for (const [mode, message] of [["down", c.down], ["error", c.failing]] as const) {
+    for (const [mode, message] of [
+      ["down", c.down],
+      ["error", c.failing],
+    ] as const) {
       await test.step(`${c.wallet} ${mode === "down" ? "is down" : "answers 503"}`, async () => {
         await setFault(page, c.wallet, mode);
         await card.getByRole("button", { name: c.button }).click();

@@ -63,7 +63,9 @@ const { values: args } = parseArgs({
   strict: true,
 });
 if (args.help) {
-  console.log("usage: npm run bench -- [--duration s] [--connections n] [--warmup s] [--routes health,jwks,mint,exchange,dashboard] [--postgres] [--profile] [--rebuild|--no-build]");
+  console.log(
+    "usage: npm run bench -- [--duration s] [--connections n] [--warmup s] [--routes health,jwks,mint,exchange,dashboard] [--postgres] [--profile] [--rebuild|--no-build]",
+  );
   process.exit(0);
 }
 
@@ -96,7 +98,19 @@ process.on("SIGINT", () => void cleanUp().then(() => process.exit(130)));
 
 // ── 1. An up-to-date production build ────────────────────────────────────────────────────────
 
-const SOURCES = ["app", "lib", "components", "types", "auth.ts", "proxy.ts", "instrumentation.ts", "next.config.ts", "package-lock.json", "tsconfig.json", "postcss.config.mjs"];
+const SOURCES = [
+  "app",
+  "lib",
+  "components",
+  "types",
+  "auth.ts",
+  "proxy.ts",
+  "instrumentation.ts",
+  "next.config.ts",
+  "package-lock.json",
+  "tsconfig.json",
+  "postcss.config.mjs",
+];
 
 function newestSource(path: string): number {
   if (!existsSync(path)) return 0;
@@ -117,7 +131,10 @@ function ensureBuild() {
     return say("\x1b[33mreusing the production build in .next although sources changed since (--no-build)\x1b[0m");
   }
   say(args.rebuild ? "building (--rebuild)…" : "the production build is missing or older than the sources: building…");
-  const result = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) throw new Error("next build failed");
 }
 
@@ -138,7 +155,13 @@ async function startEmbeddedPostgres(): Promise<string> {
 async function waitForHealth(child: ChildProcess): Promise<void> {
   for (let i = 0; i < 240; i++) {
     if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode} before it was ready`);
-    if (await fetch(`${APP}/api/health`).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(`${APP}/api/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error("the server did not answer /api/health within 120 s");
@@ -146,9 +169,13 @@ async function waitForHealth(child: ChildProcess): Promise<void> {
 
 /** Starts scripts/lib/bench-counterparts.ts and answers the variables that point the app at them. */
 async function startCounterparts(): Promise<Record<string, string>> {
-  const child = spawn(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/lib/bench-counterparts.ts", APP_ORIGIN, DATA_DIR, String(BASE)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["node_modules/tsx/dist/cli.mjs", "scripts/lib/bench-counterparts.ts", APP_ORIGIN, DATA_DIR, String(BASE)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   cleanups.push(() => stopChild(child));
   let output = "";
   return new Promise((resolve, reject) => {
@@ -240,17 +267,26 @@ async function signIn(): Promise<string> {
   const mailbox = `http://${HOST}:${BASE + 3}`;
   let code: string | undefined;
   for (let i = 0; !code && i < 40; i++) {
-    const { messages } = (await (await fetch(`${mailbox}/api/messages?to=${encodeURIComponent(email)}`)).json()) as { messages: { text: string }[] };
+    const { messages } = (await (await fetch(`${mailbox}/api/messages?to=${encodeURIComponent(email)}`)).json()) as {
+      messages: { text: string }[];
+    };
     code = /\b(\d{6})\b/.exec(messages[0]?.text ?? "")?.[1];
     if (!code) await new Promise((r) => setTimeout(r, 250));
   }
   if (!code) throw new Error("no verification code reached the mailbox");
-  const verified = await fetch(`${APP}/api/password/verify-email`, { method: "POST", headers: json, body: JSON.stringify({ email, code }) });
+  const verified = await fetch(`${APP}/api/password/verify-email`, {
+    method: "POST",
+    headers: json,
+    body: JSON.stringify({ email, code }),
+  });
   if (!verified.ok) throw new Error(`verify-email answered ${verified.status}`);
 
   const csrf = await fetch(`${APP}/api/auth/csrf`, { headers: { host: json.host } });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const csrfCookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const callback = await fetch(`${APP}/api/auth/callback/password`, {
     method: "POST",
     redirect: "manual",
@@ -261,7 +297,8 @@ async function signIn(): Promise<string> {
     .getSetCookie()
     .map((c) => c.split(";")[0]!)
     .find((c) => c.startsWith("authjs.session-token="));
-  if (!session) throw new Error(`the password sign-in set no session cookie (answered ${callback.status} → ${callback.headers.get("location")})`);
+  if (!session)
+    throw new Error(`the password sign-in set no session cookie (answered ${callback.status} → ${callback.headers.get("location")})`);
   return session;
 }
 
@@ -285,11 +322,25 @@ function targetPublicKey(): string {
 const ROUTES: Route[] = [
   { id: "health", label: "GET /api/health", method: "GET", path: "/api/health", signedIn: false },
   { id: "jwks", label: "GET /.well-known/jwks.json", method: "GET", path: "/.well-known/jwks.json", signedIn: false },
-  { id: "mint", label: "POST airkit/partner-token (mint)", method: "POST", path: "/api/wallets/airkit/partner-token", body: "{}", signedIn: true },
+  {
+    id: "mint",
+    label: "POST airkit/partner-token (mint)",
+    method: "POST",
+    path: "/api/wallets/airkit/partner-token",
+    body: "{}",
+    signedIn: true,
+  },
   // Alchemy's connect: mint an RS256 ID token bound to the browser key, POST it to Alchemy
   // (the counterpart verifies it against this app's JWKS and answers an encrypted credential
   // bundle), record the pending wallet. The cheapest exchange with a real upstream round trip.
-  { id: "exchange", label: "POST alchemy/auth-jwt (exchange)", method: "POST", path: "/api/wallets/alchemy/auth-jwt", body: JSON.stringify({ targetPublicKey: targetPublicKey() }), signedIn: true },
+  {
+    id: "exchange",
+    label: "POST alchemy/auth-jwt (exchange)",
+    method: "POST",
+    path: "/api/wallets/alchemy/auth-jwt",
+    body: JSON.stringify({ targetPublicKey: targetPublicKey() }),
+    signedIn: true,
+  },
   { id: "dashboard", label: "GET /dashboard", method: "GET", path: "/dashboard", signedIn: true },
 ];
 
@@ -333,12 +384,23 @@ async function drive(route: Route, cookie: string, seconds: number, serverPid?: 
     expectBody: undefined,
   });
   const failures: string[] = [];
-  for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {})) if (!status.startsWith("2")) failures.push(`${count}× HTTP ${status}`);
+  for (const [status, { count }] of Object.entries(result.statusCodeStats ?? {}))
+    if (!status.startsWith("2")) failures.push(`${count}× HTTP ${status}`);
   if (result.errors) failures.push(`${result.errors} connection errors`);
   if (result.timeouts) failures.push(`${result.timeouts} timeouts`);
   const cpuAfter = serverPid ? cpuSeconds(serverPid) : null;
-  const cpuMs = cpuBefore !== null && cpuAfter !== null && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : null;
-  return { route, cpuMs, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, mean: result.latency.mean, total: result.requests.total, failures };
+  const cpuMs =
+    cpuBefore !== null && cpuAfter !== null && result.requests.total > 0 ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : null;
+  return {
+    route,
+    cpuMs,
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    mean: result.latency.mean,
+    total: result.requests.total,
+    failures,
+  };
 }
 
 function report(results: Measured[]) {
@@ -346,21 +408,31 @@ function report(results: Measured[]) {
   const pad = (s: string, n: number) => s.padEnd(n);
   const num = (n: number, digits = 0) => n.toFixed(digits).padStart(8);
   console.log("");
-  console.log(`${pad("route", 34)}${"req/s".padStart(8)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"× req/s".padStart(9)}${"× p50".padStart(8)}${"cpu ms".padStart(8)}${"× cpu".padStart(8)}  goal`);
+  console.log(
+    `${pad("route", 34)}${"req/s".padStart(8)}${"p50 ms".padStart(8)}${"p99 ms".padStart(8)}${"× req/s".padStart(9)}${"× p50".padStart(8)}${"cpu ms".padStart(8)}${"× cpu".padStart(8)}  goal`,
+  );
   for (const r of results) {
     const ratio = health ? r.rps / health.rps : NaN;
     const latencyRatio = health ? r.p50 / Math.max(health.p50, 0.5) : NaN;
     const goal =
-      r.route.id === "mint" ? verdict(ratio >= 0.7, "req/s ≥ 0.70× health") :
-      r.route.id === "dashboard" ? verdict(ratio >= 0.4, "req/s ≥ 0.40× health") :
-      r.route.id === "exchange" ? verdict(latencyRatio <= 3, "p50 ≤ 3× health") : "";
+      r.route.id === "mint"
+        ? verdict(ratio >= 0.7, "req/s ≥ 0.70× health")
+        : r.route.id === "dashboard"
+          ? verdict(ratio >= 0.4, "req/s ≥ 0.40× health")
+          : r.route.id === "exchange"
+            ? verdict(latencyRatio <= 3, "p50 ≤ 3× health")
+            : "";
     const cpuRatio = health?.cpuMs && r.cpuMs ? health.cpuMs / r.cpuMs : NaN;
-    console.log(`${pad(r.route.label, 34)}${num(r.rps)}${num(r.p50, 1)}${num(r.p99, 1)}${num(ratio, 2).padStart(9)}${num(latencyRatio, 2)}${num(r.cpuMs ?? NaN, 2)}${num(cpuRatio, 2)}  ${goal}`);
+    console.log(
+      `${pad(r.route.label, 34)}${num(r.rps)}${num(r.p50, 1)}${num(r.p99, 1)}${num(ratio, 2).padStart(9)}${num(latencyRatio, 2)}${num(r.cpuMs ?? NaN, 2)}${num(cpuRatio, 2)}  ${goal}`,
+    );
   }
   console.log("");
   console.log(`(× req/s: the route's req/s over health's; × p50: its median latency over health's, all at ${CONNECTIONS} connections;`);
   console.log(` cpu ms: the app server's CPU time per request; × cpu: health's over the route's, the req/s ratio the route would reach`);
-  console.log(` if the server were CPU-bound on a quiet machine. The machine may be shared: compare ratios from one run, not req/s across runs.)`);
+  console.log(
+    ` if the server were CPU-bound on a quiet machine. The machine may be shared: compare ratios from one run, not req/s across runs.)`,
+  );
 }
 const verdict = (ok: boolean, goal: string) => `${ok ? "\x1b[32mmet\x1b[0m" : "\x1b[31mmissed\x1b[0m"} (${goal})`;
 
@@ -376,14 +448,26 @@ async function main() {
   ensureBuild();
   let databaseUrl = process.env.DATABASE_URL || undefined;
   if (args.postgres && !databaseUrl) databaseUrl = await startEmbeddedPostgres();
-  const store = databaseUrl ? (storeSupportsPostgres() ? "PostgreSQL (DATABASE_URL)" : "PGlite (DATABASE_URL is set, but this checkout's store does not read it yet)") : "PGlite (embedded)";
+  const store = databaseUrl
+    ? storeSupportsPostgres()
+      ? "PostgreSQL (DATABASE_URL)"
+      : "PGlite (DATABASE_URL is set, but this checkout's store does not read it yet)"
+    : "PGlite (embedded)";
 
-  console.log(`machine  ${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `machine  ${cpus().length} × ${cpus()[0]?.model.trim() ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   console.log(`node     ${process.version}`);
-  const envShown = ["BENCH_PORT_BASE", "DATABASE_URL"].filter((name) => process.env[name]).map((name) => `${name}=${name === "DATABASE_URL" ? "…" : process.env[name]} `);
+  const envShown = ["BENCH_PORT_BASE", "DATABASE_URL"]
+    .filter((name) => process.env[name])
+    .map((name) => `${name}=${name === "DATABASE_URL" ? "…" : process.env[name]} `);
   const argv = process.argv.slice(2);
   console.log(`command  ${envShown.join("")}npm run bench${argv.length ? ` -- ${argv.join(" ")}` : ""}`);
-  console.log(`run      ${CONNECTIONS} connections, ${DURATION} s per route after ${WARMUP} s of warm-up; store ${store}${args.profile ? "; server under the CPU profiler" : ""}`);
+  console.log(
+    `run      ${CONNECTIONS} connections, ${DURATION} s per route after ${WARMUP} s of warm-up; store ${store}${args.profile ? "; server under the CPU profiler" : ""}`,
+  );
 
   const server = await startServer(databaseUrl);
   const cookie = await signIn();

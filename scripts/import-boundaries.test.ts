@@ -49,8 +49,12 @@ describe("import boundaries", () => {
   });
 
   it("every manifest's paths exist and its dependencies are in a package.json", () => {
-    const pkgs = ["package.json", "packages/counterparts/package.json"].filter((f) => files.includes(f)).map((f) => JSON.parse(read(f)) as Record<string, Record<string, string> | undefined>);
-    const listed = new Set(pkgs.flatMap((p) => ["dependencies", "devDependencies", "optionalDependencies"].flatMap((k) => Object.keys(p[k] ?? {}))));
+    const pkgs = ["package.json", "packages/counterparts/package.json"]
+      .filter((f) => files.includes(f))
+      .map((f) => JSON.parse(read(f)) as Record<string, Record<string, string> | undefined>);
+    const listed = new Set(
+      pkgs.flatMap((p) => ["dependencies", "devDependencies", "optionalDependencies"].flatMap((k) => Object.keys(p[k] ?? {}))),
+    );
     const problems = manifests.flatMap((m) => [
       ...m.paths.filter((p) => !files.some((f) => f === p || f.startsWith(`${p}/`))).map((p) => `${m.key}: path ${p} does not exist`),
       ...m.dependencies.filter((d) => !listed.has(d)).map((d) => `${m.key}: dependency ${d} is in no package.json`),

@@ -22,19 +22,33 @@ const GOALS = { performance: 90, accessibility: 95, "best-practices": 95 } as co
 type Category = keyof typeof GOALS;
 const CATEGORIES = Object.keys(GOALS) as Category[];
 const PORT_BASE = 3950;
-const CHROME_FLAGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run"];
+const CHROME_FLAGS = [
+  "--headless=new",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--no-first-run",
+];
 
 const here = dirname(fileURLToPath(import.meta.url));
 const say = (line: string) => process.stdout.write(`[lighthouse] ${line}\n`);
 
 const { values: args } = parseArgs({
-  options: { check: { type: "boolean", default: false }, profile: { type: "boolean", default: false }, url: { type: "string" }, runs: { type: "string", default: "3" } },
+  options: {
+    check: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
+    url: { type: "string" },
+    runs: { type: "string", default: "3" },
+  },
 });
 
 function requireNode(): void {
   const [major, minor] = process.versions.node.split(".").map(Number) as [number, number];
   if (major > 22 || (major === 22 && minor >= 19)) return;
-  console.error(`Lighthouse 13 needs Node 22.19 or later; this is Node ${process.versions.node}. Use the project's Node (.nvmrc: 24), e.g. \`nvm use\`.`);
+  console.error(
+    `Lighthouse 13 needs Node 22.19 or later; this is Node ${process.versions.node}. Use the project's Node (.nvmrc: 24), e.g. \`nvm use\`.`,
+  );
   process.exit(2);
 }
 
@@ -58,7 +72,13 @@ async function waitFor(url: string, child: ChildProcess | null, timeoutMs: numbe
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (child && child.exitCode !== null) throw new Error("the test stack exited before it was ready");
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
@@ -66,7 +86,10 @@ async function waitFor(url: string, child: ChildProcess | null, timeoutMs: numbe
 
 /** Signs in as Ada on the local OpenID Provider in a real browser; returns the app's cookies as a header. */
 async function signedInCookie(appUrl: string): Promise<string> {
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+  });
   try {
     const page = await browser.newPage();
     await page.goto(`${appUrl}/signin`);
@@ -95,7 +118,11 @@ async function main(): Promise<void> {
   if (!args.url) {
     say(`starting the test stack on port ${PORT_BASE} (needs a production build: npx next build)…`);
     const env = { ...process.env, PORT: String(PORT_BASE), COUNTERPART_PORT_BASE: String(PORT_BASE), DATA_DIR: ".data/lighthouse" };
-    stack = spawn(process.execPath, [join(here, "..", "node_modules", "tsx", "dist", "cli.mjs"), join(here, "stack.ts"), "test"], { env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+    stack = spawn(process.execPath, [join(here, "..", "node_modules", "tsx", "dist", "cli.mjs"), join(here, "stack.ts"), "test"], {
+      env,
+      stdio: ["ignore", "ignore", "inherit"],
+      detached: true,
+    });
   }
   const stop = () => {
     if (stack?.pid && stack.exitCode === null) process.kill(-stack.pid, "SIGTERM");
@@ -109,7 +136,10 @@ async function main(): Promise<void> {
     const chrome = await chromeLauncher.launch({ chromePath: chromiumPath(), chromeFlags: CHROME_FLAGS });
     const rows: { page: string; preset: string; scores: Record<Category, number>; metrics: string }[] = [];
     try {
-      for (const [page, headers] of [["/signin", {}], ["/dashboard", { Cookie: cookie }]] as const) {
+      for (const [page, headers] of [
+        ["/signin", {}],
+        ["/dashboard", { Cookie: cookie }],
+      ] as const) {
         for (const preset of ["mobile", "desktop"] as const) {
           const samples: Record<Category, number[]> = { performance: [], accessibility: [], "best-practices": [] };
           let metrics = "";
@@ -127,16 +157,31 @@ async function main(): Promise<void> {
             for (const category of CATEGORIES) samples[category].push(Math.round((result.lhr.categories[category]?.score ?? 0) * 100));
             // What the performance score is made of, to know where to look (last run's values).
             const audit = (id: string) => result.lhr.audits[id]?.displayValue ?? "–";
-            metrics = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift", "speed-index", "server-response-time"]
+            metrics = [
+              "first-contentful-paint",
+              "largest-contentful-paint",
+              "total-blocking-time",
+              "cumulative-layout-shift",
+              "speed-index",
+              "server-response-time",
+            ]
               .map((id) => `${id.replace(/-/g, " ")} ${audit(id)}`)
               .join(", ");
             if (args.profile) {
               // --profile: the scripts that cost the main thread most (Lighthouse's bootup-time audit).
-              const items = (result.lhr.audits["bootup-time"]?.details as { items?: { url: string; total: number; scripting: number }[] } | undefined)?.items ?? [];
-              for (const item of items.slice(0, 8)) say(`  ${Math.round(item.total)} ms (scripting ${Math.round(item.scripting)} ms) ${item.url.replace(appUrl, "")}`);
+              const items =
+                (result.lhr.audits["bootup-time"]?.details as { items?: { url: string; total: number; scripting: number }[] } | undefined)
+                  ?.items ?? [];
+              for (const item of items.slice(0, 8))
+                say(`  ${Math.round(item.total)} ms (scripting ${Math.round(item.scripting)} ms) ${item.url.replace(appUrl, "")}`);
             }
           }
-          rows.push({ page, preset, metrics, scores: Object.fromEntries(CATEGORIES.map((c) => [c, median(samples[c])])) as Record<Category, number> });
+          rows.push({
+            page,
+            preset,
+            metrics,
+            scores: Object.fromEntries(CATEGORIES.map((c) => [c, median(samples[c])])) as Record<Category, number>,
+          });
         }
       }
     } finally {
@@ -144,7 +189,9 @@ async function main(): Promise<void> {
     }
 
     const failures: string[] = [];
-    process.stdout.write(`\nLighthouse 13, median of ${runs} run(s), Chromium at ${chromiumPath() ?? "(Playwright's)"}, Node ${process.versions.node}\n\n`);
+    process.stdout.write(
+      `\nLighthouse 13, median of ${runs} run(s), Chromium at ${chromiumPath() ?? "(Playwright's)"}, Node ${process.versions.node}\n\n`,
+    );
     process.stdout.write(`| page | preset | performance | accessibility | best practices |\n| --- | --- | --- | --- | --- |\n`);
     for (const { page, preset, scores } of rows) {
       process.stdout.write(`| ${page} | ${preset} | ${scores.performance} | ${scores.accessibility} | ${scores["best-practices"]} |\n`);
@@ -153,7 +200,9 @@ async function main(): Promise<void> {
       }
     }
     process.stdout.write(`\n${rows.map((r) => `${r.page} ${r.preset}: ${r.metrics}`).join("\n")}\n`);
-    process.stdout.write(`\ngoals: performance ≥ ${GOALS.performance}, accessibility ≥ ${GOALS.accessibility}, best practices ≥ ${GOALS["best-practices"]}\n`);
+    process.stdout.write(
+      `\ngoals: performance ≥ ${GOALS.performance}, accessibility ≥ ${GOALS.accessibility}, best practices ≥ ${GOALS["best-practices"]}\n`,
+    );
     if (failures.length > 0) {
       process.stdout.write(`under the goals:\n${failures.map((f) => `  ${f}`).join("\n")}\n`);
       if (args.check) process.exitCode = 1;

@@ -53,7 +53,11 @@ function asPerson(cookies: Map<string, string>): AppClient {
 }
 
 async function airLogin(partnerToken: string): Promise<{ status: string; result?: { id: string; token: string }; challengeId?: string }> {
-  const r = await fetch(`${AIR}/v1/auth/login`, { method: "POST", headers: { "content-type": "application/json", origin: PUBLIC_URL }, body: JSON.stringify({ partnerId: "demo-partner", authToken: partnerToken }) });
+  const r = await fetch(`${AIR}/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: PUBLIC_URL },
+    body: JSON.stringify({ partnerId: "demo-partner", authToken: partnerToken }),
+  });
   if (!r.ok) throw new Error(`AIR login ${r.status}`);
   return (await r.json()) as { status: string; result?: { id: string; token: string }; challengeId?: string };
 }
@@ -62,11 +66,23 @@ async function main() {
   const t0 = Date.now();
   for (let i = 0; ; i++) {
     if (stack.exitCode !== null) throw new Error("the stack exited");
-    if (await Promise.all(INSTANCES.map((u) => fetch(`${u}/api/ready`).then((r) => r.ok, () => false))).then((a) => a.every(Boolean))) break;
+    if (
+      await Promise.all(
+        INSTANCES.map((u) =>
+          fetch(`${u}/api/ready`).then(
+            (r) => r.ok,
+            () => false,
+          ),
+        ),
+      ).then((a) => a.every(Boolean))
+    )
+      break;
     if (i > 600) throw new Error("the stack did not start");
     await new Promise((r) => setTimeout(r, 500));
   }
-  say(`stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; setting up ${USERS} people (sign-up, confirm, sign-in, first AIR login with its email code)`);
+  say(
+    `stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; setting up ${USERS} people (sign-up, confirm, sign-in, first AIR login with its email code)`,
+  );
 
   const people: { email: string; cookies: Map<string, string>; airId?: string; alchemy?: string }[] = [];
   for (let i = 0; i < USERS; i++) {
@@ -79,14 +95,28 @@ async function main() {
     const first = await airLogin(minted.token);
     if (first.status !== "verification_required") throw new Error(`AIR did not ask ${email} for a code`);
     const code = await codeFromMailbox(MAILBOX, email, /AIR Kit/);
-    const verified = (await (await fetch(`${AIR}/v1/auth/verify`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ challengeId: first.challengeId, code }) })).json()) as { result: { token: string } };
+    const verified = (await (
+      await fetch(`${AIR}/v1/auth/verify`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ challengeId: first.challengeId, code }),
+      })
+    ).json()) as { result: { token: string } };
     const session = await client.json(INSTANCES[(i + 1) % 2]!, "/api/wallets/airkit/session", { token: verified.result.token });
     if (session.status !== 200) throw new Error(`AIR session for ${email}: ${session.status}`);
     people.push({ email, cookies: new Map(client.cookies) });
   }
-  say(`set up in ${((Date.now() - t0) / 1000).toFixed(1)} s; running ${ROUNDS} rounds at ${CONCURRENCY} concurrent over ${INSTANCES.length} instances`);
+  say(
+    `set up in ${((Date.now() - t0) / 1000).toFixed(1)} s; running ${ROUNDS} rounds at ${CONCURRENCY} concurrent over ${INSTANCES.length} instances`,
+  );
 
-  const steps: Record<string, number[]> = { "airkit partner-token": [], "AIR login": [], "airkit session": [], "alchemy pregenerate": [], round: [] };
+  const steps: Record<string, number[]> = {
+    "airkit partner-token": [],
+    "AIR login": [],
+    "airkit session": [],
+    "alchemy pregenerate": [],
+    round: [],
+  };
   const errors: string[] = [];
   const duplicates: string[] = [];
   let next = 0;
@@ -102,18 +132,25 @@ async function main() {
     const a = INSTANCES[i % 2]!;
     const b = INSTANCES[(i + 1) % 2]!;
     const s = performance.now();
-    const minted = await timed("airkit partner-token", () => asPerson(person.cookies).json<{ token: string }>(a, "/api/wallets/airkit/partner-token", {}));
+    const minted = await timed("airkit partner-token", () =>
+      asPerson(person.cookies).json<{ token: string }>(a, "/api/wallets/airkit/partner-token", {}),
+    );
     if (minted.status !== 200) throw new Error(`partner-token ${minted.status}`);
     const air = await timed("AIR login", () => airLogin(minted.body.token));
     if (air.status !== "authenticated" || !air.result) throw new Error(`AIR login ${air.status}`);
-    const recorded = await timed("airkit session", () => asPerson(person.cookies).json(b, "/api/wallets/airkit/session", { token: air.result!.token }));
+    const recorded = await timed("airkit session", () =>
+      asPerson(person.cookies).json(b, "/api/wallets/airkit/session", { token: air.result!.token }),
+    );
     if (recorded.status !== 200) throw new Error(`airkit session ${recorded.status} ${JSON.stringify(recorded.body)}`);
-    const alchemy = await timed("alchemy pregenerate", () => asPerson(person.cookies).json<{ address: string }>(a, "/api/wallets/alchemy/pregenerate", {}));
+    const alchemy = await timed("alchemy pregenerate", () =>
+      asPerson(person.cookies).json<{ address: string }>(a, "/api/wallets/alchemy/pregenerate", {}),
+    );
     if (alchemy.status !== 200) throw new Error(`alchemy pregenerate ${alchemy.status}`);
     steps.round!.push(performance.now() - s);
     // The same person always reaches the same accounts.
     if ((person.airId ??= air.result.id) !== air.result.id) duplicates.push(`${person.email}: second AIR account ${air.result.id}`);
-    if ((person.alchemy ??= alchemy.body.address) !== alchemy.body.address) duplicates.push(`${person.email}: second Alchemy address ${alchemy.body.address}`);
+    if ((person.alchemy ??= alchemy.body.address) !== alchemy.body.address)
+      duplicates.push(`${person.email}: second Alchemy address ${alchemy.body.address}`);
   }
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
@@ -129,9 +166,13 @@ async function main() {
   // What the database holds: one row per person and provider, no account for two people.
   const db = new pg.Client(DATABASE_URL);
   await db.connect();
-  const perUser = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM wallet_connections GROUP BY user_id, provider HAVING count(*) > 1`);
+  const perUser = await db.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM wallet_connections GROUP BY user_id, provider HAVING count(*) > 1`,
+  );
   const shared = await db.query(`SELECT account_id FROM wallet_accounts GROUP BY provider, account_id HAVING count(DISTINCT user_id) > 1`);
-  const airAccounts = await db.query<{ n: number }>(`SELECT count(DISTINCT account_id)::int AS n FROM wallet_accounts WHERE provider = 'airkit'`);
+  const airAccounts = await db.query<{ n: number }>(
+    `SELECT count(DISTINCT account_id)::int AS n FROM wallet_accounts WHERE provider = 'airkit'`,
+  );
   const users = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM users`);
   await db.end();
   if (perUser.rows.length > 0) duplicates.push(`${perUser.rows.length} (user, provider) pairs with more than one row`);
@@ -140,9 +181,13 @@ async function main() {
   if (new Set(people.map((p) => p.alchemy)).size !== USERS) duplicates.push("two people share an Alchemy address");
 
   const pct = (xs: number[], q: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
-  say(`${done} rounds in ${seconds.toFixed(1)} s: ${(done / seconds).toFixed(1)} rounds/s, ${((done * 4) / seconds).toFixed(0)} requests/s (${CONCURRENCY} concurrent, ${INSTANCES.length} instances, ${USERS} people, ${users.rows[0]!.n} users in the database)`);
+  say(
+    `${done} rounds in ${seconds.toFixed(1)} s: ${(done / seconds).toFixed(1)} rounds/s, ${((done * 4) / seconds).toFixed(0)} requests/s (${CONCURRENCY} concurrent, ${INSTANCES.length} instances, ${USERS} people, ${users.rows[0]!.n} users in the database)`,
+  );
   for (const [step, xs] of Object.entries(steps)) {
-    say(`  ${step.padEnd(22)} n=${String(xs.length).padStart(5)}  p50 ${pct(xs, 0.5).toFixed(1).padStart(7)} ms  p95 ${pct(xs, 0.95).toFixed(1).padStart(7)} ms  p99 ${pct(xs, 0.99).toFixed(1).padStart(7)} ms`);
+    say(
+      `  ${step.padEnd(22)} n=${String(xs.length).padStart(5)}  p50 ${pct(xs, 0.5).toFixed(1).padStart(7)} ms  p95 ${pct(xs, 0.95).toFixed(1).padStart(7)} ms  p99 ${pct(xs, 0.99).toFixed(1).padStart(7)} ms`,
+    );
   }
   say(`errors: ${errors.length}${errors.length ? ` (first: ${errors.slice(0, 5).join("; ")})` : ""}`);
   say(`duplicates: ${duplicates.length}${duplicates.length ? ` (${duplicates.slice(0, 5).join("; ")})` : ""}`);

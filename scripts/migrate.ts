@@ -15,7 +15,9 @@ if (!url) {
 const db = postgresDb(url, { max: 1 });
 try {
   const applied = await runMigrations(db);
-  console.log(applied.length ? `applied migrations ${applied.join(", ")} of ${MIGRATIONS.length}` : `up to date (${MIGRATIONS.length} migrations)`);
+  console.log(
+    applied.length ? `applied migrations ${applied.join(", ")} of ${MIGRATIONS.length}` : `up to date (${MIGRATIONS.length} migrations)`,
+  );
 } catch (error) {
   console.error(`migration failed: ${(error as Error).message}`);
   process.exitCode = 1;

@@ -35,7 +35,13 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Pro
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
     if (child.exitCode !== null) throw new Error(`${url}: the server exited with code ${child.exitCode}`);
-    if (await fetch(url, { signal: AbortSignal.timeout(10_000) }).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url, { signal: AbortSignal.timeout(10_000) }).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
@@ -80,7 +86,10 @@ async function main() {
   });
 
   const children = ports.instances.map((port, i) => {
-    const child = spawn(process.execPath, [resolve("scripts/server.mjs"), "-H", "127.0.0.1", "-p", String(port)], { env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [resolve("scripts/server.mjs"), "-H", "127.0.0.1", "-p", String(port)], {
+      env: env as NodeJS.ProcessEnv,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     const tag = `[app ${"AB"[i]}] `;
     child.stdout!.on("data", (d: Buffer) => process.stdout.write(d.toString().replace(/^(?=.)/gm, tag)));
     child.stderr!.on("data", (d: Buffer) => process.stderr.write(d.toString().replace(/^(?=.)/gm, tag)));

@@ -78,6 +78,7 @@ function main(argv: string[]): number {
         idempotent(pair, copy, ...npx("tsx", "scripts/prune.ts", ...pairArgs(pair), "--force")) &&
         (!steps.has("tsc") || step(pair, "tsc --noEmit", copy, ...npx("tsc", "--noEmit"))) &&
         (!steps.has("eslint") || step(pair, "eslint", copy, ...npx("eslint", "--max-warnings=0", "."))) &&
+        (!steps.has("eslint") || step(pair, "prettier --check", copy, ...npx("prettier", "--check", "--log-level=warn", "."))) &&
         (!steps.has("vitest") || step(pair, "vitest run", copy, ...npx("vitest", "run")));
       if (!ok) failures.push(pair);
     } finally {

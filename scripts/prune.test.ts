@@ -8,13 +8,24 @@ import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { boundaryViolations } from "./lib/boundaries";
 import { buildImportGraph, findCycles, listRepoFiles, parseImports } from "./lib/import-graph";
-import { counterpartsToRemove, editRegistry, loadManifests, parseManifest, pruneDependencies, removeMarked, resolveSelection, specProviders, type LoadedManifest } from "./lib/prune";
+import {
+  counterpartsToRemove,
+  editRegistry,
+  loadManifests,
+  parseManifest,
+  pruneDependencies,
+  removeMarked,
+  resolveSelection,
+  specProviders,
+  type LoadedManifest,
+} from "./lib/prune";
 import { copyTree } from "./lib/scratch-copy";
 import { main, parseArgs } from "./prune";
 
-const manifest = (kind: "identity" | "wallet", id: string, extra: Record<string, unknown> = {}) => JSON.stringify({ kind, id, title: id, ...extra });
+const manifest = (kind: "identity" | "wallet", id: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ kind, id, title: id, ...extra });
 const folder = (kind: "identity" | "wallet") => (kind === "identity" ? "providers/identity" : "providers/wallets");
-function manifests(list: [("identity" | "wallet"), string, Record<string, unknown>?][]): LoadedManifest[] {
+function manifests(list: ["identity" | "wallet", string, Record<string, unknown>?][]): LoadedManifest[] {
   const files = Object.fromEntries(list.map(([k, id, extra]) => [`${folder(k)}/${id}/provider.json`, manifest(k, id, extra)]));
   return loadManifests(Object.keys(files), (f) => files[f]!);
 }
@@ -30,17 +41,30 @@ const SIX = manifests([
 
 describe("manifests", () => {
   it("must match the folder they sit in", () => {
-    expect(() => parseManifest("providers/wallets/airkit/provider.json", manifest("identity", "airkit"))).toThrow(/"kind" must be "wallet"/);
+    expect(() => parseManifest("providers/wallets/airkit/provider.json", manifest("identity", "airkit"))).toThrow(
+      /"kind" must be "wallet"/,
+    );
     expect(() => parseManifest("providers/wallets/airkit/provider.json", manifest("wallet", "air"))).toThrow(/"id" must be "airkit"/);
-    expect(() => parseManifest("providers/wallets/airkit/provider.json", manifest("wallet", "airkit", { paths: ["../x"] }))).toThrow(/repository-relative/);
+    expect(() => parseManifest("providers/wallets/airkit/provider.json", manifest("wallet", "airkit", { paths: ["../x"] }))).toThrow(
+      /repository-relative/,
+    );
     expect(parseManifest("providers/wallets/airkit/provider.json", manifest("wallet", "airkit")).dir).toBe("providers/wallets/airkit");
   });
 
   it("refuse a duplicate id across kinds, an unknown `requires`, and a provider folder without one", () => {
-    expect(() => manifests([["identity", "acme"], ["wallet", "acme"]])).toThrow(/two providers are called "acme"/);
-    expect(() => manifests([["wallet", "moojo", { requires: ["identity/firebase"] }]])).toThrow(/requires "identity\/firebase", which is not a provider/);
+    expect(() =>
+      manifests([
+        ["identity", "acme"],
+        ["wallet", "acme"],
+      ]),
+    ).toThrow(/two providers are called "acme"/);
+    expect(() => manifests([["wallet", "moojo", { requires: ["identity/firebase"] }]])).toThrow(
+      /requires "identity\/firebase", which is not a provider/,
+    );
     const files = { "providers/wallets/a/provider.json": manifest("wallet", "a"), "providers/wallets/b/index.ts": "" };
-    expect(() => loadManifests(Object.keys(files), (f) => files[f as keyof typeof files])).toThrow(/providers\/wallets\/b\/ has no provider.json/);
+    expect(() => loadManifests(Object.keys(files), (f) => files[f as keyof typeof files])).toThrow(
+      /providers\/wallets\/b\/ has no provider.json/,
+    );
   });
 });
 
@@ -58,7 +82,9 @@ describe("choosing what to keep", () => {
   });
 
   it("names the valid ids when one is unknown, and the other kind when it is of the other kind", () => {
-    expect(() => resolveSelection(SIX, { wallet: ["airkt"] })).toThrow('unknown wallet provider "airkt"; the wallet providers are: airkit, moojo, turnkey');
+    expect(() => resolveSelection(SIX, { wallet: ["airkt"] })).toThrow(
+      'unknown wallet provider "airkt"; the wallet providers are: airkit, moojo, turnkey',
+    );
     expect(() => resolveSelection(SIX, { wallet: ["oidc"] })).toThrow(/"oidc" is a identity provider/);
     expect(() => resolveSelection(SIX, { wallet: [] })).toThrow(/needs at least one id/);
   });
@@ -70,8 +96,17 @@ describe("choosing what to keep", () => {
   });
 
   it("keeps a counterpart that a kept provider still names (the mailbox)", () => {
-    expect(counterpartsToRemove(resolveSelection(SIX, { identity: ["password"], wallet: ["airkit"] }))).toEqual(["firebase", "moojo", "oidc", "turnkey"]);
-    expect(counterpartsToRemove(resolveSelection(SIX, { identity: ["oidc"], wallet: ["moojo"] }))).toEqual(["airkit", "mailbox", "turnkey"]);
+    expect(counterpartsToRemove(resolveSelection(SIX, { identity: ["password"], wallet: ["airkit"] }))).toEqual([
+      "firebase",
+      "moojo",
+      "oidc",
+      "turnkey",
+    ]);
+    expect(counterpartsToRemove(resolveSelection(SIX, { identity: ["oidc"], wallet: ["moojo"] }))).toEqual([
+      "airkit",
+      "mailbox",
+      "turnkey",
+    ]);
   });
 });
 
@@ -91,23 +126,46 @@ describe("registry lines", () => {
   const exists = () => false;
 
   it("deletes exactly the import line and the entry line of each removed provider", () => {
-    const out = editRegistry("providers/wallets/registry.ts", registry, ["providers/wallets/moojo", "providers/wallets/turnkey"], ["moojo", "turnkey"], exists);
-    expect(out.text).toBe(registry.split("\n").filter((l) => !/moojo|turnkey/.test(l)).join("\n"));
-    expect(out.removed).toEqual(['import { moojo } from "./moojo/index";', "moojo: moojo,", '"turnkey": { load: () => import("./turnkey/client") },']);
+    const out = editRegistry(
+      "providers/wallets/registry.ts",
+      registry,
+      ["providers/wallets/moojo", "providers/wallets/turnkey"],
+      ["moojo", "turnkey"],
+      exists,
+    );
+    expect(out.text).toBe(
+      registry
+        .split("\n")
+        .filter((l) => !/moojo|turnkey/.test(l))
+        .join("\n"),
+    );
+    expect(out.removed).toEqual([
+      'import { moojo } from "./moojo/index";',
+      "moojo: moojo,",
+      '"turnkey": { load: () => import("./turnkey/client") },',
+    ]);
     // Idempotent: nothing left to remove.
     expect(editRegistry("providers/wallets/registry.ts", out.text, ["providers/wallets/moojo"], ["moojo"], exists).text).toBe(out.text);
   });
 
   it("matches a `<kind>/<id>` key and imports that reach the folder from elsewhere (providers/config.ts)", () => {
-    const config = ['import { moojo } from "./wallets/moojo/config";', "export const fragments = {", '  "wallet/moojo": moojo,', "};"].join("\n");
-    expect(editRegistry("providers/config.ts", config, ["providers/wallets/moojo"], ["moojo", "wallet/moojo"], exists).text).toBe("export const fragments = {\n};");
+    const config = ['import { moojo } from "./wallets/moojo/config";', "export const fragments = {", '  "wallet/moojo": moojo,', "};"].join(
+      "\n",
+    );
+    expect(editRegistry("providers/config.ts", config, ["providers/wallets/moojo"], ["moojo", "wallet/moojo"], exists).text).toBe(
+      "export const fragments = {\n};",
+    );
   });
 
   it("refuses a registry that is not in the one-line format, rather than break it", () => {
     const multiLine = ["const wallets = {", "  moojo: {", '    load: () => import("./moojo/client"),', "  },", "};"].join("\n");
-    expect(() => editRegistry("providers/wallets/registry.ts", multiLine, ["providers/wallets/moojo"], ["moojo"], exists)).toThrow(/spans several lines/);
+    expect(() => editRegistry("providers/wallets/registry.ts", multiLine, ["providers/wallets/moojo"], ["moojo"], exists)).toThrow(
+      /spans several lines/,
+    );
     const stray = ['import { moojo } from "./moojo";', 'export const extra = () => import("./moojo/connect");'].join("\n");
-    expect(() => editRegistry("providers/wallets/registry.ts", stray, ["providers/wallets/moojo"], ["moojo"], exists)).toThrow(/a line other than its import and entry names a removed provider/);
+    expect(() => editRegistry("providers/wallets/registry.ts", stray, ["providers/wallets/moojo"], ["moojo"], exists)).toThrow(
+      /a line other than its import and entry names a removed provider/,
+    );
   });
 });
 
@@ -115,16 +173,46 @@ describe("markers", () => {
   const removed = (k: string) => k === "wallet/airkit" || k === "wallet/moojo";
 
   it("remove a marked line, or a marked block up to its blank line", () => {
-    const text = ["| wallet | guide |", "| --- | --- |", "| AIR Kit | a | <!-- provider:wallet/airkit -->", "| Turnkey | t | <!-- provider:wallet/turnkey -->", "", "# provider:wallet/airkit", "# AIRKIT_PARTNER_ID=", "# AIRKIT_API_URL=", "", "# provider:wallet/turnkey", "# TURNKEY_API_URL=", ""].join("\n");
+    const text = [
+      "| wallet | guide |",
+      "| --- | --- |",
+      "| AIR Kit | a | <!-- provider:wallet/airkit -->",
+      "| Turnkey | t | <!-- provider:wallet/turnkey -->",
+      "",
+      "# provider:wallet/airkit",
+      "# AIRKIT_PARTNER_ID=",
+      "# AIRKIT_API_URL=",
+      "",
+      "# provider:wallet/turnkey",
+      "# TURNKEY_API_URL=",
+      "",
+    ].join("\n");
     const out = removeMarked(text, removed);
-    expect(out.text).toBe(["| wallet | guide |", "| --- | --- |", "| Turnkey | t | <!-- provider:wallet/turnkey -->", "", "# provider:wallet/turnkey", "# TURNKEY_API_URL=", ""].join("\n"));
+    expect(out.text).toBe(
+      [
+        "| wallet | guide |",
+        "| --- | --- |",
+        "| Turnkey | t | <!-- provider:wallet/turnkey -->",
+        "",
+        "# provider:wallet/turnkey",
+        "# TURNKEY_API_URL=",
+        "",
+      ].join("\n"),
+    );
     expect(out.removed).toBe(4); // the table row, and the block's marker and two lines
     expect(removeMarked(out.text, removed).removed).toBe(0);
   });
 
   it("remove a table row whose marker ends its last cell (the form Prettier keeps)", () => {
-    const text = ["| wallet | guide |", "| --- | --- |", "| AIR Kit | a <!-- provider:wallet/airkit --> |", "| Turnkey | t <!-- provider:wallet/turnkey --> |"].join("\n");
-    expect(removeMarked(text, removed).text).toBe(["| wallet | guide |", "| --- | --- |", "| Turnkey | t <!-- provider:wallet/turnkey --> |"].join("\n"));
+    const text = [
+      "| wallet | guide |",
+      "| --- | --- |",
+      "| AIR Kit | a <!-- provider:wallet/airkit --> |",
+      "| Turnkey | t <!-- provider:wallet/turnkey --> |",
+    ].join("\n");
+    expect(removeMarked(text, removed).text).toBe(
+      ["| wallet | guide |", "| --- | --- |", "| Turnkey | t <!-- provider:wallet/turnkey --> |"].join("\n"),
+    );
   });
 
   it("keep a line that names several providers until all of them are removed", () => {
@@ -139,7 +227,11 @@ describe("markers", () => {
 });
 
 describe("dependencies", () => {
-  const pkg = { scripts: { emu: "firebase emulators:start" }, dependencies: { "@mocanetwork/airkit": "1", firebase: "1", jose: "6" }, devDependencies: { "firebase-tools": "1", viem: "2" } };
+  const pkg = {
+    scripts: { emu: "firebase emulators:start" },
+    dependencies: { "@mocanetwork/airkit": "1", firebase: "1", jose: "6" },
+    devDependencies: { "firebase-tools": "1", viem: "2" },
+  };
 
   it("drops a removed provider's packages that no remaining file imports or script names", () => {
     const used = new Map([["viem", "lib/wallets/signing/verify.ts"]]);
@@ -157,7 +249,8 @@ describe("dependencies", () => {
 });
 
 describe("the import parser", () => {
-  const exists = (p: string) => ["lib/a.ts", "lib/b.tsx", "packages/counterparts/mailbox/index.ts", "packages/counterparts/main.ts"].includes(p);
+  const exists = (p: string) =>
+    ["lib/a.ts", "lib/b.tsx", "packages/counterparts/mailbox/index.ts", "packages/counterparts/main.ts"].includes(p);
 
   it("finds every kind of import and resolves @/, relative and @byo/counterparts paths", () => {
     const text = [
@@ -185,7 +278,9 @@ describe("the import parser", () => {
   });
 
   it("counts a JSX tag as a value use", () => {
-    expect(parseImports("lib/c.tsx", 'import { B } from "./b";\nexport const x = <B />;', (p) => p === "lib/b.tsx")[0]!.typeOnly).toBe(false);
+    expect(parseImports("lib/c.tsx", 'import { B } from "./b";\nexport const x = <B />;', (p) => p === "lib/b.tsx")[0]!.typeOnly).toBe(
+      false,
+    );
   });
 });
 
@@ -219,57 +314,101 @@ describe("cycles and boundaries on a small tree", () => {
     const files: Record<string, string> = {
       "providers/identity/firebase/provider.json": manifest("identity", "firebase", { counterparts: ["firebase"], paths: ["app/api/fb"] }),
       "providers/identity/firebase/bridge.ts": "export const bridge = 1;",
-      "providers/wallets/moojo/provider.json": manifest("wallet", "moojo", { requires: ["identity/firebase"], counterparts: ["moojo", "mailbox"] }),
+      "providers/wallets/moojo/provider.json": manifest("wallet", "moojo", {
+        requires: ["identity/firebase"],
+        counterparts: ["moojo", "mailbox"],
+      }),
       "providers/wallets/moojo/index.ts": 'import { bridge } from "@/providers/identity/firebase/bridge";\nexport const m = bridge;',
       "providers/wallets/airkit/provider.json": manifest("wallet", "airkit", { counterparts: ["mailbox"] }),
-      "providers/wallets/airkit/index.ts": 'import { bridge } from "@/providers/identity/firebase/bridge";\nimport { mb } from "@byo/counterparts/mailbox";\nexport const a = [bridge, mb];',
+      "providers/wallets/airkit/index.ts":
+        'import { bridge } from "@/providers/identity/firebase/bridge";\nimport { mb } from "@byo/counterparts/mailbox";\nexport const a = [bridge, mb];',
       "providers/wallets/registry.ts": 'import { m } from "./moojo";\nexport const r = {\n  moojo: m,\n};',
       "app/api/fb/route.ts": 'import { bridge } from "@/providers/identity/firebase/bridge";\nexport const GET = bridge;',
       "lib/store.ts": 'import { bridge } from "@/providers/identity/firebase/bridge";\nexport const s = bridge;',
-      "packages/counterparts/moojo/index.ts": 'import { m } from "@/providers/wallets/moojo";\nimport { bridge } from "@/providers/identity/firebase/bridge";\nexport const c = [m, bridge];',
+      "packages/counterparts/moojo/index.ts":
+        'import { m } from "@/providers/wallets/moojo";\nimport { bridge } from "@/providers/identity/firebase/bridge";\nexport const c = [m, bridge];',
       "packages/counterparts/mailbox/index.ts": 'import { a } from "@/providers/wallets/airkit";\nexport const mb = a;',
       "packages/counterparts/lib/http.ts": "export const h = 1;",
-      "e2e/moojo.spec.ts": '// providers: wallet/moojo\nimport { bridge } from "@/providers/identity/firebase/bridge";\nexport const t = bridge;',
+      "e2e/moojo.spec.ts":
+        '// providers: wallet/moojo\nimport { bridge } from "@/providers/identity/firebase/bridge";\nexport const t = bridge;',
     };
     const root = tree(files);
     const list = listRepoFiles(root);
     const read = (f: string) => readFileSync(join(root, f), "utf8");
-    const found = boundaryViolations(buildImportGraph(root, list), loadManifests(list, read), read).map((v) => `${v.from} → ${v.specifier}`);
-    expect(found.sort()).toEqual([
-      // moojo keeps the mailbox without airkit, so the mailbox may not import airkit
-      "packages/counterparts/mailbox/index.ts → @/providers/wallets/airkit",
-      // airkit does not declare firebase in `requires`
-      "providers/wallets/airkit/index.ts → @/providers/identity/firebase/bridge",
-      // the core never imports a provider
-      "lib/store.ts → @/providers/identity/firebase/bridge",
-    ].sort());
+    const found = boundaryViolations(buildImportGraph(root, list), loadManifests(list, read), read).map(
+      (v) => `${v.from} → ${v.specifier}`,
+    );
+    expect(found.sort()).toEqual(
+      [
+        // moojo keeps the mailbox without airkit, so the mailbox may not import airkit
+        "packages/counterparts/mailbox/index.ts → @/providers/wallets/airkit",
+        // airkit does not declare firebase in `requires`
+        "providers/wallets/airkit/index.ts → @/providers/identity/firebase/bridge",
+        // the core never imports a provider
+        "lib/store.ts → @/providers/identity/firebase/bridge",
+      ].sort(),
+    );
   });
 });
 
 describe("npm run prune, end to end", () => {
-  const git = (root: string, ...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  const git = (root: string, ...args: string[]) =>
+    execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
   function starter(): string {
     const root = tree({
       "package.json": JSON.stringify({ name: "x", dependencies: { "@mocanetwork/airkit": "1", firebase: "1", jose: "6" } }, null, 2) + "\n",
-      "packages/counterparts/package.json": JSON.stringify({ name: "@byo/counterparts", dependencies: { "oidc-provider": "9" } }, null, 2) + "\n",
-      "packages/counterparts/registry.ts": ['import { mailbox } from "./mailbox";', 'import { oidc } from "./oidc";', "export const counterparts = {", "  mailbox,", "  oidc,", "};", ""].join("\n"),
+      "packages/counterparts/package.json":
+        JSON.stringify({ name: "@byo/counterparts", dependencies: { "oidc-provider": "9" } }, null, 2) + "\n",
+      "packages/counterparts/registry.ts": [
+        'import { mailbox } from "./mailbox";',
+        'import { oidc } from "./oidc";',
+        "export const counterparts = {",
+        "  mailbox,",
+        "  oidc,",
+        "};",
+        "",
+      ].join("\n"),
       "packages/counterparts/mailbox/index.ts": "export const mailbox = 1;",
       "packages/counterparts/oidc/index.ts": 'import Provider from "oidc-provider";\nexport const oidc = Provider;',
       "providers/identity/oidc/provider.json": manifest("identity", "oidc", { counterparts: ["oidc"], dependencies: ["oidc-provider"] }),
       "providers/identity/oidc/index.ts": "export const oidc = 1;",
-      "providers/identity/password/provider.json": manifest("identity", "password", { counterparts: ["mailbox"], paths: ["app/api/password"] }),
+      "providers/identity/password/provider.json": manifest("identity", "password", {
+        counterparts: ["mailbox"],
+        paths: ["app/api/password"],
+      }),
       "providers/identity/password/index.ts": "export const password = 1;",
-      "providers/identity/registry.ts": ['import { oidc } from "./oidc";', 'import { password } from "./password";', "export const identities = {", "  oidc,", "  password,", "};", ""].join("\n"),
-      "providers/wallets/airkit/provider.json": manifest("wallet", "airkit", { counterparts: ["mailbox"], dependencies: ["@mocanetwork/airkit"], paths: ["docs/going-live/airkit.md"] }),
+      "providers/identity/registry.ts": [
+        'import { oidc } from "./oidc";',
+        'import { password } from "./password";',
+        "export const identities = {",
+        "  oidc,",
+        "  password,",
+        "};",
+        "",
+      ].join("\n"),
+      "providers/wallets/airkit/provider.json": manifest("wallet", "airkit", {
+        counterparts: ["mailbox"],
+        dependencies: ["@mocanetwork/airkit"],
+        paths: ["docs/going-live/airkit.md"],
+      }),
       "providers/wallets/airkit/index.ts": 'import { AirService } from "@mocanetwork/airkit";\nexport const airkit = AirService;',
       "providers/wallets/turnkey/provider.json": manifest("wallet", "turnkey", { dependencies: ["firebase"] }),
       "providers/wallets/turnkey/index.ts": "export const turnkey = 1;",
-      "providers/wallets/registry.ts": ['import { airkit } from "./airkit";', 'import { turnkey } from "./turnkey";', "export const wallets = {", "  airkit,", "  turnkey,", "};", ""].join("\n"),
+      "providers/wallets/registry.ts": [
+        'import { airkit } from "./airkit";',
+        'import { turnkey } from "./turnkey";',
+        "export const wallets = {",
+        "  airkit,",
+        "  turnkey,",
+        "};",
+        "",
+      ].join("\n"),
       "app/api/password/sign-up/route.ts": "export const POST = 1;",
       "lib/core.ts": 'import { initializeApp } from "firebase/app";\nexport const core = initializeApp;',
       "docs/going-live/airkit.md": "# AIR Kit\n",
       "docs/going-live.md": "| AIR Kit | x | <!-- provider:wallet/airkit -->\n| Turnkey | y | <!-- provider:wallet/turnkey -->\n",
-      ".env.example": "# DATA_DIR=.data\n\n# provider:identity/oidc\n# AUTH_OIDC_ISSUER=\n\n# provider:identity/password\n# AUTH_PASSWORD_ENABLED=true\n",
+      ".env.example":
+        "# DATA_DIR=.data\n\n# provider:identity/oidc\n# AUTH_OIDC_ISSUER=\n\n# provider:identity/password\n# AUTH_PASSWORD_ENABLED=true\n",
       "e2e/oidc-airkit.spec.ts": "// providers: identity/oidc wallet/airkit\nexport {};\n",
       "e2e/password-airkit.spec.ts": "// providers: identity/password wallet/airkit\nexport {};\n",
       "e2e/api.spec.ts": "export {};\n",
@@ -293,9 +432,21 @@ describe("npm run prune, end to end", () => {
     const { code, out } = run(root, "--identity", "password", "--wallet", "airkit");
     expect(code).toBe(0);
     const read = (f: string) => readFileSync(join(root, f), "utf8");
-    for (const gone of ["providers/identity/oidc", "providers/wallets/turnkey", "packages/counterparts/oidc", "e2e/oidc-airkit.spec.ts"]) expect(existsSync(join(root, gone)), gone).toBe(false);
-    for (const kept of ["providers/identity/password", "providers/wallets/airkit", "packages/counterparts/mailbox", "app/api/password/sign-up/route.ts", "docs/going-live/airkit.md", "e2e/password-airkit.spec.ts", "e2e/api.spec.ts"]) expect(existsSync(join(root, kept)), kept).toBe(true);
-    expect(read("providers/identity/registry.ts")).toBe(['import { password } from "./password";', "export const identities = {", "  password,", "};", ""].join("\n"));
+    for (const gone of ["providers/identity/oidc", "providers/wallets/turnkey", "packages/counterparts/oidc", "e2e/oidc-airkit.spec.ts"])
+      expect(existsSync(join(root, gone)), gone).toBe(false);
+    for (const kept of [
+      "providers/identity/password",
+      "providers/wallets/airkit",
+      "packages/counterparts/mailbox",
+      "app/api/password/sign-up/route.ts",
+      "docs/going-live/airkit.md",
+      "e2e/password-airkit.spec.ts",
+      "e2e/api.spec.ts",
+    ])
+      expect(existsSync(join(root, kept)), kept).toBe(true);
+    expect(read("providers/identity/registry.ts")).toBe(
+      ['import { password } from "./password";', "export const identities = {", "  password,", "};", ""].join("\n"),
+    );
     expect(read("providers/wallets/registry.ts")).not.toMatch(/turnkey/);
     expect(read("packages/counterparts/registry.ts")).not.toMatch(/oidc/);
     expect(read("docs/going-live.md")).toBe("| AIR Kit | x | <!-- provider:wallet/airkit -->\n");
@@ -336,7 +487,10 @@ describe("npm run prune, end to end", () => {
   });
 
   it("parses comma lists, repeated flags and --flag=value", () => {
-    expect(parseArgs(["--identity", "oidc,password", "--wallet=airkit", "--wallet", "moojo"]).wanted).toEqual({ identity: ["oidc", "password"], wallet: ["airkit", "moojo"] });
+    expect(parseArgs(["--identity", "oidc,password", "--wallet=airkit", "--wallet", "moojo"]).wanted).toEqual({
+      identity: ["oidc", "password"],
+      wallet: ["airkit", "moojo"],
+    });
     expect(() => parseArgs(["--identity"])).toThrow(/needs a value/);
     expect(() => parseArgs(["--keep", "x"])).toThrow(/unknown argument/);
   });

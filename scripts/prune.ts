@@ -6,6 +6,7 @@
 // README/docs/.env.example lines marked for it. Everything is computed first (scripts/lib/prune.ts)
 // and checked, then applied; running it again with the same ids changes nothing.
 import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, rmSync, rmdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,7 +37,12 @@ export function parseArgs(argv: string[]): PruneArgs {
     if (kind) {
       const value = inline ?? argv[++i];
       if (value === undefined || value.startsWith("--")) throw new PruneError(`${flag} needs a value\n${USAGE}`);
-      (wanted[kind] ??= []).push(...value.split(",").map((s) => s.trim()).filter(Boolean));
+      (wanted[kind] ??= []).push(
+        ...value
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
     } else if (flag === "--dry-run") dryRun = true;
     else if (flag === "--force") force = true;
     else if (flag === "--root") root = resolve(inline ?? argv[++i] ?? ".");
@@ -68,10 +74,23 @@ export function describePlan(plan: Plan): string[] {
   return lines;
 }
 
-/** Deletes then rewrites; empty folders left behind go too (git does not keep them anyway). */
+/**
+ * Deletes then rewrites; empty folders left behind go too (git does not keep them anyway). The
+ * edited files are run through the project's Prettier, when installed: a Markdown table that
+ * lost its widest row must be re-aligned, or `npm run lint` (which checks formatting) fails.
+ */
 export function applyPlan(root: string, plan: Plan): void {
   for (const path of plan.deletions) rmSync(join(root, path), { recursive: true, force: true });
   for (const edit of plan.edits) writeFileSync(join(root, edit.file), edit.text);
+  const prettier = join(root, "node_modules", "prettier", "bin", "prettier.cjs");
+  if (plan.edits.length && existsSync(prettier)) {
+    const result = spawnSync(
+      process.execPath,
+      [prettier, "--write", "--ignore-unknown", "--log-level=warn", ...plan.edits.map((e) => e.file)],
+      { cwd: root, stdio: "inherit" },
+    );
+    if (result.status !== 0) throw new PruneError("Prettier could not format the edited files (see above)");
+  }
   for (const path of plan.deletions) {
     for (let dir = dirname(path); dir !== "." && dir !== ""; dir = dirname(dir)) {
       const abs = join(root, dir);
@@ -89,7 +108,10 @@ export function main(argv: string[]): number {
     if (!args.dryRun && !args.force) {
       const status = gitStatus(args.root);
       if (status === null) throw new PruneError(`${args.root} is not a git work tree; commit a copy first, or pass --force`);
-      if (status.trim()) throw new PruneError(`the git tree has uncommitted changes; commit or stash them first (prune's edits must be reviewable on their own), or pass --force\n${status.trimEnd()}`);
+      if (status.trim())
+        throw new PruneError(
+          `the git tree has uncommitted changes; commit or stash them first (prune's edits must be reviewable on their own), or pass --force\n${status.trimEnd()}`,
+        );
     }
     const plan = planPrune(args.root, listRepoFiles(args.root), args.wanted);
     for (const line of describePlan(plan)) say(line);
@@ -104,7 +126,9 @@ export function main(argv: string[]): number {
     }
     applyPlan(args.root, plan);
     say(`done: ${plan.deletions.length} deleted, ${plan.edits.length} edited.`);
-    say("next: `npm install` (updates package-lock.json for the dependencies dropped), then `npm test`; review with `git status` and commit.");
+    say(
+      "next: `npm install` (updates package-lock.json for the dependencies dropped), then `npm test`; review with `git status` and commit.",
+    );
     return 0;
   } catch (error) {
     if (error instanceof PruneError) {

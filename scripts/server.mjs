@@ -83,7 +83,9 @@ async function main() {
   const handle = app.getRequestHandler();
   const server = createServer(withPeerAddress((req, res) => void handle(req, res)));
   server.listen(port, hostname, () =>
-    console.log(`▲ ready on http://${hostname ?? "localhost"}:${port} (per-client limits: ${process.env.CLIENT_IP_HEADER ? `${process.env.CLIENT_IP_HEADER}, else ` : ""}the connection's address)`),
+    console.log(
+      `▲ ready on http://${hostname ?? "localhost"}:${port} (per-client limits: ${process.env.CLIENT_IP_HEADER ? `${process.env.CLIENT_IP_HEADER}, else ` : ""}the connection's address)`,
+    ),
   );
   const stop = () => {
     server.close(() => process.exit(0));

@@ -52,9 +52,16 @@ describe("scripts/server.mjs", () => {
 
   it("gives each connection its own client key, whatever forwarding headers the client sends", async () => {
     expect(await get("127.0.0.2")).toEqual({ peer: "127.0.0.2", key: "127.0.0.2" });
-    const forged = await get("127.0.0.3", { [PEER_ADDRESS_HEADER]: "203.0.113.9", "X-Byo-Peer-Address": "203.0.113.10", "x-forwarded-for": "203.0.113.11" });
+    const forged = await get("127.0.0.3", {
+      [PEER_ADDRESS_HEADER]: "203.0.113.9",
+      "X-Byo-Peer-Address": "203.0.113.10",
+      "x-forwarded-for": "203.0.113.11",
+    });
     expect(forged).toEqual({ peer: "127.0.0.3", key: "127.0.0.3" });
-    expect(await get("127.0.0.3", { [PEER_ADDRESS_HEADER]: ["203.0.113.9", "203.0.113.12"] })).toEqual({ peer: "127.0.0.3", key: "127.0.0.3" });
+    expect(await get("127.0.0.3", { [PEER_ADDRESS_HEADER]: ["203.0.113.9", "203.0.113.12"] })).toEqual({
+      peer: "127.0.0.3",
+      key: "127.0.0.3",
+    });
   });
 
   describe("adoptBuildConfig (the standalone folder has no next.config.ts)", () => {
@@ -71,7 +78,10 @@ describe("scripts/server.mjs", () => {
 
     it("runs with the configuration the build recorded, as Next.js's generated server.js does", () => {
       mkdirSync(join(dir, ".next"));
-      writeFileSync(join(dir, ".next", "required-server-files.json"), JSON.stringify({ version: 1, config: { output: "standalone", distDir: ".next" } }));
+      writeFileSync(
+        join(dir, ".next", "required-server-files.json"),
+        JSON.stringify({ version: 1, config: { output: "standalone", distDir: ".next" } }),
+      );
       adoptBuildConfig(dir);
       expect(JSON.parse(process.env[KEY]!)).toEqual({ output: "standalone", distDir: ".next" });
     });

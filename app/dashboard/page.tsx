@@ -22,7 +22,6 @@ import type { WalletCardAddress, WalletFact, WalletRecordList } from "@/lib/wall
 export const metadata: Metadata = { title: "Dashboard" };
 export const dynamic = "force-dynamic";
 
-
 function Field({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
     <div className="grid grid-cols-[8rem_1fr] gap-2 py-1.5 text-sm">
@@ -105,7 +104,11 @@ export default async function Dashboard() {
   const identity = await getIdentity();
   if (!identity) redirect("/signin?reason=session_expired");
   const [config, store] = await Promise.all([getConfig(), getStore()]);
-  const [identities, connections, sessions] = await Promise.all([store.listIdentities(identity.userId), store.listWalletConnections(identity.userId), listMySessions(identity)]);
+  const [identities, connections, sessions] = await Promise.all([
+    store.listIdentities(identity.userId),
+    store.listWalletConnections(identity.userId),
+    listMySessions(identity),
+  ]);
   const wallets = configuredWalletProviders(config).map((p) => ({ provider: p, config: p.clientConfig(config) }));
   const providerLabel = (id: string) => getIdentityProvider(id)?.label(config) ?? id;
   const signedInWith = getIdentityProvider(identity.provider);
@@ -179,9 +182,16 @@ export default async function Dashboard() {
                     ))}
                   </div>
                 )}
-                {!expired && canSignMessages(provider.actions) && <WalletSigner provider={provider.id} config={clientConfig} address={connected.address.full} />}
+                {!expired && canSignMessages(provider.actions) && (
+                  <WalletSigner provider={provider.id} config={clientConfig} address={connected.address.full} />
+                )}
                 {!expired && (
-                  <WalletSession provider={provider.id} config={clientConfig} expiresAt={connected.expiresAt?.getTime() ?? null} address={connected.address.full} />
+                  <WalletSession
+                    provider={provider.id}
+                    config={clientConfig}
+                    expiresAt={connected.expiresAt?.getTime() ?? null}
+                    address={connected.address.full}
+                  />
                 )}
                 {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
               </>
@@ -189,7 +199,9 @@ export default async function Dashboard() {
               <>
                 {reserved && (
                   <div data-testid="pregenerated">
-                    <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{reserved.addressLabel}, pre-generated</p>
+                    <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
+                      {reserved.addressLabel}, pre-generated
+                    </p>
                     <div className="mt-1 flex flex-wrap items-center gap-2">
                       {reserved.address ? (
                         <>
@@ -204,7 +216,8 @@ export default async function Dashboard() {
                       )}
                     </div>
                     <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-                      The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign with it.
+                      The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign
+                      with it.
                     </p>
                     <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
                       <Facts facts={reserved.facts} />
@@ -250,7 +263,9 @@ export default async function Dashboard() {
           {identity.sessionExpiresAt && (
             <Field label="App session" testId="app-session-expiry">
               <Countdown expiresAt={identity.sessionExpiresAt} />
-              <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">When it ends, the next page load or countdown sends you back to sign in. Signing out ends this and every wallet session.</p>
+              <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
+                When it ends, the next page load or countdown sends you back to sign in. Signing out ends this and every wallet session.
+              </p>
             </Field>
           )}
         </dl>
@@ -261,7 +276,9 @@ export default async function Dashboard() {
               <li key={`${i.provider}:${i.subject}`} className="flex flex-wrap items-center gap-x-2">
                 <span className="font-medium">{providerLabel(i.provider)}</span>
                 <span className="text-slate-500 dark:text-slate-400">{i.email}</span>
-                <span className="text-xs text-slate-500 dark:text-slate-400">last used {i.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC</span>
+                <span className="text-xs text-slate-500 dark:text-slate-400">
+                  last used {i.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC
+                </span>
               </li>
             ))}
           </ul>
@@ -281,7 +298,10 @@ export default async function Dashboard() {
         <details>
           <summary className="cursor-pointer text-sm font-medium">What your identity provider told the app</summary>
           <div className="mt-2">
-            <JsonView value={identities.find((i) => i.provider === identity.provider && i.subject === identity.subject)?.profile ?? {}} testId="idp-user-info" />
+            <JsonView
+              value={identities.find((i) => i.provider === identity.provider && i.subject === identity.subject)?.profile ?? {}}
+              testId="idp-user-info"
+            />
           </div>
         </details>
       </section>

@@ -49,7 +49,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <div className="mx-auto max-w-md space-y-6">
       <div>
         <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">Choose how you sign in. Your wallet follows you, whichever you pick.</p>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          Choose how you sign in. Your wallet follows you, whichever you pick.
+        </p>
       </div>
       {reason && <Alert tone="info">{reason}</Alert>}
       {error && <Alert testId="signin-error">{error}</Alert>}

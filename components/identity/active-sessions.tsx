@@ -23,10 +23,18 @@ export function ActiveSessions({ sessions }: { sessions: ActiveSession[] }) {
     <div>
       <ul className="space-y-2" data-testid="active-sessions">
         {sessions.map((s, i) => (
-          <li key={`${s.startedAt}-${i}`} className="rounded-lg border border-slate-200 px-3 py-2 text-sm dark:border-slate-800" data-testid="active-session">
+          <li
+            key={`${s.startedAt}-${i}`}
+            className="rounded-lg border border-slate-200 px-3 py-2 text-sm dark:border-slate-800"
+            data-testid="active-session"
+          >
             <p className="font-medium">
               {s.device}
-              {s.current && <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">this device</span>}
+              {s.current && (
+                <span className="ml-2 rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">
+                  this device
+                </span>
+              )}
             </p>
             <p className="text-xs text-slate-500">
               Started {when(s.startedAt)} · last seen {when(s.lastSeenAt)}
@@ -57,7 +65,10 @@ export function ActiveSessions({ sessions }: { sessions: ActiveSession[] }) {
         </button>
         {others === 0 && !message && <span className="text-xs text-slate-500">No other sessions.</span>}
         {message && (
-          <span role={message.ok ? "status" : "alert"} className={`text-sm ${message.ok ? "text-emerald-700 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}`}>
+          <span
+            role={message.ok ? "status" : "alert"}
+            className={`text-sm ${message.ok ? "text-emerald-700 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}`}
+          >
             {message.text}
           </span>
         )}

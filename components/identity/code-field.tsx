@@ -1,6 +1,13 @@
 "use client";
 
-export function CodeField({ id, label, value, onChange, mailboxUrl, length = 6 }: {
+export function CodeField({
+  id,
+  label,
+  value,
+  onChange,
+  mailboxUrl,
+  length = 6,
+}: {
   id: string;
   label: string;
   value: string;

@@ -1,7 +1,13 @@
 "use client";
 
 /** A password input labelled "Password"; `isNew` sets what password managers offer (and a hint with `minLength`). */
-export function PasswordField({ id, value, onChange, isNew, minLength }: {
+export function PasswordField({
+  id,
+  value,
+  onChange,
+  isNew,
+  minLength,
+}: {
   id: string;
   value: string;
   onChange: (value: string) => void;
@@ -23,7 +29,9 @@ export function PasswordField({ id, value, onChange, isNew, minLength }: {
         onChange={(e) => onChange(e.target.value)}
         autoComplete={isNew ? "new-password" : "current-password"}
       />
-      {isNew && minLength !== undefined && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">At least {minLength} characters.</p>}
+      {isNew && minLength !== undefined && (
+        <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">At least {minLength} characters.</p>
+      )}
     </div>
   );
 }

@@ -6,7 +6,15 @@ import { Alert } from "@/components/alert";
 import { ApiError } from "@/components/api";
 
 /** The shared face of a wallet connector: what is happening now, what went wrong, the button. */
-export function ConnectShell({ status, error, busy, label, onConnect, children, actions }: {
+export function ConnectShell({
+  status,
+  error,
+  busy,
+  label,
+  onConnect,
+  children,
+  actions,
+}: {
   status: string | null;
   error: string | null;
   busy: boolean;

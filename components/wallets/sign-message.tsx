@@ -39,7 +39,12 @@ interface Verified {
 
 type Step = "challenge" | "sign" | "verify";
 
-export function SignMessageButton({ provider, walletName, sign, signingText }: {
+export function SignMessageButton({
+  provider,
+  walletName,
+  sign,
+  signingText,
+}: {
   /** The wallet provider's id: the server routes are /api/wallets/{provider}/sign-challenge and /sign-verify. */
   provider: string;
   walletName: string;
@@ -70,7 +75,9 @@ export function SignMessageButton({ provider, walletName, sign, signingText }: {
       } catch (e) {
         throw e instanceof WalletSignError || e instanceof ApiError
           ? e
-          : new WalletSignError(`${walletName} did not sign the message. Try again; if it keeps failing, disconnect and reconnect the wallet.`);
+          : new WalletSignError(
+              `${walletName} did not sign the message. Try again; if it keeps failing, disconnect and reconnect the wallet.`,
+            );
       }
       setStep("verify");
       setResult(await postJson<Verified>(`/api/wallets/${provider}/sign-verify`, { nonce: challenge.nonce, signature }));
@@ -106,7 +113,9 @@ export function SignMessageButton({ provider, walletName, sign, signingText }: {
       {result && (
         <Alert tone="success" testId="sign-result">
           <p className="font-medium">Signature verified</p>
-          <p className="mt-0.5 text-xs">Your server recovered the signer from the signature and it is this card&apos;s wallet. The nonce is now spent.</p>
+          <p className="mt-0.5 text-xs">
+            Your server recovered the signer from the signature and it is this card&apos;s wallet. The nonce is now spent.
+          </p>
           <dl className="mt-2 space-y-1.5 text-xs">
             <div>
               <dt className="font-medium">Recovered address</dt>

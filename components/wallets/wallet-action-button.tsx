@@ -10,7 +10,17 @@ import { ApiError, postJson } from "@/components/api";
  * /api/wallets/{provider}/{action}, then refreshes the server-rendered card. The server decides
  * everything else from the session; the button sends no data.
  */
-export function WalletActionButton({ provider, action, label, busyLabel }: { provider: string; action: string; label: string; busyLabel: string }) {
+export function WalletActionButton({
+  provider,
+  action,
+  label,
+  busyLabel,
+}: {
+  provider: string;
+  action: string;
+  label: string;
+  busyLabel: string;
+}) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -75,12 +75,21 @@ test("50 simultaneous first sign-ins of one new identity, spread over both insta
   const email = await newPasswordUser("stampede");
   const clients = Array.from({ length: 50 }, (_, i) => newClient(`198.19.${Math.floor(i / 200)}.${(i % 200) + 1}`));
   // Each needs Auth.js's CSRF cookie first; then all sign-ins go at once.
-  const csrf = await Promise.all(clients.map(async (c, i) => ((await (await c.request(i % 2 ? B : A, "/api/auth/csrf")).json()) as { csrfToken: string }).csrfToken));
+  const csrf = await Promise.all(
+    clients.map(async (c, i) => ((await (await c.request(i % 2 ? B : A, "/api/auth/csrf")).json()) as { csrfToken: string }).csrfToken),
+  );
   const results = await Promise.all(
-    clients.map((c, i) => c.request(i % 2 ? B : A, "/api/auth/callback/password", { form: { csrfToken: csrf[i]!, email, password: PASSWORD, callbackUrl: "/dashboard" } })),
+    clients.map((c, i) =>
+      c.request(i % 2 ? B : A, "/api/auth/callback/password", {
+        form: { csrfToken: csrf[i]!, email, password: PASSWORD, callbackUrl: "/dashboard" },
+      }),
+    ),
   );
   const landed = results.map((r) => new URL(r.headers.get("location") ?? "", PUBLIC_URL).pathname);
-  expect(landed.filter((p) => p === "/dashboard"), JSON.stringify(results.map((r) => r.headers.get("location")).filter((l) => !l?.endsWith("/dashboard")))).toHaveLength(50);
+  expect(
+    landed.filter((p) => p === "/dashboard"),
+    JSON.stringify(results.map((r) => r.headers.get("location")).filter((l) => !l?.endsWith("/dashboard"))),
+  ).toHaveLength(50);
 
   // Every session is live, on the other instance too, and all are one person's.
   const lists = await Promise.all(clients.map((c, i) => c.sessions(i % 2 ? A : B)));
@@ -88,7 +97,9 @@ test("50 simultaneous first sign-ins of one new identity, spread over both insta
   expect(lists[0]!.body!.sessions!.length).toBe(50);
 
   // Then every session pre-generates its Alchemy wallet at once (a server-side mint and exchange).
-  const wallets = await Promise.all(clients.map((c, i) => c.json<{ address: string }>(i % 2 ? B : A, "/api/wallets/alchemy/pregenerate", {})));
+  const wallets = await Promise.all(
+    clients.map((c, i) => c.json<{ address: string }>(i % 2 ? B : A, "/api/wallets/alchemy/pregenerate", {})),
+  );
   expect(wallets.map((w) => w.status)).toEqual(Array(50).fill(200));
   expect(new Set(wallets.map((w) => w.body.address)).size).toBe(1);
 
@@ -119,7 +130,10 @@ test("a database restart in the middle loses nothing; readiness fails while it i
     }
     // Fail closed: no session is honoured and no limit is skipped while nothing can be checked.
     expect((await person.sessions(A)).status).toBeGreaterThanOrEqual(500);
-    const limited = await newClient().json<{ error: { code: string } }>(B, "/api/password/sign-up", { email: "x@example.com", password: "long enough password" });
+    const limited = await newClient().json<{ error: { code: string } }>(B, "/api/password/sign-up", {
+      email: "x@example.com",
+      password: "long enough password",
+    });
     expect(limited.status).toBe(503);
     expect(limited.body.error.code).toBe("limits_unavailable");
   });
@@ -143,7 +157,9 @@ test("a database restart in the middle loses nothing; readiness fails while it i
   });
 });
 
-test("in a browser through the balancer: the dashboard lists both sessions, and Sign out everywhere else ends the other one on every instance", async ({ page }) => {
+test("in a browser through the balancer: the dashboard lists both sessions, and Sign out everywhere else ends the other one on every instance", async ({
+  page,
+}) => {
   await signInWithOidc(page, GRACE);
   // The same person on a second device: a second browser context that signs in for itself.
   const other = newClient();

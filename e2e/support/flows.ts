@@ -6,7 +6,12 @@ import { MAILBOX_URL, OIDC_URL } from "./stack";
  * page, as a person would: in another tab. Only codes not in `seen` count, so a test never
  * reuses an older email's code.
  */
-export async function readCodeFromMailbox(context: BrowserContext, to: string, subject: RegExp, seen: Set<string> = new Set()): Promise<string> {
+export async function readCodeFromMailbox(
+  context: BrowserContext,
+  to: string,
+  subject: RegExp,
+  seen: Set<string> = new Set(),
+): Promise<string> {
   const mailbox = await context.newPage();
   try {
     let code: string | undefined;
@@ -14,7 +19,9 @@ export async function readCodeFromMailbox(context: BrowserContext, to: string, s
       .poll(
         async () => {
           await mailbox.goto(`${MAILBOX_URL}/?to=${encodeURIComponent(to)}`);
-          const messages = mailbox.getByTestId("message").filter({ has: mailbox.getByTestId("message-subject").filter({ hasText: subject }) });
+          const messages = mailbox
+            .getByTestId("message")
+            .filter({ has: mailbox.getByTestId("message-subject").filter({ hasText: subject }) });
           if ((await messages.count()) === 0) return undefined;
           const body = await messages.first().getByTestId("message-body").innerText();
           const found = body.match(/\b(\d{6})\b/)?.[1];
@@ -77,7 +84,11 @@ export async function addVirtualAuthenticator(page: Page): Promise<void> {
  * Clicks "Connect AIR Kit" and enters a code from the mailbox if AIR asks for one; stops when
  * the card shows either the address or AIR's "set up MFA" notice (no address before MFA).
  */
-export async function startAirKitConnect(page: Page, email: string, seen?: Set<string>): Promise<{ askedForCode: boolean; askedForMfa: boolean }> {
+export async function startAirKitConnect(
+  page: Page,
+  email: string,
+  seen?: Set<string>,
+): Promise<{ askedForCode: boolean; askedForMfa: boolean }> {
   const wallet = page.getByTestId("wallet-airkit");
   await wallet.getByRole("button", { name: /connect air kit/i }).click();
   const codeForm = page.getByTestId("air-otp");
@@ -111,7 +122,11 @@ export async function completeAirKitMfa(page: Page): Promise<string> {
  * Connects AIR Kit from the dashboard: enters a code from the mailbox if AIR asks for one, and
  * sets up MFA with a passkey if AIR asks for that (first connect), as a person would.
  */
-export async function connectAirKit(page: Page, email: string, seen?: Set<string>): Promise<{ askedForCode: boolean; askedForMfa: boolean; address: string }> {
+export async function connectAirKit(
+  page: Page,
+  email: string,
+  seen?: Set<string>,
+): Promise<{ askedForCode: boolean; askedForMfa: boolean; address: string }> {
   const { askedForCode, askedForMfa } = await startAirKitConnect(page, email, seen);
   if (askedForMfa) return { askedForCode, askedForMfa, address: await completeAirKitMfa(page) };
   const address = page.getByTestId("wallet-airkit").getByTestId("account-address");
@@ -201,7 +216,10 @@ export async function submitFirebaseLink(page: Page, firebaseUser: { email: stri
  * belongs to another app user (someone signed in with it before it was linked), since every
  * later step would then test the wrong person.
  */
-export async function signInWithOidcAndLinkFirebase(page: Page, user: { email: string; password: string }): Promise<{ linkedNow: boolean }> {
+export async function signInWithOidcAndLinkFirebase(
+  page: Page,
+  user: { email: string; password: string },
+): Promise<{ linkedNow: boolean }> {
   await signInWithOidc(page, user);
   const linked = page.getByTestId("linked-identities");
   if ((await linked.innerText()).includes("Firebase")) return { linkedNow: false };
@@ -210,7 +228,9 @@ export async function signInWithOidcAndLinkFirebase(page: Page, user: { email: s
   const refused = form.getByTestId("form-error");
   await expect(success.or(refused)).toBeVisible();
   if (await refused.isVisible()) {
-    throw new Error(`${user.email}'s Firebase sign-in could not be linked to their OpenID user (${await refused.innerText()}). Another spec signed in with it before linking it; give this spec a person of its own.`);
+    throw new Error(
+      `${user.email}'s Firebase sign-in could not be linked to their OpenID user (${await refused.innerText()}). Another spec signed in with it before linking it; give this spec a person of its own.`,
+    );
   }
   await expect(linked).toContainText("Firebase");
   return { linkedNow: true };

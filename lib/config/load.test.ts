@@ -36,7 +36,13 @@ describe("configuration", () => {
   });
 
   it("allows dev defaults in production only when ALLOW_DEV_DEFAULTS is set (the offline demo)", async () => {
-    const config = await loadConfig({ NODE_ENV: "production", ALLOW_DEV_DEFAULTS: "true", DATA_DIR: dataDir, AUTH_URL: "http://127.0.0.1:3000", ...mail });
+    const config = await loadConfig({
+      NODE_ENV: "production",
+      ALLOW_DEV_DEFAULTS: "true",
+      DATA_DIR: dataDir,
+      AUTH_URL: "http://127.0.0.1:3000",
+      ...mail,
+    });
     expect(config.usingDevDefaults).toBe(true);
   });
 

@@ -69,7 +69,9 @@ function requireAll(env: Record<string, unknown>, names: readonly string[]): boo
  */
 export async function loadConfig(raw: Record<string, string | undefined>): Promise<AppConfig> {
   // An empty value means "unset" (as in `.env` files with `KEY=`), for every variable.
-  const input: Record<string, string | undefined> = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const input: Record<string, string | undefined> = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => v !== undefined && v.trim() !== ""),
+  );
   const isProduction = input.NODE_ENV === "production";
   const allowDevDefaults = !isProduction || input.ALLOW_DEV_DEFAULTS === "true" || input.ALLOW_DEV_DEFAULTS === "1";
   let usingDevDefaults = false;

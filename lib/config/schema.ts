@@ -18,7 +18,12 @@ export const coreEnvSchema = z.object({
   /** Auth.js session encryption secret (at least 32 characters). */
   AUTH_SECRET: z.string().min(32, "must be at least 32 characters (try `npx auth secret`)"),
   /** App session lifetime in seconds. */
-  AUTH_SESSION_MAX_AGE: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(8 * 3600),
+  AUTH_SESSION_MAX_AGE: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(8 * 3600),
   /** Current private signing keys: a JWK, a JSON array of JWKs, or PEM (PKCS#8) blocks. */
   SIGNING_KEYS: z.string().min(1),
   /** Retired keys still published in the JWKS during rotation (public or private; only public members are kept). */
@@ -32,11 +37,22 @@ export const coreEnvSchema = z.object({
    * data there, and any number of instances can share it. Unset: embedded PGlite in DATA_DIR
    * (one instance only).
    */
-  DATABASE_URL: optionalString.pipe(z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://").optional()),
+  DATABASE_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgres:// or postgresql://")
+      .optional(),
+  ),
   /** Connections each instance's pool may open (instances × this must stay under max_connections). */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   /** The app's name as users see it, e.g. in the test messages wallets sign (lib/wallets/signing). */
-  APP_NAME: z.string().trim().min(1).max(64).regex(/^[^\r\n]+$/, "must be one line").default("BYO Auth"),
+  APP_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(64)
+    .regex(/^[^\r\n]+$/, "must be one line")
+    .default("BYO Auth"),
 
   // --- Outgoing email (Resend-shaped HTTP API) ----------------------------------------
   MAIL_API_URL: optionalUrl,
@@ -51,7 +67,12 @@ export const coreEnvSchema = z.object({
    * let anyone dodge them or lock others out. Unset: they key on the TCP connection's address,
    * as scripts/server.mjs reports it (lib/security/client-ip.ts).
    */
-  CLIENT_IP_HEADER: optionalString.pipe(z.string().regex(/^[A-Za-z0-9-]+$/, "must be a header name, e.g. x-real-ip").optional()),
+  CLIENT_IP_HEADER: optionalString.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/, "must be a header name, e.g. x-real-ip")
+      .optional(),
+  ),
 
   // --- Demo conveniences ---------------------------------------------------------------
   /** Link shown next to one-time-code prompts, e.g. the local mailbox. */
@@ -61,7 +82,11 @@ export const coreEnvSchema = z.object({
    * wallets and sessions, password accounts and codes older than this are deleted by a sweep
    * every few minutes. Unset (the default): the app deletes nothing on its own.
    */
-  DEMO_DATA_MAX_AGE_HOURS: z.coerce.number().min(1).max(24 * 365).optional(),
+  DEMO_DATA_MAX_AGE_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 365)
+    .optional(),
   /** Lets a production build use generated dev secrets (the demo launcher sets it). */
   ALLOW_DEV_DEFAULTS: booleanFlag,
 });

@@ -9,7 +9,9 @@ try {
   const config = await loadConfig(process.env);
   await createKeySet(config.env.SIGNING_KEYS, config.env.SIGNING_KEYS_PREVIOUS);
   if (config.usingDevDefaults && config.isProduction) {
-    console.warn("[config] ALLOW_DEV_DEFAULTS: using generated dev secrets from DATA_DIR. Fine for the offline demo; never for real users.");
+    console.warn(
+      "[config] ALLOW_DEV_DEFAULTS: using generated dev secrets from DATA_DIR. Fine for the offline demo; never for real users.",
+    );
   }
 } catch (error) {
   if (!(error instanceof ConfigError) && !(error instanceof KeyConfigError)) throw error;

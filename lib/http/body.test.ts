@@ -25,7 +25,12 @@ function endless(chunkBytes: number) {
 }
 
 const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
-  new Request("http://localhost/api/x", { method: "POST", body, headers, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit);
+  new Request("http://localhost/api/x", {
+    method: "POST",
+    body,
+    headers,
+    ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
+  } as RequestInit);
 
 describe("parseMediaType", () => {
   it.each([
@@ -42,10 +47,18 @@ describe("parseMediaType", () => {
   });
 
   // An unquoted "/" is not a token (RFC 9110 §5.6.2): the whole header is malformed.
-  it.each([null, "", "json", "text/plain; x=application/json", "application/", "/json", "application/json; charset", "application/json; charset=utf-8; charset=latin1", 'application/json; x="open', "application json"])(
-    "refuses %j",
-    (value) => expect(parseMediaType(value)).toBeNull(),
-  );
+  it.each([
+    null,
+    "",
+    "json",
+    "text/plain; x=application/json",
+    "application/",
+    "/json",
+    "application/json; charset",
+    "application/json; charset=utf-8; charset=latin1",
+    'application/json; x="open',
+    "application json",
+  ])("refuses %j", (value) => expect(parseMediaType(value)).toBeNull());
 });
 
 describe("isJsonMediaType", () => {
@@ -93,9 +106,13 @@ describe("readJsonLimited", () => {
   const json = { "content-type": "application/json" };
   it("parses JSON", async () => expect(await readJsonLimited(post('{"a":1}', json))).toEqual({ a: 1 }));
   it("415 for a media type that merely contains application/json", async () =>
-    expect(await codeOf(readJsonLimited(post("{}", { "content-type": "text/plain; x=application/json" })))).toBe("415 unsupported_media_type"));
+    expect(await codeOf(readJsonLimited(post("{}", { "content-type": "text/plain; x=application/json" })))).toBe(
+      "415 unsupported_media_type",
+    ));
   it("415 without a content type", async () => expect(await codeOf(readJsonLimited(post("{}")))).toBe("415 unsupported_media_type"));
   it("400 for bad JSON", async () => expect(await codeOf(readJsonLimited(post("{not json", json)))).toBe("400 invalid_json"));
-  it("400 for invalid UTF-8", async () => expect(await codeOf(readJsonLimited(post(new Uint8Array([0x22, 0xff, 0x22]), json)))).toBe("400 invalid_json"));
-  it("413 over the limit", async () => expect(await codeOf(readJsonLimited(post(`"${"a".repeat(40_000)}"`, json)))).toBe("413 body_too_large"));
+  it("400 for invalid UTF-8", async () =>
+    expect(await codeOf(readJsonLimited(post(new Uint8Array([0x22, 0xff, 0x22]), json)))).toBe("400 invalid_json"));
+  it("413 over the limit", async () =>
+    expect(await codeOf(readJsonLimited(post(`"${"a".repeat(40_000)}"`, json)))).toBe("413 body_too_large"));
 });

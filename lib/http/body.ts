@@ -13,7 +13,8 @@ export const MAX_JSON_BODY_BYTES = 32 * 1024;
 export const MAX_AUTH_BODY_BYTES = 32 * 1024;
 
 export const bodyErrors = {
-  tooLarge: (limit: number) => new AppError("body_too_large", 413, `The request body is larger than ${limit} bytes.`, { limitBytes: limit }),
+  tooLarge: (limit: number) =>
+    new AppError("body_too_large", 413, `The request body is larger than ${limit} bytes.`, { limitBytes: limit }),
   mediaType: () => new AppError("unsupported_media_type", 415, "Send the body as application/json (UTF-8)."),
   invalidJson: () => new AppError("invalid_json", 400, "The request body is not valid JSON."),
 };

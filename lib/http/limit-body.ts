@@ -18,6 +18,12 @@ export function withBodyLimit(handler: (request: NextRequest) => Promise<Respons
     }
     const headers = new Headers(request.headers);
     headers.delete("content-length");
-    return handler(new NextRequest(request.url, { method: request.method, headers, body: body.byteLength > 0 ? (body as Uint8Array<ArrayBuffer>) : null }));
+    return handler(
+      new NextRequest(request.url, {
+        method: request.method,
+        headers,
+        body: body.byteLength > 0 ? (body as Uint8Array<ArrayBuffer>) : null,
+      }),
+    );
   };
 }

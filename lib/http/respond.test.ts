@@ -9,7 +9,9 @@ describe("errorResponse", () => {
     async (reason) => {
       const response = errorResponse(new IdentityTokenError(reason, "The token is bad."));
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ error: { code: "id_token_invalid", message: "The token is bad. Sign in again and retry.", details: { reason } } });
+      expect(await response.json()).toEqual({
+        error: { code: "id_token_invalid", message: "The token is bad. Sign in again and retry.", details: { reason } },
+      });
     },
   );
 

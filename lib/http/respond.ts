@@ -26,20 +26,26 @@ export function errorResponse(error: unknown): Response {
     // A token the client sent (e.g. a Firebase ID token for Moojo) was refused: the client's
     // fault, a 4xx with the verdict as a stable reason. Only an unreachable key server is ours.
     if (UNREACHABLE_TOKEN_CODES.has(error.code)) {
-      return Response.json({ error: { code: "upstream_unavailable", message: "The identity provider did not answer. Try again in a moment." } } satisfies ErrorBody, { status: 502 });
+      return Response.json(
+        {
+          error: { code: "upstream_unavailable", message: "The identity provider did not answer. Try again in a moment." },
+        } satisfies ErrorBody,
+        { status: 502 },
+      );
     }
     return Response.json(
-      { error: { code: "id_token_invalid", message: `${error.message} Sign in again and retry.`, details: { reason: error.code } } } satisfies ErrorBody,
+      {
+        error: { code: "id_token_invalid", message: `${error.message} Sign in again and retry.`, details: { reason: error.code } },
+      } satisfies ErrorBody,
       { status: 401 },
     );
   }
   if (error instanceof ZodError) {
     const first = error.issues[0];
     const field = first?.path.join(".") || "body";
-    return Response.json(
-      { error: { code: "invalid_request", message: `${field}: ${first?.message ?? "invalid"}` } } satisfies ErrorBody,
-      { status: 400 },
-    );
+    return Response.json({ error: { code: "invalid_request", message: `${field}: ${first?.message ?? "invalid"}` } } satisfies ErrorBody, {
+      status: 400,
+    });
   }
   console.error("[api] unexpected error", error);
   return Response.json({ error: { code: "internal_error", message: "Something went wrong on our side. Try again." } } satisfies ErrorBody, {

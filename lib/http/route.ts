@@ -29,7 +29,9 @@ export function mutation<P>(
       if (options.ipLimit) await limitClientIp(request, config.clientIpHeader, options.ipLimit);
       const body = options.body === false ? undefined : await readJson(request);
       const result = await handler(body, await context.params, { client: clientIp(request.headers, config.clientIpHeader), request });
-      return timed(result === undefined ? new Response(null, { status: 204 }) : Response.json(result, { headers: { "Cache-Control": "no-store" } }));
+      return timed(
+        result === undefined ? new Response(null, { status: 204 }) : Response.json(result, { headers: { "Cache-Control": "no-store" } }),
+      );
     } catch (error) {
       return timed(errorResponse(error));
     }

@@ -30,7 +30,11 @@ export interface LinkOutcome {
 export const LINK_RECENT_SIGN_IN_SECONDS = 15 * 60;
 
 /** Links the sign-in method proven by `body` (`{ provider, ...credentials }`) to `session`'s user. */
-export async function linkSignInMethod(session: Pick<SessionIdentity, "userId" | "sessionExpiresAt">, body: unknown, now = Date.now()): Promise<LinkOutcome> {
+export async function linkSignInMethod(
+  session: Pick<SessionIdentity, "userId" | "sessionExpiresAt">,
+  body: unknown,
+  now = Date.now(),
+): Promise<LinkOutcome> {
   const { provider: id, ...credentials } = request.parse(body);
   const config = await getConfig();
   // The session ends AUTH_SESSION_MAX_AGE after sign-in, so this is when the person signed in.

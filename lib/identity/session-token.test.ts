@@ -9,7 +9,11 @@ import { decodeSessionToken, sessionCookieName, sessionEndsAt, sessionIsLive, se
 
 const SECRET = "a-test-secret-that-is-long-enough-0123456789";
 const NAME = "authjs.session-token";
-const claims = { sub: "user-1", signedInAt: 1_700_000_000, identity: { provider: "password", subject: "s", email: "a@example.com", emailVerified: true, name: null, userId: "user-1" } };
+const claims = {
+  sub: "user-1",
+  signedInAt: 1_700_000_000,
+  identity: { provider: "password", subject: "s", email: "a@example.com", emailVerified: true, name: null, userId: "user-1" },
+};
 
 describe("decodeSessionToken", () => {
   it("decodes a cookie written by Auth.js's own encode to the same claims", async () => {
@@ -42,7 +46,10 @@ describe("decodeSessionToken", () => {
       "a kid that is not this key's thumbprint",
       async () => {
         const key = new Uint8Array(64);
-        return new EncryptJWT(claims).setProtectedHeader({ alg: "dir", enc: "A256CBC-HS512", kid: "someone-else" }).setExpirationTime("1h").encrypt(key);
+        return new EncryptJWT(claims)
+          .setProtectedHeader({ alg: "dir", enc: "A256CBC-HS512", kid: "someone-else" })
+          .setExpirationTime("1h")
+          .encrypt(key);
       },
     ],
     ["a signed, not encrypted, token", async () => "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ1c2VyLTEifQ."],
@@ -60,7 +67,15 @@ describe("decodeSessionToken", () => {
 
 describe("sessionTokenFromCookies", () => {
   it("reads the single cookie and ignores others", () => {
-    expect(sessionTokenFromCookies([{ name: "authjs.csrf-token", value: "x" }, { name: NAME, value: "abc" }], NAME)).toBe("abc");
+    expect(
+      sessionTokenFromCookies(
+        [
+          { name: "authjs.csrf-token", value: "x" },
+          { name: NAME, value: "abc" },
+        ],
+        NAME,
+      ),
+    ).toBe("abc");
   });
 
   it("joins chunks in numeric order (Auth.js splits cookies over 4 kB)", () => {

@@ -55,8 +55,13 @@ function derivedKey(secret: string, salt: string, enc: string): Promise<DerivedK
   let known = derivedKeys.get(id);
   if (!known) {
     known = new Promise<Uint8Array>((resolve, reject) =>
-      hkdf("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, length, (error, bytes) => (error ? reject(error) : resolve(new Uint8Array(bytes)))),
-    ).then(async (key) => ({ key, kid: await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(key) }, length === 64 ? "sha512" : "sha256") }));
+      hkdf("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, length, (error, bytes) =>
+        error ? reject(error) : resolve(new Uint8Array(bytes)),
+      ),
+    ).then(async (key) => ({
+      key,
+      kid: await calculateJwkThumbprint({ kty: "oct", k: base64url.encode(key) }, length === 64 ? "sha512" : "sha256"),
+    }));
     derivedKeys.set(id, known);
   }
   return known;

@@ -43,7 +43,12 @@ export async function getIdentity(): Promise<SessionIdentity | null> {
   if (!token?.identity || typeof token.sid !== "string") return null;
   const live = await (await getStore()).getActiveSession(token.sid, token.identity.userId);
   if (!live) return null;
-  return { ...token.identity, sessionExpiresAt: sessionEndsAt(token, config.env.AUTH_SESSION_MAX_AGE) * 1000, sessionId: token.sid, user: live.user };
+  return {
+    ...token.identity,
+    sessionExpiresAt: sessionEndsAt(token, config.env.AUTH_SESSION_MAX_AGE) * 1000,
+    sessionId: token.sid,
+    user: live.user,
+  };
 }
 
 /** As getIdentity, for route handlers: no session is a 401. */

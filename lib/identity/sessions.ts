@@ -14,7 +14,12 @@ export interface SessionView {
 export async function listMySessions(identity: SessionIdentity): Promise<SessionView[]> {
   const sessions = await (await getStore()).listSessions(identity.userId);
   return sessions
-    .map((s) => ({ device: describeDevice(s.userAgent), startedAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString(), current: s.id === identity.sessionId }))
+    .map((s) => ({
+      device: describeDevice(s.userAgent),
+      startedAt: s.createdAt.toISOString(),
+      lastSeenAt: s.lastSeenAt.toISOString(),
+      current: s.id === identity.sessionId,
+    }))
     .sort((a, b) => Number(b.current) - Number(a.current));
 }
 

@@ -23,10 +23,14 @@ export function fromJoseError(error: unknown): IdentityTokenError {
     if (claim === "iat") return new IdentityTokenError("iat_invalid", "The token's issue time is invalid.");
     return new IdentityTokenError(`${claim}_invalid`, `The token's ${claim} claim is invalid.`);
   }
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return new IdentityTokenError("alg_not_allowed", "The token's algorithm is not allowed.");
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return new IdentityTokenError("kid_unknown", "The token was signed by an unknown key.");
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new IdentityTokenError("signature_invalid", "The token's signature is invalid.");
-  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return new IdentityTokenError("token_malformed", "The token is malformed.");
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return new IdentityTokenError("alg_not_allowed", "The token's algorithm is not allowed.");
+  if (error instanceof joseErrors.JWKSNoMatchingKey)
+    return new IdentityTokenError("kid_unknown", "The token was signed by an unknown key.");
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed)
+    return new IdentityTokenError("signature_invalid", "The token's signature is invalid.");
+  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid)
+    return new IdentityTokenError("token_malformed", "The token is malformed.");
   if (error instanceof joseErrors.JWKSTimeout || !(error instanceof joseErrors.JOSEError)) {
     return new IdentityTokenError("jwks_unreachable", "The identity provider's signing keys could not be fetched.");
   }

@@ -55,7 +55,10 @@ describe("key set", () => {
     } else if (input === "RSA1024") {
       text = generateKeyPairSync("rsa", { modulusLength: 1024 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
     }
-    await expect(createKeySet(text)).rejects.toMatchObject({ code: "signing_key_invalid", message: expect.stringMatching(/^SIGNING_KEYS /) });
+    await expect(createKeySet(text)).rejects.toMatchObject({
+      code: "signing_key_invalid",
+      message: expect.stringMatching(/^SIGNING_KEYS /),
+    });
     await expect(createKeySet(text)).rejects.toThrow(message);
   });
 

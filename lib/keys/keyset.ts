@@ -35,7 +35,10 @@ export async function createKeySet(current: string, previous?: string): Promise<
   return {
     signingKey(alg) {
       const key = byAlg.get(alg);
-      if (!key) throw new KeyConfigError(`SIGNING_KEYS has no ${alg} key, but a token needs one. Add a ${alg === "RS256" ? "RSA (2048+ bit)" : "P-256"} private key.`);
+      if (!key)
+        throw new KeyConfigError(
+          `SIGNING_KEYS has no ${alg} key, but a token needs one. Add a ${alg === "RS256" ? "RSA (2048+ bit)" : "P-256"} private key.`,
+        );
       return key;
     },
     jwks,

@@ -65,7 +65,9 @@ async function toParsed(input: JWK | string, wantPrivate: boolean): Promise<Pars
     } else {
       if (input.kty === "oct") throw new KeyConfigError("symmetric keys cannot be published or used for partner tokens.");
       if (typeof input.d === "string") privateKey = createPrivateKey({ key: input as import("node:crypto").JsonWebKey, format: "jwk" });
-      publicKey = privateKey ? createPublicKey(privateKey) : createPublicKey({ key: input as import("node:crypto").JsonWebKey, format: "jwk" });
+      publicKey = privateKey
+        ? createPublicKey(privateKey)
+        : createPublicKey({ key: input as import("node:crypto").JsonWebKey, format: "jwk" });
     }
   } catch (error) {
     if (error instanceof KeyConfigError) throw error;

@@ -15,7 +15,9 @@ describe("client address from the connection (stamped by scripts/server.mjs)", (
   });
 
   it("ignores client-sent X-Forwarded-For and the like when no header is configured", () => {
-    expect(clientIp(peer("198.51.100.7", { "x-forwarded-for": "203.0.113.99", "x-real-ip": "203.0.113.98" }), undefined, true)).toBe("198.51.100.7");
+    expect(clientIp(peer("198.51.100.7", { "x-forwarded-for": "203.0.113.99", "x-real-ip": "203.0.113.98" }), undefined, true)).toBe(
+      "198.51.100.7",
+    );
   });
 
   it("ignores the peer header unless the process was started by the app's server (anyone can send it to a plain `next start`)", () => {
@@ -72,7 +74,10 @@ describe("client IP from the trusted proxy's header", () => {
     }
   });
 
-  it.each(["unknown", "", "203.0.113.7, not-an-ip", "1.2.3.4.5", "x".repeat(2000)])("counts an unusable value %j in one shared bucket", (value) => {
-    expect(clientIp(headers(value), "x-real-ip")).toBe(UNPARSEABLE_CLIENT);
-  });
+  it.each(["unknown", "", "203.0.113.7, not-an-ip", "1.2.3.4.5", "x".repeat(2000)])(
+    "counts an unusable value %j in one shared bucket",
+    (value) => {
+      expect(clientIp(headers(value), "x-real-ip")).toBe(UNPARSEABLE_CLIENT);
+    },
+  );
 });

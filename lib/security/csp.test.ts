@@ -6,7 +6,12 @@ describe("content security policy", () => {
     const csp = contentSecurityPolicy({ nonce: "abc", dev: false, formActions: ["https://issuer.example"] });
     const directives = Object.fromEntries(csp.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1).join(" ")]));
     expect(directives["script-src"]).toBe("'self' 'nonce-abc' 'strict-dynamic'");
-    expect(directives).toMatchObject({ "object-src": "'none'", "base-uri": "'none'", "frame-ancestors": "'none'", "form-action": "'self' https://issuer.example" });
+    expect(directives).toMatchObject({
+      "object-src": "'none'",
+      "base-uri": "'none'",
+      "frame-ancestors": "'none'",
+      "form-action": "'self' https://issuer.example",
+    });
     expect(csp).not.toContain("unsafe-inline");
     expect(csp).not.toContain("unsafe-eval");
   });

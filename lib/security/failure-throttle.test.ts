@@ -4,7 +4,10 @@ import type { CounterStore } from "@/lib/store/types";
 import { ceiling, createFailureThrottle, exponentialDelay } from "./failure-throttle";
 
 const perClient = (counters: CounterStore = memoryCounters()) =>
-  createFailureThrottle(counters, "t", { delayMs: exponentialDelay({ free: 3, baseMs: 1000, maxMs: 15 * 60_000 }), windowMs: 24 * 3600_000 });
+  createFailureThrottle(counters, "t", {
+    delayMs: exponentialDelay({ free: 3, baseMs: 1000, maxMs: 15 * 60_000 }),
+    windowMs: 24 * 3600_000,
+  });
 const at = (ms: number) => new Date(Date.UTC(2030, 0, 1) + ms);
 
 describe("failure throttle (NIST SP 800-63B §5.2.2: delays, not lock-outs)", () => {

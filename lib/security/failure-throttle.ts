@@ -29,7 +29,11 @@ export interface FailureThrottleOptions {
   windowMs: number;
 }
 
-export function createFailureThrottle(counters: CounterStore, name: string, { delayMs, windowMs }: FailureThrottleOptions): FailureThrottle {
+export function createFailureThrottle(
+  counters: CounterStore,
+  name: string,
+  { delayMs, windowMs }: FailureThrottleOptions,
+): FailureThrottle {
   return {
     attempt(key, now) {
       return counting(() =>

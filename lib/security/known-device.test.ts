@@ -16,7 +16,10 @@ describe("known-device cookies", () => {
     ["another server's secret", (t: string) => ["x".repeat(43), "owner@example.com", t]],
     ["a changed MAC", (t: string) => [SECRET, "owner@example.com", `${t.slice(0, -2)}AA`]],
     // Always a different first character (a fixed "Z" left the token unchanged 1 run in 64).
-    ["a changed nonce", (t: string) => [SECRET, "owner@example.com", t.replace(/^v1\.(.)/, (_m, c: string) => `v1.${c === "Z" ? "Y" : "Z"}`)]],
+    [
+      "a changed nonce",
+      (t: string) => [SECRET, "owner@example.com", t.replace(/^v1\.(.)/, (_m, c: string) => `v1.${c === "Z" ? "Y" : "Z"}`)],
+    ],
     ["another version", (t: string) => [SECRET, "owner@example.com", t.replace(/^v1/, "v2")]],
     ["extra parts", (t: string) => [SECRET, "owner@example.com", `${t}.x`]],
     ["nothing", () => [SECRET, "owner@example.com", undefined]],

@@ -30,7 +30,9 @@ const parts = (s: CodeSubject) => (typeof s === "string" ? { subject: s, binding
 
 export const codeErrors = {
   invalid: (remaining: number) =>
-    new AppError("code_invalid", 400, `That code is not right. ${remaining} attempt${remaining === 1 ? "" : "s"} left.`, { attemptsRemaining: remaining }),
+    new AppError("code_invalid", 400, `That code is not right. ${remaining} attempt${remaining === 1 ? "" : "s"} left.`, {
+      attemptsRemaining: remaining,
+    }),
   expired: () => new AppError("code_expired", 400, "That code has expired. Ask for a new one."),
   attemptsExceeded: () => new AppError("code_attempts_exceeded", 429, "Too many wrong codes. Ask for a new one."),
   missing: () => new AppError("code_not_found", 400, "There is no pending code for this address. Ask for a new one."),

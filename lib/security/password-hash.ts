@@ -26,10 +26,12 @@ const gate = gates.__hashGate;
 export type HashClient = string | null;
 
 async function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions, client: HashClient): Promise<Buffer> {
-  const result = await gate.run(client ?? `anonymous:${randomBytes(8).toString("hex")}`, () =>
-    new Promise<Buffer>((resolve, reject) =>
-      scryptCb(password.normalize("NFKC"), salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
-    ),
+  const result = await gate.run(
+    client ?? `anonymous:${randomBytes(8).toString("hex")}`,
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scryptCb(password.normalize("NFKC"), salt, keylen, options, (error, key) => (error ? reject(error) : resolve(key))),
+      ),
   );
   if (result.ok) return result.value;
   if (result.refusal === "client_busy") throw errors.rateLimited(1);

@@ -23,7 +23,9 @@ export interface RateLimiter {
 
 /** The refusal when counting is impossible (database down). */
 export const limitsUnavailable = () =>
-  new AppError("limits_unavailable", 503, "The service cannot check its limits right now. Try again in a moment.", { retryAfterSeconds: 5 });
+  new AppError("limits_unavailable", 503, "The service cannot check its limits right now. Try again in a moment.", {
+    retryAfterSeconds: 5,
+  });
 
 /** A counter's key as stored: a hash of the limiter's name and the key. */
 export const counterKey = (name: string, key: string) => createHash("sha256").update(`${name}\u0000${key}`).digest("base64url");
@@ -39,7 +41,11 @@ export async function counting<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-export function createRateLimiter(counters: CounterStore, name: string, { limit, windowMs }: { limit: number; windowMs: number }): RateLimiter {
+export function createRateLimiter(
+  counters: CounterStore,
+  name: string,
+  { limit, windowMs }: { limit: number; windowMs: number },
+): RateLimiter {
   return {
     async hit(key, now) {
       const { count, resetMs } = await counting(() => counters.hitWindow(counterKey(name, key), windowMs, now));

@@ -45,7 +45,10 @@ describe("rate limiter", () => {
 
   it("fails closed when the counters cannot be reached", async () => {
     const down = { ...memoryCounters(), hitWindow: () => Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:5432")) };
-    await expect(createRateLimiter(down, "t", { limit: 2, windowMs: 1000 }).hit("k")).rejects.toMatchObject({ code: "limits_unavailable", status: 503 });
+    await expect(createRateLimiter(down, "t", { limit: 2, windowMs: 1000 }).hit("k")).rejects.toMatchObject({
+      code: "limits_unavailable",
+      status: 503,
+    });
   });
 });
 

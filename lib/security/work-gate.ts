@@ -20,7 +20,15 @@ export interface WorkGate {
   load(): { running: number; queued: number };
 }
 
-export function createWorkGate({ concurrency, perClient, maxQueued }: { concurrency: number; perClient: number; maxQueued: number }): WorkGate {
+export function createWorkGate({
+  concurrency,
+  perClient,
+  maxQueued,
+}: {
+  concurrency: number;
+  perClient: number;
+  maxQueued: number;
+}): WorkGate {
   let running = 0;
   let queued = 0;
   /** Tasks running or waiting, per client. */

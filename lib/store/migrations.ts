@@ -153,7 +153,9 @@ export async function runMigrations(db: SqlDb, migrations: readonly string[] = M
     const version = index + 1;
     const applied = await db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock($1)`, [MIGRATION_LOCK_KEY]);
-      await tx.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+      await tx.exec(
+        `CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
       const { rows } = await tx.query(`SELECT 1 FROM schema_migrations WHERE version = $1`, [version]);
       if (rows.length > 0) return false;
       await tx.exec(sql);

@@ -29,7 +29,9 @@ type Parameters = postgres.ParameterOrJSON<never>[];
 
 function over(sql: postgres.Sql | postgres.TransactionSql): Omit<SqlDb, "transaction" | "close"> {
   return {
-    query: async <T>(text: string, params: unknown[] = []) => ({ rows: (await sql.unsafe(text, params as Parameters, { prepare: true })) as unknown as T[] }),
+    query: async <T>(text: string, params: unknown[] = []) => ({
+      rows: (await sql.unsafe(text, params as Parameters, { prepare: true })) as unknown as T[],
+    }),
     // Simple protocol: a migration is a script of several statements without parameters.
     exec: async (text) => {
       await sql.unsafe(text).simple();
@@ -46,7 +48,12 @@ export function postgresDb(url: string, settings: PoolSettings = {}): SqlDb & { 
     // The store hands JSON to jsonb parameters already serialised (as PGlite takes it); the
     // driver must not serialise that text a second time into a JSON string.
     types: {
-      json: { to: 114, from: [114, 3802], serialize: (x: unknown) => (typeof x === "string" ? x : JSON.stringify(x)), parse: (x: string) => JSON.parse(x) as unknown },
+      json: {
+        to: 114,
+        from: [114, 3802],
+        serialize: (x: unknown) => (typeof x === "string" ? x : JSON.stringify(x)),
+        parse: (x: string) => JSON.parse(x) as unknown,
+      },
     },
     connection: { application_name: "byo-auth-wallets", statement_timeout: settings.statementTimeoutMs ?? 15_000 },
   });

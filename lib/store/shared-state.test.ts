@@ -25,7 +25,9 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
   });
 
   it("50 simultaneous first sign-ins of one new identity, on two instances, make one user and one identity", async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => (i % 2 ? other : store).linkIdentity(identity({ subject: "new-person" }))));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => (i % 2 ? other : store).linkIdentity(identity({ subject: "new-person" }))),
+    );
     const users = new Set(results.map((r) => r.user.id));
     expect(users.size).toBe(1);
     expect(results.filter((r) => r.outcome === "created")).toHaveLength(1);
@@ -34,14 +36,19 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
 
   it("two new identities with one verified email, signing in at once, end up on one user", async () => {
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => (i % 2 ? other : store).linkIdentity(identity({ provider: i % 2 ? "oidc" : "password", subject: `s-${i % 2}` }))),
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? other : store).linkIdentity(identity({ provider: i % 2 ? "oidc" : "password", subject: `s-${i % 2}` })),
+      ),
     );
     expect(new Set(results.map((r) => r.user.id)).size).toBe(1);
   });
 
   it("a one-time code limit holds under parallel issues from two instances", async () => {
     const issue = (s: AppStore) =>
-      s.createOneTimeCode({ purpose: "p", subject: "x@example.com", codeHash: "h", expiresAt: new Date(Date.now() + 60_000), maxAttempts: 5 }, { max: 3, since: new Date(Date.now() - 3600_000) });
+      s.createOneTimeCode(
+        { purpose: "p", subject: "x@example.com", codeHash: "h", expiresAt: new Date(Date.now() + 60_000), maxAttempts: 5 },
+        { max: 3, since: new Date(Date.now() - 3600_000) },
+      );
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => issue(i % 2 ? other : store)));
     expect(results.filter(Boolean)).toHaveLength(3);
   });
@@ -49,7 +56,14 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
   it("keeps JSON as JSON: profiles and wallet data come back as the objects that went in", async () => {
     const { user, identity: linked } = await store.linkIdentity(identity({ profile: { locale: "en", groups: ["a"] } }));
     expect(linked.profile).toEqual({ locale: "en", groups: ["a"] });
-    await store.upsertWalletConnection({ userId: user.id, provider: "moojo", status: "connected", address: "0x1", expiresAt: null, data: { n: 1, nested: { ok: true } } });
+    await store.upsertWalletConnection({
+      userId: user.id,
+      provider: "moojo",
+      status: "connected",
+      address: "0x1",
+      expiresAt: null,
+      data: { n: 1, nested: { ok: true } },
+    });
     expect((await other.getWalletConnection(user.id, "moojo"))?.data).toEqual({ n: 1, nested: { ok: true } });
     expect((await other.listIdentities(user.id))[0]?.profile).toEqual({ locale: "en", groups: ["a"] });
   });
@@ -57,7 +71,11 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
   describe("sessions", () => {
     it("a session made on one instance is live on the other until revoked there; then on neither", async () => {
       const { user } = await store.linkIdentity(identity());
-      const session = await store.createSession({ userId: user.id, userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0", expiresAt: new Date(Date.now() + 3600_000) });
+      const session = await store.createSession({
+        userId: user.id,
+        userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0",
+        expiresAt: new Date(Date.now() + 3600_000),
+      });
       expect((await other.getActiveSession(session.id, user.id))?.user.id).toBe(user.id);
       // Bound to its user: the id alone under another user's name is nothing.
       expect(await other.getActiveSession(session.id, "usr_someone_else")).toBeNull();
@@ -77,7 +95,9 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
       const { user } = await store.linkIdentity(identity());
       const { user: bob } = await store.linkIdentity(identity({ subject: "bob", email: "bob@example.com" }));
       const later = new Date(Date.now() + 3600_000);
-      const [a, b, c] = await Promise.all([1, 2, 3].map((n) => store.createSession({ userId: user.id, userAgent: `agent ${n}`, expiresAt: later })));
+      const [a, b, c] = await Promise.all(
+        [1, 2, 3].map((n) => store.createSession({ userId: user.id, userAgent: `agent ${n}`, expiresAt: later })),
+      );
       const bobs = await store.createSession({ userId: bob.id, userAgent: null, expiresAt: later });
       expect((await store.listSessions(user.id)).map((s) => s.id).sort()).toEqual([a!.id, b!.id, c!.id].sort());
       expect(await other.revokeOtherSessions(user.id, b!.id)).toBe(2);
@@ -104,7 +124,10 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
         s.updateCounter("race", (current, nowMs) =>
           i % 3 === 0
             ? { next: null, result: "cleared" }
-            : { next: { first: current?.first ?? nowMs, last: nowMs, count: (current?.count ?? 0) + 1, expiresAt: nowMs + 60_000 }, result: "counted" },
+            : {
+                next: { first: current?.first ?? nowMs, last: nowMs, count: (current?.count ?? 0) + 1, expiresAt: nowMs + 60_000 },
+                result: "counted",
+              },
         );
       const results = await Promise.all(Array.from({ length: 60 }, (_, i) => step(i % 2 ? other : store, i)));
       expect(results.filter((r) => r === "cleared")).toHaveLength(20);
@@ -145,7 +168,12 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
 
     it("an expired counter reads as missing", async () => {
       const t0 = new Date("2030-01-01T00:00:00Z");
-      const set = (now: Date) => store.updateCounter("exp", (current, n) => ({ next: { first: n, last: n, count: (current?.count ?? 0) + 1, expiresAt: n + 1000 }, result: current }), now);
+      const set = (now: Date) =>
+        store.updateCounter(
+          "exp",
+          (current, n) => ({ next: { first: n, last: n, count: (current?.count ?? 0) + 1, expiresAt: n + 1000 }, result: current }),
+          now,
+        );
       expect(await set(t0)).toBeNull();
       expect((await set(new Date(t0.getTime() + 500)))?.count).toBe(1);
       expect(await set(new Date(t0.getTime() + 5000))).toBeNull();
@@ -153,16 +181,37 @@ describe.each(ENGINES)("shared state on $name", (engine) => {
   });
 
   describe("Alchemy reservation (check and write in one statement)", () => {
-    const reservation = (userId: string) => ({ userId, provider: "alchemy" as const, status: "pending" as const, address: "0xreserved", expiresAt: null, data: { pregenerated: true } });
+    const reservation = (userId: string) => ({
+      userId,
+      provider: "alchemy" as const,
+      status: "pending" as const,
+      address: "0xreserved",
+      expiresAt: null,
+      data: { pregenerated: true },
+    });
 
     it("never overwrites a connection or a login in progress; takes an abandoned login's place", async () => {
       const { user } = await store.linkIdentity(identity());
       expect(await store.reserveWalletConnection(reservation(user.id))).toBe(true);
       expect(await other.reserveWalletConnection({ ...reservation(user.id), address: "0xagain" })).toBe(true);
-      await store.upsertWalletConnection({ userId: user.id, provider: "alchemy", status: "pending", address: null, expiresAt: new Date(Date.now() + 60_000), data: { orgId: "o" } });
+      await store.upsertWalletConnection({
+        userId: user.id,
+        provider: "alchemy",
+        status: "pending",
+        address: null,
+        expiresAt: new Date(Date.now() + 60_000),
+        data: { orgId: "o" },
+      });
       expect(await other.reserveWalletConnection(reservation(user.id))).toBe(false);
       expect(await store.reserveWalletConnection(reservation(user.id), new Date(Date.now() + 120_000))).toBe(true);
-      await store.upsertWalletConnection({ userId: user.id, provider: "alchemy", status: "connected", address: "0xreal", expiresAt: new Date(Date.now() - 1000), data: { orgId: "o" } });
+      await store.upsertWalletConnection({
+        userId: user.id,
+        provider: "alchemy",
+        status: "connected",
+        address: "0xreal",
+        expiresAt: new Date(Date.now() - 1000),
+        data: { orgId: "o" },
+      });
       expect(await other.reserveWalletConnection(reservation(user.id))).toBe(false);
       expect((await store.getWalletConnection(user.id, "alchemy"))?.address).toBe("0xreal");
     });

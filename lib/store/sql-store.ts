@@ -134,7 +134,8 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
     const done = await tx.query(`SELECT 1 FROM store_meta WHERE key = 'identity_issuers_backfilled'`);
     if (done.rows.length > 0) return;
     for (const [provider, issuer] of Object.entries(options.issuers ?? {})) {
-      if (issuer) await tx.query(`UPDATE identities SET issuer = $2 WHERE provider = $1 AND issuer = ''`, [provider, normalizeIssuer(issuer)]);
+      if (issuer)
+        await tx.query(`UPDATE identities SET issuer = $2 WHERE provider = $1 AND issuer = ''`, [provider, normalizeIssuer(issuer)]);
     }
     await tx.query(`UPDATE identities SET issuer = $1 WHERE issuer = ''`, [UNKNOWN_ISSUER]);
     await tx.query(`INSERT INTO store_meta (key, value) VALUES ('identity_issuers_backfilled', 'true')`);
@@ -166,9 +167,20 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
         // what was committed before each statement) instead of creating a second user. A
         // vouched email is locked too, so two new identities with one verified address
         // cannot each create a user for it. Lock order (identity, then email) rules out deadlock.
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`identity:${identity.provider}:${normalizeIssuer(identity.issuer)}:${identity.subject}`]);
-        if (emailVouched) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`email:${identity.email!.toLowerCase()}`]);
-        const params = [identity.provider, normalizeIssuer(identity.issuer), identity.subject, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)];
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+          `identity:${identity.provider}:${normalizeIssuer(identity.issuer)}:${identity.subject}`,
+        ]);
+        if (emailVouched)
+          await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`email:${identity.email!.toLowerCase()}`]);
+        const params = [
+          identity.provider,
+          normalizeIssuer(identity.issuer),
+          identity.subject,
+          identity.email,
+          identity.emailVerified,
+          identity.name,
+          JSON.stringify(identity.profile),
+        ];
         const existing = await one(
           tx,
           `UPDATE identities SET email = $4, email_verified = $5, name = $6, profile = $7, last_sign_in_at = now()
@@ -178,7 +190,10 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
         );
         if (existing) {
           if (emailVouched) {
-            await tx.query(`UPDATE users SET email_verified = true WHERE id = $1 AND lower(email) = lower($2)`, [existing.userId, identity.email]);
+            await tx.query(`UPDATE users SET email_verified = true WHERE id = $1 AND lower(email) = lower($2)`, [
+              existing.userId,
+              identity.email,
+            ]);
           }
           const user = (await one(tx, `SELECT * FROM users WHERE id = $1`, [existing.userId], toUser))!;
           return { user, identity: existing, outcome: "returning" as const };
@@ -205,7 +220,16 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
           tx,
           `INSERT INTO identities (provider, issuer, subject, user_id, email, email_verified, name, profile)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-          [identity.provider, normalizeIssuer(identity.issuer), identity.subject, user.id, identity.email, identity.emailVerified, identity.name, JSON.stringify(identity.profile)],
+          [
+            identity.provider,
+            normalizeIssuer(identity.issuer),
+            identity.subject,
+            user.id,
+            identity.email,
+            identity.emailVerified,
+            identity.name,
+            JSON.stringify(identity.profile),
+          ],
           toIdentity,
         ))!;
         return { user, identity: linked, outcome };
@@ -244,8 +268,7 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
         toCredential,
       ),
 
-    findPasswordCredential: (email) =>
-      one(db, `SELECT * FROM password_credentials WHERE lower(email) = lower($1)`, [email], toCredential),
+    findPasswordCredential: (email) => one(db, `SELECT * FROM password_credentials WHERE lower(email) = lower($1)`, [email], toCredential),
 
     replaceUnverifiedPasswordCredential: ({ email, passwordHash, name }) =>
       one(
@@ -257,7 +280,9 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
       ),
 
     async markPasswordEmailVerified(credentialId) {
-      await db.query(`UPDATE password_credentials SET email_verified_at = now() WHERE id = $1 AND email_verified_at IS NULL`, [credentialId]);
+      await db.query(`UPDATE password_credentials SET email_verified_at = now() WHERE id = $1 AND email_verified_at IS NULL`, [
+        credentialId,
+      ]);
     },
 
     createOneTimeCode: (input, limit) =>
@@ -277,7 +302,14 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
           tx,
           `INSERT INTO one_time_codes (id, purpose, subject, code_hash, expires_at, max_attempts)
            VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-          [`otc_${randomUUID().replace(/-/g, "")}`, input.purpose, input.subject, input.codeHash, input.expiresAt, input.maxAttempts - spent],
+          [
+            `otc_${randomUUID().replace(/-/g, "")}`,
+            input.purpose,
+            input.subject,
+            input.codeHash,
+            input.expiresAt,
+            input.maxAttempts - spent,
+          ],
           toCode,
         );
       }),
@@ -318,7 +350,10 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
     },
 
     async getWalletSecret(userId, provider) {
-      const { rows } = await db.query<{ secret: string | null }>(`SELECT secret FROM wallet_connections WHERE user_id = $1 AND provider = $2`, [userId, provider]);
+      const { rows } = await db.query<{ secret: string | null }>(
+        `SELECT secret FROM wallet_connections WHERE user_id = $1 AND provider = $2`,
+        [userId, provider],
+      );
       return rows[0]?.secret ?? null;
     },
 
@@ -326,8 +361,15 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
       db.transaction(async (tx) => {
         // No conflict target: a clash on either key (this user already has a uid, or the uid
         // belongs to someone else) leaves the table as it is.
-        await tx.query(`INSERT INTO firebase_uids (user_id, issuer, uid) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [userId, normalizeIssuer(issuer), candidate]);
-        const { rows } = await tx.query<{ uid: string }>(`SELECT uid FROM firebase_uids WHERE user_id = $1 AND issuer = $2`, [userId, normalizeIssuer(issuer)]);
+        await tx.query(`INSERT INTO firebase_uids (user_id, issuer, uid) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+          userId,
+          normalizeIssuer(issuer),
+          candidate,
+        ]);
+        const { rows } = await tx.query<{ uid: string }>(`SELECT uid FROM firebase_uids WHERE user_id = $1 AND issuer = $2`, [
+          userId,
+          normalizeIssuer(issuer),
+        ]);
         return rows[0]?.uid ?? null;
       }),
 
@@ -341,8 +383,15 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
 
     async claimWalletAccount(provider, accountId, userId) {
       // Insert-or-keep and read back in one statement each; the primary key decides a race.
-      await db.query(`INSERT INTO wallet_accounts (provider, account_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [provider, accountId, userId]);
-      const { rows } = await db.query<{ user_id: string }>(`SELECT user_id FROM wallet_accounts WHERE provider = $1 AND account_id = $2`, [provider, accountId]);
+      await db.query(`INSERT INTO wallet_accounts (provider, account_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+        provider,
+        accountId,
+        userId,
+      ]);
+      const { rows } = await db.query<{ user_id: string }>(`SELECT user_id FROM wallet_accounts WHERE provider = $1 AND account_id = $2`, [
+        provider,
+        accountId,
+      ]);
       return rows[0]!.user_id;
     },
 
@@ -376,7 +425,12 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
         toSignChallenge,
       );
       if (consumed) return { outcome: "consumed" as const, challenge: consumed };
-      const used = await one(db, `SELECT * FROM sign_challenges WHERE nonce = $1 AND user_id = $2 AND provider = $3`, [nonce, userId, provider], toSignChallenge);
+      const used = await one(
+        db,
+        `SELECT * FROM sign_challenges WHERE nonce = $1 AND user_id = $2 AND provider = $3`,
+        [nonce, userId, provider],
+        toSignChallenge,
+      );
       return used ? { outcome: "already_used" as const, challenge: used } : { outcome: "unknown" as const };
     },
 
@@ -425,7 +479,8 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
     async sweepDataCreatedBefore(cutoff) {
       // Four independent statements: a crash between them leaves nothing inconsistent, only
       // less swept, and the next sweep finishes the job. Users cascade as in deleteUser.
-      const count = async (sql: string) => (await db.query<{ n: number }>(`WITH gone AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM gone`, [cutoff])).rows[0]?.n ?? 0;
+      const count = async (sql: string) =>
+        (await db.query<{ n: number }>(`WITH gone AS (${sql} RETURNING 1) SELECT count(*)::int AS n FROM gone`, [cutoff])).rows[0]?.n ?? 0;
       return {
         users: await count(`DELETE FROM users WHERE created_at < $1`),
         passwordAccounts: await count(`DELETE FROM password_credentials WHERE created_at < $1`),
@@ -456,12 +511,19 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
       const r = rows[0];
       if (!r) return null;
       const session = toSession({
-        id: r.s_id, user_id: r.s_user_id, user_agent: r.s_user_agent, created_at: r.s_created_at,
-        last_seen_at: r.s_last_seen_at, expires_at: r.s_expires_at, revoked_at: r.s_revoked_at,
+        id: r.s_id,
+        user_id: r.s_user_id,
+        user_agent: r.s_user_agent,
+        created_at: r.s_created_at,
+        last_seen_at: r.s_last_seen_at,
+        expires_at: r.s_expires_at,
+        revoked_at: r.s_revoked_at,
       });
       // "Last seen" is written at most once a minute per session, not on every request.
       if (Date.now() - session.lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS) {
-        await db.query(`UPDATE app_sessions SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - interval '60 seconds'`, [sessionId]);
+        await db.query(`UPDATE app_sessions SET last_seen_at = now() WHERE id = $1 AND last_seen_at < now() - interval '60 seconds'`, [
+          sessionId,
+        ]);
       }
       return { session, user: toUser(r) };
     },
@@ -475,7 +537,9 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
     },
 
     async revokeSession(sessionId) {
-      const { rows } = await db.query(`UPDATE app_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [sessionId]);
+      const { rows } = await db.query(`UPDATE app_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING 1`, [
+        sessionId,
+      ]);
       return rows.length === 1;
     },
 
@@ -522,16 +586,28 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
         // The time is read once the lock is held, and from the wall clock: now() is when the
         // transaction began, which for a caller that waited for the lock is before the time
         // the previous holder just wrote, and would make it wait for nothing.
-        const clock = await tx.query<{ now_ms: number }>(`SELECT (extract(epoch FROM coalesce($1::timestamptz, clock_timestamp())) * 1000)::float8 AS now_ms`, [now ?? null]);
+        const clock = await tx.query<{ now_ms: number }>(
+          `SELECT (extract(epoch FROM coalesce($1::timestamptz, clock_timestamp())) * 1000)::float8 AS now_ms`,
+          [now ?? null],
+        );
         const nowMs = Number(clock.rows[0]!.now_ms);
         const current: CounterState | null =
           Number(r.count) === 0 || toDate(r.expires_at).getTime() <= nowMs
             ? null
-            : { first: toDate(r.first_at).getTime(), last: toDate(r.last_at).getTime(), count: Number(r.count), expiresAt: toDate(r.expires_at).getTime() };
+            : {
+                first: toDate(r.first_at).getTime(),
+                last: toDate(r.last_at).getTime(),
+                count: Number(r.count),
+                expiresAt: toDate(r.expires_at).getTime(),
+              };
         const { next, result } = update(current, nowMs);
         if (next) {
           await tx.query(`UPDATE rate_counters SET first_at = $2, last_at = $3, count = $4, expires_at = $5 WHERE key = $1`, [
-            key, new Date(next.first), new Date(next.last), next.count, new Date(next.expiresAt),
+            key,
+            new Date(next.first),
+            new Date(next.last),
+            next.count,
+            new Date(next.expiresAt),
           ]);
         } else {
           await tx.query(`DELETE FROM rate_counters WHERE key = $1`, [key]);
@@ -556,4 +632,3 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 /** Share of counter hits that also delete expired counters (amortised cleanup, no timer). */
 const PRUNE_PROBABILITY = 1 / 500;
-

@@ -110,7 +110,14 @@ describe.each(ENGINES)("store on $name", (engine) => {
 
   it("keeps a wallet secret apart from the connection's data: never listed, kept by upserts, gone with the connection", async () => {
     const { user } = await store.linkIdentity(identity({}));
-    const connection = { userId: user.id, provider: "moojo" as const, status: "connected" as const, address: "0x02", expiresAt: null, data: { shown: true } };
+    const connection = {
+      userId: user.id,
+      provider: "moojo" as const,
+      status: "connected" as const,
+      address: "0x02",
+      expiresAt: null,
+      data: { shown: true },
+    };
     await store.setWalletSecret(user.id, "moojo", "sealed"); // no connection yet: nothing to attach to
     expect(await store.getWalletSecret(user.id, "moojo")).toBeNull();
     await store.upsertWalletConnection(connection);
@@ -127,18 +134,40 @@ describe.each(ENGINES)("store on $name", (engine) => {
     const { user } = await store.linkIdentity(identity({}));
     const keep = ["connected", "connected_without_address"] as const;
     await store.startWalletConnection(user.id, "airkit", { partnerToken: { n: 1 } }, keep);
-    expect(await store.getWalletConnection(user.id, "airkit")).toMatchObject({ status: "pending", address: null, expiresAt: null, data: { partnerToken: { n: 1 } } });
+    expect(await store.getWalletConnection(user.id, "airkit")).toMatchObject({
+      status: "pending",
+      address: null,
+      expiresAt: null,
+      data: { partnerToken: { n: 1 } },
+    });
 
     const expiresAt = new Date("2030-01-01T00:00:00Z");
-    await store.upsertWalletConnection({ userId: user.id, provider: "airkit", status: "connected", address: "0xabc", expiresAt, data: { airUserId: "air-1", partnerToken: { n: 1 } } });
+    await store.upsertWalletConnection({
+      userId: user.id,
+      provider: "airkit",
+      status: "connected",
+      address: "0xabc",
+      expiresAt,
+      data: { airUserId: "air-1", partnerToken: { n: 1 } },
+    });
     await store.setWalletSecret(user.id, "airkit", "sealed");
     await store.startWalletConnection(user.id, "airkit", { partnerToken: { n: 2 } }, keep);
-    expect(await store.getWalletConnection(user.id, "airkit")).toMatchObject({ status: "connected", address: "0xabc", expiresAt, data: { airUserId: "air-1", partnerToken: { n: 2 } } });
+    expect(await store.getWalletConnection(user.id, "airkit")).toMatchObject({
+      status: "connected",
+      address: "0xabc",
+      expiresAt,
+      data: { airUserId: "air-1", partnerToken: { n: 2 } },
+    });
     expect(await store.getWalletSecret(user.id, "airkit")).toBe("sealed");
 
     // A status outside `keep` restarts: pending, no address, no expiry; the other data stays.
     await store.startWalletConnection(user.id, "airkit", { partnerToken: { n: 3 } }, ["connected_without_address"]);
-    expect(await store.getWalletConnection(user.id, "airkit")).toMatchObject({ status: "pending", address: null, expiresAt: null, data: { airUserId: "air-1", partnerToken: { n: 3 } } });
+    expect(await store.getWalletConnection(user.id, "airkit")).toMatchObject({
+      status: "pending",
+      address: null,
+      expiresAt: null,
+      data: { airUserId: "air-1", partnerToken: { n: 3 } },
+    });
     // Per provider: another provider's connection is untouched.
     expect(await store.getWalletConnection(user.id, "turnkey")).toBeNull();
   });
@@ -162,7 +191,10 @@ describe.each(ENGINES)("store on $name", (engine) => {
     expect(await store.claimWalletAccount("airkit", "air-1", bob.id)).toBe(ada.id);
     // Account ids are per provider.
     expect(await store.claimWalletAccount("turnkey", "air-1", bob.id)).toBe(bob.id);
-    const raced = await Promise.all([store.claimWalletAccount("airkit", "air-2", ada.id), store.claimWalletAccount("airkit", "air-2", bob.id)]);
+    const raced = await Promise.all([
+      store.claimWalletAccount("airkit", "air-2", ada.id),
+      store.claimWalletAccount("airkit", "air-2", bob.id),
+    ]);
     expect(raced[0]).toBe(raced[1]);
   });
   describe("attachIdentity (explicit account linking)", () => {
@@ -170,7 +202,10 @@ describe.each(ENGINES)("store on $name", (engine) => {
 
     it("attaches a new identity to the given user, idempotently, without changing the user's email or its verification", async () => {
       const ada = (await store.linkIdentity(identity({}))).user;
-      const first = await store.attachIdentity(ada.id, identity({ ...fb, subject: "fb-ada", email: "other@example.com", emailVerified: true }));
+      const first = await store.attachIdentity(
+        ada.id,
+        identity({ ...fb, subject: "fb-ada", email: "other@example.com", emailVerified: true }),
+      );
       expect(first).toMatchObject({ outcome: "linked", identity: { userId: ada.id, provider: "firebase", subject: "fb-ada" } });
       const again = await store.attachIdentity(ada.id, identity({ ...fb, subject: "fb-ada", email: "changed@example.com" }));
       expect(again).toMatchObject({ outcome: "already_linked", identity: { userId: ada.id, email: "other@example.com" } });
@@ -192,8 +227,11 @@ describe.each(ENGINES)("store on $name", (engine) => {
     it("keys by issuer too: the same subject from another Firebase project is another identity", async () => {
       const owner = (await store.linkIdentity(identity({ ...fb, subject: "fb-2" }))).user;
       const other = (await store.linkIdentity(identity({ subject: "oidc-2", email: "two@example.com" }))).user;
-      expect((await store.attachIdentity(other.id, identity({ ...fb, issuer: "https://securetoken.google.com/demo-y", subject: "fb-2" }))).outcome).toBe("linked");
-      expect((await store.listIdentities(owner.id))).toHaveLength(1);
+      expect(
+        (await store.attachIdentity(other.id, identity({ ...fb, issuer: "https://securetoken.google.com/demo-y", subject: "fb-2" })))
+          .outcome,
+      ).toBe("linked");
+      expect(await store.listIdentities(owner.id)).toHaveLength(1);
     });
 
     it("decides a race of two links of one identity to two users: exactly one owner", async () => {
@@ -218,7 +256,14 @@ describe.each(ENGINES)("store on $name", (engine) => {
     const eve = (await store.linkIdentity(identity({ subject: "sc-eve", email: "eve@example.com" }))).user.id;
     const now = new Date("2030-01-01T00:00:00Z");
     const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-    const challenge = (nonce: string, userId = ada) => ({ nonce, userId, provider: "alchemy" as const, address: "0xabc", message: `m ${nonce}`, expiresAt: later(300) });
+    const challenge = (nonce: string, userId = ada) => ({
+      nonce,
+      userId,
+      provider: "alchemy" as const,
+      address: "0xabc",
+      message: `m ${nonce}`,
+      expiresAt: later(300),
+    });
     const limit = { maxOpen: 2, now, pruneBefore: new Date(0) };
 
     expect(await store.createSignChallenge(challenge("n1"), limit)).toMatchObject({ nonce: "n1", usedAt: null, createdAt: now });
@@ -264,7 +309,9 @@ describe("PGlite store upgrades", () => {
     await old.exec(`CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     await old.exec(MIGRATIONS[0]!);
     await old.exec(`INSERT INTO schema_migrations (version) VALUES (1)`);
-    await old.exec(`INSERT INTO users (id, email, email_verified) VALUES ('usr_old', 'ada@example.com', true), ('usr_pw', 'pw@example.com', true), ('usr_sb', 'sb@example.com', true)`);
+    await old.exec(
+      `INSERT INTO users (id, email, email_verified) VALUES ('usr_old', 'ada@example.com', true), ('usr_pw', 'pw@example.com', true), ('usr_sb', 'sb@example.com', true)`,
+    );
     await old.exec(`INSERT INTO identities (provider, subject, user_id, email, email_verified) VALUES
       ('oidc', 'sub-1', 'usr_old', 'ada@example.com', true),
       ('password', 'pwd_1', 'usr_pw', 'pw@example.com', true),
@@ -279,7 +326,11 @@ describe("PGlite store upgrades", () => {
     // ...the configured issuer does.
     expect(await store.linkIdentity(identity({}))).toMatchObject({ outcome: "returning", user: { id: "usr_old" } });
     const byProvider = Object.fromEntries(
-      [...(await store.listIdentities("usr_old")), ...(await store.listIdentities("usr_pw")), ...(await store.listIdentities("usr_sb"))].map((i) => [i.provider, i.issuer]),
+      [
+        ...(await store.listIdentities("usr_old")),
+        ...(await store.listIdentities("usr_pw")),
+        ...(await store.listIdentities("usr_sb")),
+      ].map((i) => [i.provider, i.issuer]),
     );
     // Password rows know their issuer; a provider not configured at that first start gets an
     // issuer nobody matches, and keeps it when one is configured later (maybe another tenant).
@@ -287,7 +338,9 @@ describe("PGlite store upgrades", () => {
     await store.close();
     store = await openPgliteStore(dir, { issuers: { oidc: "https://issuer.example", supabase: "https://new-project.example/auth/v1" } });
     expect((await store.listIdentities("usr_sb"))[0]?.issuer).toBe(UNKNOWN_ISSUER);
-    const newcomer = await store.linkIdentity(identity({ provider: "supabase", issuer: "https://new-project.example/auth/v1", subject: "sb-1", emailVerified: false }));
+    const newcomer = await store.linkIdentity(
+      identity({ provider: "supabase", issuer: "https://new-project.example/auth/v1", subject: "sb-1", emailVerified: false }),
+    );
     expect(newcomer.user.id).not.toBe("usr_sb");
   });
 });

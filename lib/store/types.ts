@@ -9,7 +9,6 @@
 export type IdentityProviderId = string;
 export type WalletProviderId = string;
 
-
 /**
  * An issuer as stored: URLs in WHATWG-normalised form, so "https://tenant.example" from the
  * configuration and "https://tenant.example/" in a token (which OIDC clients treat as the same
@@ -181,7 +180,11 @@ export interface CounterStore {
    * Atomic read-modify-write of `key`: `update` gets the live state (null when missing or
    * expired) and the database's time, returns the next state (null deletes) and a result.
    */
-  updateCounter<T>(key: string, update: (current: CounterState | null, nowMs: number) => { next: CounterState | null; result: T }, now?: Date): Promise<T>;
+  updateCounter<T>(
+    key: string,
+    update: (current: CounterState | null, nowMs: number) => { next: CounterState | null; result: T },
+    now?: Date,
+  ): Promise<T>;
   deleteCounter(key: string): Promise<void>;
 }
 
@@ -205,7 +208,11 @@ export interface AppStore extends CounterStore {
    * can squat an address by signing it up first. Codes are bound to the id, so codes sent for
    * the replaced account stop working. Returns null if the email is confirmed or unknown.
    */
-  replaceUnverifiedPasswordCredential(input: { email: string; passwordHash: string; name: string | null }): Promise<PasswordCredential | null>;
+  replaceUnverifiedPasswordCredential(input: {
+    email: string;
+    passwordHash: string;
+    name: string | null;
+  }): Promise<PasswordCredential | null>;
   /** Confirms the email of exactly this credential (by id, so a replaced account is never confirmed by an old code). */
   markPasswordEmailVerified(credentialId: string): Promise<void>;
 
@@ -238,7 +245,12 @@ export interface AppStore extends CounterStore {
    * data (top-level keys); a connection whose status is one of `keep` keeps its status, address
    * and expiry, any other connection, or none, becomes "pending" with neither.
    */
-  startWalletConnection(userId: string, provider: WalletProviderId, data: Record<string, unknown>, keep: readonly WalletConnection["status"][]): Promise<void>;
+  startWalletConnection(
+    userId: string,
+    provider: WalletProviderId,
+    data: Record<string, unknown>,
+    keep: readonly WalletConnection["status"][],
+  ): Promise<void>;
   /**
    * A secret of a wallet connection (e.g. an encrypted provider session token), kept apart from
    * `data` so that it is never rendered or listed. Setting it on a missing connection does

@@ -17,7 +17,12 @@ beforeAll(async () => {
 
 describe("AIR Kit partner token", () => {
   it.each(["ES256", "RS256"] as const)("has the contract's header and claims (%s)", async (alg) => {
-    const signed = await mintPartnerToken(keySet, { partnerId: "demo-partner", alg, now, subject: { userId: "usr_1", email: "ada@example.com" } });
+    const signed = await mintPartnerToken(keySet, {
+      partnerId: "demo-partner",
+      alg,
+      now,
+      subject: { userId: "usr_1", email: "ada@example.com" },
+    });
     const { payload, protectedHeader } = await jwtVerify(signed.token, keySet.verifier, { currentDate: now });
     expect(protectedHeader).toEqual({ alg, typ: "JWT", kid: keySet.signingKey(alg).kid });
     expect(payload).toMatchObject({ partnerId: "demo-partner", email: "ada@example.com", partnerUserId: "usr_1", iat: nowSeconds });

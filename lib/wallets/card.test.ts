@@ -7,7 +7,16 @@ const EVM = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4";
 const TOKEN = { header: { alg: "ES256", typ: "JWT" }, claims: { sub: "usr_1", exp: 1_900_000_000 } };
 
 function connection(overrides: Partial<WalletConnection>): WalletConnection {
-  return { userId: "usr_1", provider: "airkit", status: "connected", address: EVM, expiresAt: null, data: {}, updatedAt: new Date(0), ...overrides };
+  return {
+    userId: "usr_1",
+    provider: "airkit",
+    status: "connected",
+    address: EVM,
+    expiresAt: null,
+    data: {},
+    updatedAt: new Date(0),
+    ...overrides,
+  };
 }
 
 describe("shortForm", () => {
@@ -69,7 +78,10 @@ describe("walletCard", () => {
   });
 
   it("a connected row without an address has nothing to show or sign with: pending, with the partner token open", () => {
-    expect(walletCard(connection({ address: null }), parts)).toEqual({ state: "pending", documents: [expect.objectContaining({ testId: "partner-token", open: true })] });
+    expect(walletCard(connection({ address: null }), parts)).toEqual({
+      state: "pending",
+      documents: [expect.objectContaining({ testId: "partner-token", open: true })],
+    });
   });
 
   it("a verified session without an address awaits it: facts and the open partner token, no session documents", () => {
@@ -83,8 +95,16 @@ describe("walletCard", () => {
   it("a reservation shows its address shortened where long, or none when the provider returned none", () => {
     const key = `0x02${"ab".repeat(32)}`;
     const reserved = walletCard(connection({ status: "pending", address: key }), { ...parts, reserved: true });
-    expect(reserved).toMatchObject({ state: "reserved", addressLabel: "Account address", address: { full: key, display: shortForm(key) }, facts: parts.facts });
-    expect(walletCard(connection({ status: "pending", address: null }), { ...parts, reserved: true })).toMatchObject({ state: "reserved", address: null });
+    expect(reserved).toMatchObject({
+      state: "reserved",
+      addressLabel: "Account address",
+      address: { full: key, display: shortForm(key) },
+      facts: parts.facts,
+    });
+    expect(walletCard(connection({ status: "pending", address: null }), { ...parts, reserved: true })).toMatchObject({
+      state: "reserved",
+      address: null,
+    });
   });
 
   it("a session replaces a reservation: connected wins over the reserved flag", () => {
@@ -92,6 +112,9 @@ describe("walletCard", () => {
   });
 
   it("a login in progress without a partner token shows nothing but the connector", () => {
-    expect(walletCard(connection({ status: "pending", address: null }), { addressLabel: "Account address", facts: [] })).toEqual({ state: "pending", documents: [] });
+    expect(walletCard(connection({ status: "pending", address: null }), { addressLabel: "Account address", facts: [] })).toEqual({
+      state: "pending",
+      documents: [],
+    });
   });
 });

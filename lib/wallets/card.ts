@@ -41,7 +41,10 @@ export type StoredData<S extends Record<string, z.ZodType>> = { [K in keyof S]?:
  * so one odd field cannot take the whole card down. A null the schema accepts is kept (it can
  * mean "the provider answered null", which a card may show differently from "not recorded").
  */
-export function readData<S extends Record<string, z.ZodType>>(shape: S, data: Record<string, unknown>): { [K in keyof S]?: z.output<S[K]> } {
+export function readData<S extends Record<string, z.ZodType>>(
+  shape: S,
+  data: Record<string, unknown>,
+): { [K in keyof S]?: z.output<S[K]> } {
   const read: { [K in keyof S]?: z.output<S[K]> } = {};
   for (const key of Object.keys(shape) as (keyof S & string)[]) {
     if (!Object.hasOwn(data, key)) continue;
@@ -100,7 +103,13 @@ export function walletCard(connection: WalletConnection, parts: CardParts): Wall
   const documents = parts.partnerToken ? [partnerTokenDocument(parts.partnerToken, true)] : [];
   if (connection.status === "connected_without_address") return { state: "awaiting_address", facts: parts.facts, documents };
   if (parts.reserved) {
-    return { state: "reserved", addressLabel: parts.addressLabel, address: connection.address ? cardAddress(connection.address) : null, facts: parts.facts, documents };
+    return {
+      state: "reserved",
+      addressLabel: parts.addressLabel,
+      address: connection.address ? cardAddress(connection.address) : null,
+      facts: parts.facts,
+      documents,
+    };
   }
   return { state: "pending", documents };
 }

@@ -114,6 +114,9 @@ export interface WalletButton {
   busyLabel: string;
 }
 
-export function defineAction<S extends z.ZodType>(input: S, run: (ctx: WalletContext, input: z.output<S>) => Promise<unknown>): WalletAction {
+export function defineAction<S extends z.ZodType>(
+  input: S,
+  run: (ctx: WalletContext, input: z.output<S>) => Promise<unknown>,
+): WalletAction {
   return { input, run: run as WalletAction["run"] };
 }

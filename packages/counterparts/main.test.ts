@@ -19,14 +19,26 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe("the registry", () => {
   it("keeps each name on its port: base + 1…8, as the launcher always had them", () => {
-    expect(counterpartPorts(3100)).toEqual({ oidc: 3101, airkit: 3102, mailbox: 3103, firebase: 3104, supabase: 3105, moojo: 3106, alchemy: 3107, turnkey: 3108 });
+    expect(counterpartPorts(3100)).toEqual({
+      oidc: 3101,
+      airkit: 3102,
+      mailbox: 3103,
+      firebase: 3104,
+      supabase: 3105,
+      moojo: 3106,
+      alchemy: 3107,
+      turnkey: 3108,
+    });
   });
 
   it("names each counterpart on one import line and one entry line, nowhere else", () => {
     const source = readFileSync(fileURLToPath(new URL("./registry.ts", import.meta.url)), "utf8");
     for (const name of COUNTERPART_NAMES) {
       const lines = source.split("\n").filter((line) => line.includes(`/${name}/`) || line.trimStart().startsWith(`${name}:`));
-      expect(lines).toEqual([expect.stringMatching(new RegExp(`^import .* from "\\./${name}/`)), expect.stringMatching(new RegExp(`^  ${name}: `))]);
+      expect(lines).toEqual([
+        expect.stringMatching(new RegExp(`^import .* from "\\./${name}/`)),
+        expect.stringMatching(new RegExp(`^  ${name}: `)),
+      ]);
     }
   });
 
@@ -45,7 +57,11 @@ describe("what the launcher starts", () => {
   });
 
   it("leaves a configured real service alone; Moojo goes with the emulator it trusts", () => {
-    const start = counterpartsToStart({ AUTH_OIDC_ISSUER: "https://id.example", FIREBASE_PROJECT_ID: "real-project", MAIL_API_URL: "https://api.resend.com" });
+    const start = counterpartsToStart({
+      AUTH_OIDC_ISSUER: "https://id.example",
+      FIREBASE_PROJECT_ID: "real-project",
+      MAIL_API_URL: "https://api.resend.com",
+    });
     expect(start).toEqual(["airkit", "supabase", "alchemy", "turnkey"]);
     // The mailbox still runs for the counterparts that mail codes, but the app keeps its real mail API.
     expect(withNeeds(start)).toEqual(["airkit", "mailbox", "supabase", "alchemy", "turnkey"]);
@@ -59,9 +75,9 @@ describe("what the launcher starts", () => {
 
 describe("startCounterparts", () => {
   it("refuses before starting anything when a secret is missing", async () => {
-    await expect(startCounterparts({ appUrl: "http://localhost:3000", dataDir: "memory://", portBase: 0, secrets: {}, start: ["alchemy"] })).rejects.toThrow(
-      "missing dev secrets ALCHEMY_API_KEY",
-    );
+    await expect(
+      startCounterparts({ appUrl: "http://localhost:3000", dataDir: "memory://", portBase: 0, secrets: {}, start: ["alchemy"] }),
+    ).rejects.toThrow("missing dev secrets ALCHEMY_API_KEY");
   });
 
   it("starts what was asked and what it needs; a needed-only mailbox does not take over the app's mail", async () => {
@@ -96,7 +112,15 @@ describe("the dev secrets of `npm run counterparts`", () => {
     const dir = path.join(scratch, "secrets");
     const first = ensureCounterpartSecrets(dir, counterpartSecrets());
     expect(Object.keys(first).sort()).toEqual(
-      ["ALCHEMY_API_KEY", "MAIL_API_KEY", "MOOJO_API_KEY", "OIDC_CLIENT_SECRET", "SUPABASE_PUBLISHABLE_KEY", "TURNKEY_API_PRIVATE_KEY", "TURNKEY_API_PUBLIC_KEY"].sort(),
+      [
+        "ALCHEMY_API_KEY",
+        "MAIL_API_KEY",
+        "MOOJO_API_KEY",
+        "OIDC_CLIENT_SECRET",
+        "SUPABASE_PUBLISHABLE_KEY",
+        "TURNKEY_API_PRIVATE_KEY",
+        "TURNKEY_API_PUBLIC_KEY",
+      ].sort(),
     );
     expect(first.TURNKEY_API_PRIVATE_KEY).toMatch(/^[0-9a-f]{64}$/);
     expect(first.TURNKEY_API_PUBLIC_KEY).toMatch(/^0[23][0-9a-f]{64}$/);
@@ -108,7 +132,11 @@ describe("the dev secrets of `npm run counterparts`", () => {
     delete (appFile as Record<string, string>).MOOJO_API_KEY;
     writeFileSync(file, JSON.stringify(appFile));
     const again = ensureCounterpartSecrets(dir, counterpartSecrets());
-    expect(again).toMatchObject({ AUTH_SECRET: "from-the-app", OIDC_CLIENT_SECRET: "app-chose-this", ALCHEMY_API_KEY: first.ALCHEMY_API_KEY });
+    expect(again).toMatchObject({
+      AUTH_SECRET: "from-the-app",
+      OIDC_CLIENT_SECRET: "app-chose-this",
+      ALCHEMY_API_KEY: first.ALCHEMY_API_KEY,
+    });
     expect(again.MOOJO_API_KEY).toMatch(/^mj_dev_/);
     expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(again);
   });

@@ -28,7 +28,10 @@ export function BrowserSignIn({ provider, ...props }: BrowserSignInProps & { pro
 export const canLinkInBrowser = (provider: string) => Boolean(browserIdentity(provider)?.linkable);
 
 export async function endIdentitySession(provider: string, config: ClientConfig | null): Promise<void> {
-  if (config) await browserIdentity(provider)?.endSession?.(config).catch(() => undefined);
+  if (config)
+    await browserIdentity(provider)
+      ?.endSession?.(config)
+      .catch(() => undefined);
 }
 
 /** A collapsed "Continue with …" card that opens the provider's form. */

@@ -25,20 +25,43 @@ describe("identity provider registry", () => {
     });
     expect(configuredIdentityProviders(all).map((p) => p.id)).toEqual(["oidc", "firebase", "supabase", "password"]);
 
-    const noPassword = await loadConfig({ ...base, AUTH_PASSWORD_ENABLED: "false", FIREBASE_PROJECT_ID: "demo-x", FIREBASE_API_KEY: "key" });
+    const noPassword = await loadConfig({
+      ...base,
+      AUTH_PASSWORD_ENABLED: "false",
+      FIREBASE_PROJECT_ID: "demo-x",
+      FIREBASE_API_KEY: "key",
+    });
     expect(configuredIdentityProviders(noPassword).map((p) => p.id)).toEqual(["firebase"]);
   });
 
   it("gives the browser only public settings", async () => {
-    const config = await loadConfig({ ...base, FIREBASE_PROJECT_ID: "demo-x", FIREBASE_API_KEY: "key", SUPABASE_URL: "https://abc.supabase.co", SUPABASE_PUBLISHABLE_KEY: "sb_publishable_x" });
-    const shown = JSON.stringify([getIdentityProvider("firebase")!.clientConfig!(config), getIdentityProvider("supabase")!.clientConfig!(config)]);
+    const config = await loadConfig({
+      ...base,
+      FIREBASE_PROJECT_ID: "demo-x",
+      FIREBASE_API_KEY: "key",
+      SUPABASE_URL: "https://abc.supabase.co",
+      SUPABASE_PUBLISHABLE_KEY: "sb_publishable_x",
+    });
+    const shown = JSON.stringify([
+      getIdentityProvider("firebase")!.clientConfig!(config),
+      getIdentityProvider("supabase")!.clientConfig!(config),
+    ]);
     expect(shown).not.toMatch(/private|secret|AUTH_SECRET|SIGNING/i);
     expect(getIdentityProvider("nope")).toBeUndefined();
   });
 
   it("refuses the Firebase emulator in a production configuration", async () => {
     await expect(
-      loadConfig({ ...base, NODE_ENV: "production", AUTH_URL: "https://x.example", AUTH_SECRET: "x".repeat(40), SIGNING_KEYS: "[]", FIREBASE_PROJECT_ID: "demo-x", FIREBASE_API_KEY: "k", FIREBASE_AUTH_EMULATOR_HOST: "127.0.0.1:9099" }),
+      loadConfig({
+        ...base,
+        NODE_ENV: "production",
+        AUTH_URL: "https://x.example",
+        AUTH_SECRET: "x".repeat(40),
+        SIGNING_KEYS: "[]",
+        FIREBASE_PROJECT_ID: "demo-x",
+        FIREBASE_API_KEY: "k",
+        FIREBASE_AUTH_EMULATOR_HOST: "127.0.0.1:9099",
+      }),
     ).rejects.toMatchObject({ variable: "FIREBASE_AUTH_EMULATOR_HOST" });
   });
 });

@@ -39,5 +39,11 @@ export function WalletSigner({ provider, ...props }: SignerProps & { provider: s
 
 /** Best effort: a provider that cannot be reached must not block signing out. */
 export async function endWalletSessions(configs: { provider: string; config: ClientConfig }[]): Promise<void> {
-  await Promise.all(configs.map(({ provider, config }) => browserWallet(provider)?.endSession(config).catch(() => undefined)));
+  await Promise.all(
+    configs.map(({ provider, config }) =>
+      browserWallet(provider)
+        ?.endSession(config)
+        .catch(() => undefined),
+    ),
+  );
 }

@@ -33,7 +33,11 @@ export class AppClient {
     }
   }
 
-  async request(instance: string, path: string, init: { method?: string; json?: unknown; form?: Record<string, string> } = {}): Promise<Response> {
+  async request(
+    instance: string,
+    path: string,
+    init: { method?: string; json?: unknown; form?: Record<string, string> } = {},
+  ): Promise<Response> {
     const extra: Record<string, string> = {};
     let body: string | undefined;
     if (init.json !== undefined) {
@@ -43,7 +47,12 @@ export class AppClient {
       extra["content-type"] = "application/x-www-form-urlencoded";
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await fetch(`${instance}${path}`, { method: init.method ?? (body === undefined ? "GET" : "POST"), headers: this.headers(extra), body, redirect: "manual" });
+    const response = await fetch(`${instance}${path}`, {
+      method: init.method ?? (body === undefined ? "GET" : "POST"),
+      headers: this.headers(extra),
+      body,
+      redirect: "manual",
+    });
     this.keep(response);
     return response;
   }
@@ -57,7 +66,9 @@ export class AppClient {
   /** Signs in with email and password through Auth.js's credentials callback; returns where it redirected. */
   async signInWithPassword(instance: string, email: string, password: string): Promise<{ ok: boolean; location: string }> {
     const { csrfToken } = (await (await this.request(instance, "/api/auth/csrf")).json()) as { csrfToken: string };
-    const response = await this.request(instance, "/api/auth/callback/password", { form: { csrfToken, email, password, callbackUrl: "/dashboard" } });
+    const response = await this.request(instance, "/api/auth/callback/password", {
+      form: { csrfToken, email, password, callbackUrl: "/dashboard" },
+    });
     const location = response.headers.get("location") ?? "";
     return { ok: new URL(location, this.options.origin).pathname === "/dashboard", location };
   }
@@ -70,7 +81,13 @@ export class AppClient {
 }
 
 /** Signs up with a password and confirms the email with the code from the local mailbox. */
-export async function createConfirmedPasswordUser(client: AppClient, instance: string, mailboxUrl: string, email: string, password: string): Promise<void> {
+export async function createConfirmedPasswordUser(
+  client: AppClient,
+  instance: string,
+  mailboxUrl: string,
+  email: string,
+  password: string,
+): Promise<void> {
   const up = await client.json(instance, "/api/password/sign-up", { email, password, name: "Load Tester" });
   if (up.status !== 200) throw new Error(`sign-up answered ${up.status}: ${JSON.stringify(up.body)}`);
   const code = await codeFromMailbox(mailboxUrl, email, /confirm/i);
@@ -81,7 +98,9 @@ export async function createConfirmedPasswordUser(client: AppClient, instance: s
 /** The newest 6-digit code in `to`'s mailbox whose subject matches (polls for a few seconds). */
 export async function codeFromMailbox(mailboxUrl: string, to: string, subject: RegExp, seen: Set<string> = new Set()): Promise<string> {
   for (let i = 0; i < 80; i++) {
-    const { messages } = (await (await fetch(`${mailboxUrl}/api/messages?to=${encodeURIComponent(to)}`)).json()) as { messages: { subject: string; text?: string; body?: string }[] };
+    const { messages } = (await (await fetch(`${mailboxUrl}/api/messages?to=${encodeURIComponent(to)}`)).json()) as {
+      messages: { subject: string; text?: string; body?: string }[];
+    };
     for (const m of messages) {
       if (!subject.test(m.subject)) continue;
       const code = /\b(\d{6})\b/.exec(m.text ?? m.body ?? "")?.[1];

@@ -11,7 +11,12 @@ import { COUNTERPARTS_DIR, type ImportGraph } from "./import-graph";
 import { registryFiles, specProviders, type LoadedManifest } from "./prune";
 
 /** What keeps a file: always (core), one provider, any of the providers naming a counterpart, or all providers a spec names. */
-export type Owner = { kind: "core" } | { kind: "registry"; file: string } | { kind: "provider"; key: string } | { kind: "counterpart"; name: string } | { kind: "spec"; keys: string[] };
+export type Owner =
+  | { kind: "core" }
+  | { kind: "registry"; file: string }
+  | { kind: "provider"; key: string }
+  | { kind: "counterpart"; name: string }
+  | { kind: "spec"; keys: string[] };
 
 const inside = (path: string, dir: string) => path === dir || path.startsWith(`${dir}/`);
 
@@ -59,7 +64,11 @@ export function boundaryViolations(graph: ImportGraph, manifests: LoadedManifest
   };
   // Whether B survives every prune that keeps exactly the providers in K (K closed under requires).
   const keptUnder = (owner: Owner, keep: Set<string>) =>
-    owner.kind === "provider" ? keep.has(owner.key) : owner.kind === "counterpart" ? manifests.some((m) => keep.has(m.key) && m.counterparts.includes(owner.name)) : true;
+    owner.kind === "provider"
+      ? keep.has(owner.key)
+      : owner.kind === "counterpart"
+        ? manifests.some((m) => keep.has(m.key) && m.counterparts.includes(owner.name))
+        : true;
   // The smallest sets of providers under which A survives (one per way A can be kept).
   const minimalKeeps = (owner: Owner): Set<string>[] | null => {
     if (owner.kind === "provider") return [closure([owner.key])];
@@ -81,13 +90,28 @@ export function boundaryViolations(graph: ImportGraph, manifests: LoadedManifest
       if (a.kind === "registry") {
         // A registry imports its own kind's providers (or counterparts): exactly the lines prune deletes.
         const reg = registryFiles([a.file])[0]!;
-        const ok = b.kind === "counterpart" ? reg.counterparts : b.kind === "provider" ? reg.kinds.some((k) => b.key.startsWith(`${k}/`)) : false;
-        if (!ok) violations.push({ from, line: edge.line, specifier: edge.specifier, target: edge.target, reason: `registry ${a.file} imports ${describe(b)}, which is not of its kind` });
+        const ok =
+          b.kind === "counterpart" ? reg.counterparts : b.kind === "provider" ? reg.kinds.some((k) => b.key.startsWith(`${k}/`)) : false;
+        if (!ok)
+          violations.push({
+            from,
+            line: edge.line,
+            specifier: edge.specifier,
+            target: edge.target,
+            reason: `registry ${a.file} imports ${describe(b)}, which is not of its kind`,
+          });
         continue;
       }
       const keeps = minimalKeeps(a);
       const bad = keeps === null ? "core code (kept by every prune)" : keeps.find((k) => !keptUnder(b, k)) ? describe(a) : undefined;
-      if (bad) violations.push({ from, line: edge.line, specifier: edge.specifier, target: edge.target, reason: `${bad} imports ${describe(b)}, which prune may remove while keeping the importer` });
+      if (bad)
+        violations.push({
+          from,
+          line: edge.line,
+          specifier: edge.specifier,
+          target: edge.target,
+          reason: `${bad} imports ${describe(b)}, which prune may remove while keeping the importer`,
+        });
     }
   }
   return violations;

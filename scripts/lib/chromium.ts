@@ -24,5 +24,7 @@ export function chromiumPath(): string | undefined {
 export function findChromium(): { path: string } | { missing: string } {
   const path = chromiumPath() ?? chromium.executablePath();
   if (runnable(path)) return { path };
-  return { missing: process.env.CHROMIUM_PATH ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} is not an executable file` : "no Chromium found" };
+  return {
+    missing: process.env.CHROMIUM_PATH ? `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} is not an executable file` : "no Chromium found",
+  };
 }

@@ -112,7 +112,8 @@ export function formatProfileSummary(summary: ProfileSummary, { top = 30 }: { to
   lines.push("", "by function (self, total):");
   for (const f of summary.functions.slice(0, top)) lines.push(`  ${pct(f.self)} ${pct(f.total)}  ${f.name}`);
   lines.push("", "by function, total time (inclusive):");
-  for (const f of [...summary.functions].sort((a, b) => b.total - a.total).slice(0, top)) lines.push(`  ${pct(f.self)} ${pct(f.total)}  ${f.name}`);
+  for (const f of [...summary.functions].sort((a, b) => b.total - a.total).slice(0, top))
+    lines.push(`  ${pct(f.self)} ${pct(f.total)}  ${f.name}`);
   return lines.join("\n");
 }
 
@@ -127,7 +128,10 @@ if (process.argv[1] && /cpuprofile\.ts$/.test(process.argv[1])) {
   if (pattern) {
     const re = new RegExp(pattern);
     const pct = (us: number) => `${((100 * us) / Math.max(summary.busy, 1)).toFixed(1).padStart(5)}%`;
-    for (const f of [...summary.functions].sort((a, b) => b.total - a.total).filter((f) => re.test(f.name)).slice(0, Number(top ?? 30))) {
+    for (const f of [...summary.functions]
+      .sort((a, b) => b.total - a.total)
+      .filter((f) => re.test(f.name))
+      .slice(0, Number(top ?? 30))) {
       console.log(`  ${pct(f.self)} ${pct(f.total)}  ${f.name}`);
     }
   } else {

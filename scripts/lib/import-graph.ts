@@ -39,7 +39,11 @@ const COUNTERPARTS_PACKAGE = "@byo/counterparts";
 /** Tracked files (git ls-files), or a walk of the tree when `root` is not a git work tree. */
 export function listRepoFiles(root: string): string[] {
   try {
-    const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    const out = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+    });
     // --others: files a prune or a developer just added count too; deleted-but-tracked ones do not.
     return [...new Set(out.split("\0").filter(Boolean))].filter((f) => existsSync(join(root, f))).sort();
   } catch {
@@ -61,7 +65,8 @@ export const isSourceFile = (path: string) => SOURCE_EXTENSIONS.some((ext) => pa
 
 /** "@scope/name/sub" → "@scope/name"; "name/sub" → "name"; node: builtins and relative paths → undefined. */
 export function packageNameOf(specifier: string): string | undefined {
-  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("@/") || specifier.startsWith("node:")) return undefined;
+  if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("@/") || specifier.startsWith("node:"))
+    return undefined;
   const parts = specifier.split("/");
   if (specifier.startsWith("@")) return parts.length >= 2 ? `${parts[0]}/${parts[1]}` : undefined;
   return parts[0];
@@ -74,14 +79,21 @@ export function packageNameOf(specifier: string): string | undefined {
 export function resolveSpecifier(fromFile: string, specifier: string, exists: (path: string) => boolean): string | undefined {
   let base: string;
   if (specifier.startsWith("@/")) base = specifier.slice(2);
-  else if (specifier === COUNTERPARTS_PACKAGE || specifier.startsWith(`${COUNTERPARTS_PACKAGE}/`)) base = posix.join(COUNTERPARTS_DIR, specifier.slice(COUNTERPARTS_PACKAGE.length));
+  else if (specifier === COUNTERPARTS_PACKAGE || specifier.startsWith(`${COUNTERPARTS_PACKAGE}/`))
+    base = posix.join(COUNTERPARTS_DIR, specifier.slice(COUNTERPARTS_PACKAGE.length));
   else if (specifier.startsWith("./") || specifier.startsWith("../")) base = posix.join(posix.dirname(fromFile), specifier);
   else return undefined;
   base = posix.normalize(base).replace(/\/$/, "");
   // The package's own entry ("exports": { ".": "./main.ts" }).
   if (base === COUNTERPARTS_DIR && exists(`${COUNTERPARTS_DIR}/main.ts`)) return `${COUNTERPARTS_DIR}/main.ts`;
   // "./x.js" written for "./x.ts" (ESM style) resolves to the TypeScript source.
-  const candidates = [base, ...RESOLVE_SUFFIXES.slice(1).map((s) => base + s), base.replace(/\.js$/, ".ts"), base.replace(/\.js$/, ".tsx"), base.replace(/\.mjs$/, ".mts")];
+  const candidates = [
+    base,
+    ...RESOLVE_SUFFIXES.slice(1).map((s) => base + s),
+    base.replace(/\.js$/, ".ts"),
+    base.replace(/\.js$/, ".tsx"),
+    base.replace(/\.mjs$/, ".mts"),
+  ];
   for (const candidate of candidates) if (exists(candidate)) return candidate;
   // Points into the repository but at nothing: still report the intended path, so a boundary
   // check sees which folder it reaches into.
@@ -94,7 +106,14 @@ function inTypePosition(node: ts.Node): boolean {
     if (ts.isTypeNode(n) || ts.isTypeAliasDeclaration(n) || ts.isInterfaceDeclaration(n) || ts.isHeritageClause(n)) {
       // `class A extends B` is a value use; `implements` and interface `extends` are types.
       if (ts.isHeritageClause(n) && n.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(n.parent)) return false;
-      if (ts.isExpressionWithTypeArguments(n) && n.parent && ts.isHeritageClause(n.parent) && n.parent.token === ts.SyntaxKind.ExtendsKeyword && ts.isClassLike(n.parent.parent)) return false;
+      if (
+        ts.isExpressionWithTypeArguments(n) &&
+        n.parent &&
+        ts.isHeritageClause(n.parent) &&
+        n.parent.token === ts.SyntaxKind.ExtendsKeyword &&
+        ts.isClassLike(n.parent.parent)
+      )
+        return false;
       return true;
     }
     if (ts.isImportDeclaration(n) || ts.isExportDeclaration(n)) return true;
@@ -144,9 +163,20 @@ export function parseImports(path: string, text: string, exists: (path: string) 
       }
       add(node.moduleSpecifier.text, node, "static", typeOnly);
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-      const typeOnly = node.isTypeOnly || Boolean(node.exportClause && ts.isNamedExports(node.exportClause) && node.exportClause.elements.length > 0 && node.exportClause.elements.every((e) => e.isTypeOnly));
+      const typeOnly =
+        node.isTypeOnly ||
+        Boolean(
+          node.exportClause &&
+          ts.isNamedExports(node.exportClause) &&
+          node.exportClause.elements.length > 0 &&
+          node.exportClause.elements.every((e) => e.isTypeOnly),
+        );
       add(node.moduleSpecifier.text, node, "static", typeOnly);
-    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+    } else if (
+      ts.isImportEqualsDeclaration(node) &&
+      ts.isExternalModuleReference(node.moduleReference) &&
+      ts.isStringLiteral(node.moduleReference.expression)
+    ) {
       add(node.moduleReference.expression.text, node, "require", node.isTypeOnly);
     } else if (ts.isCallExpression(node)) {
       const [arg] = node.arguments;
@@ -154,7 +184,13 @@ export function parseImports(path: string, text: string, exists: (path: string) 
       if (literal !== undefined) {
         if (node.expression.kind === ts.SyntaxKind.ImportKeyword) add(literal, node, "dynamic", false);
         else if (ts.isIdentifier(node.expression) && node.expression.text === "require") add(literal, node, "require", false);
-        else if (ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === "require" && node.expression.name.text === "resolve") add(literal, node, "require", false);
+        else if (
+          ts.isPropertyAccessExpression(node.expression) &&
+          ts.isIdentifier(node.expression.expression) &&
+          node.expression.expression.text === "require" &&
+          node.expression.name.text === "resolve"
+        )
+          add(literal, node, "require", false);
       }
     } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
       // `typeof import("x")` in a type.

@@ -38,7 +38,8 @@ export class PruneError extends Error {}
 const ID = /^[a-z][a-z0-9-]*$/;
 const stringList = (value: unknown, field: string, file: string): string[] => {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) throw new PruneError(`${file}: "${field}" must be a list of strings`);
+  if (!Array.isArray(value) || value.some((v) => typeof v !== "string"))
+    throw new PruneError(`${file}: "${field}" must be a list of strings`);
   return value as string[];
 };
 
@@ -54,7 +55,8 @@ export function parseManifest(file: string, text: string): LoadedManifest {
   }
   const kind = match[1] === "identity" ? "identity" : "wallet";
   if (raw.kind !== kind) throw new PruneError(`${file}: "kind" must be "${kind}" (the folder it is in)`);
-  if (raw.id !== match[2] || !ID.test(match[2]!)) throw new PruneError(`${file}: "id" must be "${match[2]}" (its folder name: lowercase letters, digits, dashes)`);
+  if (raw.id !== match[2] || !ID.test(match[2]!))
+    throw new PruneError(`${file}: "id" must be "${match[2]}" (its folder name: lowercase letters, digits, dashes)`);
   if (typeof raw.title !== "string" || !raw.title) throw new PruneError(`${file}: "title" is missing`);
   const manifest: Manifest = {
     kind,
@@ -66,14 +68,17 @@ export function parseManifest(file: string, text: string): LoadedManifest {
     dependencies: stringList(raw.dependencies, "dependencies", file),
   };
   for (const p of manifest.paths) {
-    if (p.startsWith("/") || p.split("/").includes("..") || p.startsWith("providers/") || p === "") throw new PruneError(`${file}: path "${p}" must be repository-relative and outside providers/`);
+    if (p.startsWith("/") || p.split("/").includes("..") || p.startsWith("providers/") || p === "")
+      throw new PruneError(`${file}: path "${p}" must be repository-relative and outside providers/`);
   }
   return { ...manifest, key: `${kind}/${manifest.id}`, dir: `${KIND_FOLDERS[kind]}/${manifest.id}` };
 }
 
 /** Every manifest among `files`, checked together: unique ids, `requires` naming real providers. */
 export function loadManifests(files: string[], read: (file: string) => string): LoadedManifest[] {
-  const manifests = files.filter((f) => /^providers\/(identity|wallets)\/[^/]+\/provider\.json$/.test(f)).map((f) => parseManifest(f, read(f)));
+  const manifests = files
+    .filter((f) => /^providers\/(identity|wallets)\/[^/]+\/provider\.json$/.test(f))
+    .map((f) => parseManifest(f, read(f)));
   const byId = new Map<string, LoadedManifest>();
   for (const m of manifests) {
     // Ids are unique across kinds, so registry keys and markers never need the kind to be unambiguous.
@@ -82,10 +87,15 @@ export function loadManifests(files: string[], read: (file: string) => string): 
     byId.set(m.id, m);
   }
   const keys = new Set(manifests.map((m) => m.key));
-  for (const m of manifests) for (const r of m.requires) if (!keys.has(r)) throw new PruneError(`${m.dir}/provider.json: requires "${r}", which is not a provider (known: ${[...keys].sort().join(", ")})`);
+  for (const m of manifests)
+    for (const r of m.requires)
+      if (!keys.has(r))
+        throw new PruneError(`${m.dir}/provider.json: requires "${r}", which is not a provider (known: ${[...keys].sort().join(", ")})`);
   // Provider folders without a manifest would be invisible to prune: refuse rather than guess.
   const dirs = new Set(files.map((f) => /^(providers\/(?:identity|wallets)\/[^/]+)\//.exec(f)?.[1]).filter((d): d is string => Boolean(d)));
-  for (const dir of dirs) if (!manifests.some((m) => m.dir === dir)) throw new PruneError(`${dir}/ has no provider.json (every provider folder needs one: docs/adding-a-provider.md)`);
+  for (const dir of dirs)
+    if (!manifests.some((m) => m.dir === dir))
+      throw new PruneError(`${dir}/ has no provider.json (every provider folder needs one: docs/adding-a-provider.md)`);
   return manifests.sort((a, b) => a.key.localeCompare(b.key));
 }
 
@@ -112,7 +122,8 @@ export function resolveSelection(manifests: LoadedManifest[], wanted: Partial<Re
       if (ofKind.length) notes.push(`keeping every ${kind} provider (no --${kind} given)`);
       continue;
     }
-    if (ids.length === 0) throw new PruneError(`--${kind} needs at least one id (${kind} providers: ${ofKind.map((m) => m.id).join(", ")})`);
+    if (ids.length === 0)
+      throw new PruneError(`--${kind} needs at least one id (${kind} providers: ${ofKind.map((m) => m.id).join(", ")})`);
     for (const id of ids) {
       const m = ofKind.find((x) => x.id === id);
       if (!m) {
@@ -157,7 +168,13 @@ export interface RegistryEdit {
  * in the one-line-per-provider format (docs/adding-a-provider.md), and deleting lines would
  * leave it broken.
  */
-export function editRegistry(file: string, text: string, removedDirs: string[], removedKeys: string[], exists: (p: string) => boolean): RegistryEdit {
+export function editRegistry(
+  file: string,
+  text: string,
+  removedDirs: string[],
+  removedKeys: string[],
+  exists: (p: string) => boolean,
+): RegistryEdit {
   const into = (specifier: string) => {
     const target = resolveSpecifier(file, specifier, exists);
     return target !== undefined && removedDirs.some((d) => inside(target, d));
@@ -174,7 +191,10 @@ export function editRegistry(file: string, text: string, removedDirs: string[], 
     // `<key>: value,` or the shorthand `<key>,` (an identifier key only).
     const entry = /^\s*(["']?)([A-Za-z0-9_/-]+)\1\s*:/.exec(line) ?? /^\s*()([A-Za-z_$][\w$]*)\s*,?\s*(?:\/\/.*)?$/.exec(line);
     if (entry && keys.has(entry[2]!)) {
-      if (bracketBalance(line) !== 0) throw new PruneError(`${file}:${i + 1}: the entry for "${entry[2]}" spans several lines; write it on one line (registry line format, docs/adding-a-provider.md)`);
+      if (bracketBalance(line) !== 0)
+        throw new PruneError(
+          `${file}:${i + 1}: the entry for "${entry[2]}" spans several lines; write it on one line (registry line format, docs/adding-a-provider.md)`,
+        );
       removed.push(line.trim());
       return false;
     }
@@ -184,7 +204,10 @@ export function editRegistry(file: string, text: string, removedDirs: string[], 
   // Any string literal left that points into a removed folder means a line prune cannot see.
   out.split("\n").forEach((line, i) => {
     for (const m of line.matchAll(/["'`]((?:\.{1,2}\/|@\/|@byo\/counterparts\/)[^"'`]*)["'`]/g)) {
-      if (into(m[1]!)) throw new PruneError(`${file}: a line other than its import and entry names a removed provider ("${m[1]}", near line ${i + 1}); registries hold one import line and one entry line per provider`);
+      if (into(m[1]!))
+        throw new PruneError(
+          `${file}: a line other than its import and entry names a removed provider ("${m[1]}", near line ${i + 1}); registries hold one import line and one entry line per provider`,
+        );
     }
   });
   return { text: out, removed };
@@ -260,7 +283,11 @@ export const DEPENDENCY_FIELDS = ["dependencies", "devDependencies", "optionalDe
  * Removes `candidates` from a package.json's dependency lists, except those still used:
  * imported by a remaining file (`usedPackages`) or named in one of its scripts.
  */
-export function pruneDependencies(pkg: Record<string, unknown>, candidates: Iterable<string>, usedPackages: Map<string, string>): { pkg: Record<string, unknown>; removed: string[]; keptBecause: string[] } {
+export function pruneDependencies(
+  pkg: Record<string, unknown>,
+  candidates: Iterable<string>,
+  usedPackages: Map<string, string>,
+): { pkg: Record<string, unknown>; removed: string[]; keptBecause: string[] } {
   const copy = JSON.parse(JSON.stringify(pkg)) as Record<string, unknown>;
   const scripts = Object.values((copy.scripts as Record<string, string> | undefined) ?? {}).join("\n");
   const removed: string[] = [];
@@ -343,7 +370,9 @@ export function planPrune(root: string, files: string[], wanted: Partial<Record<
   const remaining = files.filter((f) => !isDeleted(f));
 
   for (const reg of registryFiles(remaining)) {
-    const keys = reg.counterparts ? counterparts : selection.removed.filter((m) => reg.kinds.includes(m.kind)).flatMap((m) => [m.id, m.key]);
+    const keys = reg.counterparts
+      ? counterparts
+      : selection.removed.filter((m) => reg.kinds.includes(m.kind)).flatMap((m) => [m.id, m.key]);
     const edit = editRegistry(reg.file, read(reg.file), removedDirs, keys, exists);
     if (edit.removed.length) edits.push({ file: reg.file, text: edit.text, what: edit.removed.map((l) => `- ${l}`) });
   }
@@ -360,14 +389,16 @@ export function planPrune(root: string, files: string[], wanted: Partial<Record<
   const edited = new Map(edits.map((e) => [e.file, e.text]));
   const used = new Map<string, string>();
   for (const file of remaining.filter(isSourceFile)) {
-    for (const edge of parseImports(file, edited.get(file) ?? read(file), exists)) if (edge.packageName && !used.has(edge.packageName)) used.set(edge.packageName, file);
+    for (const edge of parseImports(file, edited.get(file) ?? read(file), exists))
+      if (edge.packageName && !used.has(edge.packageName)) used.set(edge.packageName, file);
   }
   const candidates = selection.removed.flatMap((m) => m.dependencies);
   const dependencyNotes: string[] = [];
   for (const pkgFile of ["package.json", `${COUNTERPARTS_DIR}/package.json`].filter((f) => remaining.includes(f))) {
     const original = read(pkgFile);
     const result = pruneDependencies(JSON.parse(original) as Record<string, unknown>, candidates, used);
-    if (result.removed.length) edits.push({ file: pkgFile, text: `${JSON.stringify(result.pkg, null, 2)}\n`, what: result.removed.map((d) => `- dependency ${d}`) });
+    if (result.removed.length)
+      edits.push({ file: pkgFile, text: `${JSON.stringify(result.pkg, null, 2)}\n`, what: result.removed.map((d) => `- dependency ${d}`) });
     dependencyNotes.push(...result.keptBecause.map((k) => `${pkgFile}: keeping ${k}`));
   }
 

@@ -33,6 +33,7 @@ export function copyTree(repo: string, copy: string): void {
   // A workspace package's own node_modules (packages it does not share with the app).
   for (const pkg of existsSync(join(repo, "packages")) ? readdirSync(join(repo, "packages")) : []) {
     const nested = join(repo, "packages", pkg, "node_modules");
-    if (existsSync(nested) && existsSync(join(copy, "packages", pkg))) linkNodeModules(nested, join(copy, "packages", pkg, "node_modules"), repo, copy);
+    if (existsSync(nested) && existsSync(join(copy, "packages", pkg)))
+      linkNodeModules(nested, join(copy, "packages", pkg, "node_modules"), repo, copy);
   }
 }

@@ -23,9 +23,10 @@ const PRESETS: Record<StackMode, { appPort: number; counterpartPort: number; dat
 // files: the core's and those of every provider present (so a pruned project lists fewer). The
 // database stays: a test run on PostgreSQL sets DATABASE_URL on purpose.
 const KEPT_FOR_TESTS = new Set(["NODE_ENV", "DATABASE_URL", "DATABASE_POOL_MAX"]);
-export const PROVIDER_VARS = [...Object.keys(coreEnvSchema.shape), ...Object.values(configFragments).flatMap((f) => Object.keys(f.variables))].filter(
-  (name) => !KEPT_FOR_TESTS.has(name),
-);
+export const PROVIDER_VARS = [
+  ...Object.keys(coreEnvSchema.shape),
+  ...Object.values(configFragments).flatMap((f) => Object.keys(f.variables)),
+].filter((name) => !KEPT_FOR_TESTS.has(name));
 
 const say = (line: string) => process.stdout.write(`\x1b[36m[stack]\x1b[0m ${line}\n`);
 

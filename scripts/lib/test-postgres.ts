@@ -20,7 +20,15 @@ export interface TestPostgres {
   destroy(): Promise<void>;
 }
 
-export async function startTestPostgres({ port, name = "test", log = false }: { port: number; name?: string; log?: boolean }): Promise<TestPostgres> {
+export async function startTestPostgres({
+  port,
+  name = "test",
+  log = false,
+}: {
+  port: number;
+  name?: string;
+  log?: boolean;
+}): Promise<TestPostgres> {
   // Under the system temp folder, world-traversable, so the `postgres` user reaches it when we are root.
   const root = join(tmpdir(), `byo-pg-${name}-${port}`);
   rmSync(root, { recursive: true, force: true });

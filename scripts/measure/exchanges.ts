@@ -19,7 +19,14 @@ const stop = () => {
   }
 };
 process.on("exit", stop);
-for (let i = 0; !(await fetch(`${APP}/api/health`).then((r) => r.ok, () => false)); i++) {
+for (
+  let i = 0;
+  !(await fetch(`${APP}/api/health`).then(
+    (r) => r.ok,
+    () => false,
+  ));
+  i++
+) {
   if (i > 240) throw new Error("the test stack did not start");
   await new Promise((r) => setTimeout(r, 500));
 }
@@ -52,7 +59,10 @@ async function codeFromMailbox(subject: RegExp, seen: Set<string>): Promise<stri
   try {
     for (let i = 0; i < 40; i++) {
       await mailbox.goto("http://127.0.0.1:3203/?to=grace%40example.com");
-      const message = mailbox.getByTestId("message").filter({ has: mailbox.getByTestId("message-subject").filter({ hasText: subject }) }).first();
+      const message = mailbox
+        .getByTestId("message")
+        .filter({ has: mailbox.getByTestId("message-subject").filter({ hasText: subject }) })
+        .first();
       if (await message.isVisible()) {
         const code = /\b(\d{6})\b/.exec(await message.getByTestId("message-body").innerText())?.[1];
         if (code && !seen.has(code)) {
@@ -113,7 +123,13 @@ const median = (xs: number[]) => {
 };
 console.log(`server-side time per exchange step (median of ${RUNS}, first run included; ms)`);
 for (const [step, xs] of [...timings].sort()) {
-  console.log(`${step.padEnd(28)} median ${median(xs).toFixed(1).padStart(7)}   min ${Math.min(...xs).toFixed(1).padStart(7)}   max ${Math.max(...xs).toFixed(1).padStart(7)}   n=${xs.length}`);
+  console.log(
+    `${step.padEnd(28)} median ${median(xs).toFixed(1).padStart(7)}   min ${Math.min(...xs)
+      .toFixed(1)
+      .padStart(7)}   max ${Math.max(...xs)
+      .toFixed(1)
+      .padStart(7)}   n=${xs.length}`,
+  );
 }
 await browser.close();
 stop();

@@ -21,7 +21,13 @@ process.on("exit", stop);
 
 for (let i = 0; ; i++) {
   if (i > 240) throw new Error("the test stack did not start");
-  if (await fetch(`${APP}/api/health`).then((r) => r.ok, () => false)) break;
+  if (
+    await fetch(`${APP}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    )
+  )
+    break;
   await new Promise((r) => setTimeout(r, 500));
 }
 

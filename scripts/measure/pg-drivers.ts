@@ -46,7 +46,9 @@ async function drive(name: string, query: Query, sessions: { id: string; userId:
     const seconds = (performance.now() - t0) / 1000;
     latencies.sort((a, b) => a - b);
     const p = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(2);
-    console.log(`${name.padEnd(9)} ${label.padEnd(14)} ${(OPS / seconds).toFixed(0).padStart(6)} ops/s   p50 ${p(0.5)} ms   p99 ${p(0.99)} ms`);
+    console.log(
+      `${name.padEnd(9)} ${label.padEnd(14)} ${(OPS / seconds).toFixed(0).padStart(6)} ops/s   p50 ${p(0.5)} ms   p99 ${p(0.99)} ms`,
+    );
   }
 }
 
@@ -55,11 +57,24 @@ try {
   const store = await openPostgresStore(db.url);
   const sessions: { id: string; userId: string }[] = [];
   for (let i = 0; i < 200; i++) {
-    const { user } = await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.example", subject: `s${i}`, email: `u${i}@example.com`, emailVerified: true, name: null, profile: {} });
-    sessions.push({ id: (await store.createSession({ userId: user.id, userAgent: null, expiresAt: new Date(Date.now() + 3600_000) })).id, userId: user.id });
+    const { user } = await store.linkIdentity({
+      provider: "oidc",
+      issuer: "https://issuer.example",
+      subject: `s${i}`,
+      email: `u${i}@example.com`,
+      emailVerified: true,
+      name: null,
+      profile: {},
+    });
+    sessions.push({
+      id: (await store.createSession({ userId: user.id, userAgent: null, expiresAt: new Date(Date.now() + 3600_000) })).id,
+      userId: user.id,
+    });
   }
   await store.close();
-  console.log(`${OPS} operations per row, ${CONCURRENCY} concurrent, pool of ${POOL}, PostgreSQL on loopback (${randomBytes(2).toString("hex")})`);
+  console.log(
+    `${OPS} operations per row, ${CONCURRENCY} concurrent, pool of ${POOL}, PostgreSQL on loopback (${randomBytes(2).toString("hex")})`,
+  );
   for (let round = 1; round <= 2; round++) {
     console.log(`round ${round}`);
     const pool = new pg.Pool({ connectionString: db.url, max: POOL });

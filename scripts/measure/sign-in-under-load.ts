@@ -27,7 +27,14 @@ const stop = () => {
 };
 process.on("exit", stop);
 process.on("SIGINT", () => process.exit(130));
-for (let i = 0; !(await fetch(`${APP}/api/health`).then((r) => r.ok, () => false)); i++) {
+for (
+  let i = 0;
+  !(await fetch(`${APP}/api/health`).then(
+    (r) => r.ok,
+    () => false,
+  ));
+  i++
+) {
   if (i > 480) throw new Error("the test stack did not start");
   await new Promise((r) => setTimeout(r, 500));
 }
@@ -37,11 +44,17 @@ const email = `measure-${Date.now()}@example.com`;
 const password = "a long enough passphrase";
 
 // One confirmed account, through the API a browser uses.
-const signUp = await fetch(`${APP}/api/password/sign-up`, { method: "POST", headers: { ...json, "x-test-client-ip": "198.51.100.250" }, body: JSON.stringify({ email, password }) });
+const signUp = await fetch(`${APP}/api/password/sign-up`, {
+  method: "POST",
+  headers: { ...json, "x-test-client-ip": "198.51.100.250" },
+  body: JSON.stringify({ email, password }),
+});
 if (!signUp.ok) throw new Error(`sign-up answered ${signUp.status}`);
 let code: string | undefined;
 for (let i = 0; !code && i < 40; i++) {
-  const { messages } = (await (await fetch(`${MAILBOX}/api/messages?to=${encodeURIComponent(email)}`)).json()) as { messages: { text: string }[] };
+  const { messages } = (await (await fetch(`${MAILBOX}/api/messages?to=${encodeURIComponent(email)}`)).json()) as {
+    messages: { text: string }[];
+  };
   code = messages[0]?.text.match(/\b(\d{6})\b/)?.[1];
   if (!code) await new Promise((r) => setTimeout(r, 250));
 }
@@ -52,7 +65,10 @@ if (!verified.ok) throw new Error(`verify-email answered ${verified.status}`);
 async function signIn(client: string, who: string, secret: string): Promise<[number, string]> {
   const csrf = await fetch(`${APP}/api/auth/csrf`, { headers: { "x-test-client-ip": client } });
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const started = performance.now();
   const response = await fetch(`${APP}/api/auth/callback/password`, {
     method: "POST",
@@ -80,7 +96,9 @@ const junkOutcomes = new Map<string, number>();
 for (let round = 0; round < ROUNDS; round++) {
   // A fresh junk client each round, so per-client request limits alone never hide the load.
   const junkClient = `203.0.113.${round + 1}`;
-  const junk = Array.from({ length: JUNK }, (_, i) => signIn(junkClient, `junk-${round}-${i}-${Date.now()}@example.com`, "not the password"));
+  const junk = Array.from({ length: JUNK }, (_, i) =>
+    signIn(junkClient, `junk-${round}-${i}-${Date.now()}@example.com`, "not the password"),
+  );
   await new Promise((r) => setTimeout(r, 20)); // let the junk reach the server first
   const [ms, outcome] = await signIn("198.51.100.10", email, password);
   if (outcome !== "ok") throw new Error(`the real sign-in was refused under load: ${outcome}`);
@@ -90,7 +108,9 @@ for (let round = 0; round < ROUNDS; round++) {
 
 const a = median(alone);
 const b = median(loaded);
-console.log(`real sign-in, median of ${ROUNDS}: alone ${a.toFixed(0)} ms; with ${JUNK} parallel junk sign-ins from another client ${b.toFixed(0)} ms`);
+console.log(
+  `real sign-in, median of ${ROUNDS}: alone ${a.toFixed(0)} ms; with ${JUNK} parallel junk sign-ins from another client ${b.toFixed(0)} ms`,
+);
 console.log(`ratio ${(b / a).toFixed(2)}×`);
 console.log(`junk sign-ins answered: ${[...junkOutcomes].map(([k, v]) => `${k} ${v}`).join(", ")}`);
 process.exit(0);

@@ -14,7 +14,9 @@ import type { AppStore, VerifiedIdentity } from "@/lib/store/types";
 export interface Engine {
   name: "pglite" | "postgres";
   /** A fresh, empty store; `reopen` opens another store on the same data (a second instance, or a restart). */
-  open(options?: StoreOptions): Promise<{ store: AppStore; reopen: (options?: StoreOptions) => Promise<AppStore>; cleanup: () => Promise<void> }>;
+  open(
+    options?: StoreOptions,
+  ): Promise<{ store: AppStore; reopen: (options?: StoreOptions) => Promise<AppStore>; cleanup: () => Promise<void> }>;
 }
 
 /** A fresh schema on the test server; returns a URL whose connections use it. */

@@ -33,7 +33,16 @@ describe("sign challenges", () => {
   afterAll(() => store.close());
   beforeEach(async () => {
     clock.reset();
-    const link = (subject: string) => store.linkIdentity({ provider: "oidc", issuer: "https://op.example", subject, email: null, emailVerified: false, name: null, profile: {} });
+    const link = (subject: string) =>
+      store.linkIdentity({
+        provider: "oidc",
+        issuer: "https://op.example",
+        subject,
+        email: null,
+        emailVerified: false,
+        name: null,
+        profile: {},
+      });
     userId = (await link(`ada-${randomUUID()}`)).user.id;
     otherUserId = (await link(`eve-${randomUUID()}`)).user.id;
     // Stored lowercased, as some providers report it: the message and the answer use EIP-55.
@@ -65,7 +74,10 @@ describe("sign challenges", () => {
     const issued = await issueSignChallenge(ctx());
     const signature = await wallet.signMessage({ message: issued.message });
     await verifySignedChallenge(ctx(), { nonce: issued.nonce, signature });
-    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({ code: "sign_nonce_used", status: 409 });
+    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({
+      code: "sign_nonce_used",
+      status: 409,
+    });
   });
 
   it("spends the nonce on a refused attempt: a second try with the right signature is a replay", async () => {
@@ -77,7 +89,9 @@ describe("sign challenges", () => {
       details: { recovered: stranger.address, expected: wallet.address },
     });
     const right = await wallet.signMessage({ message: issued.message });
-    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature: right })).rejects.toMatchObject({ code: "sign_nonce_used" });
+    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature: right })).rejects.toMatchObject({
+      code: "sign_nonce_used",
+    });
   });
 
   it("lets exactly one of two racing verifications through", async () => {
@@ -91,7 +105,10 @@ describe("sign challenges", () => {
     const issued = await issueSignChallenge(ctx());
     const signature = await wallet.signMessage({ message: issued.message });
     clock.advance(CHALLENGE_TTL_MS / 1000);
-    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({ code: "sign_nonce_expired", status: 400 });
+    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({
+      code: "sign_nonce_expired",
+      status: 400,
+    });
   });
 
   it.each([
@@ -118,19 +135,32 @@ describe("sign challenges", () => {
     ["bad recovery byte", `0x${"11".repeat(64)}1d`],
   ])("refuses a malformed signature (%s)", async (_name, signature) => {
     const issued = await issueSignChallenge(ctx());
-    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({ code: "signature_malformed", status: 400 });
+    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({
+      code: "signature_malformed",
+      status: 400,
+    });
   });
 
   it("refuses a signature when the card's wallet changed after the message was issued", async () => {
     const issued = await issueSignChallenge(ctx());
     const signature = await stranger.signMessage({ message: issued.message });
     await connect(userId, stranger.address);
-    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({ code: "wallet_address_changed", status: 409 });
+    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({
+      code: "wallet_address_changed",
+      status: 409,
+    });
   });
 
   it("issues nothing for a wallet that is not connected, has no address, or whose session ended", async () => {
     await expect(issueSignChallenge(ctx({ userId: otherUserId }))).rejects.toMatchObject({ code: "wallet_not_connected", status: 409 });
-    await store.upsertWalletConnection({ userId, provider: "alchemy", status: "pending", address: wallet.address, expiresAt: null, data: {} });
+    await store.upsertWalletConnection({
+      userId,
+      provider: "alchemy",
+      status: "pending",
+      address: wallet.address,
+      expiresAt: null,
+      data: {},
+    });
     await expect(issueSignChallenge(ctx())).rejects.toMatchObject({ code: "wallet_not_connected" });
     await connect(userId, wallet.address, new Date(clock.now().getTime() - 1));
     await expect(issueSignChallenge(ctx())).rejects.toMatchObject({ code: "wallet_session_expired", status: 409 });
@@ -141,7 +171,9 @@ describe("sign challenges", () => {
     const issued = await issueSignChallenge(ctx());
     const signature = await wallet.signMessage({ message: issued.message });
     clock.advance(61);
-    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({ code: "wallet_session_expired" });
+    await expect(verifySignedChallenge(ctx(), { nonce: issued.nonce, signature })).rejects.toMatchObject({
+      code: "wallet_session_expired",
+    });
   });
 
   it(`holds at most ${MAX_OPEN_CHALLENGES} open challenges per user and provider, and frees them as they expire`, async () => {

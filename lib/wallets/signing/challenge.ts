@@ -46,19 +46,44 @@ export interface VerifiedSignature {
 export const signingErrors = {
   notConnected: (name: string) =>
     new AppError("wallet_not_connected", 409, `Connect ${name} first: only a connected wallet with an address can sign a test message.`),
-  sessionExpired: (name: string) => new AppError("wallet_session_expired", 409, `Your ${name} session has ended. Reconnect the wallet, then sign again.`),
+  sessionExpired: (name: string) =>
+    new AppError("wallet_session_expired", 409, `Your ${name} session has ended. Reconnect the wallet, then sign again.`),
   tooMany: () =>
-    new AppError("sign_too_many_open", 429, "Too many test messages are waiting for a signature. Sign one of them, or wait five minutes and try again."),
+    new AppError(
+      "sign_too_many_open",
+      429,
+      "Too many test messages are waiting for a signature. Sign one of them, or wait five minutes and try again.",
+    ),
   unknownNonce: () =>
-    new AppError("sign_nonce_unknown", 400, "This server did not ask for that signature (unknown nonce). Press “Sign a test message” again for a fresh one."),
+    new AppError(
+      "sign_nonce_unknown",
+      400,
+      "This server did not ask for that signature (unknown nonce). Press “Sign a test message” again for a fresh one.",
+    ),
   usedNonce: () =>
-    new AppError("sign_nonce_used", 409, "That message was already checked once; a nonce is good for one check only. Press “Sign a test message” again for a fresh one."),
+    new AppError(
+      "sign_nonce_used",
+      409,
+      "That message was already checked once; a nonce is good for one check only. Press “Sign a test message” again for a fresh one.",
+    ),
   expiredNonce: () =>
-    new AppError("sign_nonce_expired", 400, "That message is more than five minutes old. Press “Sign a test message” again and sign the fresh one promptly."),
+    new AppError(
+      "sign_nonce_expired",
+      400,
+      "That message is more than five minutes old. Press “Sign a test message” again and sign the fresh one promptly.",
+    ),
   addressChanged: (name: string) =>
-    new AppError("wallet_address_changed", 409, `The ${name} wallet on this card changed after the message was issued. Sign a fresh message.`),
+    new AppError(
+      "wallet_address_changed",
+      409,
+      `The ${name} wallet on this card changed after the message was issued. Sign a fresh message.`,
+    ),
   malformed: () =>
-    new AppError("signature_malformed", 400, "That is not a valid Ethereum signature (65 bytes as 0x-hex, EIP-191). Sign the message again with the wallet."),
+    new AppError(
+      "signature_malformed",
+      400,
+      "That is not a valid Ethereum signature (65 bytes as 0x-hex, EIP-191). Sign the message again with the wallet.",
+    ),
   wrongSigner: (recovered: string, expected: string) =>
     new AppError(
       "signature_wrong_signer",
@@ -83,7 +108,15 @@ export async function issueSignChallenge(ctx: SigningContext): Promise<IssuedCha
   const address = liveAddress(await ctx.store.getWalletConnection(ctx.userId, ctx.provider.id), ctx.provider.name, now);
   const nonce = randomBytes(16).toString("hex");
   const expiresAt = new Date(now.getTime() + CHALLENGE_TTL_MS);
-  const message = buildSignMessage({ appName: ctx.appName, appUrl: ctx.appUrl, providerName: ctx.provider.name, address, nonce, issuedAt: now, expiresAt });
+  const message = buildSignMessage({
+    appName: ctx.appName,
+    appUrl: ctx.appUrl,
+    providerName: ctx.provider.name,
+    address,
+    nonce,
+    issuedAt: now,
+    expiresAt,
+  });
   const stored = await ctx.store.createSignChallenge(
     { nonce, userId: ctx.userId, provider: ctx.provider.id, address, message, expiresAt },
     { maxOpen: MAX_OPEN_CHALLENGES, now, pruneBefore: new Date(now.getTime() - KEEP_EXPIRED_MS) },

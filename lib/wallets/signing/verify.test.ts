@@ -7,7 +7,8 @@ const KEY = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80"
 const OTHER_KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 const account = privateKeyToAccount(KEY);
 const other = privateKeyToAccount(OTHER_KEY);
-const MESSAGE = "127.0.0.1 wants you to sign with your Ethereum account:\n" + account.address + "\n\nNonce: 0123456789abcdef0123456789abcdef";
+const MESSAGE =
+  "127.0.0.1 wants you to sign with your Ethereum account:\n" + account.address + "\n\nNonce: 0123456789abcdef0123456789abcdef";
 
 describe("checkSignature (EIP-191 with viem)", () => {
   it("matches viem's documented vector for 'hello world' by the Hardhat key (https://viem.sh/docs/actions/wallet/signMessage)", async () => {
@@ -32,7 +33,11 @@ describe("checkSignature (EIP-191 with viem)", () => {
 
   it("refuses a signature by another key and names who signed", async () => {
     const signature = await other.signMessage({ message: MESSAGE });
-    expect(await checkSignature(MESSAGE, signature, account.address)).toEqual({ ok: false, reason: "wrong_signer", recovered: other.address });
+    expect(await checkSignature(MESSAGE, signature, account.address)).toEqual({
+      ok: false,
+      reason: "wrong_signer",
+      recovered: other.address,
+    });
   });
 
   it("refuses a tampered message (the signature recovers someone else)", async () => {

@@ -59,28 +59,14 @@ const LINKED_SELECT = `
   FROM accounts a JOIN partner_links l ON l.account_id = a.id`;
 
 /** The account for `email`, if this partner has already had that email verified. */
-export async function findLinkedAccountByEmail(
-  q: Queryable,
-  email: string,
-  partnerId: string,
-): Promise<LinkedAccount | undefined> {
-  const result = await q.query<LinkedRow>(`${LINKED_SELECT} WHERE a.email = $1 AND l.partner_id = $2`, [
-    email,
-    partnerId,
-  ]);
+export async function findLinkedAccountByEmail(q: Queryable, email: string, partnerId: string): Promise<LinkedAccount | undefined> {
+  const result = await q.query<LinkedRow>(`${LINKED_SELECT} WHERE a.email = $1 AND l.partner_id = $2`, [email, partnerId]);
   const row = result.rows[0];
   return row ? toLinked(row) : undefined;
 }
 
-export async function findLinkedAccountById(
-  q: Queryable,
-  accountId: string,
-  partnerId: string,
-): Promise<LinkedAccount | undefined> {
-  const result = await q.query<LinkedRow>(`${LINKED_SELECT} WHERE a.id = $1 AND l.partner_id = $2`, [
-    accountId,
-    partnerId,
-  ]);
+export async function findLinkedAccountById(q: Queryable, accountId: string, partnerId: string): Promise<LinkedAccount | undefined> {
+  const result = await q.query<LinkedRow>(`${LINKED_SELECT} WHERE a.id = $1 AND l.partner_id = $2`, [accountId, partnerId]);
   const row = result.rows[0];
   return row ? toLinked(row) : undefined;
 }

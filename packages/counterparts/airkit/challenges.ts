@@ -21,12 +21,7 @@ export const OTP_RATE_LIMIT_MAX = 3;
 export const OTP_RATE_LIMIT_WINDOW_SECONDS = 10 * 60;
 
 export type ChallengeErrorCode =
-  | "otp_rate_limited"
-  | "challenge_not_found"
-  | "otp_invalid"
-  | "otp_attempts_exceeded"
-  | "otp_expired"
-  | "otp_used";
+  "otp_rate_limited" | "challenge_not_found" | "otp_invalid" | "otp_attempts_exceeded" | "otp_expired" | "otp_used";
 
 export class ChallengeError extends Error {
   override readonly name = "ChallengeError";
@@ -160,11 +155,7 @@ export class ChallengeStore {
   }
 
   /** Why a challenge cannot take an attempt. The checks mirror the guarded UPDATE above. */
-  private async explainUnusable(
-    challengeId: string,
-    now: Date,
-    q: Pick<Transaction, "query"> = this.db,
-  ): Promise<ChallengeError> {
+  private async explainUnusable(challengeId: string, now: Date, q: Pick<Transaction, "query"> = this.db): Promise<ChallengeError> {
     const result = await q.query<ChallengeRow>("SELECT * FROM otp_challenges WHERE id = $1", [challengeId]);
     const row = result.rows[0];
     if (!row) return new ChallengeError("challenge_not_found", "No such verification challenge");

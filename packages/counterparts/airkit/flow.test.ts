@@ -154,18 +154,32 @@ describe("AIR Kit counterpart over HTTP", () => {
     const published = (await jwksResponse.json()) as { keys: Record<string, unknown>[] };
     expect(published.keys).toHaveLength(1);
     expect(Object.keys(published.keys[0]!).sort()).toEqual(["alg", "crv", "kid", "kty", "use", "x", "y"]);
-    const { payload, protectedHeader } = await jwtVerify(again.body.result.token, createRemoteJWKSet(new URL(`${air.url}/.well-known/jwks.json`)), {
-      algorithms: ["ES256"],
-    });
+    const { payload, protectedHeader } = await jwtVerify(
+      again.body.result.token,
+      createRemoteJWKSet(new URL(`${air.url}/.well-known/jwks.json`)),
+      {
+        algorithms: ["ES256"],
+      },
+    );
     expect(protectedHeader).toEqual({ alg: "ES256", typ: "JWT", kid: published.keys[0]!.kid });
-    expect(payload).toEqual({ sub: first.id, partnerId: PARTNER, partnerUserId: "usr_1b", iat: expect.any(Number), exp: expect.any(Number) });
+    expect(payload).toEqual({
+      sub: first.id,
+      partnerId: PARTNER,
+      partnerUserId: "usr_1b",
+      iat: expect.any(Number),
+      exp: expect.any(Number),
+    });
     expect(payload.exp! - payload.iat!).toBe(3600);
 
     // /v1/user returns AirUserDetails, without an address before MFA.
     const auth = { Authorization: `Bearer ${again.body.result.token}` };
     const me = await call<AirUserDetails>("GET", "/v1/user", undefined, auth);
     expect(me.status).toBe(200);
-    expect(me.body).toEqual({ partnerId: PARTNER, partnerUserId: "usr_1b", user: { id: first.id, email: "jane.doe@example.com", isMFASetup: false } });
+    expect(me.body).toEqual({
+      partnerId: PARTNER,
+      partnerUserId: "usr_1b",
+      user: { id: first.id, email: "jane.doe@example.com", isMFASetup: false },
+    });
 
     // Logout revokes that session only.
     expect((await call<{ ok: boolean }>("POST", "/v1/auth/logout", undefined, auth)).body).toEqual({ ok: true });

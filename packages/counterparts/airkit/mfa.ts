@@ -96,13 +96,24 @@ export class MfaEnrolment {
       rpId: challenge.rp_id,
       requireUserVerification: true,
     });
-    if (registered.credentialId !== credentialId) throw new MfaError("mfa_credential_mismatch", "The credential id does not match the attested credential");
+    if (registered.credentialId !== credentialId)
+      throw new MfaError("mfa_credential_mismatch", "The credential id does not match the attested credential");
     await this.db.transaction(async (tx) => {
-      const marked = await tx.query(`UPDATE accounts SET mfa_setup_at = $2 WHERE id = $1 AND mfa_setup_at IS NULL RETURNING id`, [account.id, now]);
+      const marked = await tx.query(`UPDATE accounts SET mfa_setup_at = $2 WHERE id = $1 AND mfa_setup_at IS NULL RETURNING id`, [
+        account.id,
+        now,
+      ]);
       if (marked.rows.length === 0) throw new MfaError("mfa_already_set_up", "MFA is already set up for this account");
       await tx.query(
         `INSERT INTO passkeys (credential_id, account_id, public_key_jwk, alg, sign_count, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [registered.credentialId, account.id, JSON.stringify(registered.publicKey.jwk), registered.publicKey.alg, registered.signCount, now],
+        [
+          registered.credentialId,
+          account.id,
+          JSON.stringify(registered.publicKey.jwk),
+          registered.publicKey.alg,
+          registered.signCount,
+          now,
+        ],
       );
     });
   }

@@ -1,11 +1,6 @@
 import { SignJWT, exportSPKI, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  PartnerTokenError,
-  createPartnerTokenVerifier,
-  type PartnerTokenErrorCode,
-  type PartnerTokenVerifier,
-} from "./partner-token";
+import { PartnerTokenError, createPartnerTokenVerifier, type PartnerTokenErrorCode, type PartnerTokenVerifier } from "./partner-token";
 import {
   base64urlJson,
   createTestSigningKey,
@@ -147,7 +142,12 @@ describe("partner token: rejected", () => {
     ["email not a string", () => signTestToken({ key: es, claims: claims({ email: ["a@example.com"] }) }), "email_invalid"],
     ["partnerUserId not a string", () => signTestToken({ key: es, claims: claims({ partnerUserId: 42 }) }), "partner_user_id_invalid"],
     ["unknown partner", () => signTestToken({ key: es, claims: claims({ partnerId: "nobody" }) }), "partner_unknown", "nobody"],
-    ["JWKS server down", () => signTestToken({ key: es, claims: claims({ partnerId: "partner-down" }) }), "jwks_unreachable", "partner-down"],
+    [
+      "JWKS server down",
+      () => signTestToken({ key: es, claims: claims({ partnerId: "partner-down" }) }),
+      "jwks_unreachable",
+      "partner-down",
+    ],
   ];
 
   it.each(cases)("%s → %s", async (_name, makeToken, code, partnerId = PARTNER) => {
@@ -156,7 +156,9 @@ describe("partner token: rejected", () => {
   });
 
   it("never echoes upstream messages", async () => {
-    const error = await rejection(verifier.verify("partner-down", await signTestToken({ key: es, claims: claims({ partnerId: "partner-down" }) })));
+    const error = await rejection(
+      verifier.verify("partner-down", await signTestToken({ key: es, claims: claims({ partnerId: "partner-down" }) })),
+    );
     expect(error.message).toBe("The partner JWKS could not be fetched");
     expect(error.cause).toBeDefined();
   });

@@ -135,12 +135,17 @@ export function createPartnerTokenVerifier(options: PartnerTokenVerifierOptions)
 
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, (header, jws) => resolveJwksKey(keySet, [header, jws], (code, cause) => new PartnerTokenError(code, JWKS_MESSAGES[code], { cause })), {
-          algorithms: [...PARTNER_TOKEN_ALGORITHMS],
-          requiredClaims: ["iat", "exp"],
-          clockTolerance,
-          currentDate: now(),
-        }));
+        ({ payload } = await jwtVerify(
+          token,
+          (header, jws) =>
+            resolveJwksKey(keySet, [header, jws], (code, cause) => new PartnerTokenError(code, JWKS_MESSAGES[code], { cause })),
+          {
+            algorithms: [...PARTNER_TOKEN_ALGORITHMS],
+            requiredClaims: ["iat", "exp"],
+            clockTolerance,
+            currentDate: now(),
+          },
+        ));
       } catch (error) {
         throw mapJoseError(error);
       }
@@ -216,13 +221,7 @@ function mapJoseError(error: unknown): Error {
 }
 
 /** Rules on authenticated claims that jose does not cover. */
-function checkClaims(
-  claims: JWTPayload,
-  partnerId: string,
-  now: Date,
-  clockTolerance: number,
-  maxLifetime: number,
-): VerifiedPartnerToken {
+function checkClaims(claims: JWTPayload, partnerId: string, now: Date, clockTolerance: number, maxLifetime: number): VerifiedPartnerToken {
   // jose has already checked that iat and exp are present and numeric.
   const iat = claims.iat as number;
   const exp = claims.exp as number;

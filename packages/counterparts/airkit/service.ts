@@ -36,14 +36,31 @@
 import type { AirLoginResult, AirUserDetails } from "@mocanetwork/airkit";
 import { z } from "zod";
 import { openDatabase } from "../lib/db";
-import { HttpError, bearerToken, createServer, mapErrors, parseBody, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
+import {
+  HttpError,
+  bearerToken,
+  createServer,
+  mapErrors,
+  parseBody,
+  sendJson,
+  serve,
+  type RequestContext,
+  type RunningService,
+} from "../lib/http";
 import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
 import { OtpHasher, isNumericCode } from "../lib/otp";
 import { MailDeliveryError, sendMail } from "../mailbox/client";
 import { UNKNOWN_EXTRA_FIELDS, type CounterpartVariant } from "../lib/variant";
 import { WebAuthnError } from "../lib/webauthn";
 import { eip191Digest, toRsvHex } from "../lib/ethereum-signing";
-import { ensureAccount, findLinkedAccountByEmail, findLinkedAccountById, signWithAccountKey, upsertPartnerLink, type LinkedAccount } from "./accounts";
+import {
+  ensureAccount,
+  findLinkedAccountByEmail,
+  findLinkedAccountById,
+  signWithAccountKey,
+  upsertPartnerLink,
+  type LinkedAccount,
+} from "./accounts";
 import { ChallengeError, ChallengeStore, OTP_DIGITS, OTP_TTL_SECONDS } from "./challenges";
 import { PartnerTokenError, createPartnerTokenVerifier, type PartnerTokenErrorCode } from "./partner-token";
 import { AIRKIT_MIGRATIONS } from "./schema";
@@ -89,13 +106,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const loginSchema = z.object({
   partnerId: z.string().min(1).max(128),
-  authToken: z.string().min(1).max(16 * 1024),
+  authToken: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
 });
 const verifySchema = z.object({
   challengeId: z.string().min(1).max(64),
   code: z.string().max(32),
 });
-const b64url = z.string().max(16 * 1024).regex(/^[A-Za-z0-9_-]*$/);
+const b64url = z
+  .string()
+  .max(16 * 1024)
+  .regex(/^[A-Za-z0-9_-]*$/);
 const passkeySchema = z.object({
   challengeId: z.string().min(1).max(64),
   credential: z.object({
@@ -198,7 +221,9 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
   });
   const db = await openDatabase(options.dataDir, AIRKIT_MIGRATIONS);
   const sparse = options.variant === "sparse";
-  const tokenShape: TokenShape = sparse ? { partnerUserId: false, typAndKid: false, extraClaims: UNKNOWN_EXTRA_FIELDS } : { partnerUserId: true, typAndKid: true };
+  const tokenShape: TokenShape = sparse
+    ? { partnerUserId: false, typAndKid: false, extraClaims: UNKNOWN_EXTRA_FIELDS }
+    : { partnerUserId: true, typAndKid: true };
 
   try {
     const signingKey = await loadOrCreateSigningKey(options.dataDir, SIGNING_KEY_FILE);
@@ -342,7 +367,8 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
       const { method, params } = parseBody(walletRpcSchema, await ctx.readJson());
       if (method !== "personal_sign") throw new HttpError(400, "method_unsupported", "This wallet answers personal_sign only");
       const parsed = personalSignParams.safeParse(params);
-      if (!parsed.success) throw new HttpError(400, "validation_error", "personal_sign takes [data, address]: data as 0x-hex or text, address as 0x + 40 hex");
+      if (!parsed.success)
+        throw new HttpError(400, "validation_error", "personal_sign takes [data, address]: data as 0x-hex or text, address as 0x + 40 hex");
       const [data, address] = parsed.data;
       if (linked.account.mfaSetupAt === null) throw new HttpError(403, "mfa_required", "Set up MFA (a passkey) before using the wallet");
       if (address.toLowerCase() !== linked.account.abstractAccountAddress.toLowerCase()) {

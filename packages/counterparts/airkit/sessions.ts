@@ -92,7 +92,15 @@ export class SessionManager {
       `INSERT INTO sessions (jti, account_id, partner_id, partner_user_id, issued_at, expires_at, token_hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (token_hash) DO NOTHING`,
-      [randomUUID(), linked.account.id, linked.partnerId, linked.partnerUserId ?? null, new Date(iat * 1000), new Date(exp * 1000), tokenHash(token)],
+      [
+        randomUUID(),
+        linked.account.id,
+        linked.partnerId,
+        linked.partnerUserId ?? null,
+        new Date(iat * 1000),
+        new Date(exp * 1000),
+        tokenHash(token),
+      ],
     );
     return token;
   }

@@ -56,7 +56,9 @@ export function useAirKitCounterpart(variant: CounterpartVariant) {
 
   /** The newest code the counterpart mailed to `email`. */
   async function mailedCode(email: string): Promise<string> {
-    const messages = (await (await fetch(`${ctx.mailbox.url}/api/messages?to=${encodeURIComponent(email)}`)).json()) as { messages: { text: string }[] };
+    const messages = (await (await fetch(`${ctx.mailbox.url}/api/messages?to=${encodeURIComponent(email)}`)).json()) as {
+      messages: { text: string }[];
+    };
     return /\b(\d{6})\b/.exec(messages.messages[0]!.text)![1]!;
   }
 

@@ -17,7 +17,10 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
 
   async function login(email: string, partnerUserId: string) {
     const iat = Math.floor(Date.now() / 1000);
-    const authToken = await signTestToken({ key: ctx.partnerKey, claims: { partnerId: PARTNER, email, partnerUserId, iat, exp: iat + 300 } });
+    const authToken = await signTestToken({
+      key: ctx.partnerKey,
+      claims: { partnerId: PARTNER, email, partnerUserId, iat, exp: iat + 300 },
+    });
     const first = await call("POST", "/v1/auth/login", { partnerId: PARTNER, authToken }, { Origin: APP_ORIGIN });
     if (first.body.status === "authenticated") return first.body.result as Record<string, unknown>;
     const code = await mailedCode(email);
@@ -27,7 +30,9 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
   }
 
   const verifyToken = async (token: string) => {
-    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${ctx.air.url}/.well-known/jwks.json`)), { algorithms: ["ES256"] });
+    const { payload } = await jwtVerify(token, createRemoteJWKSet(new URL(`${ctx.air.url}/.well-known/jwks.json`)), {
+      algorithms: ["ES256"],
+    });
     return payload as { abstractAccountAddress?: string; partnerUserId?: string; sourcePartnerId?: string };
   };
 
@@ -64,15 +69,31 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
     expect([refusedOrigin.status, (refusedOrigin.body.error as { code: string }).code]).toEqual([403, "origin_not_allowed"]);
     const options = await call("POST", "/v1/mfa/passkey/options", {}, { ...auth, Origin: APP_ORIGIN });
     expect(options.status).toBe(200);
-    const publicKey = options.body.publicKey as { challenge: string; rp: { id: string }; attestation: string; authenticatorSelection: { userVerification: string } };
-    expect(publicKey).toMatchObject({ rp: { id: "localhost" }, attestation: "none", authenticatorSelection: { userVerification: "required" } });
+    const publicKey = options.body.publicKey as {
+      challenge: string;
+      rp: { id: string };
+      attestation: string;
+      authenticatorSelection: { userVerification: string };
+    };
+    expect(publicKey).toMatchObject({
+      rp: { id: "localhost" },
+      attestation: "none",
+      authenticatorSelection: { userVerification: "required" },
+    });
     const authenticator = newSoftAuthenticator();
-    const credential = (response: ReturnType<typeof softRegistration>) => ({ id: b64u(authenticator.credentialId), type: "public-key", response });
+    const credential = (response: ReturnType<typeof softRegistration>) => ({
+      id: b64u(authenticator.credentialId),
+      type: "public-key",
+      response,
+    });
 
     const wrongChallenge = await call(
       "POST",
       "/v1/mfa/passkey",
-      { challengeId: options.body.challengeId, credential: credential(softRegistration(authenticator, { rpId: "localhost", origin: APP_ORIGIN, challenge: b64u("not it") })) },
+      {
+        challengeId: options.body.challengeId,
+        credential: credential(softRegistration(authenticator, { rpId: "localhost", origin: APP_ORIGIN, challenge: b64u("not it") })),
+      },
       auth,
     );
     expect([wrongChallenge.status, (wrongChallenge.body.error as { code: string }).code]).toEqual([400, "challenge_mismatch"]);
@@ -86,7 +107,10 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
     const enrolled = await call(
       "POST",
       "/v1/mfa/passkey",
-      { challengeId: fresh.body.challengeId, credential: credential(softRegistration(authenticator, { rpId: "localhost", origin: APP_ORIGIN, challenge: freshKey.challenge })) },
+      {
+        challengeId: fresh.body.challengeId,
+        credential: credential(softRegistration(authenticator, { rpId: "localhost", origin: APP_ORIGIN, challenge: freshKey.challenge })),
+      },
       auth,
     );
     expect(enrolled).toEqual({ status: 200, body: { isMFASetup: true } });

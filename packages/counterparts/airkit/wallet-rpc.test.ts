@@ -15,7 +15,10 @@ const MESSAGE = "localhost:3000 wants you to sign with your Ethereum account.\nN
 
 describe.each(COUNTERPART_VARIANTS)("personal_sign (%s variant)", (variant) => {
   const { ctx, call, mailedCode } = useAirKitCounterpart(variant);
-  const errorOf = (answer: { status: number; body: Record<string, unknown> }) => [answer.status, (answer.body.error as { code: string } | undefined)?.code];
+  const errorOf = (answer: { status: number; body: Record<string, unknown> }) => [
+    answer.status,
+    (answer.body.error as { code: string } | undefined)?.code,
+  ];
 
   /** Logs `email` in (with the emailed code) and returns the session token. */
   async function login(email: string): Promise<string> {
@@ -33,8 +36,17 @@ describe.each(COUNTERPART_VARIANTS)("personal_sign (%s variant)", (variant) => {
     const auth = { Authorization: `Bearer ${token}` };
     const options = await call("POST", "/v1/mfa/passkey/options", {}, { ...auth, Origin: APP_ORIGIN });
     const authenticator = newSoftAuthenticator();
-    const response = softRegistration(authenticator, { rpId: "localhost", origin: APP_ORIGIN, challenge: (options.body.publicKey as { challenge: string }).challenge });
-    await call("POST", "/v1/mfa/passkey", { challengeId: options.body.challengeId, credential: { id: b64u(authenticator.credentialId), type: "public-key", response } }, auth);
+    const response = softRegistration(authenticator, {
+      rpId: "localhost",
+      origin: APP_ORIGIN,
+      challenge: (options.body.publicKey as { challenge: string }).challenge,
+    });
+    await call(
+      "POST",
+      "/v1/mfa/passkey",
+      { challengeId: options.body.challengeId, credential: { id: b64u(authenticator.credentialId), type: "public-key", response } },
+      auth,
+    );
     const info = await call("GET", "/v1/user", undefined, auth);
     return (info.body.user as { abstractAccountAddress: `0x${string}` }).abstractAccountAddress;
   }
@@ -44,7 +56,10 @@ describe.each(COUNTERPART_VARIANTS)("personal_sign (%s variant)", (variant) => {
 
   it("signs with the account's key once MFA is set up: the signature recovers the reported address", async () => {
     const token = await login(`sign-${variant}@example.com`);
-    expect(errorOf(await personalSign(token, [toHex(MESSAGE), "0x000000000000000000000000000000000000dEaD"]))).toEqual([403, "mfa_required"]);
+    expect(errorOf(await personalSign(token, [toHex(MESSAGE), "0x000000000000000000000000000000000000dEaD"]))).toEqual([
+      403,
+      "mfa_required",
+    ]);
     const address = await setUpMfa(token);
 
     const hexData = await personalSign(token, [toHex(MESSAGE), address]);

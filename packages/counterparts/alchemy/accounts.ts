@@ -102,7 +102,10 @@ async function touchUser(q: Queryable, identity: Identity, now: Date): Promise<S
   return row ? toUser(row) : undefined;
 }
 
-export async function registerApiKey(q: Queryable, input: { publicKey: string; userId: string; expiresAt: Date; now: Date }): Promise<void> {
+export async function registerApiKey(
+  q: Queryable,
+  input: { publicKey: string; userId: string; expiresAt: Date; now: Date },
+): Promise<void> {
   await q.query("INSERT INTO api_keys (public_key, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4)", [
     input.publicKey,
     input.userId,

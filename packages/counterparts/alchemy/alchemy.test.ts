@@ -62,7 +62,12 @@ function claims(sub: string, targetPublicKey?: string, overrides: JWTPayload = {
 }
 
 const authJwt = (jwt: string, targetPublicKey?: string, extra: object = {}) =>
-  call<AuthResponse>("/signer/v1/auth-jwt", { jwt, authProvider: "byo-auth", ...(targetPublicKey !== undefined ? { targetPublicKey } : {}), ...extra });
+  call<AuthResponse>("/signer/v1/auth-jwt", {
+    jwt,
+    authProvider: "byo-auth",
+    ...(targetPublicKey !== undefined ? { targetPublicKey } : {}),
+    ...extra,
+  });
 
 /** What the signer client does with a bundle: decrypt, derive the public key, stamp whoami. */
 async function whoamiWithBundle(bundle: string, target: ReturnType<typeof generateP256KeyPair>, orgId: string) {
@@ -98,7 +103,10 @@ afterAll(async () => {
 describe("auth-jwt", () => {
   it("a good RS256 token → a bundle @turnkey/crypto opens; the key it holds stamps whoami", async () => {
     const target = generateP256KeyPair();
-    const first = await authJwt(await issuer.mint(claims("alice", target.publicKeyUncompressed, { email: "alice@example.com", email_verified: true })), target.publicKeyUncompressed);
+    const first = await authJwt(
+      await issuer.mint(claims("alice", target.publicKeyUncompressed, { email: "alice@example.com", email_verified: true })),
+      target.publicKeyUncompressed,
+    );
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ isSignup: true, credentialBundle: expect.any(String) });
     expect(isChecksumAddress(first.body.address)).toBe(true);
@@ -108,7 +116,13 @@ describe("auth-jwt", () => {
     const me = await call<Record<string, string>>("/signer/v1/whoami", { stampedRequest });
     expect(me).toEqual({
       status: 200,
-      body: { orgId: first.body.orgId, userId: first.body.userId, address: first.body.address, solanaAddress: first.body.solanaAddress, email: "alice@example.com" },
+      body: {
+        orgId: first.body.orgId,
+        userId: first.body.userId,
+        address: first.body.address,
+        solanaAddress: first.body.solanaAddress,
+        email: "alice@example.com",
+      },
     });
   });
 
@@ -118,11 +132,20 @@ describe("auth-jwt", () => {
     const t2 = generateP256KeyPair();
     const b = await authJwt(await issuer.mint(claims("bob", t2.publicKeyUncompressed)), t2.publicKeyUncompressed);
     expect(a.body.isSignup).toBe(true);
-    expect(b.body).toMatchObject({ isSignup: false, orgId: a.body.orgId, userId: a.body.userId, address: a.body.address, solanaAddress: a.body.solanaAddress });
+    expect(b.body).toMatchObject({
+      isSignup: false,
+      orgId: a.body.orgId,
+      userId: a.body.userId,
+      address: a.body.address,
+      solanaAddress: a.body.solanaAddress,
+    });
     expect(b.body.credentialBundle).not.toBe(a.body.credentialBundle);
 
     const t3 = generateP256KeyPair();
-    const otherAud = await authJwt(await issuer.mint(claims("bob", t3.publicKeyUncompressed, { aud: OTHER_AUD })), t3.publicKeyUncompressed);
+    const otherAud = await authJwt(
+      await issuer.mint(claims("bob", t3.publicKeyUncompressed, { aud: OTHER_AUD })),
+      t3.publicKeyUncompressed,
+    );
     expect(otherAud.body.isSignup).toBe(true);
     expect(otherAud.body.orgId).not.toBe(a.body.orgId);
     expect(otherAud.body.address).not.toBe(a.body.address);
@@ -149,14 +172,21 @@ describe("auth-jwt", () => {
   ])("refuses a %s target key, even with the nonce over that text", async (_name, spell) => {
     const target = generateP256KeyPair();
     const text = spell(target);
-    const answer = await call<ErrorBody>("/signer/v1/auth-jwt", { jwt: await issuer.mint(claims("dave", undefined, { nonce: sha256Hex(text) })), authProvider: "byo-auth", targetPublicKey: text });
+    const answer = await call<ErrorBody>("/signer/v1/auth-jwt", {
+      jwt: await issuer.mint(claims("dave", undefined, { nonce: sha256Hex(text) })),
+      authProvider: "byo-auth",
+      targetPublicKey: text,
+    });
     expect(answer).toMatchObject({ status: 400, body: { error: { code: "target_public_key_invalid" } } });
   });
 
   it("the nonce is the SHA-256 of exactly the 04… text, and the bundle opens with the target's private key", async () => {
     const target = generateP256KeyPair();
     expect(target.publicKeyUncompressed).toMatch(/^04[0-9a-f]{128}$/);
-    const answer = await authJwt(await issuer.mint(claims("dave", undefined, { nonce: sha256Hex(target.publicKeyUncompressed) })), target.publicKeyUncompressed);
+    const answer = await authJwt(
+      await issuer.mint(claims("dave", undefined, { nonce: sha256Hex(target.publicKeyUncompressed) })),
+      target.publicKeyUncompressed,
+    );
     expect(answer.status).toBe(200);
     const { stampedRequest } = await whoamiWithBundle(answer.body.credentialBundle!, target, answer.body.orgId);
     expect((await call("/signer/v1/whoami", { stampedRequest })).status).toBe(200);
@@ -169,7 +199,10 @@ describe("auth-jwt", () => {
     ["tknonce next to the issuer's own nonce", (bound: string) => ({ nonce: "issuer-own-nonce-value", tknonce: bound })],
   ])("accepts the key binding in %s", async (_name, binding) => {
     const target = generateP256KeyPair();
-    const answer = await authJwt(await issuer.mint(claims("dora", undefined, binding(nonceForPublicKey(target.publicKeyUncompressed)))), target.publicKeyUncompressed);
+    const answer = await authJwt(
+      await issuer.mint(claims("dora", undefined, binding(nonceForPublicKey(target.publicKeyUncompressed)))),
+      target.publicKeyUncompressed,
+    );
     expect(answer.status).toBe(200);
     const { stampedRequest } = await whoamiWithBundle(answer.body.credentialBundle!, target, answer.body.orgId);
     expect((await call("/signer/v1/whoami", { stampedRequest })).status).toBe(200);
@@ -188,7 +221,9 @@ describe("auth-jwt", () => {
 
   it("the API key expires after expirationSeconds", async () => {
     const target = generateP256KeyPair();
-    const answer = await authJwt(await issuer.mint(claims("erin", target.publicKeyUncompressed)), target.publicKeyUncompressed, { expirationSeconds: "120" });
+    const answer = await authJwt(await issuer.mint(claims("erin", target.publicKeyUncompressed)), target.publicKeyUncompressed, {
+      expirationSeconds: "120",
+    });
     const { stampedRequest } = await whoamiWithBundle(answer.body.credentialBundle!, target, answer.body.orgId);
     expect((await call("/signer/v1/whoami", { stampedRequest })).status).toBe(200);
     clock.advance(121);
@@ -204,32 +239,131 @@ describe("auth-jwt", () => {
   const target = generateP256KeyPair();
   const good = () => issuer.mint(claims("frank", target.publicKeyUncompressed));
   const cases: Case[] = [
-    ["wrong API key", async () => call("/signer/v1/auth-jwt", { jwt: await good(), authProvider: "x", targetPublicKey: target.publicKeyUncompressed }, "wrong-key-0123456789"), 401, "api_key_invalid"],
-    ["no API key", async () => call("/signer/v1/auth-jwt", { jwt: await good(), authProvider: "x", targetPublicKey: target.publicKeyUncompressed }, null), 401, "api_key_missing"],
-    ["ES256 token", async () => authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed), { key: issuer.es256 }), target.publicKeyUncompressed), 401, "alg_not_allowed"],
+    [
+      "wrong API key",
+      async () =>
+        call(
+          "/signer/v1/auth-jwt",
+          { jwt: await good(), authProvider: "x", targetPublicKey: target.publicKeyUncompressed },
+          "wrong-key-0123456789",
+        ),
+      401,
+      "api_key_invalid",
+    ],
+    [
+      "no API key",
+      async () =>
+        call("/signer/v1/auth-jwt", { jwt: await good(), authProvider: "x", targetPublicKey: target.publicKeyUncompressed }, null),
+      401,
+      "api_key_missing",
+    ],
+    [
+      "ES256 token",
+      async () =>
+        authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed), { key: issuer.es256 }), target.publicKeyUncompressed),
+      401,
+      "alg_not_allowed",
+    ],
     [
       "HS256 token (keyed with the RSA public key)",
-      async () => authJwt(await hmacToken(claims("frank", target.publicKeyUncompressed), await exportSPKI(issuer.rs256.publicKey), issuer.rs256.kid), target.publicKeyUncompressed),
+      async () =>
+        authJwt(
+          await hmacToken(claims("frank", target.publicKeyUncompressed), await exportSPKI(issuer.rs256.publicKey), issuer.rs256.kid),
+          target.publicKeyUncompressed,
+        ),
       401,
       "alg_hmac",
     ],
-    ["alg none", async () => authJwt(unsignedToken(claims("frank", target.publicKeyUncompressed), { kid: issuer.rs256.kid }), target.publicKeyUncompressed), 401, "alg_none"],
-    ["typ missing", async () => authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed), { header: { typ: undefined } }), target.publicKeyUncompressed), 401, "typ_missing"],
-    ["kid missing", async () => authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed), { header: { kid: undefined } }), target.publicKeyUncompressed), 401, "kid_missing"],
-    ["wrong nonce", async () => authJwt(await issuer.mint(claims("frank", generateP256KeyPair().publicKeyUncompressed)), target.publicKeyUncompressed), 401, "nonce_mismatch"],
-    ["nonce missing with a target key", async () => authJwt(await issuer.mint(claims("frank")), target.publicKeyUncompressed), 401, "nonce_missing"],
-    ["wrong aud", async () => authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed, { aud: "not-ours" })), target.publicKeyUncompressed), 401, "aud_mismatch"],
-    ["two accepted auds", async () => authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed, { aud: [AUD, OTHER_AUD] })), target.publicKeyUncompressed), 401, "aud_ambiguous"],
-    ["expired", async () => authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed, { iat: T - 900, exp: T - 31 })), target.publicKeyUncompressed), 401, "token_expired"],
-    ["iat missing", async () => authJwt(await issuer.mint({ ...claims("frank", target.publicKeyUncompressed), iat: undefined }), target.publicKeyUncompressed), 401, "iat_missing"],
-    ["unknown kid", async () => authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed), { key: await createTestIssuerKey("RS256") }), target.publicKeyUncompressed), 401, "kid_unknown"],
+    [
+      "alg none",
+      async () =>
+        authJwt(unsignedToken(claims("frank", target.publicKeyUncompressed), { kid: issuer.rs256.kid }), target.publicKeyUncompressed),
+      401,
+      "alg_none",
+    ],
+    [
+      "typ missing",
+      async () =>
+        authJwt(
+          await issuer.mint(claims("frank", target.publicKeyUncompressed), { header: { typ: undefined } }),
+          target.publicKeyUncompressed,
+        ),
+      401,
+      "typ_missing",
+    ],
+    [
+      "kid missing",
+      async () =>
+        authJwt(
+          await issuer.mint(claims("frank", target.publicKeyUncompressed), { header: { kid: undefined } }),
+          target.publicKeyUncompressed,
+        ),
+      401,
+      "kid_missing",
+    ],
+    [
+      "wrong nonce",
+      async () => authJwt(await issuer.mint(claims("frank", generateP256KeyPair().publicKeyUncompressed)), target.publicKeyUncompressed),
+      401,
+      "nonce_mismatch",
+    ],
+    [
+      "nonce missing with a target key",
+      async () => authJwt(await issuer.mint(claims("frank")), target.publicKeyUncompressed),
+      401,
+      "nonce_missing",
+    ],
+    [
+      "wrong aud",
+      async () =>
+        authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed, { aud: "not-ours" })), target.publicKeyUncompressed),
+      401,
+      "aud_mismatch",
+    ],
+    [
+      "two accepted auds",
+      async () =>
+        authJwt(await issuer.mint(claims("frank", target.publicKeyUncompressed, { aud: [AUD, OTHER_AUD] })), target.publicKeyUncompressed),
+      401,
+      "aud_ambiguous",
+    ],
+    [
+      "expired",
+      async () =>
+        authJwt(
+          await issuer.mint(claims("frank", target.publicKeyUncompressed, { iat: T - 900, exp: T - 31 })),
+          target.publicKeyUncompressed,
+        ),
+      401,
+      "token_expired",
+    ],
+    [
+      "iat missing",
+      async () =>
+        authJwt(await issuer.mint({ ...claims("frank", target.publicKeyUncompressed), iat: undefined }), target.publicKeyUncompressed),
+      401,
+      "iat_missing",
+    ],
+    [
+      "unknown kid",
+      async () =>
+        authJwt(
+          await issuer.mint(claims("frank", target.publicKeyUncompressed), { key: await createTestIssuerKey("RS256") }),
+          target.publicKeyUncompressed,
+        ),
+      401,
+      "kid_unknown",
+    ],
     [
       "issuer discovery missing fields",
       async () => {
         const broken = await startTestIssuer();
         try {
           delete broken.discovery.subject_types_supported;
-          return await authJwt(await broken.mint({ ...claims("frank", target.publicKeyUncompressed), iss: broken.url }), target.publicKeyUncompressed);
+          return await authJwt(
+            await broken.mint({ ...claims("frank", target.publicKeyUncompressed), iss: broken.url }),
+            target.publicKeyUncompressed,
+          );
         } finally {
           await broken.close();
         }
@@ -238,7 +372,12 @@ describe("auth-jwt", () => {
       "discovery_invalid",
     ],
     ["target key not a P-256 key", async () => authJwt(await good(), "04abcd"), 400, "target_public_key_invalid"],
-    ["expirationSeconds too long", async () => authJwt(await good(), target.publicKeyUncompressed, { expirationSeconds: "99999999" }), 400, "expiration_invalid"],
+    [
+      "expirationSeconds too long",
+      async () => authJwt(await good(), target.publicKeyUncompressed, { expirationSeconds: "99999999" }),
+      400,
+      "expiration_invalid",
+    ],
     ["authProvider missing", async () => call("/signer/v1/auth-jwt", { jwt: await good() }), 400, "validation_error"],
   ];
   it.each(cases)("rejects: %s", async (_name, request, status, code) => {
@@ -259,15 +398,35 @@ describe("whoami", () => {
   type Stamped = Awaited<ReturnType<typeof whoamiWithBundle>>["stampedRequest"];
   type Case = [name: string, tamper: (s: Stamped) => Promise<Stamped>, status: number, code: string];
   const cases: Case[] = [
-    ["body changed after stamping", async (s) => ({ ...s, body: JSON.stringify({ organizationId: "someone-else" }) }), 401, "stamp_signature_invalid"],
+    [
+      "body changed after stamping",
+      async (s) => ({ ...s, body: JSON.stringify({ organizationId: "someone-else" }) }),
+      401,
+      "stamp_signature_invalid",
+    ],
     ["stamp missing", async (s) => ({ ...s, stamp: { ...s.stamp, stampHeaderValue: "" } }), 401, "stamp_missing"],
-    ["passkey stamp header", async (s) => ({ ...s, stamp: { ...s.stamp, stampHeaderName: "X-Stamp-WebAuthn" } }), 400, "stamp_header_unsupported"],
-    ["stamp for another Turnkey endpoint", async (s) => ({ ...s, url: "https://api.turnkey.com/public/v1/query/list_wallets" }), 400, "stamped_request_url_invalid"],
+    [
+      "passkey stamp header",
+      async (s) => ({ ...s, stamp: { ...s.stamp, stampHeaderName: "X-Stamp-WebAuthn" } }),
+      400,
+      "stamp_header_unsupported",
+    ],
+    [
+      "stamp for another Turnkey endpoint",
+      async (s) => ({ ...s, url: "https://api.turnkey.com/public/v1/query/list_wallets" }),
+      400,
+      "stamped_request_url_invalid",
+    ],
     [
       "stamped by an unregistered key",
       async (s) => {
         const stranger = generateP256KeyPair();
-        const client = new Turnkey({ apiBaseUrl: "https://api.turnkey.com", defaultOrganizationId: user.orgId, apiPublicKey: stranger.publicKey, apiPrivateKey: stranger.privateKey });
+        const client = new Turnkey({
+          apiBaseUrl: "https://api.turnkey.com",
+          defaultOrganizationId: user.orgId,
+          apiPublicKey: stranger.publicKey,
+          apiPrivateKey: stranger.privateKey,
+        });
         return (await client.apiClient().stampGetWhoami({ organizationId: user.orgId })) ?? s;
       },
       401,
@@ -275,7 +434,15 @@ describe("whoami", () => {
     ],
     [
       "valid key naming another organization",
-      async () => (await whoamiWithBundle((await authJwt(await issuer.mint(claims("grace", target.publicKeyUncompressed)), target.publicKeyUncompressed)).body.credentialBundle!, target, "another-org")).stampedRequest,
+      async () =>
+        (
+          await whoamiWithBundle(
+            (await authJwt(await issuer.mint(claims("grace", target.publicKeyUncompressed)), target.publicKeyUncompressed)).body
+              .credentialBundle!,
+            target,
+            "another-org",
+          )
+        ).stampedRequest,
       403,
       "organization_mismatch",
     ],
@@ -305,7 +472,15 @@ describe("configuration", () => {
   });
 
   it("an issuer allowlist refuses other issuers before fetching anything", async () => {
-    const strict = await startAlchemy({ port: 0, dataDir: "memory://", apiKey: API_KEY, audiences: [AUD], allowedOrigins: [], issuers: ["https://idp.example"], now: clock.now });
+    const strict = await startAlchemy({
+      port: 0,
+      dataDir: "memory://",
+      apiKey: API_KEY,
+      audiences: [AUD],
+      allowedOrigins: [],
+      issuers: ["https://idp.example"],
+      now: clock.now,
+    });
     try {
       const before = { ...issuer.requests };
       const response = await fetch(`${strict.url}/signer/v1/auth-jwt`, {
@@ -327,7 +502,15 @@ describe("configuration", () => {
 describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
   let service: RunningService;
   beforeAll(async () => {
-    service = await startAlchemy({ port: 0, dataDir: "memory://", apiKey: API_KEY, audiences: [AUD], allowedOrigins: [], now: clock.now, variant });
+    service = await startAlchemy({
+      port: 0,
+      dataDir: "memory://",
+      apiKey: API_KEY,
+      audiences: [AUD],
+      allowedOrigins: [],
+      now: clock.now,
+      variant,
+    });
   });
   afterAll(async () => {
     await service?.close();
@@ -344,7 +527,10 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
 
   it("pre-generation, login and whoami: the sparse answers carry the documented nulls and other spelling", async () => {
     const sub = `variant-${variant}`;
-    const pre = await post("/signer/v1/auth-jwt", { jwt: await issuer.mint(claims(sub, undefined, { email: `${sub}@example.com`, email_verified: true })), authProvider: "byo-auth" });
+    const pre = await post("/signer/v1/auth-jwt", {
+      jwt: await issuer.mint(claims(sub, undefined, { email: `${sub}@example.com`, email_verified: true })),
+      authProvider: "byo-auth",
+    });
     const preParsed = pre as unknown as AuthResponse;
     expect(pre).toMatchObject({ credentialBundle: null });
 

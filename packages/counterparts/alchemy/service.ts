@@ -47,7 +47,17 @@ import { z } from "zod";
 import { constantTimeEquals } from "../lib/constant-equals";
 import { encryptCredentialBundle } from "../lib/credential-bundle";
 import { openDatabase } from "../lib/db";
-import { HttpError, bearerToken, createServer, mapErrors, parseBody, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
+import {
+  HttpError,
+  bearerToken,
+  createServer,
+  mapErrors,
+  parseBody,
+  sendJson,
+  serve,
+  type RequestContext,
+  type RunningService,
+} from "../lib/http";
 import { OidcTokenError, UPSTREAM_OIDC_ERRORS, createOidcTokenVerifier, nonceForPublicKey } from "../lib/oidc-token";
 import { P256KeyError, generateP256KeyPair, parseP256PublicKey } from "../lib/p256-keys";
 import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
@@ -108,15 +118,24 @@ const TARGET_PUBLIC_KEY = /^04[0-9a-f]{128}$/;
 const NONCE_CLAIMS = ["nonce", "tknonce"] as const;
 
 const authJwtSchema = z.object({
-  jwt: z.string().min(1).max(16 * 1024),
+  jwt: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
   authProvider: z.string().min(1).max(128),
   targetPublicKey: z.string().min(1).max(140).optional(),
-  expirationSeconds: z.union([z.string().regex(/^[0-9]{1,9}$/), z.number().int().nonnegative()]).transform(Number).optional(),
+  expirationSeconds: z
+    .union([z.string().regex(/^[0-9]{1,9}$/), z.number().int().nonnegative()])
+    .transform(Number)
+    .optional(),
 });
 
 const whoamiSchema = z.object({
   stampedRequest: z.object({
-    body: z.string().min(1).max(8 * 1024),
+    body: z
+      .string()
+      .min(1)
+      .max(8 * 1024),
     stamp: z.object({ stampHeaderName: z.string().max(64), stampHeaderValue: z.string().max(4096) }),
     url: z.string().max(2048),
   }),
@@ -163,7 +182,8 @@ function toHttpError(error: unknown): unknown {
  */
 function checkNonceBinding(claims: Record<string, unknown>, expected: string): void {
   const present = NONCE_CLAIMS.map((name) => claims[name]).filter((value) => value !== undefined && value !== "");
-  if (present.length === 0) throw new OidcTokenError("nonce_missing", "Token must carry the nonce bound to the client key (nonce or tknonce)");
+  if (present.length === 0)
+    throw new OidcTokenError("nonce_missing", "Token must carry the nonce bound to the client key (nonce or tknonce)");
   if (!present.some((value) => typeof value === "string" && constantTimeEquals(value, expected))) {
     throw new OidcTokenError("nonce_mismatch", "Token nonce is not bound to this public key");
   }
@@ -197,7 +217,11 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
     const target = body.targetPublicKey;
     if (target !== undefined) {
       const refuse = () =>
-        new HttpError(400, "target_public_key_invalid", "targetPublicKey must be the uncompressed P-256 public key: 130 lowercase hex characters starting 04, no 0x");
+        new HttpError(
+          400,
+          "target_public_key_invalid",
+          "targetPublicKey must be the uncompressed P-256 public key: 130 lowercase hex characters starting 04, no 0x",
+        );
       if (!TARGET_PUBLIC_KEY.test(target)) throw refuse();
       try {
         parseP256PublicKey(target, "uncompressed");
@@ -219,7 +243,8 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
     // sent (it has no 0x: checked above).
     if (target !== undefined) checkNonceBinding(verified.claims, nonceForPublicKey(target));
     const [audience, ...more] = verified.matchedAudiences;
-    if (audience === undefined || more.length > 0) throw new HttpError(401, "aud_ambiguous", "The JWT must name exactly one accepted audience");
+    if (audience === undefined || more.length > 0)
+      throw new HttpError(401, "aud_ambiguous", "The JWT must name exactly one accepted audience");
 
     const { user, isSignup } = await findOrCreateUser(
       db,
@@ -279,7 +304,8 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
     } catch {
       throw new HttpError(400, "stamped_request_url_invalid", `stampedRequest.url must be the Turnkey ${expectedPath} URL`);
     }
-    if (path !== expectedPath) throw new HttpError(400, "stamped_request_url_invalid", `stampedRequest.url must be the Turnkey ${expectedPath} URL`);
+    if (path !== expectedPath)
+      throw new HttpError(400, "stamped_request_url_invalid", `stampedRequest.url must be the Turnkey ${expectedPath} URL`);
 
     const holder = await findKeyHolder(db, publicKey);
     if (!holder) throw new HttpError(401, "stamp_key_not_found", "The stamping key is not registered");
@@ -313,7 +339,8 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
     const { stampedRequest } = parseBody(whoamiSchema, await ctx.readJson());
     const { user, body } = await verifyStampedRequest(stampedRequest, SIGN_RAW_PAYLOAD_PATH);
     const parsed = signRawPayloadBody.safeParse(body);
-    if (!parsed.success) throw new HttpError(400, "stamped_request_invalid", "stampedRequest.body must be an ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2 request");
+    if (!parsed.success)
+      throw new HttpError(400, "stamped_request_invalid", "stampedRequest.body must be an ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2 request");
     const { organizationId, parameters } = parsed.data;
     if (organizationId !== user.orgId) throw new HttpError(403, "organization_mismatch", "The stamped request names another organization");
     // The EVM account is the only one this counterpart signs with (Solana needs ed25519).

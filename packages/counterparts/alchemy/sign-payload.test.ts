@@ -39,7 +39,14 @@ describe.each(COUNTERPART_VARIANTS)("sign-payload (%s variant)", (variant) => {
   /** Logs `sub` in; returns the session's stamping client and what auth-jwt reported. */
   async function login(sub: string, expirationSeconds = 900) {
     const target = generateP256KeyPair();
-    const jwt = await issuer.mint({ iss: issuer.url, sub, aud: AUD, iat: T - 5, exp: T + 300, nonce: nonceForPublicKey(target.publicKeyUncompressed) });
+    const jwt = await issuer.mint({
+      iss: issuer.url,
+      sub,
+      aud: AUD,
+      iat: T - 5,
+      exp: T + 300,
+      nonce: nonceForPublicKey(target.publicKeyUncompressed),
+    });
     const { body } = await call<{ orgId: string; address: `0x${string}`; credentialBundle: string }>("/signer/v1/auth-jwt", {
       jwt,
       authProvider: "byo-auth",
@@ -57,7 +64,10 @@ describe.each(COUNTERPART_VARIANTS)("sign-payload (%s variant)", (variant) => {
   }
 
   /** What signRawMessage stamps for `signMessage(message)`. */
-  const stampSign = (session: Awaited<ReturnType<typeof login>>, over: { signWith?: string; organizationId?: string; payload?: string } = {}) =>
+  const stampSign = (
+    session: Awaited<ReturnType<typeof login>>,
+    over: { signWith?: string; organizationId?: string; payload?: string } = {},
+  ) =>
     session.client.stampSignRawPayload({
       organizationId: over.organizationId ?? session.orgId,
       encoding: "PAYLOAD_ENCODING_HEXADECIMAL",
@@ -68,7 +78,15 @@ describe.each(COUNTERPART_VARIANTS)("sign-payload (%s variant)", (variant) => {
 
   beforeAll(async () => {
     issuer = await startTestIssuer();
-    alchemy = await startAlchemy({ port: 0, dataDir: "memory://", apiKey: API_KEY, audiences: [AUD], allowedOrigins: [], now: clock.now, variant });
+    alchemy = await startAlchemy({
+      port: 0,
+      dataDir: "memory://",
+      apiKey: API_KEY,
+      audiences: [AUD],
+      allowedOrigins: [],
+      now: clock.now,
+      variant,
+    });
   });
   afterAll(async () => {
     await alchemy?.close();
@@ -77,7 +95,9 @@ describe.each(COUNTERPART_VARIANTS)("sign-payload (%s variant)", (variant) => {
 
   it("answers an EIP-191 signature (v = 27/28) that recovers the address auth-jwt reported", async () => {
     const session = await login("signer");
-    const { status, body } = await call<{ signature: `0x${string}` }>("/signer/v1/sign-payload", { stampedRequest: await stampSign(session) });
+    const { status, body } = await call<{ signature: `0x${string}` }>("/signer/v1/sign-payload", {
+      stampedRequest: await stampSign(session),
+    });
     expect(status).toBe(200);
     expect(body.signature).toMatch(/^0x[0-9a-f]{128}(1b|1c)$/);
     expect(await verifyMessage({ address: session.address, message: MESSAGE, signature: body.signature })).toBe(true);

@@ -104,12 +104,7 @@ async function call(
 
 function toSignIn(record: Record<string, unknown>): EmulatorSignIn {
   const { localId, email, idToken, refreshToken, expiresIn } = record;
-  if (
-    typeof localId !== "string" ||
-    typeof email !== "string" ||
-    typeof idToken !== "string" ||
-    typeof refreshToken !== "string"
-  ) {
+  if (typeof localId !== "string" || typeof email !== "string" || typeof idToken !== "string" || typeof refreshToken !== "string") {
     throw new EmulatorRestError("request_failed", 200, "Auth Emulator response lacks localId/email/idToken/refreshToken");
   }
   return { localId, email, idToken, refreshToken, expiresIn: Number(expiresIn) };
@@ -151,11 +146,7 @@ export async function markEmailVerified(emulatorHost: string, projectId: string,
 }
 
 /** Signs up a user, marks the email verified and returns an ID token that says so. */
-export async function createVerifiedUser(
-  emulatorHost: string,
-  projectId: string,
-  credentials: EmailPassword,
-): Promise<EmulatorSignIn> {
+export async function createVerifiedUser(emulatorHost: string, projectId: string, credentials: EmailPassword): Promise<EmulatorSignIn> {
   const created = await signUpWithPassword(emulatorHost, credentials);
   await markEmailVerified(emulatorHost, projectId, created.localId);
   return signInWithPassword(emulatorHost, credentials);

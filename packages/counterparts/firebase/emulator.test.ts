@@ -117,7 +117,10 @@ describe("the real Auth Emulator", () => {
           path.join(brokenDir, "export", "firebase-export-metadata.json"),
           JSON.stringify({ version: "15.34.2", auth: { version: "15.34.2", path: "auth_export" } }),
         );
-        await writeFile(path.join(brokenDir, "export", "auth_export", "accounts.json"), '{"kind":"identitytoolkit#DownloadAccountResponse","users":[');
+        await writeFile(
+          path.join(brokenDir, "export", "auth_export", "accounts.json"),
+          '{"kind":"identitytoolkit#DownloadAccountResponse","users":[',
+        );
         await writeFile(path.join(brokenDir, "export", "auth_export", "config.json"), '{"signIn":{"allowDuplicateEmails":false}}');
 
         const error = await startError({ dataDir: brokenDir });
@@ -194,7 +197,10 @@ describe("the real Auth Emulator", () => {
 
   it("the firebase web SDK signs up against it from Node", async () => {
     if (!emulator) throw new Error("emulator not started");
-    const app = initializeApp({ apiKey: EMULATOR_WEB_API_KEY, projectId: PROJECT_ID, authDomain: `${PROJECT_ID}.firebaseapp.com` }, `sdk-test-${Date.now()}`);
+    const app = initializeApp(
+      { apiKey: EMULATOR_WEB_API_KEY, projectId: PROJECT_ID, authDomain: `${PROJECT_ID}.firebaseapp.com` },
+      `sdk-test-${Date.now()}`,
+    );
     try {
       const auth = getAuth(app);
       connectAuthEmulator(auth, emulator.url, { disableWarnings: true });

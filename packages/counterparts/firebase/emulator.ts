@@ -57,11 +57,7 @@ const DEMO_PROJECT_ID = /^demo-[a-z0-9](?:[a-z0-9-]{0,23}[a-z0-9])?$/;
 const HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|[0-9A-Fa-f:]+)$/;
 
 export type FirebaseEmulatorErrorCode =
-  | "emulator_config_invalid"
-  | "firebase_tools_missing"
-  | "port_in_use"
-  | "emulator_exited"
-  | "emulator_start_timeout";
+  "emulator_config_invalid" | "firebase_tools_missing" | "port_in_use" | "emulator_exited" | "emulator_start_timeout";
 
 export class FirebaseEmulatorError extends Error {
   override readonly name = "FirebaseEmulatorError";

@@ -146,7 +146,9 @@ export async function ensureFirebaseTools(options: InstallOptions | ((line: stri
     if (owner === null) break;
     if (!announcedWait) {
       announcedWait = true;
-      log(`waiting for another process${owner > 0 ? ` (pid ${owner})` : ""} that is installing the Firebase Auth Emulator (firebase-tools)…`);
+      log(
+        `waiting for another process${owner > 0 ? ` (pid ${owner})` : ""} that is installing the Firebase Auth Emulator (firebase-tools)…`,
+      );
     }
     if (Date.now() - waitStarted > WAIT_LIMIT_MS) {
       throw new FirebaseToolsInstallError(`${lock} has been held for ${WAIT_LIMIT_MS / 60_000} min; remove it if no install is running`);

@@ -37,10 +37,7 @@ function closeProbe(server: Server): Promise<void> {
  * `count` distinct ports on `host` that the kernel considers free right now, none of them in
  * `exclude` (e.g. a port already promised to another service that has not bound it yet).
  */
-export async function findFreePorts(
-  count: number,
-  options: { host?: string; exclude?: readonly number[] } = {},
-): Promise<number[]> {
+export async function findFreePorts(count: number, options: { host?: string; exclude?: readonly number[] } = {}): Promise<number[]> {
   const host = options.host ?? "127.0.0.1";
   const exclude = new Set(options.exclude ?? []);
   const probes: Server[] = [];

@@ -44,7 +44,8 @@ function take(r: Reader, n: number): Uint8Array {
 function readArgument(r: Reader, info: number): number {
   if (info < 24) return info;
   const width = info === 24 ? 1 : info === 25 ? 2 : info === 26 ? 4 : info === 27 ? 8 : 0;
-  if (width === 0) throw new CborError(info === 31 ? "Indefinite-length CBOR items are not supported" : "Reserved CBOR additional information");
+  if (width === 0)
+    throw new CborError(info === 31 ? "Indefinite-length CBOR items are not supported" : "Reserved CBOR additional information");
   let value = 0n;
   for (const byte of take(r, width)) value = (value << 8n) | BigInt(byte);
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new CborError("CBOR integer too large");

@@ -25,8 +25,7 @@ import { parseP256PublicKey } from "./p256-keys";
 export const TURNKEY_HPKE_INFO = utf8ToBytes("turnkey_hpke");
 
 /** Turnkey's AAD: both public keys, uncompressed, sender first. */
-export const TURNKEY_HPKE_AAD: AdditionalData = (encapsulatedKey, recipientPublicKey) =>
-  concatBytes(encapsulatedKey, recipientPublicKey);
+export const TURNKEY_HPKE_AAD: AdditionalData = (encapsulatedKey, recipientPublicKey) => concatBytes(encapsulatedKey, recipientPublicKey);
 
 export class CredentialBundleError extends Error {
   override readonly name = "CredentialBundleError";

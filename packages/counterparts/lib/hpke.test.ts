@@ -10,9 +10,18 @@ describe("HPKE base mode, DHKEM(P-256)/HKDF-SHA256/AES-256-GCM", () => {
   it("@turnkey/crypto opens what we seal", () => {
     const receiver = generateP256KeyPair();
     const plaintext = new Uint8Array(randomBytes(77));
-    const sealed = hpkeSeal({ recipientPublicKey: hex(receiver.publicKeyUncompressed), plaintext, info: TURNKEY_HPKE_INFO, additionalData: TURNKEY_HPKE_AAD });
+    const sealed = hpkeSeal({
+      recipientPublicKey: hex(receiver.publicKeyUncompressed),
+      plaintext,
+      info: TURNKEY_HPKE_INFO,
+      additionalData: TURNKEY_HPKE_AAD,
+    });
     expect(sealed.encapsulatedKey).toHaveLength(65);
-    const opened = hpkeDecrypt({ ciphertextBuf: sealed.ciphertext, encappedKeyBuf: sealed.encapsulatedKey, receiverPriv: receiver.privateKey });
+    const opened = hpkeDecrypt({
+      ciphertextBuf: sealed.ciphertext,
+      encappedKeyBuf: sealed.encapsulatedKey,
+      receiverPriv: receiver.privateKey,
+    });
     expect(Buffer.from(opened).equals(Buffer.from(plaintext))).toBe(true);
   });
 
@@ -52,13 +61,28 @@ describe("HPKE base mode, DHKEM(P-256)/HKDF-SHA256/AES-256-GCM", () => {
     ["different additional data", (s) => ({ ...s, aad: () => new Uint8Array([1]) }), "hpke_open_failed"],
     ["different info", (s) => ({ ...s, info: new Uint8Array() }), "hpke_open_failed"],
     ["another receiver key", (s) => ({ ...s, key: other.privateKey }), "hpke_open_failed"],
-    ["encapsulated key not on the curve", (s) => ({ ...s, encapsulatedKey: new Uint8Array([4, ...new Uint8Array(64).fill(7)]) }), "hpke_input_invalid"],
+    [
+      "encapsulated key not on the curve",
+      (s) => ({ ...s, encapsulatedKey: new Uint8Array([4, ...new Uint8Array(64).fill(7)]) }),
+      "hpke_input_invalid",
+    ],
   ])("refuses: %s", (_name, tamper, code) => {
     const receiver = generateP256KeyPair();
-    const sealed = hpkeSeal({ recipientPublicKey: hex(receiver.publicKeyUncompressed), plaintext: new Uint8Array(32).fill(9), info: TURNKEY_HPKE_INFO, additionalData: TURNKEY_HPKE_AAD });
+    const sealed = hpkeSeal({
+      recipientPublicKey: hex(receiver.publicKeyUncompressed),
+      plaintext: new Uint8Array(32).fill(9),
+      info: TURNKEY_HPKE_INFO,
+      additionalData: TURNKEY_HPKE_AAD,
+    });
     const t = tamper(sealed);
     expect(() =>
-      hpkeOpen({ recipientPrivateKey: hex(t.key ?? receiver.privateKey), encapsulatedKey: t.encapsulatedKey, ciphertext: t.ciphertext, info: t.info ?? TURNKEY_HPKE_INFO, additionalData: t.aad ?? TURNKEY_HPKE_AAD }),
+      hpkeOpen({
+        recipientPrivateKey: hex(t.key ?? receiver.privateKey),
+        encapsulatedKey: t.encapsulatedKey,
+        ciphertext: t.ciphertext,
+        info: t.info ?? TURNKEY_HPKE_INFO,
+        additionalData: t.aad ?? TURNKEY_HPKE_AAD,
+      }),
     ).toThrowError(expect.objectContaining({ code }));
   });
 });

@@ -118,7 +118,13 @@ describe("http router", () => {
 });
 
 describe("fault injection", () => {
-  const routes = [{ method: "GET" as const, path: "/ok", handler: (ctx: { res: Parameters<typeof sendJson>[0] }) => sendJson(ctx.res, 200, { ok: true }) }];
+  const routes = [
+    {
+      method: "GET" as const,
+      path: "/ok",
+      handler: (ctx: { res: Parameters<typeof sendJson>[0] }) => sendJson(ctx.res, 200, { ok: true }),
+    },
+  ];
   const setFault = (url: string, mode: unknown) =>
     fetch(`${url}${FAULT_PATH}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ mode }) });
 

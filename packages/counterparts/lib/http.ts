@@ -14,12 +14,7 @@
  *   with `{ "mode": "down" | "error" | "up" }` makes every other request have its connection
  *   dropped (a service that is down), answer 503 (one that is failing), or behave again.
  */
-import {
-  createServer as createNodeServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from "node:http";
+import { createServer as createNodeServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { z } from "zod";
 import { HttpError, type ErrorDetails } from "./http-error";
@@ -75,12 +70,7 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Readonly<Record<string, string>> = {},
-): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   const payload = JSON.stringify(body);
   res.statusCode = status;
   // API answers are per-user unless a route says otherwise (e.g. a public JWKS).
@@ -103,12 +93,7 @@ export function sendError(
   sendJson(res, status, { error: { ...details, code, message } }, headers);
 }
 
-export function sendHtml(
-  res: ServerResponse,
-  status: number,
-  html: string,
-  headers: Readonly<Record<string, string>> = {},
-): void {
+export function sendHtml(res: ServerResponse, status: number, html: string, headers: Readonly<Record<string, string>> = {}): void {
   res.statusCode = status;
   res.setHeader("Cache-Control", "no-store");
   for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
@@ -139,7 +124,8 @@ export function createServer(routes: readonly Route[], options: ServerOptions = 
           path: FAULT_PATH,
           handler: async ({ res, readJson }) => {
             const mode = ((await readJson()) as { mode?: unknown } | null)?.mode;
-            if (mode !== "up" && mode !== "down" && mode !== "error") throw new HttpError(400, "invalid_request", 'mode must be "up", "down" or "error"');
+            if (mode !== "up" && mode !== "down" && mode !== "error")
+              throw new HttpError(400, "invalid_request", 'mode must be "up", "down" or "error"');
             fault = mode;
             sendJson(res, 200, { mode });
           },
@@ -300,7 +286,12 @@ export function closeServer(server: Server): Promise<void> {
  * Listens on `at` and returns the running service; closing it closes the server first (no new
  * requests), then the database the handlers used.
  */
-export async function serve(name: string, server: Server, db: { close(): Promise<void> }, at: { port: number; host?: string }): Promise<RunningService> {
+export async function serve(
+  name: string,
+  server: Server,
+  db: { close(): Promise<void> },
+  at: { port: number; host?: string },
+): Promise<RunningService> {
   const url = await listen(server, at.port, at.host);
   return {
     name,

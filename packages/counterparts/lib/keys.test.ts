@@ -50,7 +50,9 @@ describe("service keys", () => {
   it("publishes public members only", async () => {
     const key = await loadOrCreateSigningKey("memory://");
     const jwks = publicJwks([key]);
-    expect(jwks.keys).toEqual([{ kty: "EC", crv: "P-256", x: expect.any(String), y: expect.any(String), kid: key.kid, alg: "ES256", use: "sig" }]);
+    expect(jwks.keys).toEqual([
+      { kty: "EC", crv: "P-256", x: expect.any(String), y: expect.any(String), kid: key.kid, alg: "ES256", use: "sig" },
+    ]);
     const leaky = { kty: "RSA", n: "n", e: "AQAB", d: "secret", p: "p", q: "q", dp: "dp", dq: "dq", qi: "qi", k: "k", kid: "1" } as JWK;
     expect(toPublicJwk(leaky)).toEqual({ kty: "RSA", n: "n", e: "AQAB", kid: "1" });
   });

@@ -63,10 +63,7 @@ export function publicJwks(keys: readonly ServiceSigningKey[]): { keys: PublicJw
 }
 
 /** Loads the service's ES256 key from `<dataDir>/<fileName>`, creating it on first use. */
-export async function loadOrCreateSigningKey(
-  dataDir: string,
-  fileName: string = DEFAULT_SIGNING_KEY_FILE,
-): Promise<ServiceSigningKey> {
+export async function loadOrCreateSigningKey(dataDir: string, fileName: string = DEFAULT_SIGNING_KEY_FILE): Promise<ServiceSigningKey> {
   if (isMemoryDataDir(dataDir)) return fromPrivateJwk(await newPrivateJwk());
   const file = path.join(dataDir, fileName);
   const text = await loadOrCreateFile(file, async () => JSON.stringify(await newPrivateJwk(), null, 2) + "\n");

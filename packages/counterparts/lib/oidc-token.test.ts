@@ -1,6 +1,13 @@
 import { exportSPKI, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createOidcTokenVerifier, nonceForPublicKey, OidcTokenError, type OidcTokenErrorCode, type OidcTokenVerifier, type VerifyOidcTokenOptions } from "./oidc-token";
+import {
+  createOidcTokenVerifier,
+  nonceForPublicKey,
+  OidcTokenError,
+  type OidcTokenErrorCode,
+  type OidcTokenVerifier,
+  type VerifyOidcTokenOptions,
+} from "./oidc-token";
 import { createTestIssuerKey, hmacToken, startTestIssuer, unsignedToken, type TestIssuer } from "./oidc-test-issuer";
 
 /** Frozen clock: 2030-03-17T17:46:40Z. */
@@ -24,7 +31,10 @@ function without(payload: JWTPayload, member: string): JWTPayload {
   return copy as JWTPayload;
 }
 async function rejection(promise: Promise<unknown>): Promise<OidcTokenError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(OidcTokenError);
   return error as OidcTokenError;
 }
@@ -35,7 +45,12 @@ beforeAll(async () => {
   rsOnly = createOidcTokenVerifier({
     algorithms: ["RS256"],
     requireTyp: true,
-    requiredDiscoveryFields: ["id_token_signing_alg_values_supported", "authorization_endpoint", "response_types_supported", "subject_types_supported"],
+    requiredDiscoveryFields: [
+      "id_token_signing_alg_values_supported",
+      "authorization_endpoint",
+      "response_types_supported",
+      "subject_types_supported",
+    ],
     now,
   });
 });
@@ -53,7 +68,13 @@ describe("OIDC ID token: accepted", () => {
     ["no typ (not required)", () => issuer.mint(claims(), { header: { typ: undefined } })],
   ])("%s", async (_name, mint) => {
     const verified = await both.verify(await mint(), allowAll);
-    expect(verified).toMatchObject({ issuer: issuer.url, subject: "user-1", matchedAudiences: [AUD], email: "a@example.com", emailVerified: true });
+    expect(verified).toMatchObject({
+      issuer: issuer.url,
+      subject: "user-1",
+      matchedAudiences: [AUD],
+      email: "a@example.com",
+      emailVerified: true,
+    });
   });
 
   it("accepts any audience when none is required, and no nonce when none is expected", async () => {
@@ -68,11 +89,21 @@ describe("OIDC ID token: accepted", () => {
 });
 
 describe("OIDC ID token: rejected", () => {
-  type Case = [name: string, token: () => Promise<string>, code: OidcTokenErrorCode, verifier?: () => OidcTokenVerifier, options?: Partial<VerifyOidcTokenOptions>];
+  type Case = [
+    name: string,
+    token: () => Promise<string>,
+    code: OidcTokenErrorCode,
+    verifier?: () => OidcTokenVerifier,
+    options?: Partial<VerifyOidcTokenOptions>,
+  ];
   const cases: Case[] = [
     ["not a JWS", async () => "nope", "token_malformed"],
     ["alg none", async () => unsignedToken({ iss: issuer.url, ...claims() }, { kid: issuer.rs256.kid }), "alg_none"],
-    ["HS256 keyed with the RSA public key", async () => hmacToken({ iss: issuer.url, ...claims() }, await exportSPKI(issuer.rs256.publicKey), issuer.rs256.kid), "alg_hmac"],
+    [
+      "HS256 keyed with the RSA public key",
+      async () => hmacToken({ iss: issuer.url, ...claims() }, await exportSPKI(issuer.rs256.publicKey), issuer.rs256.kid),
+      "alg_hmac",
+    ],
     ["ES256 where RS256 is required", () => issuer.mint(claims(), { key: issuer.es256 }), "alg_not_allowed", () => rsOnly],
     ["typ missing where required", () => issuer.mint(claims(), { header: { typ: undefined } }), "typ_missing", () => rsOnly],
     ["typ at+jwt", () => issuer.mint(claims(), { header: { typ: "at+jwt" } }), "typ_invalid"],
@@ -81,7 +112,11 @@ describe("OIDC ID token: rejected", () => {
     ["issuer refused by the caller", () => issuer.mint(claims()), "issuer_not_allowed", undefined, { issuerAllowed: () => false }],
     ["issuer not an http URL", () => issuer.mint(claims({ iss: "file:///etc" })), "issuer_not_allowed"],
     ["kid unknown", async () => issuer.mint(claims(), { key: await createTestIssuerKey("RS256") }), "kid_unknown"],
-    ["kid of another key", async () => issuer.mint(claims(), { key: await createTestIssuerKey("RS256"), header: { kid: issuer.rs256.kid } }), "signature_invalid"],
+    [
+      "kid of another key",
+      async () => issuer.mint(claims(), { key: await createTestIssuerKey("RS256"), header: { kid: issuer.rs256.kid } }),
+      "signature_invalid",
+    ],
     ["expired", () => issuer.mint(claims({ iat: T - 600, exp: T - 31 })), "token_expired"],
     ["nbf in the future", () => issuer.mint(claims({ nbf: T + 120 })), "token_not_yet_valid"],
     ["iat in the future", () => issuer.mint(claims({ iat: T + 120, exp: T + 400 })), "iat_in_future"],
@@ -91,7 +126,11 @@ describe("OIDC ID token: rejected", () => {
     ["wrong aud", () => issuer.mint(claims({ aud: "someone-else" })), "aud_mismatch"],
     ["nonce missing", () => issuer.mint(without(claims(), "nonce")), "nonce_missing"],
     ["nonce of another key", () => issuer.mint(claims({ nonce: nonceForPublicKey("03" + "cd".repeat(32)) })), "nonce_mismatch"],
-    ["nonce over the key bytes instead of the text", () => issuer.mint(claims({ nonce: nonceForPublicKey(Buffer.from(PUBLIC_KEY, "hex").toString("latin1")) })), "nonce_mismatch"],
+    [
+      "nonce over the key bytes instead of the text",
+      () => issuer.mint(claims({ nonce: nonceForPublicKey(Buffer.from(PUBLIC_KEY, "hex").toString("latin1")) })),
+      "nonce_mismatch",
+    ],
   ];
   it.each(cases)("%s", async (_name, token, code, verifier = () => both, options = {}) => {
     const error = await rejection(verifier().verify(await token(), { ...allowAll, ...options }));
@@ -104,7 +143,9 @@ describe("OIDC ID token: rejected", () => {
       const v = createOidcTokenVerifier({ algorithms: ["RS256"], now });
       const none = unsignedToken({ iss: fresh.url, ...claims() }, { kid: fresh.rs256.kid });
       expect((await rejection(v.verify(none, allowAll))).code).toBe("alg_none");
-      expect((await rejection(v.verify(await fresh.mint(claims()), { ...allowAll, issuerAllowed: () => false }))).code).toBe("issuer_not_allowed");
+      expect((await rejection(v.verify(await fresh.mint(claims()), { ...allowAll, issuerAllowed: () => false }))).code).toBe(
+        "issuer_not_allowed",
+      );
       expect(fresh.requests).toEqual({ discovery: 0, jwks: 0 });
     } finally {
       await fresh.close();

@@ -286,14 +286,18 @@ export function createOidcTokenVerifier(options: OidcTokenVerifierOptions): Oidc
 
       let payload: JWTPayload;
       try {
-        ({ payload } = await jwtVerify(token, (header, jws) => resolveJwksKey(keySet, [header, jws], (code, cause) => new OidcTokenError(code, JWKS_MESSAGES[code], { cause })), {
-          algorithms: [...algorithms],
-          issuer,
-          ...(verifyOptions.audiences !== undefined ? { audience: [...verifyOptions.audiences] } : {}),
-          requiredClaims: ["exp", "iat", "sub", "aud"],
-          clockTolerance,
-          currentDate: now(),
-        }));
+        ({ payload } = await jwtVerify(
+          token,
+          (header, jws) => resolveJwksKey(keySet, [header, jws], (code, cause) => new OidcTokenError(code, JWKS_MESSAGES[code], { cause })),
+          {
+            algorithms: [...algorithms],
+            issuer,
+            ...(verifyOptions.audiences !== undefined ? { audience: [...verifyOptions.audiences] } : {}),
+            requiredClaims: ["exp", "iat", "sub", "aud"],
+            clockTolerance,
+            currentDate: now(),
+          },
+        ));
       } catch (error) {
         throw mapJoseError(error);
       }
@@ -362,9 +366,12 @@ function mapJoseError(error: unknown): Error {
   if (error instanceof errors.JWTExpired) return new OidcTokenError("token_expired", "Token has expired", { cause: error });
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "aud") return new OidcTokenError("aud_mismatch", "Token audience is not accepted here", { cause: error });
-    if (error.reason === "missing" && error.claim === "exp") return new OidcTokenError("exp_missing", "Token must have exp", { cause: error });
-    if (error.reason === "missing" && error.claim === "iat") return new OidcTokenError("iat_missing", "Token must have iat", { cause: error });
-    if (error.reason === "missing" && error.claim === "sub") return new OidcTokenError("sub_missing", "Token must have sub", { cause: error });
+    if (error.reason === "missing" && error.claim === "exp")
+      return new OidcTokenError("exp_missing", "Token must have exp", { cause: error });
+    if (error.reason === "missing" && error.claim === "iat")
+      return new OidcTokenError("iat_missing", "Token must have iat", { cause: error });
+    if (error.reason === "missing" && error.claim === "sub")
+      return new OidcTokenError("sub_missing", "Token must have sub", { cause: error });
     if (error.claim === "nbf") return new OidcTokenError("token_not_yet_valid", "Token is not valid yet (nbf)", { cause: error });
     return new OidcTokenError("token_malformed", "Token has an invalid claim", { cause: error });
   }

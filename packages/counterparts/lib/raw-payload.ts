@@ -30,10 +30,17 @@ export function decodePayload(payload: string, encoding: string): Uint8Array {
   if (encoding === "PAYLOAD_ENCODING_TEXT_UTF8") return utf8ToBytes(payload);
   if (encoding === "PAYLOAD_ENCODING_HEXADECIMAL") {
     const hex = payload.startsWith("0x") ? payload.slice(2) : payload;
-    if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) throw new RawPayloadError("payload_invalid", "payload must be hexadecimal (an even number of hex digits) for PAYLOAD_ENCODING_HEXADECIMAL");
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex))
+      throw new RawPayloadError(
+        "payload_invalid",
+        "payload must be hexadecimal (an even number of hex digits) for PAYLOAD_ENCODING_HEXADECIMAL",
+      );
     return hexToBytes(hex.toLowerCase());
   }
-  throw new RawPayloadError("payload_encoding_unsupported", "This counterpart signs PAYLOAD_ENCODING_HEXADECIMAL and PAYLOAD_ENCODING_TEXT_UTF8 payloads");
+  throw new RawPayloadError(
+    "payload_encoding_unsupported",
+    "This counterpart signs PAYLOAD_ENCODING_HEXADECIMAL and PAYLOAD_ENCODING_TEXT_UTF8 payloads",
+  );
 }
 
 /** The 32-byte digest a secp256k1 key signs for these bytes. */
@@ -44,11 +51,18 @@ export function secp256k1Digest(bytes: Uint8Array, hashFunction: string): Uint8A
     case "HASH_FUNCTION_SHA256":
       return sha256(bytes);
     case "HASH_FUNCTION_NO_OP":
-      if (bytes.length !== 32) throw new RawPayloadError("payload_invalid", "With HASH_FUNCTION_NO_OP the payload must be the 32-byte digest to sign");
+      if (bytes.length !== 32)
+        throw new RawPayloadError("payload_invalid", "With HASH_FUNCTION_NO_OP the payload must be the 32-byte digest to sign");
       return bytes;
     case "HASH_FUNCTION_NOT_APPLICABLE":
-      throw new RawPayloadError("hash_function_invalid", "HASH_FUNCTION_NOT_APPLICABLE is for Ed25519 keys; secp256k1 needs KECCAK256, SHA256 or NO_OP");
+      throw new RawPayloadError(
+        "hash_function_invalid",
+        "HASH_FUNCTION_NOT_APPLICABLE is for Ed25519 keys; secp256k1 needs KECCAK256, SHA256 or NO_OP",
+      );
     default:
-      throw new RawPayloadError("hash_function_invalid", "hashFunction must be HASH_FUNCTION_KECCAK256, HASH_FUNCTION_SHA256 or HASH_FUNCTION_NO_OP");
+      throw new RawPayloadError(
+        "hash_function_invalid",
+        "hashFunction must be HASH_FUNCTION_KECCAK256, HASH_FUNCTION_SHA256 or HASH_FUNCTION_NO_OP",
+      );
   }
 }

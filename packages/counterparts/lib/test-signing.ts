@@ -77,9 +77,7 @@ export async function signTestToken({ key, claims, header = {} }: TokenOptions):
     else protectedHeader[name] = value;
   }
   // SignJWT requires alg; the header object is passed as-is so typ/kid can be left out.
-  return new SignJWT(claims)
-    .setProtectedHeader(protectedHeader as { alg: string })
-    .sign(key.privateKey);
+  return new SignJWT(claims).setProtectedHeader(protectedHeader as { alg: string }).sign(key.privateKey);
 }
 
 export function base64urlJson(value: unknown): string {

@@ -41,14 +41,29 @@ export function newSoftAuthenticator(kind: "ec" | "rsa" = "ec"): SoftAuthenticat
   if (kind === "rsa") {
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const jwk = publicKey.export({ format: "jwk" });
-    return { privateKey, credentialId, cose: new Map<CborIn, CborIn>([[1, 3], [3, -257], [-1, Buffer.from(jwk.n!, "base64url")], [-2, Buffer.from(jwk.e!, "base64url")]]) };
+    return {
+      privateKey,
+      credentialId,
+      cose: new Map<CborIn, CborIn>([
+        [1, 3],
+        [3, -257],
+        [-1, Buffer.from(jwk.n!, "base64url")],
+        [-2, Buffer.from(jwk.e!, "base64url")],
+      ]),
+    };
   }
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const jwk = publicKey.export({ format: "jwk" });
   return {
     privateKey,
     credentialId,
-    cose: new Map<CborIn, CborIn>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, "base64url")], [-3, Buffer.from(jwk.y!, "base64url")]]),
+    cose: new Map<CborIn, CborIn>([
+      [1, 2],
+      [3, -7],
+      [-1, 1],
+      [-2, Buffer.from(jwk.x!, "base64url")],
+      [-3, Buffer.from(jwk.y!, "base64url")],
+    ]),
   };
 }
 
@@ -66,12 +81,15 @@ function authenticatorData(a: SoftAuthenticator, input: CeremonyInput, attested:
   const flags = (input.flags ?? 0x05) | (attested ? 0x40 : 0);
   const counter = input.counter ?? 0;
   const parts = [...sha256(input.rpId), flags, (counter >>> 24) & 255, (counter >> 16) & 255, (counter >> 8) & 255, counter & 255];
-  if (attested) parts.push(...new Uint8Array(16), a.credentialId.length >> 8, a.credentialId.length & 255, ...a.credentialId, ...encodeCbor(a.cose));
+  if (attested)
+    parts.push(...new Uint8Array(16), a.credentialId.length >> 8, a.credentialId.length & 255, ...a.credentialId, ...encodeCbor(a.cose));
   return Uint8Array.from(parts);
 }
 
 function clientDataJson(type: string, input: CeremonyInput): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify({ type, challenge: input.challenge, origin: input.origin, crossOrigin: false, ...input.clientData }));
+  return new TextEncoder().encode(
+    JSON.stringify({ type, challenge: input.challenge, origin: input.origin, crossOrigin: false, ...input.clientData }),
+  );
 }
 
 /** A `navigator.credentials.create()` response, base64url members. */
@@ -90,7 +108,10 @@ export function softRegistration(
 }
 
 /** A `navigator.credentials.get()` response, base64url members. */
-export function softAssertion(a: SoftAuthenticator, input: CeremonyInput & { tamper?: boolean }): { clientDataJSON: string; authenticatorData: string; signature: string } {
+export function softAssertion(
+  a: SoftAuthenticator,
+  input: CeremonyInput & { tamper?: boolean },
+): { clientDataJSON: string; authenticatorData: string; signature: string } {
   const data = authenticatorData(a, input, false);
   const cd = clientDataJson("webauthn.get", input);
   const signature = sign("sha256", Buffer.concat([data, sha256(cd)]), a.privateKey);

@@ -62,7 +62,12 @@ describe("Turnkey stamp verification", () => {
     ["public key not on the curve", async () => restamp({ publicKey: `02${"ff".repeat(32)}` }), BODY, "stamp_public_key_invalid"],
     ["signature not hex", async () => restamp({ signature: "zz" }), BODY, "stamp_signature_malformed"],
     ["raw r||s instead of DER", async () => restamp({ signature: "11".repeat(64) }), BODY, "stamp_signature_malformed"],
-    ["DER with trailing bytes", async () => restamp({ signature: `${decode(await stamp()).signature}00` }), BODY, "stamp_signature_malformed"],
+    [
+      "DER with trailing bytes",
+      async () => restamp({ signature: `${decode(await stamp()).signature}00` }),
+      BODY,
+      "stamp_signature_malformed",
+    ],
     ["body changed after stamping", () => stamp(), BODY.replace("org-1", "org-2"), "stamp_signature_invalid"],
     ["body re-serialized (whitespace)", () => stamp(), JSON.stringify(JSON.parse(BODY), null, 1), "stamp_signature_invalid"],
     [
@@ -77,7 +82,12 @@ describe("Turnkey stamp verification", () => {
       BODY,
       "stamp_signature_invalid",
     ],
-    ["signed by another key", async () => restamp({ signature: decode(await stamp(BODY, other)).signature }), BODY, "stamp_signature_invalid"],
+    [
+      "signed by another key",
+      async () => restamp({ signature: decode(await stamp(BODY, other)).signature }),
+      BODY,
+      "stamp_signature_invalid",
+    ],
   ];
 
   it.each(cases)("%s → %s", async (_name, header, body, code) => {

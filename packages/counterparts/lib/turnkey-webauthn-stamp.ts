@@ -42,11 +42,15 @@ export function parseWebAuthnStamp(header: string | readonly string[] | undefine
   } catch (cause) {
     throw new StampError("stamp_malformed", `${WEBAUTHN_STAMP_HEADER_NAME} is not JSON`, { cause });
   }
-  if (typeof stamp !== "object" || stamp === null || Array.isArray(stamp)) throw new StampError("stamp_malformed", "WebAuthn stamp must be a JSON object");
+  if (typeof stamp !== "object" || stamp === null || Array.isArray(stamp))
+    throw new StampError("stamp_malformed", "WebAuthn stamp must be a JSON object");
   const { credentialId, clientDataJson, authenticatorData, signature } = stamp as Record<string, unknown>;
   for (const value of [credentialId, clientDataJson, authenticatorData, signature]) {
     if (typeof value !== "string" || !BASE64URL.test(value)) {
-      throw new StampError("stamp_malformed", "WebAuthn stamp needs base64url credentialId, clientDataJson, authenticatorData and signature");
+      throw new StampError(
+        "stamp_malformed",
+        "WebAuthn stamp needs base64url credentialId, clientDataJson, authenticatorData and signature",
+      );
     }
   }
   return {

@@ -1,6 +1,13 @@
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { describe, expect, it } from "vitest";
-import { deriveEd25519, deriveSecp256k1, ethereumAddress, parseDerivationPath, solanaAddress, type WalletKeyErrorCode } from "./wallet-keys";
+import {
+  deriveEd25519,
+  deriveSecp256k1,
+  ethereumAddress,
+  parseDerivationPath,
+  solanaAddress,
+  type WalletKeyErrorCode,
+} from "./wallet-keys";
 
 const hex = (value: string) => new Uint8Array(Buffer.from(value, "hex"));
 const VECTOR_1_SEED = hex("000102030405060708090a0b0c0d0e0f");

@@ -2,7 +2,15 @@
 // spec (test-webauthn.ts), so each refusal can be provoked by changing exactly one thing.
 import { describe, expect, it } from "vitest";
 import { decodeCbor } from "./cbor";
-import { b64u, encodeCbor, newSoftAuthenticator, softAssertion, softRegistration, type CborIn, type SoftAuthenticator } from "./test-webauthn";
+import {
+  b64u,
+  encodeCbor,
+  newSoftAuthenticator,
+  softAssertion,
+  softRegistration,
+  type CborIn,
+  type SoftAuthenticator,
+} from "./test-webauthn";
 import { verifyAssertion, verifyRegistration, WebAuthnError, type ExpectedCeremony } from "./webauthn";
 
 const RP_ID = "localhost";
@@ -10,8 +18,10 @@ const ORIGIN = "http://localhost:3000";
 const CHALLENGE = b64u("a-challenge-of-thirty-two-bytes!");
 const expected: ExpectedCeremony = { challenge: CHALLENGE, origins: [ORIGIN], rpId: RP_ID, requireUserVerification: true };
 const ceremony = { rpId: RP_ID, origin: ORIGIN, challenge: CHALLENGE };
-const register = (a: SoftAuthenticator, over: Partial<Parameters<typeof softRegistration>[1]> = {}) => softRegistration(a, { ...ceremony, ...over });
-const assert = (a: SoftAuthenticator, over: Partial<Parameters<typeof softAssertion>[1]> = {}) => softAssertion(a, { ...ceremony, counter: 1, ...over });
+const register = (a: SoftAuthenticator, over: Partial<Parameters<typeof softRegistration>[1]> = {}) =>
+  softRegistration(a, { ...ceremony, ...over });
+const assert = (a: SoftAuthenticator, over: Partial<Parameters<typeof softAssertion>[1]> = {}) =>
+  softAssertion(a, { ...ceremony, counter: 1, ...over });
 
 function code(fn: () => unknown): string | undefined {
   try {
@@ -96,8 +106,26 @@ describe("verifyAssertion", () => {
 
 describe("decodeCbor", () => {
   it("decodes integers, strings, bytes, maps with integer keys, and refuses trailing bytes, indefinite lengths and lying lengths", () => {
-    const value = decodeCbor(encodeCbor(new Map<CborIn, CborIn>([[1, 2], [-1, "x"], ["k", Uint8Array.of(1, 2)], [3, 1000], [4, true]])));
-    expect(value).toEqual(new Map<unknown, unknown>([[1, 2], [-1, "x"], ["k", Uint8Array.of(1, 2)], [3, 1000], [4, true]]));
+    const value = decodeCbor(
+      encodeCbor(
+        new Map<CborIn, CborIn>([
+          [1, 2],
+          [-1, "x"],
+          ["k", Uint8Array.of(1, 2)],
+          [3, 1000],
+          [4, true],
+        ]),
+      ),
+    );
+    expect(value).toEqual(
+      new Map<unknown, unknown>([
+        [1, 2],
+        [-1, "x"],
+        ["k", Uint8Array.of(1, 2)],
+        [3, 1000],
+        [4, true],
+      ]),
+    );
     expect(() => decodeCbor(Uint8Array.of(0x01, 0x02))).toThrow(/Trailing/);
     expect(() => decodeCbor(Uint8Array.of(0x5f))).toThrow(/Indefinite/);
     expect(() => decodeCbor(Uint8Array.of(0x9a, 0xff, 0xff, 0xff, 0xff))).toThrow(/longer than the input/);

@@ -133,7 +133,10 @@ export function checkClientData(clientDataJSON: Uint8Array, type: "webauthn.crea
   if (typeof clientData !== "object" || clientData === null) throw malformed("clientDataJSON is not an object");
   const { type: actualType, challenge, origin } = clientData as Record<string, unknown>;
   if (actualType !== type) throw new WebAuthnError("client_data_type_mismatch", `clientDataJSON.type must be ${type}`);
-  if (typeof challenge !== "string" || !sameBytes(fromBase64url(challenge, "challenge"), fromBase64url(expected.challenge, "expected challenge"))) {
+  if (
+    typeof challenge !== "string" ||
+    !sameBytes(fromBase64url(challenge, "challenge"), fromBase64url(expected.challenge, "expected challenge"))
+  ) {
     throw new WebAuthnError("challenge_mismatch", "clientDataJSON.challenge is not the challenge issued");
   }
   if (typeof origin !== "string" || !expected.origins.includes(origin)) {

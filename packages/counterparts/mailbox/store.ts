@@ -70,16 +70,7 @@ export class MessageStore {
     await this.db.query(
       `INSERT INTO messages (id, from_addr, to_addrs, to_norm, subject, text_body, html_body, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        id,
-        message.from,
-        message.to,
-        message.to.map(bareAddress),
-        message.subject,
-        message.text,
-        message.html ?? null,
-        createdAt,
-      ],
+      [id, message.from, message.to, message.to.map(bareAddress), message.subject, message.text, message.html ?? null, createdAt],
     );
     return { ...message, id, createdAt };
   }

@@ -58,7 +58,10 @@ export const defineCredentialBody = z
     slug,
     name: z.string().min(1).max(200).optional(),
     description: z.string().max(5000).optional(),
-    codeUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    codeUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .optional(),
     fieldDefinitions: z
       .array(fieldDefinition)
       .max(MAX_FIELD_DEFINITIONS, `at most ${MAX_FIELD_DEFINITIONS} field definitions`)
@@ -109,7 +112,12 @@ interface DefinitionRow {
 }
 
 /** The definition as compared for idempotency: what the app asked for, absent optionals as null. */
-function canonical(d: { name?: string | null; description?: string | null; codeUrl?: string | null; fieldDefinitions: readonly FieldDefinition[] }): string {
+function canonical(d: {
+  name?: string | null;
+  description?: string | null;
+  codeUrl?: string | null;
+  fieldDefinitions: readonly FieldDefinition[];
+}): string {
   return JSON.stringify({
     name: d.name ?? null,
     description: d.description ?? null,
@@ -119,23 +127,43 @@ function canonical(d: { name?: string | null; description?: string | null; codeU
 }
 
 /** Defines a slug, or answers its existing identical definition (`created: false`). */
-export async function defineCredential(q: Queryable, input: DefineCredentialInput, now: Date): Promise<{ definition: CredentialDefinition; created: boolean }> {
+export async function defineCredential(
+  q: Queryable,
+  input: DefineCredentialInput,
+  now: Date,
+): Promise<{ definition: CredentialDefinition; created: boolean }> {
   const inserted = await q.query<DefinitionRow>(
     `INSERT INTO credential_definitions (id, slug, name, description, code_url, field_definitions, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (slug) DO NOTHING
      RETURNING *`,
-    [randomId(), input.slug, input.name ?? null, input.description ?? null, input.codeUrl ?? null, JSON.stringify(input.fieldDefinitions), now],
+    [
+      randomId(),
+      input.slug,
+      input.name ?? null,
+      input.description ?? null,
+      input.codeUrl ?? null,
+      JSON.stringify(input.fieldDefinitions),
+      now,
+    ],
   );
   const created = inserted.rows[0];
   if (created) return { definition: toDefinition(created), created: true };
   const existing = (await q.query<DefinitionRow>("SELECT * FROM credential_definitions WHERE slug = $1", [input.slug])).rows[0];
   if (!existing) throw new Error("Definition vanished between insert and select");
   const same =
-    canonical({ name: existing.name, description: existing.description, codeUrl: existing.code_url, fieldDefinitions: existing.field_definitions }) ===
-    canonical(input);
+    canonical({
+      name: existing.name,
+      description: existing.description,
+      codeUrl: existing.code_url,
+      fieldDefinitions: existing.field_definitions,
+    }) === canonical(input);
   if (!same) {
-    throw new CredentialError("credential_already_defined", 409, `The slug "${input.slug}" is already defined differently; definitions cannot be changed`);
+    throw new CredentialError(
+      "credential_already_defined",
+      409,
+      `The slug "${input.slug}" is already defined differently; definitions cannot be changed`,
+    );
   }
   return { definition: toDefinition(existing), created: false };
 }
@@ -145,19 +173,27 @@ function toDefinition(row: DefinitionRow): CredentialDefinition {
 }
 
 /** Checks values against the definition; answers them in definition order. */
-export function checkFieldValues(definitions: readonly FieldDefinition[], values: Readonly<Record<string, string | number>>): Record<string, string | number> {
+export function checkFieldValues(
+  definitions: readonly FieldDefinition[],
+  values: Readonly<Record<string, string | number>>,
+): Record<string, string | number> {
   const known = new Set(definitions.map((d) => d.name));
   const extra = Object.keys(values).filter((name) => !known.has(name));
   if (extra.length > 0) throw new CredentialError("fields_invalid", 400, `fields: "${extra[0]}" is not defined for this credential`);
   const ordered: Record<string, string | number> = {};
   for (const definition of definitions) {
-    if (!Object.hasOwn(values, definition.name)) throw new CredentialError("fields_invalid", 400, `fields: "${definition.name}" is required`);
+    if (!Object.hasOwn(values, definition.name))
+      throw new CredentialError("fields_invalid", 400, `fields: "${definition.name}" is required`);
     const value = values[definition.name];
     if (definition.type === "uint" && !(typeof value === "number" && Number.isSafeInteger(value) && value >= 0)) {
       throw new CredentialError("fields_invalid", 400, `fields: "${definition.name}" must be a non-negative integer (uint)`);
     }
     if (definition.type === "string" && !(typeof value === "string" && value.length <= MAX_STRING_VALUE_LENGTH)) {
-      throw new CredentialError("fields_invalid", 400, `fields: "${definition.name}" must be a string of at most ${MAX_STRING_VALUE_LENGTH} characters`);
+      throw new CredentialError(
+        "fields_invalid",
+        400,
+        `fields: "${definition.name}" must be a string of at most ${MAX_STRING_VALUE_LENGTH} characters`,
+      );
     }
     ordered[definition.name] = value!;
   }
@@ -166,7 +202,9 @@ export function checkFieldValues(definitions: readonly FieldDefinition[], values
 
 /** This counterpart's attester address, created on first use (race-free: first insert wins). */
 async function attesterAddress(q: Queryable): Promise<string> {
-  await q.query("INSERT INTO settings (key, value) VALUES ('attester_address', $1) ON CONFLICT (key) DO NOTHING", [generateAccountKey().address]);
+  await q.query("INSERT INTO settings (key, value) VALUES ('attester_address', $1) ON CONFLICT (key) DO NOTHING", [
+    generateAccountKey().address,
+  ]);
   const row = (await q.query<{ value: string }>("SELECT value FROM settings WHERE key = 'attester_address'")).rows[0];
   if (!row) throw new Error("attester address missing");
   return row.value;
@@ -180,9 +218,11 @@ export function recipientAddressOf(publicKey: string): string {
 /** Adds a credential to the user with this `publicUserId`. */
 export async function addCredential(q: Queryable, input: z.output<typeof addCredentialBody>, now: Date): Promise<StoredCredential> {
   const definition = (await q.query<DefinitionRow>("SELECT * FROM credential_definitions WHERE slug = $1", [input.slug])).rows[0];
-  if (!definition) throw new CredentialError("slug_unknown", 400, `No credential is defined with the slug "${input.slug}"; define it first`);
+  if (!definition)
+    throw new CredentialError("slug_unknown", 400, `No credential is defined with the slug "${input.slug}"; define it first`);
   const fields = checkFieldValues(definition.field_definitions, input.fields);
-  const user = (await q.query<{ id: string; public_key: string }>("SELECT id, public_key FROM users WHERE id = $1", [input.publicUserId])).rows[0];
+  const user = (await q.query<{ id: string; public_key: string }>("SELECT id, public_key FROM users WHERE id = $1", [input.publicUserId]))
+    .rows[0];
   if (!user) throw new CredentialError("user_unknown", 404, "No user has this publicUserId");
   const id = randomId();
   await q.query("INSERT INTO credentials (id, definition_id, user_id, field_values, created_at) VALUES ($1, $2, $3, $4, $5)", [
@@ -205,7 +245,14 @@ export async function addCredential(q: Queryable, input: z.output<typeof addCred
 
 /** Every credential of the user, oldest first, values in definition order. */
 export async function listCredentials(q: Queryable, userId: string, publicKey: string): Promise<StoredCredential[]> {
-  const rows = await q.query<{ id: string; definition_id: string; created_at: Date; slug: string; field_values: Record<string, string | number>; field_definitions: FieldDefinition[] }>(
+  const rows = await q.query<{
+    id: string;
+    definition_id: string;
+    created_at: Date;
+    slug: string;
+    field_values: Record<string, string | number>;
+    field_definitions: FieldDefinition[];
+  }>(
     `SELECT c.id, c.definition_id, c.created_at, d.slug, c.field_values, d.field_definitions
      FROM credentials c JOIN credential_definitions d ON d.id = c.definition_id
      WHERE c.user_id = $1 ORDER BY c.created_at, c.id`,
@@ -218,6 +265,14 @@ export async function listCredentials(q: Queryable, userId: string, publicKey: s
     // jsonb does not keep key order; the definition does.
     const fields: Record<string, string | number> = {};
     for (const d of row.field_definitions) if (Object.hasOwn(row.field_values, d.name)) fields[d.name] = row.field_values[d.name]!;
-    return { id: row.id, definitionId: row.definition_id, createdAt: row.created_at, attesterAddress: attester, recipientAddress: recipient, slug: row.slug, fields };
+    return {
+      id: row.id,
+      definitionId: row.definition_id,
+      createdAt: row.created_at,
+      attesterAddress: attester,
+      recipientAddress: recipient,
+      slug: row.slug,
+      fields,
+    };
   });
 }

@@ -99,7 +99,10 @@ describe("Moojo with the real Firebase Auth Emulator", () => {
     expect(data.publicKey).toMatch(/^0x0[23][0-9a-f]{64}$/);
 
     // Moojo's documented user call takes the API key and the user token.
-    const vault = await fetch(`${base}/user/vault/list-credentials`, { method: "POST", headers: { "x-api-key": API_KEY, Authorization: `Bearer ${data.token}` } });
+    const vault = await fetch(`${base}/user/vault/list-credentials`, {
+      method: "POST",
+      headers: { "x-api-key": API_KEY, Authorization: `Bearer ${data.token}` },
+    });
     expect(vault.status).toBe(200);
     expect(((await vault.json()) as Envelope).data).toEqual({ credentials: [] });
 

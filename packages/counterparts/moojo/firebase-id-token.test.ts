@@ -142,7 +142,12 @@ describe("Firebase ID token: rejected, each with its code", () => {
     // The emulator path runs the very same claim checks.
     ["emulator: unsigned token with a signature part", "token_malformed", () => unsignedIdToken(demoClaims(), "c2ln"), "emulator"],
     ["emulator: unsigned token for another project", "aud_invalid", () => unsignedIdToken(demoClaims({ aud: "demo-other" })), "emulator"],
-    ["emulator: unsigned token with a foreign iss", "iss_invalid", () => unsignedIdToken(demoClaims({ iss: "https://evil.example" })), "emulator"],
+    [
+      "emulator: unsigned token with a foreign iss",
+      "iss_invalid",
+      () => unsignedIdToken(demoClaims({ iss: "https://evil.example" })),
+      "emulator",
+    ],
     ["emulator: expired unsigned token", "token_expired", () => unsignedIdToken(demoClaims({ iat: T - 3700, exp: T - 100 })), "emulator"],
     ["emulator: unsigned token without sub", "sub_invalid", () => unsignedIdToken(demoClaims({ sub: undefined })), "emulator"],
     ["emulator: payload is an array", "token_malformed", () => `${base64urlJson({ alg: "none" })}.${base64urlJson([1])}.`, "emulator"],

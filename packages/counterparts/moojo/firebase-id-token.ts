@@ -26,8 +26,7 @@
  */
 import { compactVerify, createRemoteJWKSet, decodeProtectedHeader, errors, type RemoteJWKSet } from "jose";
 
-export const FIREBASE_SECURETOKEN_JWKS_URL =
-  "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
+export const FIREBASE_SECURETOKEN_JWKS_URL = "https://www.googleapis.com/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com";
 export const FIREBASE_ISSUER_PREFIX = "https://securetoken.google.com/";
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 export const DEFAULT_JWKS_CACHE_MAX_AGE_MS = 60 * 60 * 1000;

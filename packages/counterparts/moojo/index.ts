@@ -1,10 +1,4 @@
-export {
-  startMoojo,
-  MoojoConfigError,
-  DEFAULT_TOKEN_TTL_SECONDS,
-  ID_TYPE_FIREBASE_JWT,
-  type MoojoOptions,
-} from "./service";
+export { startMoojo, MoojoConfigError, DEFAULT_TOKEN_TTL_SECONDS, ID_TYPE_FIREBASE_JWT, type MoojoOptions } from "./service";
 export {
   createFirebaseIdTokenVerifier,
   FirebaseIdTokenError,

@@ -158,27 +158,62 @@ describe("POST /user/authenticate: refusals", () => {
   const uid = "refusedUser0000000000000001";
   it.each<[string, number, string, () => Promise<{ status: number; body: unknown }>]>([
     ["no API key", 401, "api_key_missing", async () => post({ idType: "firebaseJwt", id: await idToken(uid) }, {})],
-    ["wrong API key", 401, "api_key_invalid", async () => post({ idType: "firebaseJwt", id: await idToken(uid) }, { "x-api-key": `${API_KEY}x` })],
+    [
+      "wrong API key",
+      401,
+      "api_key_invalid",
+      async () => post({ idType: "firebaseJwt", id: await idToken(uid) }, { "x-api-key": `${API_KEY}x` }),
+    ],
     ["API key checked before the body", 401, "api_key_missing", () => post("{not json", {})],
     ["another idType", 400, "id_type_unsupported", async () => post({ idType: "googleJwt", id: await idToken(uid) })],
     ["no idType", 400, "validation_error", async () => post({ id: await idToken(uid) })],
     ["no id", 400, "validation_error", () => post({ idType: "firebaseJwt" })],
     ["not JSON", 400, "invalid_json", () => post("{not json")],
-    ["not application/json", 415, "unsupported_media_type", async () => post({ idType: "firebaseJwt", id: await idToken(uid) }, undefined, "text/plain")],
+    [
+      "not application/json",
+      415,
+      "unsupported_media_type",
+      async () => post({ idType: "firebaseJwt", id: await idToken(uid) }, undefined, "text/plain"),
+    ],
     // The production-configuration proof: an emulator-style unsigned token is refused.
-    ["unsigned token, emulator not configured", 401, "unsigned_token_rejected", async () =>
-      post({ idType: "firebaseJwt", id: unsignedIdToken(firebaseClaims(PROJECT, uid, nowSeconds())) })],
+    [
+      "unsigned token, emulator not configured",
+      401,
+      "unsigned_token_rejected",
+      async () => post({ idType: "firebaseJwt", id: unsignedIdToken(firebaseClaims(PROJECT, uid, nowSeconds())) }),
+    ],
     ["wrong aud", 401, "aud_invalid", async () => post({ idType: "firebaseJwt", id: await idToken(uid, { aud: "other-project" }) })],
-    ["wrong iss", 401, "iss_invalid", async () =>
-      post({ idType: "firebaseJwt", id: await idToken(uid, { iss: "https://securetoken.google.com/other-project" }) })],
-    ["expired", 401, "token_expired", async () => post({ idType: "firebaseJwt", id: await idToken(uid, { iat: T - 7200, exp: T - 3600 }) })],
+    [
+      "wrong iss",
+      401,
+      "iss_invalid",
+      async () => post({ idType: "firebaseJwt", id: await idToken(uid, { iss: "https://securetoken.google.com/other-project" }) }),
+    ],
+    [
+      "expired",
+      401,
+      "token_expired",
+      async () => post({ idType: "firebaseJwt", id: await idToken(uid, { iat: T - 7200, exp: T - 3600 }) }),
+    ],
     ["bad signature", 401, "signature_invalid", async () => post({ idType: "firebaseJwt", id: tamperSignature(await idToken(uid)) })],
-    ["HS256", 401, "alg_not_allowed", async () =>
-      post({
-        idType: "firebaseJwt",
-        id: await new SignJWT(firebaseClaims(PROJECT, uid, T)).setProtectedHeader({ alg: "HS256", kid: google.kid }).sign(randomBytes(32)),
-      })],
-    ["unknown kid", 401, "kid_unknown", async () => post({ idType: "firebaseJwt", id: await signIdToken(stranger, firebaseClaims(PROJECT, uid, T)) })],
+    [
+      "HS256",
+      401,
+      "alg_not_allowed",
+      async () =>
+        post({
+          idType: "firebaseJwt",
+          id: await new SignJWT(firebaseClaims(PROJECT, uid, T))
+            .setProtectedHeader({ alg: "HS256", kid: google.kid })
+            .sign(randomBytes(32)),
+        }),
+    ],
+    [
+      "unknown kid",
+      401,
+      "kid_unknown",
+      async () => post({ idType: "firebaseJwt", id: await signIdToken(stranger, firebaseClaims(PROJECT, uid, T)) }),
+    ],
     ["garbage id", 401, "token_malformed", () => post({ idType: "firebaseJwt", id: "garbage" })],
   ])("%s → %i %s", async (_label, status, code, request) => {
     const response = await request();
@@ -189,7 +224,9 @@ describe("POST /user/authenticate: refusals", () => {
   it("Google's keys unreachable → 502 jwks_unreachable", async () => {
     const dead = await startJwksServer([]);
     await dead.close();
-    const isolated = await startMoojo(options({ dataDir: "memory://", firebase: { projectId: PROJECT, jwksUrl: dead.url }, logger: { error: () => undefined } }));
+    const isolated = await startMoojo(
+      options({ dataDir: "memory://", firebase: { projectId: PROJECT, jwksUrl: dead.url }, logger: { error: () => undefined } }),
+    );
     try {
       const response = await post({ idType: "firebaseJwt", id: await idToken("u1") }, undefined, undefined, isolated.url);
       expect(response.status).toBe(502);
@@ -305,7 +342,11 @@ describe("define-credential and add-credential", () => {
     expectFailure(changed.body, "credential_already_defined");
 
     const auth = await authenticate(await idToken("credentialUser00000000001"));
-    const added = await call("/user/add-credential", { publicUserId: auth.publicUserId, slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 300 } });
+    const added = await call("/user/add-credential", {
+      publicUserId: auth.publicUserId,
+      slug: "groceries-expenses",
+      fields: { currency: "USD", "monthly-spend": 300 },
+    });
     expect(added.status).toBe(200);
     expect(added.body).toMatchObject({ status: "success", traceId: expect.any(String) });
 
@@ -313,7 +354,12 @@ describe("define-credential and add-credential", () => {
     const parsed = listed.body as Success<{ credentials: CredentialData[] }>;
     expect(parsed.data.credentials).toHaveLength(1);
     const [credential] = parsed.data.credentials;
-    expect(credential).toMatchObject({ definitionId: firstId, slug: "groceries-expenses", createdAt: clockMs, fields: { "monthly-spend": 300, currency: "USD" } });
+    expect(credential).toMatchObject({
+      definitionId: firstId,
+      slug: "groceries-expenses",
+      createdAt: clockMs,
+      fields: { "monthly-spend": 300, currency: "USD" },
+    });
     expect(Object.keys(credential!.fields)).toEqual(["monthly-spend", "currency"]);
     expect(credential!.id).toBe((added.body as Success<{ credentialId: string }>).data.credentialId);
     // The recipient is the address of the user's own Moojo key.
@@ -335,20 +381,98 @@ describe("define-credential and add-credential", () => {
 
   const twelve = Array.from({ length: 12 }, (_, i) => ({ name: `f${i}`, type: "uint" as const }));
   it.each<[string, string, unknown, number, string]>([
-    ["13 field definitions", "/define-credential", { slug: "too-many", fieldDefinitions: [...twelve, { name: "f12", type: "uint" }] }, 400, "validation_error"],
-    ["a type other than uint and string", "/define-credential", { slug: "bad-type", fieldDefinitions: [{ name: "a", type: "bool" }] }, 400, "validation_error"],
-    ["duplicate field names", "/define-credential", { slug: "dupes", fieldDefinitions: [{ name: "a", type: "uint" }, { name: "a", type: "string" }] }, 400, "validation_error"],
+    [
+      "13 field definitions",
+      "/define-credential",
+      { slug: "too-many", fieldDefinitions: [...twelve, { name: "f12", type: "uint" }] },
+      400,
+      "validation_error",
+    ],
+    [
+      "a type other than uint and string",
+      "/define-credential",
+      { slug: "bad-type", fieldDefinitions: [{ name: "a", type: "bool" }] },
+      400,
+      "validation_error",
+    ],
+    [
+      "duplicate field names",
+      "/define-credential",
+      {
+        slug: "dupes",
+        fieldDefinitions: [
+          { name: "a", type: "uint" },
+          { name: "a", type: "string" },
+        ],
+      },
+      400,
+      "validation_error",
+    ],
     ["no slug", "/define-credential", { fieldDefinitions: [] }, 400, "validation_error"],
     ["an unknown property", "/define-credential", { slug: "x", fields: [] }, 400, "validation_error"],
-    ["an unknown slug", "/user/add-credential", { publicUserId: "a6e8f837-2f6b-478c-a007-82989d000000", slug: "never-defined", fields: {} }, 400, "slug_unknown"],
-    ["a missing field", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD" } }, 400, "fields_invalid"],
-    ["an undefined field", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 1, extra: "x" } }, 400, "fields_invalid"],
-    ["a string for a uint", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": "300" } }, 400, "fields_invalid"],
-    ["a negative uint", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": -1 } }, 400, "fields_invalid"],
-    ["a fractional uint", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 1.5 } }, 400, "fields_invalid"],
-    ["a number for a string", "/user/add-credential", { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: 840, "monthly-spend": 1 } }, 400, "fields_invalid"],
-    ["an unknown user", "/user/add-credential", { publicUserId: "00000000-0000-4000-8000-000000000000", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 1 } }, 404, "user_unknown"],
-    ["a publicUserId that is not a UUID", "/user/add-credential", { publicUserId: "nope", slug: "groceries-expenses", fields: {} }, 400, "validation_error"],
+    [
+      "an unknown slug",
+      "/user/add-credential",
+      { publicUserId: "a6e8f837-2f6b-478c-a007-82989d000000", slug: "never-defined", fields: {} },
+      400,
+      "slug_unknown",
+    ],
+    [
+      "a missing field",
+      "/user/add-credential",
+      { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD" } },
+      400,
+      "fields_invalid",
+    ],
+    [
+      "an undefined field",
+      "/user/add-credential",
+      { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 1, extra: "x" } },
+      400,
+      "fields_invalid",
+    ],
+    [
+      "a string for a uint",
+      "/user/add-credential",
+      { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": "300" } },
+      400,
+      "fields_invalid",
+    ],
+    [
+      "a negative uint",
+      "/user/add-credential",
+      { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": -1 } },
+      400,
+      "fields_invalid",
+    ],
+    [
+      "a fractional uint",
+      "/user/add-credential",
+      { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 1.5 } },
+      400,
+      "fields_invalid",
+    ],
+    [
+      "a number for a string",
+      "/user/add-credential",
+      { publicUserId: "@user", slug: "groceries-expenses", fields: { currency: 840, "monthly-spend": 1 } },
+      400,
+      "fields_invalid",
+    ],
+    [
+      "an unknown user",
+      "/user/add-credential",
+      { publicUserId: "00000000-0000-4000-8000-000000000000", slug: "groceries-expenses", fields: { currency: "USD", "monthly-spend": 1 } },
+      404,
+      "user_unknown",
+    ],
+    [
+      "a publicUserId that is not a UUID",
+      "/user/add-credential",
+      { publicUserId: "nope", slug: "groceries-expenses", fields: {} },
+      400,
+      "validation_error",
+    ],
   ])("refuses %s", async (_label, path, body, status, code) => {
     await call("/define-credential", definition);
     let request = body;
@@ -369,7 +493,6 @@ describe("define-credential and add-credential", () => {
     expect(wrong.status).toBe(401);
     expectFailure(wrong.body, "api_key_invalid");
   });
-
 });
 
 describe("nothing undocumented", () => {
@@ -381,7 +504,10 @@ describe("nothing undocumented", () => {
   ]);
   it.each([...undocumented, ["GET", "/user"], ["POST", "/user/vault"]])("%s %s → 404", async (method, path) => {
     const auth = await authenticate(await idToken("undocumentedUser000000001"));
-    const response = await fetch(`${moojo.url}${path}`, { method, headers: { "x-api-key": API_KEY, Authorization: `Bearer ${auth.token}` } });
+    const response = await fetch(`${moojo.url}${path}`, {
+      method,
+      headers: { "x-api-key": API_KEY, Authorization: `Bearer ${auth.token}` },
+    });
     expect(response.status).toBe(404);
   });
 
@@ -399,9 +525,19 @@ describe("the shape of the answers, in both variants", () => {
       const auth = await post({ idType: "firebaseJwt", id: await idToken("variantUser00000000000001") }, undefined, undefined, service.url);
       expect(auth.status).toBe(200);
       const authenticated = (auth.body as Success<AuthData>).data;
-      const define = await call("/define-credential", { slug: "variant-demo", fieldDefinitions: [{ name: "sign-in-method", type: "string" }] }, undefined, service.url);
+      const define = await call(
+        "/define-credential",
+        { slug: "variant-demo", fieldDefinitions: [{ name: "sign-in-method", type: "string" }] },
+        undefined,
+        service.url,
+      );
       expect(define.status).toBe(200);
-      const add = await call("/user/add-credential", { publicUserId: authenticated.publicUserId, slug: "variant-demo", fields: { "sign-in-method": "firebase" } }, undefined, service.url);
+      const add = await call(
+        "/user/add-credential",
+        { publicUserId: authenticated.publicUserId, slug: "variant-demo", fields: { "sign-in-method": "firebase" } },
+        undefined,
+        service.url,
+      );
       expect(add.status).toBe(200);
       const listed = await list(authenticated.token, API_KEY, service.url);
       expect((listed.body as Success<{ credentials: CredentialData[] }>).data.credentials).toHaveLength(1);
@@ -410,7 +546,15 @@ describe("the shape of the answers, in both variants", () => {
       const credential = (envelope.data as { credentials: Record<string, unknown>[] }).credentials[0]!;
       if (variant === "standard") {
         expect(Object.keys(envelope).sort()).toEqual(["data", "status", "traceId"]);
-        expect(Object.keys(credential).sort()).toEqual(["attesterAddress", "createdAt", "definitionId", "fields", "id", "recipientAddress", "slug"]);
+        expect(Object.keys(credential).sort()).toEqual([
+          "attesterAddress",
+          "createdAt",
+          "definitionId",
+          "fields",
+          "id",
+          "recipientAddress",
+          "slug",
+        ]);
         expect(authenticated.expiresAtIso8601).toMatch(ISO_8601);
       } else {
         // The legal-but-unusual shapes: no traceId, unknown fields, lower-case addresses, no milliseconds.

@@ -62,7 +62,15 @@ import {
 } from "./firebase-id-token";
 import { MOOJO_MIGRATIONS } from "./schema";
 import { AccessTokenError, authenticateAccessToken, issueAccessToken, upsertUser } from "./store";
-import { CredentialError, addCredential, addCredentialBody, defineCredential, defineCredentialBody, listCredentials, type StoredCredential } from "./credentials";
+import {
+  CredentialError,
+  addCredential,
+  addCredentialBody,
+  defineCredential,
+  defineCredentialBody,
+  listCredentials,
+  type StoredCredential,
+} from "./credentials";
 import { UNKNOWN_EXTRA_FIELDS, type CounterpartVariant } from "../lib/variant";
 
 export const DEFAULT_TOKEN_TTL_SECONDS = 2 * 3600;

@@ -92,15 +92,7 @@ export async function upsertUser(
        ON CONFLICT (firebase_project_id, firebase_uid) DO UPDATE
          SET email = EXCLUDED.email, last_authenticated_at = EXCLUDED.last_authenticated_at
        RETURNING ${USER_COLUMNS}`,
-      [
-        randomUUID(),
-        identity.firebaseProjectId,
-        identity.firebaseUid,
-        identity.email ?? null,
-        bytesToHex(privateKey),
-        publicKey,
-        now,
-      ],
+      [randomUUID(), identity.firebaseProjectId, identity.firebaseUid, identity.email ?? null, bytesToHex(privateKey), publicKey, now],
     );
     const row = result.rows[0];
     if (!row) throw new Error("User upsert returned no row");
@@ -111,12 +103,7 @@ export async function upsertUser(
 }
 
 /** Issues a new access token for the user (earlier ones stay valid until they expire). */
-export async function issueAccessToken(
-  q: Queryable,
-  userId: string,
-  now: Date,
-  ttlSeconds: number,
-): Promise<IssuedAccessToken> {
+export async function issueAccessToken(q: Queryable, userId: string, now: Date, ttlSeconds: number): Promise<IssuedAccessToken> {
   const token = randomBytes(32).toString("hex");
   const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
   // Housekeeping: this user's dead tokens can go; they can never become valid again.
@@ -134,7 +121,9 @@ export async function issueAccessToken(
 export async function authenticateAccessToken(q: Queryable, token: string, now: Date): Promise<MoojoUser> {
   if (!ACCESS_TOKEN_PATTERN.test(token)) throw new AccessTokenError("access_token_invalid", "Access token is not valid");
   const result = await q.query<UserRow & { expires_at: Date }>(
-    `SELECT ${USER_COLUMNS.split(", ").map((column) => `u.${column}`).join(", ")}, t.expires_at
+    `SELECT ${USER_COLUMNS.split(", ")
+      .map((column) => `u.${column}`)
+      .join(", ")}, t.expires_at
      FROM access_tokens t JOIN users u ON u.id = t.user_id
      WHERE t.token_sha256 = $1`,
     [hashAccessToken(token)],

@@ -28,7 +28,8 @@ export async function createRsaKey(): Promise<SigningKey & { publicJwk: JWK }> {
 export type { JwksServer } from "../lib/test-signing";
 
 /** A JWKS server at the path Google publishes its securetoken keys on. */
-export const startJwksServer = (keys: JWK[]) => startSharedJwksServer(keys, "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com");
+export const startJwksServer = (keys: JWK[]) =>
+  startSharedJwksServer(keys, "/service_accounts/v1/jwk/securetoken@system.gserviceaccount.com");
 
 /** The claims of a Firebase ID token for `uid` in `projectId`, issued `age` seconds before `nowSeconds`. */
 export function firebaseClaims(projectId: string, uid: string, nowSeconds: number, overrides: JWTPayload = {}): JWTPayload {

@@ -28,7 +28,12 @@ export const oidcCounterpart: Counterpart = {
     });
     return {
       service: oidc,
-      env: { AUTH_OIDC_ISSUER: oidc.url, AUTH_OIDC_ID: OIDC_CLIENT_ID, AUTH_OIDC_SECRET: clientSecret, AUTH_OIDC_NAME: "Local OpenID Provider" },
+      env: {
+        AUTH_OIDC_ISSUER: oidc.url,
+        AUTH_OIDC_ID: OIDC_CLIENT_ID,
+        AUTH_OIDC_SECRET: clientSecret,
+        AUTH_OIDC_NAME: "Local OpenID Provider",
+      },
     };
   },
 };

@@ -90,11 +90,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
       details = await provider.interactionDetails(req, res);
     } catch (err) {
       if (isSessionNotFound(err)) {
-        throw new HttpError(
-          400,
-          "interaction_expired",
-          "This sign-in attempt expired or its cookie is missing (cookies must be enabled).",
-        );
+        throw new HttpError(400, "interaction_expired", "This sign-in attempt expired or its cookie is missing (cookies must be enabled).");
       }
       throw err;
     }
@@ -126,11 +122,7 @@ export function createInteractionHandler(deps: InteractionDeps) {
   }
 
   async function renderLogin(res: ServerResponse, details: Interaction, status: number, email?: string, error?: string) {
-    sendHtml(
-      res,
-      status,
-      loginPage({ uid: details.uid, clientLabel: await clientLabel(details), email, error, demoUsers }),
-    );
+    sendHtml(res, status, loginPage({ uid: details.uid, clientLabel: await clientLabel(details), email, error, demoUsers }));
   }
 
   async function show(req: IncomingMessage, res: ServerResponse, uid: string): Promise<void> {

@@ -204,9 +204,7 @@ describe("local OpenID Provider (packages/counterparts/oidc)", () => {
     expect(doc.code_challenge_methods_supported).toContain("S256");
     expect(doc.response_types_supported).toEqual(["code"]);
     expect(doc.id_token_signing_alg_values_supported).toEqual(expect.arrayContaining(["RS256", "ES256"]));
-    expect(doc.token_endpoint_auth_methods_supported).toEqual(
-      expect.arrayContaining(["client_secret_basic", "client_secret_post"]),
-    );
+    expect(doc.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(["client_secret_basic", "client_secret_post"]));
     expect(doc.scopes_supported).toEqual(expect.arrayContaining(["openid", "email", "profile"]));
   });
 
@@ -479,9 +477,7 @@ describe("local OpenID Provider (packages/counterparts/oidc)", () => {
         // A token issued before the restart still verifies against the new instance's JWKS.
         const { kid } = decodeProtectedHeader(idToken);
         expect(kids).toContain(kid);
-        await expect(
-          jwtVerify(idToken, createLocalJWKSet(keySet), { audience: CLIENT.clientId }),
-        ).resolves.toBeTruthy();
+        await expect(jwtVerify(idToken, createLocalJWKSet(keySet), { audience: CLIENT.clientId })).resolves.toBeTruthy();
       } finally {
         await second.close();
       }
@@ -495,11 +491,21 @@ describe("local OpenID Provider (packages/counterparts/oidc)", () => {
     const sparse = await startOidcProvider({ port: 0, dataDir: dir, clients: [CLIENT], variant: "sparse" });
     try {
       const { tokens } = await signIn(sparse, new CookieJar(), ADA.email, ADA.password);
-      const { payload } = await jwtVerify(tokens.id_token, createLocalJWKSet(await jwks(sparse)), { issuer: sparse.url, audience: CLIENT.clientId });
+      const { payload } = await jwtVerify(tokens.id_token, createLocalJWKSet(await jwks(sparse)), {
+        issuer: sparse.url,
+        audience: CLIENT.clientId,
+      });
       expect(payload.sub).toBe(ADA.sub);
       for (const claim of ["email", "email_verified", "name", "given_name", "family_name"]) expect(payload).not.toHaveProperty(claim);
-      const userinfo = (await (await fetch(new URL("/me", sparse.url), { headers: { authorization: `Bearer ${tokens.access_token}` } })).json()) as Record<string, unknown>;
-      expect(userinfo).toMatchObject({ sub: ADA.sub, email: ADA.email, email_verified: true, "https://example.com/claims/unknown": { tier: "counterpart" } });
+      const userinfo = (await (
+        await fetch(new URL("/me", sparse.url), { headers: { authorization: `Bearer ${tokens.access_token}` } })
+      ).json()) as Record<string, unknown>;
+      expect(userinfo).toMatchObject({
+        sub: ADA.sub,
+        email: ADA.email,
+        email_verified: true,
+        "https://example.com/claims/unknown": { tier: "counterpart" },
+      });
       expect(userinfo).not.toHaveProperty("name");
     } finally {
       await sparse.close();

@@ -8,7 +8,12 @@ export type SeededUserClaims = Omit<SeededUser, "password">;
 
 /** The sparse variant's claims: no profile claims, and one claim no client knows. */
 export function sparseClaims(user: SeededUser): { sub: string } & Record<string, unknown> {
-  return { sub: user.sub, email: user.email, email_verified: user.email_verified, "https://example.com/claims/unknown": { tier: "counterpart" } };
+  return {
+    sub: user.sub,
+    email: user.email,
+    email_verified: user.email_verified,
+    "https://example.com/claims/unknown": { tier: "counterpart" },
+  };
 }
 
 export function publicClaims(user: SeededUser): SeededUserClaims {

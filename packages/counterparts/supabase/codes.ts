@@ -109,11 +109,7 @@ export class EmailCodes {
       }
     }
     await q.query(sql.update, [userId, now]);
-    await q.query("UPDATE email_codes SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL", [
-      userId,
-      purpose,
-      now,
-    ]);
+    await q.query("UPDATE email_codes SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL", [userId, purpose, now]);
     const id = randomUUID();
     const code = generateNumericCode(OTP_DIGITS);
     await q.query(

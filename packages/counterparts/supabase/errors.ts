@@ -130,8 +130,7 @@ export function writeError(req: IncomingMessage, res: ServerResponse, error: unk
   const headers: Record<string, string> = { ...failure.options.headers, "x-sb-error-code": failure.code };
   if (version !== undefined) headers[API_VERSION_HEADER] = version;
 
-  const weak =
-    failure.code === "weak_password" ? { weak_password: { reasons: [...(failure.options.weakPasswordReasons ?? [])] } } : {};
+  const weak = failure.code === "weak_password" ? { weak_password: { reasons: [...(failure.options.weakPasswordReasons ?? [])] } } : {};
   const body =
     version !== undefined
       ? { code: failure.code, message: failure.message, ...weak }

@@ -13,16 +13,7 @@ import {
 } from "@supabase/supabase-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OTP_MAX_ATTEMPTS, OTP_SEND_INTERVAL_SECONDS, OTP_TTL_SECONDS, PASSWORD_MAX_FAILURES } from "./index";
-import {
-  ANON_KEY,
-  latestCode,
-  messagesTo,
-  otherCode,
-  startHarness,
-  supabaseClient,
-  uniqueEmail,
-  type Harness,
-} from "./test-support";
+import { ANON_KEY, latestCode, messagesTo, otherCode, startHarness, supabaseClient, uniqueEmail, type Harness } from "./test-support";
 
 const PASSWORD = "correct horse battery";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -150,7 +141,8 @@ describe("sign-up with email confirmation", () => {
     expect(resent.error).toBeNull();
     const second = await latestCode(h.mailbox, email, "Confirm your signup");
     // The newer code supersedes the older one.
-    if (second !== first) expectApiError((await client().auth.verifyOtp({ email, token: first, type: "signup" })).error, "otp_expired", 403);
+    if (second !== first)
+      expectApiError((await client().auth.verifyOtp({ email, token: first, type: "signup" })).error, "otp_expired", 403);
     expect((await client().auth.verifyOtp({ email, token: second, type: "signup" })).error).toBeNull();
     expect((await client().auth.signInWithPassword({ email, password: PASSWORD })).error).toBeNull();
     expectApiError((await client().auth.signInWithPassword({ email, password: "someone else's" })).error, "invalid_credentials", 400);
@@ -184,7 +176,11 @@ describe("sign-up with email confirmation", () => {
     expect((await client().auth.signInWithOtp({ email: other })).error).toBeNull();
     const code = await latestCode(h.mailbox, other, "Your sign-in code");
     expect((await client().auth.verifyOtp({ email: other, token: code, type: "email" })).error).toBeNull();
-    expectApiError((await client().auth.signInWithPassword({ email: other, password: "attacker password" })).error, "invalid_credentials", 400);
+    expectApiError(
+      (await client().auth.signInWithPassword({ email: other, password: "attacker password" })).error,
+      "invalid_credentials",
+      400,
+    );
   });
 
   it("enforces GoTrue's password policy and email format", async () => {
@@ -267,9 +263,7 @@ describe("email codes (signInWithOtp)", () => {
     const email = uniqueEmail("race");
     expect((await client().auth.signInWithOtp({ email })).error).toBeNull();
     const token = await latestCode(h.mailbox, email, "Your sign-in code");
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => client().auth.verifyOtp({ email, token, type: "email" })),
-    );
+    const results = await Promise.all(Array.from({ length: 5 }, () => client().auth.verifyOtp({ email, token, type: "email" })));
     expect(results.filter((result) => result.error === null)).toHaveLength(1);
     for (const result of results.filter((r) => r.error !== null)) expectApiError(result.error, "otp_expired", 403);
   });
@@ -301,7 +295,11 @@ describe("email codes (signInWithOtp)", () => {
     h.clock.advance(OTP_TTL_SECONDS + 1);
     expectApiError((await client().auth.verifyOtp({ email, token: fresh, type: "email" })).error, "otp_expired", 403);
 
-    expectApiError((await client().auth.verifyOtp({ email: uniqueEmail("nobody"), token: "123456", type: "email" })).error, "otp_expired", 403);
+    expectApiError(
+      (await client().auth.verifyOtp({ email: uniqueEmail("nobody"), token: "123456", type: "email" })).error,
+      "otp_expired",
+      403,
+    );
   });
 });
 

@@ -92,10 +92,12 @@ export class SessionService {
   async create(tx: Transaction, userId: string, method: AmrMethod): Promise<SessionJson> {
     const now = this.options.now();
     const sessionId = randomUUID();
-    await tx.query(
-      `INSERT INTO sessions (id, user_id, amr_method, authenticated_at, created_at) VALUES ($1, $2, $3, $4, $4)`,
-      [sessionId, userId, method, now],
-    );
+    await tx.query(`INSERT INTO sessions (id, user_id, amr_method, authenticated_at, created_at) VALUES ($1, $2, $3, $4, $4)`, [
+      sessionId,
+      userId,
+      method,
+      now,
+    ]);
     await recordSignIn(tx, userId, now);
     const refreshToken = await this.#insertRefreshToken(tx, sessionId, null, now);
     return this.#sessionJson(tx, { id: sessionId, user_id: userId, amr_method: method, authenticated_at: now }, refreshToken);
@@ -221,10 +223,13 @@ export class SessionService {
   async #insertRefreshToken(q: Queryable, sessionId: string, parentId: string | null, now: Date): Promise<string> {
     const id = randomUUID();
     const token = this.#deriveRefreshToken(id);
-    await q.query(
-      "INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-      [id, sessionId, sha256(token), parentId, now],
-    );
+    await q.query("INSERT INTO refresh_tokens (id, session_id, token_hash, parent_id, created_at) VALUES ($1, $2, $3, $4, $5)", [
+      id,
+      sessionId,
+      sha256(token),
+      parentId,
+      now,
+    ]);
     return token;
   }
 

@@ -48,7 +48,12 @@ describe("passwords", () => {
       }
     };
     expect(failure("")).toMatchObject({ status: 400, code: "validation_failed", message: "Signup requires a valid password" });
-    expect(failure("12345")).toEqual({ status: 422, code: "weak_password", message: "Password should be at least 6 characters.", reasons: ["length"] });
+    expect(failure("12345")).toEqual({
+      status: 422,
+      code: "weak_password",
+      message: "Password should be at least 6 characters.",
+      reasons: ["length"],
+    });
     // Length counts bytes, as Go's len() does: two 3-byte characters pass the 6 minimum.
     expect(failure("€€")).toBeUndefined();
     expect(failure("x".repeat(72))).toBeUndefined();

@@ -195,10 +195,7 @@ export async function confirmEmail(q: Queryable, userId: string, now: Date): Pro
 
 export async function recordSignIn(q: Queryable, userId: string, now: Date): Promise<void> {
   await q.query("UPDATE users SET last_sign_in_at = $2, updated_at = $2 WHERE id = $1", [userId, now]);
-  await q.query(`UPDATE identities SET last_sign_in_at = $2 WHERE user_id = $1 AND provider = '${EMAIL_PROVIDER}'`, [
-    userId,
-    now,
-  ]);
+  await q.query(`UPDATE identities SET last_sign_in_at = $2 WHERE user_id = $1 AND provider = '${EMAIL_PROVIDER}'`, [userId, now]);
 }
 
 /** Removes a user that never got its confirmation email (signup whose mail failed). */

@@ -21,7 +21,11 @@ describe("Supabase counterpart, sparse variant", () => {
     const email = uniqueEmail("sparse");
     const supabase = supabaseClient(h.auth.url);
     await supabase.auth.signUp({ email, password: "correct horse battery" });
-    const { data, error } = await supabase.auth.verifyOtp({ email, token: await latestCode(h.mailbox, email, "Confirm your signup"), type: "signup" });
+    const { data, error } = await supabase.auth.verifyOtp({
+      email,
+      token: await latestCode(h.mailbox, email, "Confirm your signup"),
+      type: "signup",
+    });
     expect(error).toBeNull();
     const token = data.session!.access_token;
 

@@ -112,9 +112,13 @@ describe("access tokens", () => {
 
 describe("error bodies", () => {
   it("follow X-Supabase-Api-Version like GoTrue: 2024-01-01 → {code, message} and the header echoed", async () => {
-    const modern = await post("/auth/v1/token?grant_type=password", { email: "x@example.com", password: "nope-nope" }, {
-      "X-Supabase-Api-Version": API_VERSION_2024_01_01,
-    });
+    const modern = await post(
+      "/auth/v1/token?grant_type=password",
+      { email: "x@example.com", password: "nope-nope" },
+      {
+        "X-Supabase-Api-Version": API_VERSION_2024_01_01,
+      },
+    );
     expect(modern.status).toBe(400);
     expect(modern.body).toEqual({ code: "invalid_credentials", message: "Invalid login credentials" });
     expect(modern.headers.get("x-supabase-api-version")).toBe("2024-01-01");
@@ -182,10 +186,14 @@ describe("CORS", () => {
     expect(foreign.headers.get("access-control-allow-origin")).toBeNull();
 
     // Actual responses expose the version header, without which a browser client cannot read error codes.
-    const failed = await post("/auth/v1/token?grant_type=password", { email: "x@example.com", password: "nope-nope" }, {
-      Origin: APP_ORIGIN,
-      "X-Supabase-Api-Version": API_VERSION_2024_01_01,
-    });
+    const failed = await post(
+      "/auth/v1/token?grant_type=password",
+      { email: "x@example.com", password: "nope-nope" },
+      {
+        Origin: APP_ORIGIN,
+        "X-Supabase-Api-Version": API_VERSION_2024_01_01,
+      },
+    );
     expect(failed.headers.get("access-control-allow-origin")).toBe(APP_ORIGIN);
     expect(failed.headers.get("access-control-expose-headers")).toMatch(/X-Supabase-Api-Version/i);
     expect(failed.headers.get("vary")).toBe("Origin");
@@ -260,7 +268,9 @@ describe("configuration", () => {
       allowedOrigins: [],
     };
     await expect(startSupabaseAuth({ ...base, anonKey: "short" })).rejects.toBeInstanceOf(SupabaseAuthConfigError);
-    await expect(startSupabaseAuth({ ...base, allowedOrigins: ["http://localhost:3000/"] })).rejects.toBeInstanceOf(SupabaseAuthConfigError);
+    await expect(startSupabaseAuth({ ...base, allowedOrigins: ["http://localhost:3000/"] })).rejects.toBeInstanceOf(
+      SupabaseAuthConfigError,
+    );
     await expect(startSupabaseAuth({ ...base, accessTokenTtlSeconds: 0 })).rejects.toBeInstanceOf(SupabaseAuthConfigError);
     await expect(startSupabaseAuth({ ...base, publicUrl: "ftp://x" })).rejects.toBeInstanceOf(SupabaseAuthConfigError);
   });

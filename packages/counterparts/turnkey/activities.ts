@@ -133,7 +133,10 @@ export function activityFingerprint(body: Uint8Array): string {
 
 export async function findRecordedActivity(q: Queryable, organizationId: string, fingerprint: string): Promise<object | undefined> {
   const row = (
-    await q.query<{ record: object }>("SELECT record FROM activities WHERE organization_id = $1 AND fingerprint = $2", [organizationId, fingerprint])
+    await q.query<{ record: object }>("SELECT record FROM activities WHERE organization_id = $1 AND fingerprint = $2", [
+      organizationId,
+      fingerprint,
+    ])
   ).rows[0];
   return row?.record;
 }
@@ -185,6 +188,9 @@ function redactSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactSecrets);
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, member]) => [key, SECRET_MEMBERS.has(key) && typeof member === "string" ? "<redacted>" : redactSecrets(member)]),
+    Object.entries(value).map(([key, member]) => [
+      key,
+      SECRET_MEMBERS.has(key) && typeof member === "string" ? "<redacted>" : redactSecrets(member),
+    ]),
   );
 }

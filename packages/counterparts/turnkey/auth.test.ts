@@ -36,7 +36,9 @@ beforeAll(async () => {
   subA = (await createUser(stack, "a@example.com", "subject-a")).subOrganizationId;
   subB = (await createUser(stack, "b@example.com", "subject-b")).subOrganizationId;
   userA = generateP256KeyPair();
-  await stack.client().oauthLogin({ organizationId: subA, oidcToken: await idToken(stack, "subject-a", userA.publicKey), publicKey: userA.publicKey });
+  await stack
+    .client()
+    .oauthLogin({ organizationId: subA, oidcToken: await idToken(stack, "subject-a", userA.publicKey), publicKey: userA.publicKey });
 });
 afterAll(async () => {
   await stack?.close();
@@ -49,7 +51,12 @@ describe("stamps", () => {
     expect(answer).toMatchObject({ status: 200, body: { organizationId: PARENT_ORG } });
   });
 
-  type Case = [name: string, request: () => Promise<{ path?: string; body: string; stamp: string | undefined; headers?: Record<string, string> }>, status: number, reason: string];
+  type Case = [
+    name: string,
+    request: () => Promise<{ path?: string; body: string; stamp: string | undefined; headers?: Record<string, string> }>,
+    status: number,
+    reason: string,
+  ];
   const cases: Case[] = [
     ["missing stamp", async () => ({ body: whoamiBody(PARENT_ORG), stamp: undefined }), 401, "stamp_missing"],
     ["not a stamp", async () => ({ body: whoamiBody(PARENT_ORG), stamp: "%%%" }), 400, "stamp_malformed"],
@@ -81,8 +88,18 @@ describe("stamps", () => {
       401,
       "stamp_signature_invalid",
     ],
-    ["stamped by an unregistered key", async () => ({ body: whoamiBody(PARENT_ORG), stamp: await stamp(whoamiBody(PARENT_ORG), generateP256KeyPair()) }), 401, "api_key_not_found"],
-    ["user key on another sub-org", async () => ({ body: whoamiBody(subB), stamp: await stamp(whoamiBody(subB), userA) }), 403, "organization_forbidden"],
+    [
+      "stamped by an unregistered key",
+      async () => ({ body: whoamiBody(PARENT_ORG), stamp: await stamp(whoamiBody(PARENT_ORG), generateP256KeyPair()) }),
+      401,
+      "api_key_not_found",
+    ],
+    [
+      "user key on another sub-org",
+      async () => ({ body: whoamiBody(subB), stamp: await stamp(whoamiBody(subB), userA) }),
+      403,
+      "organization_forbidden",
+    ],
     [
       "user key on a sub-org's wallets",
       async () => ({ path: "/public/v1/query/list_wallets", body: whoamiBody(subB), stamp: await stamp(whoamiBody(subB), userA) }),
@@ -92,7 +109,11 @@ describe("stamps", () => {
     [
       "user key creating a sub-organization",
       async () => {
-        const body = activityBody("ACTIVITY_TYPE_CREATE_SUB_ORGANIZATION_V8", subA, { subOrganizationName: "x", rootUsers: [], rootQuorumThreshold: 1 });
+        const body = activityBody("ACTIVITY_TYPE_CREATE_SUB_ORGANIZATION_V8", subA, {
+          subOrganizationName: "x",
+          rootUsers: [],
+          rootQuorumThreshold: 1,
+        });
         return { path: "/public/v1/submit/create_sub_organization", body, stamp: await stamp(body, userA) };
       },
       403,
@@ -100,12 +121,26 @@ describe("stamps", () => {
     ],
     [
       "user key listing sub-organizations",
-      async () => ({ path: "/public/v1/query/list_suborgs", body: whoamiBody(PARENT_ORG), stamp: await stamp(whoamiBody(PARENT_ORG), userA) }),
+      async () => ({
+        path: "/public/v1/query/list_suborgs",
+        body: whoamiBody(PARENT_ORG),
+        stamp: await stamp(whoamiBody(PARENT_ORG), userA),
+      }),
       403,
       "organization_forbidden",
     ],
-    ["unknown organization (parent)", async () => ({ body: whoamiBody("nope"), stamp: await stamp(whoamiBody("nope"), stack.parent) }), 404, "organization_not_found"],
-    ["unknown organization (user: no existence oracle)", async () => ({ body: whoamiBody("nope"), stamp: await stamp(whoamiBody("nope"), userA) }), 403, "organization_forbidden"],
+    [
+      "unknown organization (parent)",
+      async () => ({ body: whoamiBody("nope"), stamp: await stamp(whoamiBody("nope"), stack.parent) }),
+      404,
+      "organization_not_found",
+    ],
+    [
+      "unknown organization (user: no existence oracle)",
+      async () => ({ body: whoamiBody("nope"), stamp: await stamp(whoamiBody("nope"), userA) }),
+      403,
+      "organization_forbidden",
+    ],
     [
       "unsupported activity version",
       async () => {
@@ -117,13 +152,21 @@ describe("stamps", () => {
     ],
     [
       "stamped body that is not an activity",
-      async () => ({ path: "/public/v1/submit/init_otp", body: whoamiBody(PARENT_ORG), stamp: await stamp(whoamiBody(PARENT_ORG), stack.parent) }),
+      async () => ({
+        path: "/public/v1/submit/init_otp",
+        body: whoamiBody(PARENT_ORG),
+        stamp: await stamp(whoamiBody(PARENT_ORG), stack.parent),
+      }),
       400,
       "invalid_request",
     ],
     [
       "wrong media type",
-      async () => ({ body: whoamiBody(PARENT_ORG), stamp: await stamp(whoamiBody(PARENT_ORG), stack.parent), headers: { "Content-Type": "text/plain" } }),
+      async () => ({
+        body: whoamiBody(PARENT_ORG),
+        stamp: await stamp(whoamiBody(PARENT_ORG), stack.parent),
+        headers: { "Content-Type": "text/plain" },
+      }),
       415,
       "unsupported_media_type",
     ],
@@ -149,7 +192,9 @@ describe("stamps", () => {
     });
     // Besides the ErrorInfo, at most Turnkey's own detail, with a documented category code.
     const others = (answer.body as RpcStatus).details.filter((detail) => detail["@type"] !== ERROR_INFO_TYPE);
-    expect(others).toEqual(others.length === 0 ? [] : [{ "@type": TURNKEY_ERROR_DETAIL_TYPE, turnkeyErrorCode: expect.stringMatching(/^[A-Z_]+$/) }]);
+    expect(others).toEqual(
+      others.length === 0 ? [] : [{ "@type": TURNKEY_ERROR_DETAIL_TYPE, turnkeyErrorCode: expect.stringMatching(/^[A-Z_]+$/) }],
+    );
   });
 
   it("a session key stops working when it expires", async () => {
@@ -175,11 +220,17 @@ describe("stamps", () => {
   });
 
   it("the SDK surfaces errors as TurnkeyRequestError with the gRPC code and the reason", async () => {
-    const error = await stack.client(generateP256KeyPair()).getWhoami({}).catch((e: unknown) => e);
+    const error = await stack
+      .client(generateP256KeyPair())
+      .getWhoami({})
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TurnkeyRequestError);
     expect(error).toMatchObject({
       code: 16,
-      details: [{ "@type": TURNKEY_ERROR_DETAIL_TYPE, turnkeyErrorCode: "PUBLIC_KEY_NOT_FOUND" }, { "@type": ERROR_INFO_TYPE, reason: "api_key_not_found" }],
+      details: [
+        { "@type": TURNKEY_ERROR_DETAIL_TYPE, turnkeyErrorCode: "PUBLIC_KEY_NOT_FOUND" },
+        { "@type": ERROR_INFO_TYPE, reason: "api_key_not_found" },
+      ],
     });
     expect((error as Error).message).toMatch(/^Turnkey error 16: The stamping key is not registered/);
   });

@@ -125,7 +125,15 @@ const TURNKEY_ERROR_CODES_BY_GRPC: Partial<Record<GrpcCode, string>> = {
   [GRPC.INTERNAL]: "INTERNAL",
 };
 /** One-time-code refusals: Turnkey documents no TurnkeyErrorCode for them. */
-const NO_DOCUMENTED_CODE = new Set(["otp_attempts_exceeded", "otp_expired", "otp_used", "otp_not_found", "otp_unusable", "otp_rate_limited", "otp_bundle_invalid"]);
+const NO_DOCUMENTED_CODE = new Set([
+  "otp_attempts_exceeded",
+  "otp_expired",
+  "otp_used",
+  "otp_not_found",
+  "otp_unusable",
+  "otp_rate_limited",
+  "otp_bundle_invalid",
+]);
 
 function turnkeyErrorCode(error: TurnkeyApiError): string | undefined {
   if (NO_DOCUMENTED_CODE.has(error.reason)) return undefined;
@@ -135,7 +143,12 @@ function turnkeyErrorCode(error: TurnkeyApiError): string | undefined {
 }
 
 export function rpcStatus(error: TurnkeyApiError, variant: CounterpartVariant = "standard"): RpcStatus {
-  const info: ErrorInfoDetail = { "@type": ERROR_INFO_TYPE, reason: error.reason, domain: ERROR_DOMAIN, metadata: { ...error.extra.metadata } };
+  const info: ErrorInfoDetail = {
+    "@type": ERROR_INFO_TYPE,
+    reason: error.reason,
+    domain: ERROR_DOMAIN,
+    metadata: { ...error.extra.metadata },
+  };
   const code = turnkeyErrorCode(error);
   const turnkeyDetail = code !== undefined ? [{ "@type": TURNKEY_ERROR_DETAIL_TYPE, turnkeyErrorCode: code }] : [];
   if (variant === "sparse") {

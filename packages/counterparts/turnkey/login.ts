@@ -26,13 +26,7 @@ import type { z } from "zod";
 import type { Queryable } from "../lib/db";
 import { nonceForPublicKey } from "../lib/oidc-token";
 import { P256KeyError, parseP256PublicKey } from "../lib/p256-keys";
-import {
-  DEFAULT_SESSION_SECONDS,
-  MAX_SESSION_SECONDS,
-  MIN_SESSION_SECONDS,
-  type RequestScope,
-  type TurnkeyContext,
-} from "./context";
+import { DEFAULT_SESSION_SECONDS, MAX_SESSION_SECONDS, MIN_SESSION_SECONDS, type RequestScope, type TurnkeyContext } from "./context";
 import { GRPC, TurnkeyApiError, failedPrecondition, forbidden, invalid, notFound, unauthenticated } from "./errors";
 import type { oauthLoginParams, otpLoginParams, stampLoginParams } from "./params";
 import { signSessionJwt, verifyVerificationToken } from "./signer-keys";
@@ -223,9 +217,14 @@ function checkClientSignature(
 }
 
 async function explainTokenUnusable(q: Queryable, tokenId: string, now: Date): Promise<TurnkeyApiError> {
-  const row = (await q.query<{ used_at: Date | null; expires_at: Date }>("SELECT used_at, expires_at FROM verification_tokens WHERE id = $1", [tokenId])).rows[0];
+  const row = (
+    await q.query<{ used_at: Date | null; expires_at: Date }>("SELECT used_at, expires_at FROM verification_tokens WHERE id = $1", [
+      tokenId,
+    ])
+  ).rows[0];
   if (!row) return unauthenticated("verification_token_invalid", "The verification token is not valid");
   if (row.used_at !== null) return failedPrecondition("verification_token_used", "This verification token has already been used");
-  if (row.expires_at.getTime() <= now.getTime()) return failedPrecondition("verification_token_expired", "This verification token has expired");
+  if (row.expires_at.getTime() <= now.getTime())
+    return failedPrecondition("verification_token_expired", "This verification token has expired");
   return unauthenticated("verification_token_invalid", "The verification token is not valid");
 }

@@ -45,7 +45,10 @@ export const MAX_VERIFICATION_TOKEN_SECONDS = 24 * 3600;
 const CROCKFORD_BASE32 = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 const emailSchema = z.email().max(254);
-const bundleSchema = z.object({ encappedPublic: z.string().regex(/^04[0-9a-fA-F]{128}$/), ciphertext: z.string().regex(/^(?:[0-9a-fA-F]{2}){16,1024}$/) });
+const bundleSchema = z.object({
+  encappedPublic: z.string().regex(/^04[0-9a-fA-F]{128}$/),
+  ciphertext: z.string().regex(/^(?:[0-9a-fA-F]{2}){16,1024}$/),
+});
 const plaintextSchema = z.object({ otp_code: z.string().min(1).max(32), public_key: z.string().max(256) });
 
 interface OtpRow {
@@ -216,7 +219,13 @@ function openOtpBundle(bundle: string, targetPrivateKeyHex: string): { code: str
     const content = plaintextSchema.parse(JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(plaintext)));
     return { code: content.otp_code, publicKey: parseP256PublicKey(content.public_key, "compressed").compressedHex };
   } catch (error) {
-    if (error instanceof SyntaxError || error instanceof z.ZodError || error instanceof HpkeError || error instanceof P256KeyError || error instanceof TypeError) {
+    if (
+      error instanceof SyntaxError ||
+      error instanceof z.ZodError ||
+      error instanceof HpkeError ||
+      error instanceof P256KeyError ||
+      error instanceof TypeError
+    ) {
       throw refuse();
     }
     throw error;

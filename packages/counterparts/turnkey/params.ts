@@ -48,7 +48,13 @@ const authenticatorParams = z.object({
 });
 
 const oauthProviderParams = z.union([
-  z.object({ providerName: name, oidcToken: z.string().min(1).max(16 * 1024) }),
+  z.object({
+    providerName: name,
+    oidcToken: z
+      .string()
+      .min(1)
+      .max(16 * 1024),
+  }),
   z.object({
     providerName: name,
     oidcClaims: z.object({ iss: z.string().min(1).max(512), sub: z.string().min(1).max(512), aud: z.string().min(1).max(512) }),
@@ -59,7 +65,10 @@ export type OauthProviderParams = z.infer<typeof oauthProviderParams>;
 const rootUser = z.object({
   userName: name.and(printable),
   userEmail: z.email().max(254).optional(),
-  userPhoneNumber: z.string().regex(/^\+[1-9][0-9]{6,14}$/, "must be E.164").optional(),
+  userPhoneNumber: z
+    .string()
+    .regex(/^\+[1-9][0-9]{6,14}$/, "must be E.164")
+    .optional(),
   apiKeys: z.array(apiKeyParams).max(10),
   authenticators: z.array(authenticatorParams).max(10),
   oauthProviders: z.array(oauthProviderParams).max(10),
@@ -90,7 +99,10 @@ export const createSubOrganizationParams = z.object({
   disableEmailAuth: z.boolean().optional(),
   disableSmsAuth: z.boolean().optional(),
   disableOtpEmailAuth: z.boolean().optional(),
-  verificationToken: z.string().max(8 * 1024).optional(),
+  verificationToken: z
+    .string()
+    .max(8 * 1024)
+    .optional(),
   clientSignature: z.unknown().optional(),
 });
 export type CreateSubOrganizationParams = z.infer<typeof createSubOrganizationParams>;
@@ -120,7 +132,10 @@ const clientSignature = z.object({
 });
 
 export const otpLoginParams = z.object({
-  verificationToken: z.string().min(1).max(8 * 1024),
+  verificationToken: z
+    .string()
+    .min(1)
+    .max(8 * 1024),
   publicKey: z.string().min(1).max(256),
   clientSignature,
   expirationSeconds: seconds.optional(),
@@ -129,7 +144,10 @@ export const otpLoginParams = z.object({
 });
 
 export const oauthLoginParams = z.object({
-  oidcToken: z.string().min(1).max(16 * 1024),
+  oidcToken: z
+    .string()
+    .min(1)
+    .max(16 * 1024),
   publicKey: z.string().min(1).max(256),
   expirationSeconds: seconds.optional(),
   invalidateExisting: z.boolean().optional(),
@@ -147,7 +165,10 @@ export const stampLoginParams = z.object({
 
 const pagination = z
   .object({
-    limit: z.string().regex(/^[0-9]{1,4}$/).optional(),
+    limit: z
+      .string()
+      .regex(/^[0-9]{1,4}$/)
+      .optional(),
     before: z.string().max(128).optional(),
     after: z.string().max(128).optional(),
   })
@@ -162,6 +183,9 @@ export const listWalletAccountsQuery = queryEnvelope.extend({
 });
 export const listSubOrgsQuery = queryEnvelope.extend({
   filterType: z.string().max(64).optional(),
-  filterValue: z.string().max(16 * 1024).optional(),
+  filterValue: z
+    .string()
+    .max(16 * 1024)
+    .optional(),
   paginationOptions: pagination,
 });

@@ -23,7 +23,10 @@ let stack: TurnkeyStack;
 const b64u = (bytes: Uint8Array | Buffer) => Buffer.from(bytes).toString("base64url");
 
 /** An authenticator entry for create_sub_organization, as the kit's createPasskey returns it. */
-function authenticatorEntry(a: SoftAuthenticator, overrides: { challenge?: string; origin?: string; rpId?: string; clientChallenge?: string; fmt?: string } = {}) {
+function authenticatorEntry(
+  a: SoftAuthenticator,
+  overrides: { challenge?: string; origin?: string; rpId?: string; clientChallenge?: string; fmt?: string } = {},
+) {
   const challenge = overrides.challenge ?? b64u(randomBytes(32));
   const { clientDataJSON, attestationObject } = softRegistration(a, {
     rpId: overrides.rpId ?? RP_ID,
@@ -34,7 +37,12 @@ function authenticatorEntry(a: SoftAuthenticator, overrides: { challenge?: strin
   return {
     authenticatorName: "Passkey",
     challenge,
-    attestation: { credentialId: b64u(a.credentialId), clientDataJson: clientDataJSON, attestationObject, transports: ["AUTHENTICATOR_TRANSPORT_INTERNAL" as const] },
+    attestation: {
+      credentialId: b64u(a.credentialId),
+      clientDataJson: clientDataJSON,
+      attestationObject,
+      transports: ["AUTHENTICATOR_TRANSPORT_INTERNAL" as const],
+    },
   };
 }
 
@@ -48,10 +56,19 @@ function createWithPasskey(entry: ReturnType<typeof authenticatorEntry>, name = 
 }
 
 const loginBody = (organizationId: string, publicKey: string, expirationSeconds = "900") =>
-  JSON.stringify({ parameters: { publicKey, expirationSeconds }, organizationId, timestampMs: String(Date.now()), type: "ACTIVITY_TYPE_STAMP_LOGIN" });
+  JSON.stringify({
+    parameters: { publicKey, expirationSeconds },
+    organizationId,
+    timestampMs: String(Date.now()),
+    type: "ACTIVITY_TYPE_STAMP_LOGIN",
+  });
 
 /** A stamp as @turnkey/webauthn-stamper builds it: plain JSON of the assertion's base64url members. */
-function passkeyStamp(a: SoftAuthenticator, body: string, overrides: { origin?: string; rpId?: string; challengeBody?: string; counter?: number; tamper?: boolean } = {}): string {
+function passkeyStamp(
+  a: SoftAuthenticator,
+  body: string,
+  overrides: { origin?: string; rpId?: string; challengeBody?: string; counter?: number; tamper?: boolean } = {},
+): string {
   const assertion = softAssertion(a, {
     rpId: overrides.rpId ?? RP_ID,
     origin: overrides.origin ?? APP_ORIGIN,
@@ -59,12 +76,24 @@ function passkeyStamp(a: SoftAuthenticator, body: string, overrides: { origin?: 
     counter: overrides.counter ?? 1,
     ...(overrides.tamper ? { tamper: true } : {}),
   });
-  return JSON.stringify({ authenticatorData: assertion.authenticatorData, clientDataJson: assertion.clientDataJSON, credentialId: b64u(a.credentialId), signature: assertion.signature });
+  return JSON.stringify({
+    authenticatorData: assertion.authenticatorData,
+    clientDataJson: assertion.clientDataJSON,
+    credentialId: b64u(a.credentialId),
+    signature: assertion.signature,
+  });
 }
 
 async function submit(path: string, body: string, headers: Record<string, string>) {
-  const response = await fetch(`${stack.url}${path}`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
-  return { status: response.status, body: (await response.json()) as RpcStatus & { activity?: { result: { stampLoginResult?: { session: string } } } } };
+  const response = await fetch(`${stack.url}${path}`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", ...headers },
+    body,
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as RpcStatus & { activity?: { result: { stampLoginResult?: { session: string } } } },
+  };
 }
 const reasonOf = (body: RpcStatus) => (body.details.find((d) => d["@type"] === ERROR_INFO_TYPE) as { reason?: string } | undefined)?.reason;
 
@@ -108,12 +137,18 @@ describe("X-Stamp-Webauthn and stamp_login", () => {
   it("a passkey-stamped stamp_login naming the parent logs the passkey's user in, with a session for the new key", async () => {
     const sessionKey = generateP256KeyPair();
     const body = loginBody(PARENT_ORG, sessionKey.publicKey);
-    const answer = await submit("/public/v1/submit/stamp_login", body, { "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: ++counter }) });
+    const answer = await submit("/public/v1/submit/stamp_login", body, {
+      "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: ++counter }),
+    });
     expect(answer.status).toBe(200);
     accepted = counter;
     const session = answer.body.activity!.result.stampLoginResult!.session;
     expect(await verifySessionJwtSignature(session, stack.keys.notarizerPublicKey)).toBe(true);
-    expect(decodeJwt(session)).toMatchObject({ organization_id: organizationId, public_key: sessionKey.publicKey, session_type: "SESSION_TYPE_READ_WRITE" });
+    expect(decodeJwt(session)).toMatchObject({
+      organization_id: organizationId,
+      public_key: sessionKey.publicKey,
+      session_type: "SESSION_TYPE_READ_WRITE",
+    });
 
     // The session key now stamps; a stamp_login by it (the kit's refresh) gives a session for yet another key.
     const next = generateP256KeyPair();
@@ -129,7 +164,9 @@ describe("X-Stamp-Webauthn and stamp_login", () => {
     ["a bad signature", { tamper: true }, "stamp_webauthn_signature_invalid"],
   ] as const)("refuses %s with 401 and Turnkey's error shape", async (_name, overrides, reason) => {
     const body = loginBody(organizationId, generateP256KeyPair().publicKey);
-    const answer = await submit("/public/v1/submit/stamp_login", body, { "X-Stamp-Webauthn": passkeyStamp(passkey, body, { ...overrides, counter: ++counter }) });
+    const answer = await submit("/public/v1/submit/stamp_login", body, {
+      "X-Stamp-Webauthn": passkeyStamp(passkey, body, { ...overrides, counter: ++counter }),
+    });
     expect(answer.status).toBe(401);
     expect(answer.body.code).toBe(16);
     expect(reasonOf(answer.body)).toBe(reason);
@@ -137,7 +174,9 @@ describe("X-Stamp-Webauthn and stamp_login", () => {
 
   it("refuses a replayed counter, an unknown passkey, a stamp that is not JSON, and both stamp headers at once", async () => {
     const body = loginBody(organizationId, generateP256KeyPair().publicKey);
-    const replay = await submit("/public/v1/submit/stamp_login", body, { "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: accepted }) });
+    const replay = await submit("/public/v1/submit/stamp_login", body, {
+      "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: accepted }),
+    });
     expect([replay.status, reasonOf(replay.body)]).toEqual([401, "stamp_webauthn_counter_not_increased"]);
 
     const unknown = await submit("/public/v1/submit/stamp_login", body, { "X-Stamp-Webauthn": passkeyStamp(newSoftAuthenticator(), body) });
@@ -146,8 +185,12 @@ describe("X-Stamp-Webauthn and stamp_login", () => {
     const garbage = await submit("/public/v1/submit/stamp_login", body, { "X-Stamp-Webauthn": "not json" });
     expect([garbage.status, reasonOf(garbage.body)]).toEqual([400, "stamp_malformed"]);
 
-    const apiStamp = (await new ApiKeyStamper({ apiPublicKey: stack.parent.publicKey, apiPrivateKey: stack.parent.privateKey }).stamp(body)).stampHeaderValue;
-    const both = await submit("/public/v1/submit/stamp_login", body, { "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: ++counter }), "X-Stamp": apiStamp });
+    const apiStamp = (await new ApiKeyStamper({ apiPublicKey: stack.parent.publicKey, apiPrivateKey: stack.parent.privateKey }).stamp(body))
+      .stampHeaderValue;
+    const both = await submit("/public/v1/submit/stamp_login", body, {
+      "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: ++counter }),
+      "X-Stamp": apiStamp,
+    });
     expect([both.status, reasonOf(both.body)]).toEqual([400, "stamp_malformed"]);
   });
 
@@ -157,12 +200,22 @@ describe("X-Stamp-Webauthn and stamp_login", () => {
     const ownOrg = (await createWithPasskey(authenticatorEntry(own))).subOrganizationId;
     const toBuffer = (value: string) => Uint8Array.from(Buffer.from(value, "base64url")).buffer;
     const get = async (options: { publicKey: { challenge: Uint8Array; rpId: string } }) => {
-      const assertion = softAssertion(own, { rpId: options.publicKey.rpId, origin: APP_ORIGIN, challenge: b64u(options.publicKey.challenge), counter: 7 });
+      const assertion = softAssertion(own, {
+        rpId: options.publicKey.rpId,
+        origin: APP_ORIGIN,
+        challenge: b64u(options.publicKey.challenge),
+        counter: 7,
+      });
       return {
         type: "public-key",
         id: b64u(own.credentialId),
         rawId: Uint8Array.from(own.credentialId).buffer,
-        response: { clientDataJSON: toBuffer(assertion.clientDataJSON), authenticatorData: toBuffer(assertion.authenticatorData), signature: toBuffer(assertion.signature), userHandle: null },
+        response: {
+          clientDataJSON: toBuffer(assertion.clientDataJSON),
+          authenticatorData: toBuffer(assertion.authenticatorData),
+          signature: toBuffer(assertion.signature),
+          userHandle: null,
+        },
         getClientExtensionResults: () => ({}),
       };
     };
@@ -172,7 +225,9 @@ describe("X-Stamp-Webauthn and stamp_login", () => {
       const body = loginBody(ownOrg, generateP256KeyPair().publicKey);
       const { stampHeaderName, stampHeaderValue } = await new WebauthnStamper({ rpId: RP_ID }).stamp(body);
       expect(stampHeaderName).toBe("X-Stamp-Webauthn");
-      const tampered = await submit("/public/v1/submit/stamp_login", body.replace(ownOrg, PARENT_ORG), { [stampHeaderName]: stampHeaderValue });
+      const tampered = await submit("/public/v1/submit/stamp_login", body.replace(ownOrg, PARENT_ORG), {
+        [stampHeaderName]: stampHeaderValue,
+      });
       expect([tampered.status, reasonOf(tampered.body)]).toEqual([401, "stamp_webauthn_challenge_mismatch"]);
       const answer = await submit("/public/v1/submit/stamp_login", body, { [stampHeaderName]: stampHeaderValue });
       expect(answer.status).toBe(200);
@@ -186,17 +241,26 @@ describe("X-Stamp-Webauthn and stamp_login", () => {
   it("a passkey of one sub-organization cannot log in to another", async () => {
     const other = (await createWithPasskey(authenticatorEntry(newSoftAuthenticator()))).subOrganizationId;
     const body = loginBody(other, generateP256KeyPair().publicKey);
-    const answer = await submit("/public/v1/submit/stamp_login", body, { "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: ++counter }) });
+    const answer = await submit("/public/v1/submit/stamp_login", body, {
+      "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: ++counter }),
+    });
     expect([answer.status, reasonOf(answer.body)]).toEqual([403, "organization_forbidden"]);
   });
 
   it("the counterpart's session cap (tests only) shortens sessions issued from then on", async () => {
-    const put = (seconds: number | null) => fetch(`${stack.url}${SESSION_CAP_PATH}`, { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ seconds }) });
+    const put = (seconds: number | null) =>
+      fetch(`${stack.url}${SESSION_CAP_PATH}`, {
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ seconds }),
+      });
     expect((await put(75)).status).toBe(200);
     try {
       const key = generateP256KeyPair();
       const body = loginBody(organizationId, key.publicKey, "900");
-      const answer = await submit("/public/v1/submit/stamp_login", body, { "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: ++counter }) });
+      const answer = await submit("/public/v1/submit/stamp_login", body, {
+        "X-Stamp-Webauthn": passkeyStamp(passkey, body, { counter: ++counter }),
+      });
       const claims = decodeJwt(answer.body.activity!.result.stampLoginResult!.session);
       expect(claims.exp! - claims.iat!).toBe(75);
     } finally {

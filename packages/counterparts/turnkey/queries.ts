@@ -7,7 +7,16 @@ import type { z } from "zod";
 import type { RequestScope, TurnkeyContext } from "./context";
 import { invalid, notFound, unimplemented } from "./errors";
 import type { getActivityQuery, getUserQuery, listSubOrgsQuery, listWalletAccountsQuery } from "./params";
-import { getOrganization, getUserRow, getWallet, hasOauthIssuer, listWallets, listWalletAccounts, loadUser, subOrganizationIds } from "./store";
+import {
+  getOrganization,
+  getUserRow,
+  getWallet,
+  hasOauthIssuer,
+  listWallets,
+  listWalletAccounts,
+  loadUser,
+  subOrganizationIds,
+} from "./store";
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 100;
@@ -111,7 +120,10 @@ export async function getSubOrgIds(
       break;
     }
     default:
-      throw unimplemented("filter_type_unsupported", "Supported filters: EMAIL, NAME, USERNAME, PUBLIC_KEY, WALLET_ACCOUNT_ADDRESS, OIDC_TOKEN");
+      throw unimplemented(
+        "filter_type_unsupported",
+        "Supported filters: EMAIL, NAME, USERNAME, PUBLIC_KEY, WALLET_ACCOUNT_ADDRESS, OIDC_TOKEN",
+      );
   }
   return { organizationIds: ids };
 }

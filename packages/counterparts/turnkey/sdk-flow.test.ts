@@ -8,7 +8,17 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isChecksumAddress } from "../lib/ethereum-address";
 import { nonceForPublicKey } from "../lib/oidc-token";
-import { OIDC_AUD, PARENT_ORG, T, createUser, idToken, loginSignature, startTurnkeyStack, verifyEmail, type TurnkeyStack } from "./test-support";
+import {
+  OIDC_AUD,
+  PARENT_ORG,
+  T,
+  createUser,
+  idToken,
+  loginSignature,
+  startTurnkeyStack,
+  verifyEmail,
+  type TurnkeyStack,
+} from "./test-support";
 
 let stack: TurnkeyStack;
 
@@ -40,8 +50,12 @@ describe("Turnkey counterpart with @turnkey/sdk-server", () => {
 
     const sub = result.subOrganizationId;
     const { wallets } = await stack.client().getWallets({ organizationId: sub });
-    expect(wallets).toEqual([expect.objectContaining({ walletId: result.wallet?.walletId, walletName: "Default Wallet", exported: false })]);
-    const { accounts } = await stack.client().getWalletAccounts({ organizationId: sub, walletId: result.wallet?.walletId ?? "", includeWalletDetails: true });
+    expect(wallets).toEqual([
+      expect.objectContaining({ walletId: result.wallet?.walletId, walletName: "Default Wallet", exported: false }),
+    ]);
+    const { accounts } = await stack
+      .client()
+      .getWalletAccounts({ organizationId: sub, walletId: result.wallet?.walletId ?? "", includeWalletDetails: true });
     expect(accounts.map((a) => [a.path, a.curve, a.addressFormat, a.address])).toEqual([
       [DEFAULT_ETHEREUM_ACCOUNTS[0]?.path, "CURVE_SECP256K1", "ADDRESS_FORMAT_ETHEREUM", eth],
       [DEFAULT_SOLANA_ACCOUNTS[0]?.path, "CURVE_ED25519", "ADDRESS_FORMAT_SOLANA", sol],
@@ -51,9 +65,14 @@ describe("Turnkey counterpart with @turnkey/sdk-server", () => {
     expect(accounts.map((a) => a.publicKey?.length)).toEqual([66, 64]);
 
     const { user } = await stack.client().getUser({ organizationId: sub, userId: result.rootUserIds?.[0] ?? "" });
-    expect(user).toMatchObject({ userEmail: "ada@example.com", oauthProviders: [{ issuer: stack.issuer.url, audience: OIDC_AUD, subject: "ada@example.com" }] });
+    expect(user).toMatchObject({
+      userEmail: "ada@example.com",
+      oauthProviders: [{ issuer: stack.issuer.url, audience: OIDC_AUD, subject: "ada@example.com" }],
+    });
 
-    await expect(stack.client().getSubOrgIds({ filterType: "EMAIL", filterValue: "ADA@example.com" })).resolves.toMatchObject({ organizationIds: [sub] });
+    await expect(stack.client().getSubOrgIds({ filterType: "EMAIL", filterValue: "ADA@example.com" })).resolves.toMatchObject({
+      organizationIds: [sub],
+    });
   });
 
   it("registers an OAuth provider from a verified oidcToken and finds the sub-org by OIDC_TOKEN", async () => {
@@ -67,7 +86,10 @@ describe("Turnkey counterpart with @turnkey/sdk-server", () => {
     await expect(stack.client().getSubOrgIds({ filterType: "OIDC_TOKEN", filterValue: token })).resolves.toMatchObject({
       organizationIds: [subOrganizationId],
     });
-    const activity = await stack.client().getActivity({ activityId: "missing" }).catch((e: unknown) => e);
+    const activity = await stack
+      .client()
+      .getActivity({ activityId: "missing" })
+      .catch((e: unknown) => e);
     expect(activity).toMatchObject({ code: 5 });
   });
 
@@ -76,10 +98,17 @@ describe("Turnkey counterpart with @turnkey/sdk-server", () => {
     const { subOrganizationId: sub, rootUserIds } = await createUser(stack, email);
     const sessionKey = generateP256KeyPair();
 
-    await expect(stack.client().getVerifiedSubOrgIds({ filterType: "EMAIL", filterValue: email })).resolves.toMatchObject({ organizationIds: [] });
+    await expect(stack.client().getVerifiedSubOrgIds({ filterType: "EMAIL", filterValue: email })).resolves.toMatchObject({
+      organizationIds: [],
+    });
     const { verificationToken } = await verifyEmail(stack, email, sessionKey);
     const claims = await verifyOtpVerificationToken(verificationToken, stack.keys.otpSignerPublicKey);
-    expect(claims).toMatchObject({ contact: email, public_key: sessionKey.publicKey, organization_id: PARENT_ORG, verification_type: "OTP_TYPE_EMAIL" });
+    expect(claims).toMatchObject({
+      contact: email,
+      public_key: sessionKey.publicKey,
+      organization_id: PARENT_ORG,
+      verification_type: "OTP_TYPE_EMAIL",
+    });
 
     const { session, activity } = await stack.client().otpLogin({
       organizationId: sub,
@@ -101,11 +130,18 @@ describe("Turnkey counterpart with @turnkey/sdk-server", () => {
     });
 
     const asUser = stack.client(sessionKey, sub);
-    await expect(asUser.getWhoami({})).resolves.toEqual({ organizationId: sub, organizationName: `Sub-org of ${email}`, userId: rootUserIds?.[0], username: email });
+    await expect(asUser.getWhoami({})).resolves.toEqual({
+      organizationId: sub,
+      organizationName: `Sub-org of ${email}`,
+      userId: rootUserIds?.[0],
+      username: email,
+    });
     // A sub-org user may look itself up through the parent's id (Turnkey's passkey login pattern).
     await expect(asUser.getWhoami({ organizationId: PARENT_ORG })).resolves.toMatchObject({ organizationId: sub });
     await expect(asUser.getWallets({})).resolves.toMatchObject({ wallets: [expect.objectContaining({ walletName: "Default Wallet" })] });
-    await expect(stack.client().getVerifiedSubOrgIds({ filterType: "EMAIL", filterValue: email })).resolves.toMatchObject({ organizationIds: [sub] });
+    await expect(stack.client().getVerifiedSubOrgIds({ filterType: "EMAIL", filterValue: email })).resolves.toMatchObject({
+      organizationIds: [sub],
+    });
   });
 
   it("alphanumeric and numeric codes of the requested length", async () => {
@@ -126,7 +162,12 @@ describe("Turnkey counterpart with @turnkey/sdk-server", () => {
       expirationSeconds: "3600",
     });
     expect(await verifySessionJwtSignature(session, stack.keys.notarizerPublicKey)).toBe(true);
-    expect(decodeJwt(session)).toMatchObject({ exp: T + 3600, user_id: rootUserIds?.[0], organization_id: sub, public_key: sessionKey.publicKey });
+    expect(decodeJwt(session)).toMatchObject({
+      exp: T + 3600,
+      user_id: rootUserIds?.[0],
+      organization_id: sub,
+      public_key: sessionKey.publicKey,
+    });
     await expect(stack.client(sessionKey, sub).getWhoami({})).resolves.toMatchObject({ organizationId: sub, userId: rootUserIds?.[0] });
     // ES256 ID tokens are accepted by Turnkey too.
     const second = generateP256KeyPair();
@@ -134,6 +175,8 @@ describe("Turnkey counterpart with @turnkey/sdk-server", () => {
       { sub: "linus-subject", aud: OIDC_AUD, iat: T, exp: T + 300, nonce: nonceForPublicKey(second.publicKey) },
       { key: stack.issuer.es256 },
     );
-    await expect(stack.client().oauthLogin({ organizationId: sub, oidcToken: es, publicKey: second.publicKey })).resolves.toHaveProperty("session");
+    await expect(stack.client().oauthLogin({ organizationId: sub, oidcToken: es, publicKey: second.publicKey })).resolves.toHaveProperty(
+      "session",
+    );
   });
 });

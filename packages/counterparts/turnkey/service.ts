@@ -34,11 +34,29 @@ import { WebAuthnError, verifyAssertion, type CoseKey } from "../lib/webauthn";
 import { ACTIVITIES, QUERIES, activityFingerprint, findRecordedActivity, recordActivity, type Scope } from "./activities";
 import type { RequestScope, TurnkeyContext } from "./context";
 import { MIN_SESSION_SECONDS } from "./context";
-import { GRPC, TurnkeyApiError, forbidden, invalid, notFound, sendTurnkeyError, toTurnkeyApiError, unauthenticated, unimplemented } from "./errors";
+import {
+  GRPC,
+  TurnkeyApiError,
+  forbidden,
+  invalid,
+  notFound,
+  sendTurnkeyError,
+  toTurnkeyApiError,
+  unauthenticated,
+  unimplemented,
+} from "./errors";
 import { activityEnvelope, queryEnvelope } from "./params";
 import { TURNKEY_MIGRATIONS } from "./schema";
 import { loadSignerKeys, publicKeyHex } from "./signer-keys";
-import { advanceSignCount, ensureParent, findAuthenticator, findPrincipal, getOrganization, type OrganizationRow, type Principal } from "./store";
+import {
+  advanceSignCount,
+  ensureParent,
+  findAuthenticator,
+  findPrincipal,
+  getOrganization,
+  type OrganizationRow,
+  type Principal,
+} from "./store";
 import type { CounterpartVariant } from "../lib/variant";
 import { shapeActivityResult, shapeQueryAnswer } from "./variant";
 
@@ -138,16 +156,25 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
           stamp,
           { publicKey: { alg: credential.alg as CoseKey["alg"], jwk: credential.publicKeyJwk }, signCount: credential.signCount },
           // User verification is "preferred" in Turnkey's stamper, so only presence is required.
-          { challenge: webAuthnChallengeForBody(bytes), origins: options.allowedOrigins, rpId: credential.rpId, requireUserVerification: false },
+          {
+            challenge: webAuthnChallengeForBody(bytes),
+            origins: options.allowedOrigins,
+            rpId: credential.rpId,
+            requireUserVerification: false,
+          },
         );
       } catch (error) {
         if (error instanceof WebAuthnError) {
-          if (error.code === "webauthn_malformed") throw new StampError("stamp_malformed", "The WebAuthn stamp is malformed", { cause: error });
+          if (error.code === "webauthn_malformed")
+            throw new StampError("stamp_malformed", "The WebAuthn stamp is malformed", { cause: error });
           throw unauthenticated(`stamp_webauthn_${error.code}`, `Passkey stamp refused: ${error.message}`);
         }
         throw error;
       }
-      if (result.signCount !== credential.signCount && !(await advanceSignCount(db, credential.id, credential.signCount, result.signCount))) {
+      if (
+        result.signCount !== credential.signCount &&
+        !(await advanceSignCount(db, credential.id, credential.signCount, result.signCount))
+      ) {
         throw unauthenticated("stamp_webauthn_counter_not_increased", "Passkey stamp refused: the signature counter was already used");
       }
       return {
@@ -183,10 +210,14 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
       const org = await getOrganization(db, organizationId);
       // Only the parent learns whether an organization exists; others just get "forbidden".
       if (!org) {
-        throw callerIsParent ? notFound("organization_not_found", "No such organization") : forbidden("organization_forbidden", "This key may not act on this organization");
+        throw callerIsParent
+          ? notFound("organization_not_found", "No such organization")
+          : forbidden("organization_forbidden", "This key may not act on this organization");
       }
       const allowed =
-        principal.organizationId === org.id || (callerIsParent && org.parent_id === parentId) || (scope === "whoami" && org.id === parentId);
+        principal.organizationId === org.id ||
+        (callerIsParent && org.parent_id === parentId) ||
+        (scope === "whoami" && org.id === parentId);
       if (!allowed) throw forbidden("organization_forbidden", "This key may not act on this organization");
       if (scope === "member" && principal.organizationId !== org.id) {
         throw forbidden("organization_forbidden", "Only the organization's own users may sign with its wallets");
@@ -206,7 +237,8 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
         } catch (error) {
           const mapped = toTurnkeyApiError(error);
           if (mapped) {
-            if (mapped.grpcCode === GRPC.UNAVAILABLE) console.error(`[turnkey] ${rc.url.pathname}: upstream failure (${mapped.reason})`, mapped.cause ?? "");
+            if (mapped.grpcCode === GRPC.UNAVAILABLE)
+              console.error(`[turnkey] ${rc.url.pathname}: upstream failure (${mapped.reason})`, mapped.cause ?? "");
             sendTurnkeyError(rc.res, mapped, variant);
             return;
           }

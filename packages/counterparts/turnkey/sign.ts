@@ -39,7 +39,11 @@ export interface SignRawPayloadResult {
   v: string;
 }
 
-export async function signRawPayload(ctx: TurnkeyContext, scope: RequestScope, params: SignRawPayloadParams): Promise<SignRawPayloadResult> {
+export async function signRawPayload(
+  ctx: TurnkeyContext,
+  scope: RequestScope,
+  params: SignRawPayloadParams,
+): Promise<SignRawPayloadResult> {
   const { rows } = await ctx.db.query<{ curve: string; path: string; seed_hex: string }>(
     `SELECT a.curve, a.path, w.seed_hex FROM wallet_accounts a JOIN wallets w ON w.id = a.wallet_id
      WHERE a.organization_id = $1 AND (a.address = $2 OR (a.address_format = 'ADDRESS_FORMAT_ETHEREUM' AND lower(a.address) = lower($2)))
@@ -48,7 +52,8 @@ export async function signRawPayload(ctx: TurnkeyContext, scope: RequestScope, p
   );
   const account = rows[0];
   if (!account) throw notFound("wallet_account_not_found", "signWith names no wallet account of this organization");
-  if (account.curve !== "CURVE_SECP256K1") throw unimplemented("curve_unsupported", "This counterpart signs raw payloads with secp256k1 accounts only");
+  if (account.curve !== "CURVE_SECP256K1")
+    throw unimplemented("curve_unsupported", "This counterpart signs raw payloads with secp256k1 accounts only");
   let digest: Uint8Array;
   try {
     digest = secp256k1Digest(decodePayload(params.payload, params.encoding), params.hashFunction);

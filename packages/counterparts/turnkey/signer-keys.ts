@@ -102,10 +102,7 @@ export async function verifyVerificationToken(otpSigner: ServiceSigningKey, toke
 }
 
 /** A signed bundle as `@turnkey/crypto`'s verifyEnclaveSignature checks it. */
-export async function signEnclaveBundle(
-  signer: ServiceSigningKey,
-  data: Readonly<Record<string, string>>,
-): Promise<string> {
+export async function signEnclaveBundle(signer: ServiceSigningKey, data: Readonly<Record<string, string>>): Promise<string> {
   const dataBytes = utf8ToBytes(JSON.stringify(data));
   const raw = await signP256(signer, dataBytes);
   return JSON.stringify({

@@ -75,8 +75,16 @@ export async function getOrganization(q: Queryable, id: string): Promise<Organiz
   return (await q.query<OrganizationRow>("SELECT * FROM organizations WHERE id = $1", [id])).rows[0];
 }
 
-export async function insertOrganization(q: Queryable, row: { id: string; name: string; parentId: string | null; now: Date }): Promise<void> {
-  await q.query("INSERT INTO organizations (id, name, parent_id, created_at) VALUES ($1, $2, $3, $4)", [row.id, row.name, row.parentId, row.now]);
+export async function insertOrganization(
+  q: Queryable,
+  row: { id: string; name: string; parentId: string | null; now: Date },
+): Promise<void> {
+  await q.query("INSERT INTO organizations (id, name, parent_id, created_at) VALUES ($1, $2, $3, $4)", [
+    row.id,
+    row.name,
+    row.parentId,
+    row.now,
+  ]);
 }
 
 /**
@@ -87,7 +95,8 @@ export async function ensureParent(q: Queryable, input: { organizationId: string
   const org = await getOrganization(q, input.organizationId);
   if (org && org.parent_id !== null) throw new Error("The configured parent organization id belongs to a sub-organization");
   if (!org) await insertOrganization(q, { id: input.organizationId, name: "Parent organization", parentId: null, now: input.now });
-  let user = (await q.query<UserRow>("SELECT * FROM users WHERE organization_id = $1 ORDER BY created_at LIMIT 1", [input.organizationId])).rows[0];
+  let user = (await q.query<UserRow>("SELECT * FROM users WHERE organization_id = $1 ORDER BY created_at LIMIT 1", [input.organizationId]))
+    .rows[0];
   if (!user) {
     const userId = randomUUID();
     await insertUser(q, { id: userId, organizationId: input.organizationId, userName: "Parent API user", now: input.now });
@@ -98,7 +107,14 @@ export async function ensureParent(q: Queryable, input: { organizationId: string
   if (holder && holder.userId !== user.id) throw new Error("parentApiPublicKey is registered to another user");
   await q.query("DELETE FROM api_keys WHERE user_id = $1 AND public_key <> $2", [user.id, input.publicKey]);
   if (!holder) {
-    await insertApiKey(q, { userId: user.id, name: "Parent API key", publicKey: input.publicKey, credentialType: CREDENTIAL_API_KEY_P256, expiresAt: null, now: input.now });
+    await insertApiKey(q, {
+      userId: user.id,
+      name: "Parent API key",
+      publicKey: input.publicKey,
+      credentialType: CREDENTIAL_API_KEY_P256,
+      expiresAt: null,
+      now: input.now,
+    });
   }
 }
 
@@ -183,7 +199,19 @@ export async function insertAuthenticator(
   const inserted = await q.query(
     `INSERT INTO authenticators (id, user_id, name, credential_id, transports, public_key_jwk, alg, rp_id, aaguid, sign_count, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (credential_id) DO NOTHING RETURNING id`,
-    [randomUUID(), row.userId, row.name, row.credentialId, JSON.stringify(row.transports), JSON.stringify(row.publicKeyJwk), row.alg, row.rpId, row.aaguid, row.signCount, row.now],
+    [
+      randomUUID(),
+      row.userId,
+      row.name,
+      row.credentialId,
+      JSON.stringify(row.transports),
+      JSON.stringify(row.publicKeyJwk),
+      row.alg,
+      row.rpId,
+      row.aaguid,
+      row.signCount,
+      row.now,
+    ],
   );
   return inserted.rows.length > 0 ? "inserted" : "exists";
 }
@@ -203,7 +231,17 @@ export interface AuthenticatorCredential {
 
 export async function findAuthenticator(q: Queryable, credentialId: string): Promise<AuthenticatorCredential | undefined> {
   const row = (
-    await q.query<{ id: string; credential_id: string; public_key_jwk: object | null; alg: number | null; rp_id: string | null; sign_count: string | number; user_id: string; user_name: string; organization_id: string }>(
+    await q.query<{
+      id: string;
+      credential_id: string;
+      public_key_jwk: object | null;
+      alg: number | null;
+      rp_id: string | null;
+      sign_count: string | number;
+      user_id: string;
+      user_name: string;
+      organization_id: string;
+    }>(
       `SELECT a.id, a.credential_id, a.public_key_jwk, a.alg, a.rp_id, a.sign_count, a.user_id, u.user_name, u.organization_id
        FROM authenticators a JOIN users u ON u.id = a.user_id WHERE a.credential_id = $1`,
       [credentialId],
@@ -256,10 +294,19 @@ export async function insertOauthProvider(
   return inserted.rows.length > 0 ? "inserted" : "exists";
 }
 
-export async function oauthProvidersForIssuer(q: Queryable, organizationId: string | undefined, issuer: string): Promise<OauthProviderRow[]> {
+export async function oauthProvidersForIssuer(
+  q: Queryable,
+  organizationId: string | undefined,
+  issuer: string,
+): Promise<OauthProviderRow[]> {
   return organizationId === undefined
     ? (await q.query<OauthProviderRow>("SELECT * FROM oauth_providers WHERE issuer = $1", [issuer])).rows
-    : (await q.query<OauthProviderRow>("SELECT * FROM oauth_providers WHERE organization_id = $1 AND issuer = $2", [organizationId, issuer])).rows;
+    : (
+        await q.query<OauthProviderRow>("SELECT * FROM oauth_providers WHERE organization_id = $1 AND issuer = $2", [
+          organizationId,
+          issuer,
+        ])
+      ).rows;
 }
 
 export async function hasOauthIssuer(q: Queryable, parentId: string, issuer: string): Promise<boolean> {
@@ -287,32 +334,28 @@ export async function loadUser(q: Queryable, user: UserRow): Promise<v1User> {
     ...(user.email !== null ? { userEmail: user.email } : {}),
     ...(user.phone_number !== null ? { userPhoneNumber: user.phone_number } : {}),
     apiKeys: keys.rows.map(toApiKey),
-    authenticators: authenticators.rows.map(
-      (row): v1Authenticator => ({
-        transports: row.transports as v1AuthenticatorTransport[],
-        attestationType: "none",
-        aaguid: "",
-        credentialId: row.credential_id,
-        model: "",
-        credential: { publicKey: "", type: "CREDENTIAL_TYPE_WEBAUTHN_AUTHENTICATOR" },
-        authenticatorId: row.id,
-        authenticatorName: row.name,
-        createdAt: timestamp(row.created_at),
-        updatedAt: timestamp(row.created_at),
-      }),
-    ),
+    authenticators: authenticators.rows.map((row): v1Authenticator => ({
+      transports: row.transports as v1AuthenticatorTransport[],
+      attestationType: "none",
+      aaguid: "",
+      credentialId: row.credential_id,
+      model: "",
+      credential: { publicKey: "", type: "CREDENTIAL_TYPE_WEBAUTHN_AUTHENTICATOR" },
+      authenticatorId: row.id,
+      authenticatorName: row.name,
+      createdAt: timestamp(row.created_at),
+      updatedAt: timestamp(row.created_at),
+    })),
     userTags: [],
-    oauthProviders: providers.rows.map(
-      (row): v1OauthProvider => ({
-        providerId: row.id,
-        providerName: row.provider_name,
-        issuer: row.issuer,
-        audience: row.audience,
-        subject: row.subject,
-        createdAt: timestamp(row.created_at),
-        updatedAt: timestamp(row.created_at),
-      }),
-    ),
+    oauthProviders: providers.rows.map((row): v1OauthProvider => ({
+      providerId: row.id,
+      providerName: row.provider_name,
+      issuer: row.issuer,
+      audience: row.audience,
+      subject: row.subject,
+      createdAt: timestamp(row.created_at),
+      updatedAt: timestamp(row.created_at),
+    })),
     createdAt: timestamp(user.created_at),
     updatedAt: timestamp(user.updated_at),
     mfaPolicies: [],
@@ -355,7 +398,10 @@ interface WalletAccountRow {
   created_at: Date;
 }
 
-export async function insertWallet(q: Queryable, row: { id: string; organizationId: string; name: string; seedHex: string; now: Date }): Promise<void> {
+export async function insertWallet(
+  q: Queryable,
+  row: { id: string; organizationId: string; name: string; seedHex: string; now: Date },
+): Promise<void> {
   await q.query("INSERT INTO wallets (id, organization_id, name, seed_hex, created_at) VALUES ($1, $2, $3, $4, $5)", [
     row.id,
     row.organizationId,
@@ -365,15 +411,24 @@ export async function insertWallet(q: Queryable, row: { id: string; organization
   ]);
 }
 
-export async function insertWalletAccount(
-  q: Queryable,
-  row: Omit<WalletAccountRow, "id" | "created_at"> & { now: Date },
-): Promise<void> {
+export async function insertWalletAccount(q: Queryable, row: Omit<WalletAccountRow, "id" | "created_at"> & { now: Date }): Promise<void> {
   await q.query(
     `INSERT INTO wallet_accounts (id, wallet_id, organization_id, curve, path_format, path, address_format, address, public_key, name, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
      ON CONFLICT (wallet_id, curve, path, address_format) DO NOTHING`,
-    [randomUUID(), row.wallet_id, row.organization_id, row.curve, row.path_format, row.path, row.address_format, row.address, row.public_key, row.name, row.now],
+    [
+      randomUUID(),
+      row.wallet_id,
+      row.organization_id,
+      row.curve,
+      row.path_format,
+      row.path,
+      row.address_format,
+      row.address,
+      row.public_key,
+      row.name,
+      row.now,
+    ],
   );
 }
 
@@ -389,9 +444,10 @@ function toWallet(row: WalletRow): v1Wallet {
 }
 
 export async function listWallets(q: Queryable, organizationId: string): Promise<v1Wallet[]> {
-  const rows = await q.query<WalletRow>("SELECT id, organization_id, name, created_at FROM wallets WHERE organization_id = $1 ORDER BY created_at, id", [
-    organizationId,
-  ]);
+  const rows = await q.query<WalletRow>(
+    "SELECT id, organization_id, name, created_at FROM wallets WHERE organization_id = $1 ORDER BY created_at, id",
+    [organizationId],
+  );
   return rows.rows.map(toWallet);
 }
 
@@ -480,10 +536,10 @@ export async function subOrganizationIds(
       );
       break;
     case "address":
-      result = await q.query(`${base} JOIN wallet_accounts a ON a.organization_id = o.id WHERE o.parent_id = $1 AND a.address = $2 ${order}`, [
-        parentId,
-        filter.address,
-      ]);
+      result = await q.query(
+        `${base} JOIN wallet_accounts a ON a.organization_id = o.id WHERE o.parent_id = $1 AND a.address = $2 ${order}`,
+        [parentId, filter.address],
+      );
       break;
     case "oidc":
       result = await q.query(

@@ -76,7 +76,8 @@ export async function createSubOrganization(
         try {
           publicKey = parseP256PublicKey(key.publicKey, "compressed").compressedHex;
         } catch (error) {
-          if (error instanceof P256KeyError) throw invalid("api_key_public_key_invalid", "API key publicKey must be a compressed P-256 key in hex");
+          if (error instanceof P256KeyError)
+            throw invalid("api_key_public_key_invalid", "API key publicKey must be a compressed P-256 key in hex");
           throw error;
         }
         if (seen.has(publicKey)) throw invalid("api_key_duplicate", "The same API key appears twice");
@@ -89,7 +90,8 @@ export async function createSubOrganization(
       providers: await Promise.all(user.oauthProviders.map((provider) => resolveProvider(ctx, provider))),
       authenticators: user.authenticators.map((authenticator) => {
         const registered = verifyAuthenticator(ctx, authenticator);
-        if (seen.has(`webauthn:${registered.credential.credentialId}`)) throw invalid("authenticator_duplicate", "The same passkey appears twice");
+        if (seen.has(`webauthn:${registered.credential.credentialId}`))
+          throw invalid("authenticator_duplicate", "The same passkey appears twice");
         seen.add(`webauthn:${registered.credential.credentialId}`);
         return registered;
       }),
@@ -121,7 +123,14 @@ export async function createSubOrganization(
           throw new TurnkeyApiError(GRPC.ALREADY_EXISTS, "api_key_exists", "This public key is already registered");
         }
         const expiresAt = key.expirationSeconds !== undefined ? new Date(now.getTime() + key.expirationSeconds * 1000) : null;
-        await insertApiKey(tx, { userId, name: key.name, publicKey: key.publicKey, credentialType: CREDENTIAL_API_KEY_P256, expiresAt, now });
+        await insertApiKey(tx, {
+          userId,
+          name: key.name,
+          publicKey: key.publicKey,
+          credentialType: CREDENTIAL_API_KEY_P256,
+          expiresAt,
+          now,
+        });
       }
       for (const { name, credential, rpId, transports } of user.authenticators) {
         const outcome = await insertAuthenticator(tx, {
@@ -136,7 +145,8 @@ export async function createSubOrganization(
           signCount: credential.signCount,
           now,
         });
-        if (outcome === "exists") throw new TurnkeyApiError(GRPC.ALREADY_EXISTS, "authenticator_exists", "This passkey is already registered");
+        if (outcome === "exists")
+          throw new TurnkeyApiError(GRPC.ALREADY_EXISTS, "authenticator_exists", "This passkey is already registered");
       }
       for (const provider of user.providers) {
         const outcome = await insertOauthProvider(tx, { userId, organizationId: subOrganizationId, ...provider, now });
@@ -146,7 +156,13 @@ export async function createSubOrganization(
       }
     }
     if (params.wallet) {
-      await insertWallet(tx, { id: walletId, organizationId: subOrganizationId, name: params.wallet.walletName, seedHex: bytesToHex(seed), now });
+      await insertWallet(tx, {
+        id: walletId,
+        organizationId: subOrganizationId,
+        name: params.wallet.walletName,
+        seedHex: bytesToHex(seed),
+        now,
+      });
       for (const account of derived) {
         await insertWalletAccount(tx, {
           wallet_id: walletId,
@@ -239,5 +255,8 @@ function deriveAccount(seed: Uint8Array, account: WalletAccountParams): DerivedA
     if (error instanceof WalletKeyError) throw invalid(error.code, `Wallet account ${account.path}: ${error.message}`);
     throw error;
   }
-  throw unimplemented("address_format_unsupported", "This counterpart creates ADDRESS_FORMAT_ETHEREUM and ADDRESS_FORMAT_SOLANA accounts only");
+  throw unimplemented(
+    "address_format_unsupported",
+    "This counterpart creates ADDRESS_FORMAT_ETHEREUM and ADDRESS_FORMAT_SOLANA accounts only",
+  );
 }

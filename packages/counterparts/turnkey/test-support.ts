@@ -120,7 +120,11 @@ export async function loginSignature(verificationToken: string, signer: KeyPair,
 }
 
 /** init_otp → mailed code → encrypted bundle → verify_otp, as a backend + browser would. */
-export async function verifyEmail(stack: TurnkeyStack, email: string, clientKey: KeyPair): Promise<{ otpId: string; verificationToken: string }> {
+export async function verifyEmail(
+  stack: TurnkeyStack,
+  email: string,
+  clientKey: KeyPair,
+): Promise<{ otpId: string; verificationToken: string }> {
   const api = stack.client();
   const { otpId, otpEncryptionTargetBundle } = await api.initOtp({ otpType: "OTP_TYPE_EMAIL", contact: email, appName: "Demo" });
   const encryptedOtpBundle = await encryptOtpCodeToBundle(

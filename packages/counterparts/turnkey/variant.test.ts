@@ -38,10 +38,17 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
 
   it("refusals: a gRPC code and typed details; sparse reorders them and rewords the message", async () => {
     const email = `refusal-shape-${variant}@example.com`;
-    const init = await stack.client().initOtp({ otpType: "OTP_TYPE_EMAIL", contact: email, appName: "Demo", otpLength: 6, alphanumeric: false });
+    const init = await stack
+      .client()
+      .initOtp({ otpType: "OTP_TYPE_EMAIL", contact: email, appName: "Demo", otpLength: 6, alphanumeric: false });
     const right = await stack.latestCode(email);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
-    const bundle = await encryptOtpCodeToBundle(wrong, init.otpEncryptionTargetBundle, generateP256KeyPair().publicKey, stack.keys.otpSignerPublicKey);
+    const bundle = await encryptOtpCodeToBundle(
+      wrong,
+      init.otpEncryptionTargetBundle,
+      generateP256KeyPair().publicKey,
+      stack.keys.otpSignerPublicKey,
+    );
     const error = (await stack
       .client()
       .verifyOtp({ otpId: init.otpId, encryptedOtpBundle: bundle })
@@ -52,7 +59,9 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
     expect(error?.name).toBe("TurnkeyRequestError");
     expect(error!.code).toBe(GRPC.UNAUTHENTICATED);
     expect(error!.details.map((d) => d["@type"])).toEqual(
-      variant === "sparse" ? [UNKNOWN_DETAIL_TYPE, ERROR_INFO_TYPE, TURNKEY_ERROR_DETAIL_TYPE] : [TURNKEY_ERROR_DETAIL_TYPE, ERROR_INFO_TYPE],
+      variant === "sparse"
+        ? [UNKNOWN_DETAIL_TYPE, ERROR_INFO_TYPE, TURNKEY_ERROR_DETAIL_TYPE]
+        : [TURNKEY_ERROR_DETAIL_TYPE, ERROR_INFO_TYPE],
     );
     if (variant === "sparse") expect(error!.message).not.toContain("The code is not correct");
     else expect(error!.message).toContain("The code is not correct");

@@ -32,7 +32,10 @@ export function shapeQueryAnswer(variant: CounterpartVariant, query: string, ans
   if (variant !== "sparse" || query === "get_activity") return answer;
   const body: Record<string, unknown> = { ...answer, ...UNKNOWN_EXTRA_FIELDS };
   if (query === "list_wallet_accounts" && Array.isArray(body.accounts)) {
-    body.accounts = (body.accounts as object[]).map((account) => ({ ...without(account, OPTIONAL_ACCOUNT_MEMBERS), ...UNKNOWN_EXTRA_FIELDS }));
+    body.accounts = (body.accounts as object[]).map((account) => ({
+      ...without(account, OPTIONAL_ACCOUNT_MEMBERS),
+      ...UNKNOWN_EXTRA_FIELDS,
+    }));
   }
   if (query === "list_wallets" && Array.isArray(body.wallets)) {
     body.wallets = (body.wallets as object[]).map((wallet) => ({ ...wallet, ...UNKNOWN_EXTRA_FIELDS }));

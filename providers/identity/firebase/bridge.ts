@@ -52,7 +52,10 @@ async function adminAuth() {
     throw new AppError("firebase_bridge_not_configured", 503, "Minting Firebase custom tokens needs FIREBASE_SERVICE_ACCOUNT.");
   }
   admin ??= (async () => {
-    const [{ initializeApp, getApps, cert }, { getAuth }] = await Promise.all([import("firebase-admin/app"), import("firebase-admin/auth")]);
+    const [{ initializeApp, getApps, cert }, { getAuth }] = await Promise.all([
+      import("firebase-admin/app"),
+      import("firebase-admin/auth"),
+    ]);
     const name = "byo-auth-bridge";
     // With FIREBASE_AUTH_EMULATOR_HOST set (firebase-admin reads it from the environment),
     // custom tokens are minted for the emulator and need no credential.

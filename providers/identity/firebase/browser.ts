@@ -17,9 +17,14 @@ let auth: Promise<Auth> | undefined;
 
 export function getFirebaseAuth(config: FirebaseWebConfig): Promise<Auth> {
   auth ??= (async () => {
-    const [{ initializeApp, getApps }, { getAuth, connectAuthEmulator }] = await Promise.all([import("firebase/app"), import("firebase/auth")]);
+    const [{ initializeApp, getApps }, { getAuth, connectAuthEmulator }] = await Promise.all([
+      import("firebase/app"),
+      import("firebase/auth"),
+    ]);
     // By name: other, in-memory instances (account linking, the Moojo bridge) may exist already.
-    const app = getApps().find((a) => a.name === DEFAULT_APP) ?? initializeApp({ apiKey: config.apiKey, authDomain: config.authDomain, projectId: config.projectId });
+    const app =
+      getApps().find((a) => a.name === DEFAULT_APP) ??
+      initializeApp({ apiKey: config.apiKey, authDomain: config.authDomain, projectId: config.projectId });
     const instance = getAuth(app);
     if (config.emulatorHost) connectAuthEmulator(instance, `http://${config.emulatorHost}`, { disableWarnings: true });
     return instance;
@@ -33,10 +38,8 @@ export function getFirebaseAuth(config: FirebaseWebConfig): Promise<Auth> {
  * signing it out afterwards leaves nothing behind.
  */
 export async function getFirebaseLinkAuth(config: FirebaseWebConfig): Promise<Auth> {
-  const [{ initializeApp, getApps }, { initializeAuth, getAuth, inMemoryPersistence, browserPopupRedirectResolver, connectAuthEmulator }] = await Promise.all([
-    import("firebase/app"),
-    import("firebase/auth"),
-  ]);
+  const [{ initializeApp, getApps }, { initializeAuth, getAuth, inMemoryPersistence, browserPopupRedirectResolver, connectAuthEmulator }] =
+    await Promise.all([import("firebase/app"), import("firebase/auth")]);
   const existing = getApps().find((a) => a.name === LINK_APP);
   if (existing) return getAuth(existing);
   const app = initializeApp({ apiKey: config.apiKey, authDomain: config.authDomain, projectId: config.projectId }, LINK_APP);

@@ -36,7 +36,10 @@ export const firebaseConfig = defineConfigFragment({
       // exist nowhere but in the emulator) may use it, and in a production build only for the
       // offline demo, whose users are demo data by definition.
       if (!env.FIREBASE_PROJECT_ID!.startsWith("demo-")) {
-        throw new ConfigError("FIREBASE_AUTH_EMULATOR_HOST", "may only be used with a demo-* FIREBASE_PROJECT_ID (emulator tokens are unsigned).");
+        throw new ConfigError(
+          "FIREBASE_AUTH_EMULATOR_HOST",
+          "may only be used with a demo-* FIREBASE_PROJECT_ID (emulator tokens are unsigned).",
+        );
       }
       if (isProduction && !allowDevDefaults) {
         throw new ConfigError("FIREBASE_AUTH_EMULATOR_HOST", "must not be set in production: the emulator's tokens are unsigned.");
@@ -66,7 +69,9 @@ function parseServiceAccount(raw: string | undefined): { projectId: string; clie
   } catch {
     throw new ConfigError("FIREBASE_SERVICE_ACCOUNT", "is not a service account JSON (or base64 of one).");
   }
-  const parsed = z.object({ project_id: z.string(), client_email: z.string(), private_key: z.string().includes("PRIVATE KEY") }).safeParse(json);
+  const parsed = z
+    .object({ project_id: z.string(), client_email: z.string(), private_key: z.string().includes("PRIVATE KEY") })
+    .safeParse(json);
   if (!parsed.success) throw new ConfigError("FIREBASE_SERVICE_ACCOUNT", "needs project_id, client_email and private_key.");
   return { projectId: parsed.data.project_id, clientEmail: parsed.data.client_email, privateKey: parsed.data.private_key };
 }

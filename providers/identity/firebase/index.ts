@@ -27,8 +27,10 @@ export async function verifyFirebaseSignIn(config: AppConfig, credentials: Recor
   });
   // Bridge tokens (custom tokens minted for wallet providers) must not become sign-ins,
   // and a sign-in presents a token Firebase just issued; an older one is a replay.
-  if (claims.firebase?.sign_in_provider === "custom") throw new IdentityTokenError("custom_token_sign_in", "Firebase custom-token sessions cannot sign in here.");
-  if (Date.now() / 1000 - (claims.iat ?? 0) > 600) throw new IdentityTokenError("token_too_old", "Sign in again: that Firebase token is too old.");
+  if (claims.firebase?.sign_in_provider === "custom")
+    throw new IdentityTokenError("custom_token_sign_in", "Firebase custom-token sessions cannot sign in here.");
+  if (Date.now() / 1000 - (claims.iat ?? 0) > 600)
+    throw new IdentityTokenError("token_too_old", "Sign in again: that Firebase token is too old.");
   const email = claims.email?.toLowerCase() ?? null;
   return {
     provider: "firebase",
@@ -63,9 +65,16 @@ export const firebaseProvider: IdentityProvider = {
   isConfigured: (config) => Boolean(config.firebase),
   clientConfig: (config) => {
     const f = config.firebase!;
-    return { apiKey: f.apiKey, authDomain: f.authDomain, projectId: f.projectId, emulatorHost: f.emulatorHost ?? null, googleSignIn: f.googleSignIn ? "true" : null };
+    return {
+      apiKey: f.apiKey,
+      authDomain: f.authDomain,
+      projectId: f.projectId,
+      emulatorHost: f.emulatorHost ?? null,
+      googleSignIn: f.googleSignIn ? "true" : null,
+    };
   },
-  authjs: (config) => credentialsProvider("firebase", "Firebase", { idToken: { type: "text" } }, (credentials) => verifyFirebaseSignIn(config, credentials)),
+  authjs: (config) =>
+    credentialsProvider("firebase", "Firebase", { idToken: { type: "text" } }, (credentials) => verifyFirebaseSignIn(config, credentials)),
   verifyForLink: verifyFirebaseSignIn,
   // An emulator account proves who you are only where nobody else can reach the emulator: its
   // admin API is open, so anyone who reaches it can take over any of its accounts (reset the

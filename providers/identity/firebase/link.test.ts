@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createVerifiedUser, EMULATOR_WEB_API_KEY, findFreePort, signUpWithPassword, startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "@byo/counterparts/firebase";
+import {
+  createVerifiedUser,
+  EMULATOR_WEB_API_KEY,
+  findFreePort,
+  signUpWithPassword,
+  startFirebaseAuthEmulator,
+  type RunningFirebaseAuthEmulator,
+} from "@byo/counterparts/firebase";
 
 const PROJECT_ID = "demo-byo-link-test";
 const PASSWORD = "correct-horse-battery";
@@ -19,7 +26,12 @@ let store: Awaited<ReturnType<typeof import("@/lib/store").getStore>>;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "link-"));
-  emulator = await startFirebaseAuthEmulator({ port: await findFreePort(), projectId: PROJECT_ID, dataDir: join(dataDir, "emulator"), persist: false });
+  emulator = await startFirebaseAuthEmulator({
+    port: await findFreePort(),
+    projectId: PROJECT_ID,
+    dataDir: join(dataDir, "emulator"),
+    persist: false,
+  });
   // The app reads its configuration once, from the environment, like in production. OpenID
   // Connect is configured (it signs in by redirect, so it cannot be linked); Supabase is not.
   Object.assign(process.env, {
@@ -50,7 +62,15 @@ const freshEmail = () => `link${++counter}.${Date.now()}@example.com`;
 
 /** An app user who just signed in with OpenID Connect, as the session would name them (8 h sessions). */
 async function oidcUser(email: string, signedInSecondsAgo = 5) {
-  const { user } = await store.linkIdentity({ provider: "oidc", issuer: "https://issuer.test", subject: `oidc-${email}`, email, emailVerified: true, name: null, profile: {} });
+  const { user } = await store.linkIdentity({
+    provider: "oidc",
+    issuer: "https://issuer.test",
+    subject: `oidc-${email}`,
+    email,
+    emailVerified: true,
+    name: null,
+    profile: {},
+  });
   return { userId: user.id, sessionExpiresAt: Date.now() - signedInSecondsAgo * 1000 + 8 * 3600 * 1000 };
 }
 
@@ -58,7 +78,10 @@ describe("linking a sign-in method to the signed-in user", () => {
   it("needs a recent sign-in: a session cookie left behind for an hour cannot add a way back in", async () => {
     const stale = await oidcUser(freshEmail(), 3600);
     const firebase = await createVerifiedUser(emulator.emulatorHost, PROJECT_ID, { email: freshEmail(), password: PASSWORD });
-    await expect(link.linkSignInMethod(stale, { provider: "firebase", idToken: firebase.idToken })).rejects.toMatchObject({ code: "recent_sign_in_required", status: 403 });
+    await expect(link.linkSignInMethod(stale, { provider: "firebase", idToken: firebase.idToken })).rejects.toMatchObject({
+      code: "recent_sign_in_required",
+      status: 403,
+    });
     expect(await store.listIdentities(stale.userId)).toHaveLength(1);
   });
 
@@ -67,7 +90,10 @@ describe("linking a sign-in method to the signed-in user", () => {
     const ada = await oidcUser(email);
     const firebase = await createVerifiedUser(emulator.emulatorHost, PROJECT_ID, { email: freshEmail(), password: PASSWORD });
 
-    await expect(link.linkSignInMethod(ada, { provider: "firebase", idToken: firebase.idToken })).resolves.toMatchObject({ provider: "firebase", created: true });
+    await expect(link.linkSignInMethod(ada, { provider: "firebase", idToken: firebase.idToken })).resolves.toMatchObject({
+      provider: "firebase",
+      created: true,
+    });
     const identities = await store.listIdentities(ada.userId);
     expect(identities.map((i) => [i.provider, i.subject])).toEqual([
       ["oidc", `oidc-${email}`],
@@ -78,11 +104,21 @@ describe("linking a sign-in method to the signed-in user", () => {
     expect(await store.getUser(ada.userId)).toMatchObject({ email, emailVerified: true });
 
     // Linking again is a no-op success.
-    await expect(link.linkSignInMethod(ada, { provider: "firebase", idToken: firebase.idToken })).resolves.toMatchObject({ created: false });
+    await expect(link.linkSignInMethod(ada, { provider: "firebase", idToken: firebase.idToken })).resolves.toMatchObject({
+      created: false,
+    });
     expect(await store.listIdentities(ada.userId)).toHaveLength(2);
 
     // Signing in with Firebase now reaches the same app user.
-    const signIn = await store.linkIdentity({ provider: "firebase", issuer: `https://securetoken.google.com/${PROJECT_ID}`, subject: firebase.localId, email: null, emailVerified: false, name: null, profile: {} });
+    const signIn = await store.linkIdentity({
+      provider: "firebase",
+      issuer: `https://securetoken.google.com/${PROJECT_ID}`,
+      subject: firebase.localId,
+      email: null,
+      emailVerified: false,
+      name: null,
+      profile: {},
+    });
     expect(signIn.user.id).toBe(ada.userId);
   }, 30_000);
 
@@ -110,14 +146,34 @@ describe("linking a sign-in method to the signed-in user", () => {
   }, 30_000);
 
   it.each([
-    ["a token of another provider's shape (Supabase's accessToken field)", () => ({ provider: "firebase", accessToken: "x".repeat(40) }), { name: "ZodError" }],
-    ["a hand-made unsigned token", () => ({ provider: "firebase", idToken: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0." }), { code: "iss_invalid" }],
-    ["a sign-in method that cannot be linked (OpenID Connect signs in by redirect)", () => ({ provider: "oidc", idToken: "x".repeat(40) }), { code: "link_not_supported", status: 400 }],
-    ["a provider this server does not configure", () => ({ provider: "supabase", accessToken: "x".repeat(40) }), { code: "provider_not_configured", status: 404 }],
+    [
+      "a token of another provider's shape (Supabase's accessToken field)",
+      () => ({ provider: "firebase", accessToken: "x".repeat(40) }),
+      { name: "ZodError" },
+    ],
+    [
+      "a hand-made unsigned token",
+      () => ({ provider: "firebase", idToken: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0." }),
+      { code: "iss_invalid" },
+    ],
+    [
+      "a sign-in method that cannot be linked (OpenID Connect signs in by redirect)",
+      () => ({ provider: "oidc", idToken: "x".repeat(40) }),
+      { code: "link_not_supported", status: 400 },
+    ],
+    [
+      "a provider this server does not configure",
+      () => ({ provider: "supabase", accessToken: "x".repeat(40) }),
+      { code: "provider_not_configured", status: 404 },
+    ],
     ["an unknown provider", () => ({ provider: "github", idToken: "x".repeat(40) }), { code: "provider_not_configured", status: 404 }],
-  ])("refuses %s", async (_name, body, expected) => {
-    const user = await oidcUser(freshEmail());
-    await expect(link.linkSignInMethod(user, body())).rejects.toMatchObject(expected);
-    expect(await store.listIdentities(user.userId)).toHaveLength(1);
-  }, 30_000);
+  ])(
+    "refuses %s",
+    async (_name, body, expected) => {
+      const user = await oidcUser(freshEmail());
+      await expect(link.linkSignInMethod(user, body())).rejects.toMatchObject(expected);
+      expect(await store.listIdentities(user.userId)).toHaveLength(1);
+    },
+    30_000,
+  );
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { AppConfig } from "@/lib/config/load";
 import { firebaseProvider } from "./index";
 
-const config = (firebase: Partial<NonNullable<AppConfig["firebase"]>>) => ({ firebase: { projectId: "demo-x", apiKey: "k", ...firebase } }) as AppConfig;
+const config = (firebase: Partial<NonNullable<AppConfig["firebase"]>>) =>
+  ({ firebase: { projectId: "demo-x", apiKey: "k", ...firebase } }) as AppConfig;
 
 describe("linking a Firebase sign-in", () => {
   it("is allowed against real Firebase, whose accounts only their owners control", () => {

@@ -23,11 +23,7 @@ function message(error: unknown): string {
   return FIREBASE_ERRORS[code] ?? "Firebase sign-in failed. Try again.";
 }
 
-export default function FirebaseSignIn({
-  config,
-  intent = "sign-in",
-  onLinked,
-}: BrowserSignInProps) {
+export default function FirebaseSignIn({ config, intent = "sign-in", onLinked }: BrowserSignInProps) {
   const submitProof = useSubmitProof(intent, onLinked);
   const linking = intent === "link";
   const [mode, setMode] = useState<"signin" | "signup">("signin");
@@ -77,8 +73,20 @@ export default function FirebaseSignIn({
 
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate data-testid="firebase-form">
-      <h2 className="font-semibold">{linking ? (mode === "signin" ? "Link a Firebase account" : "Create a Firebase account to link") : mode === "signin" ? "Sign in with Firebase" : "Create a Firebase account"}</h2>
-      {linking && <p className="text-sm text-slate-600 dark:text-slate-400">Sign in to the Firebase account to add. You stay signed in as you are; next time, either way of signing in opens this account.</p>}
+      <h2 className="font-semibold">
+        {linking
+          ? mode === "signin"
+            ? "Link a Firebase account"
+            : "Create a Firebase account to link"
+          : mode === "signin"
+            ? "Sign in with Firebase"
+            : "Create a Firebase account"}
+      </h2>
+      {linking && (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Sign in to the Firebase account to add. You stay signed in as you are; next time, either way of signing in opens this account.
+        </p>
+      )}
       {notice && <Alert tone="info">{notice}</Alert>}
       <div>
         <label className="label" htmlFor="fb-email">
@@ -89,7 +97,15 @@ export default function FirebaseSignIn({
       <PasswordField id="fb-password" value={password} onChange={setPassword} isNew={mode !== "signin"} />
       {error && <Alert testId="form-error">{error}</Alert>}
       <button type="submit" className="btn-primary w-full" disabled={busy}>
-        {busy ? "Please wait…" : mode === "signin" ? (linking ? "Link Firebase account" : "Sign in with Firebase") : linking ? "Create and link account" : "Create account"}
+        {busy
+          ? "Please wait…"
+          : mode === "signin"
+            ? linking
+              ? "Link Firebase account"
+              : "Sign in with Firebase"
+            : linking
+              ? "Create and link account"
+              : "Create account"}
       </button>
       {config.googleSignIn && (
         <button
@@ -119,7 +135,12 @@ export default function FirebaseSignIn({
 
 /** Ends the Firebase session in this browser. */
 export async function endFirebaseSession(config: Record<string, string | null>): Promise<void> {
-  const auth = await getFirebaseAuth({ apiKey: config.apiKey!, authDomain: config.authDomain!, projectId: config.projectId!, emulatorHost: config.emulatorHost ?? null });
+  const auth = await getFirebaseAuth({
+    apiKey: config.apiKey!,
+    authDomain: config.authDomain!,
+    projectId: config.projectId!,
+    emulatorHost: config.emulatorHost ?? null,
+  });
   const { signOut } = await import("firebase/auth");
   await signOut(auth);
 }

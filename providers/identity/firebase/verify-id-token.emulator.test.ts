@@ -35,7 +35,11 @@ afterAll(async () => {
 }, 30_000);
 
 const verify = (token: string) =>
-  verifyFirebaseIdToken(token, { projectId: PROJECT_ID, keys: async () => Promise.reject(new Error("no Google keys here")), emulator: { host: emulator.emulatorHost, apiKey: EMULATOR_WEB_API_KEY } });
+  verifyFirebaseIdToken(token, {
+    projectId: PROJECT_ID,
+    keys: async () => Promise.reject(new Error("no Google keys here")),
+    emulator: { host: emulator.emulatorHost, apiKey: EMULATOR_WEB_API_KEY },
+  });
 
 /** An unsigned token with the real emulator token's claims, some of them changed. */
 const forge = (genuine: string, change: JWTPayload) => new UnsecuredJWT({ ...decodeJwt(genuine), ...change }).encode();
@@ -51,7 +55,12 @@ describe("unsigned Firebase ID tokens, confirmed by the Auth Emulator", () => {
 
   it("refuses a hand-made token for an account the emulator does not have, however plausible its claims", async () => {
     const template = await signUpWithPassword(emulator.emulatorHost, { email: freshEmail(), password: PASSWORD });
-    const forged = forge(template.idToken, { sub: "attacker-made-uid", user_id: "attacker-made-uid", email: "victim@example.com", email_verified: true });
+    const forged = forge(template.idToken, {
+      sub: "attacker-made-uid",
+      user_id: "attacker-made-uid",
+      email: "victim@example.com",
+      email_verified: true,
+    });
     await expect(verify(forged)).rejects.toMatchObject({ code: "emulator_token_unknown" });
   });
 

@@ -59,7 +59,11 @@ describe("Firebase ID token verification", () => {
     ["bad signature", async () => sign(good, otherKey), "signature_invalid"],
     ["unknown kid", async () => sign(good, signingKey, "not-google"), "kid_unknown"],
     ["no kid", async () => new SignJWT(good).setProtectedHeader({ alg: "RS256" }).sign(signingKey), "kid_missing"],
-    ["HS256", async () => new SignJWT(good).setProtectedHeader({ alg: "HS256", kid: "google-1" }).sign(new TextEncoder().encode("x".repeat(32))), "alg_not_allowed"],
+    [
+      "HS256",
+      async () => new SignJWT(good).setProtectedHeader({ alg: "HS256", kid: "google-1" }).sign(new TextEncoder().encode("x".repeat(32))),
+      "alg_not_allowed",
+    ],
     ["empty sub", async () => sign({ ...good, sub: "" }), "sub_invalid"],
     ["auth_time in the future", async () => sign({ ...good, auth_time: t + 600 }), "auth_time_invalid"],
     ["no auth_time", async () => sign({ ...good, auth_time: undefined }), "auth_time_invalid"],

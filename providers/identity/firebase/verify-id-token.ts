@@ -36,7 +36,6 @@ export interface FirebaseVerifyOptions {
   clockToleranceSeconds?: number;
 }
 
-
 export async function verifyFirebaseIdToken(token: string, o: FirebaseVerifyOptions): Promise<FirebaseClaims> {
   const now = o.now ?? new Date();
   const tolerance = o.clockToleranceSeconds ?? 30;
@@ -90,7 +89,8 @@ export async function verifyFirebaseIdToken(token: string, o: FirebaseVerifyOpti
     // Every token the emulator issues names its sign-in method (firebase.sign_in_provider), as
     // real ID tokens do. One without it is hand-made, and the emulator's lookup answers such a
     // token with a 500, which must not pass for an outage (a client's bad input is a 4xx).
-    if (typeof claims.firebase?.sign_in_provider !== "string") throw new IdentityTokenError("token_malformed", "The token is not a Firebase ID token.");
+    if (typeof claims.firebase?.sign_in_provider !== "string")
+      throw new IdentityTokenError("token_malformed", "The token is not a Firebase ID token.");
     // Last, after every check that costs nothing: only tokens that pass them reach the emulator.
     await confirmWithEmulator(token, claims, o.emulator!);
   }

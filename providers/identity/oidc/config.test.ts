@@ -20,7 +20,12 @@ describe("OpenID Connect configuration", () => {
   });
 
   it("publishes its issuer for the store and lets sign-in forms post to the issuer's origin (CSP form-action)", async () => {
-    const config = await loadConfig({ ...base(), AUTH_OIDC_ISSUER: "https://tenant.auth0.com/", AUTH_OIDC_ID: "id", AUTH_OIDC_SECRET: "s" });
+    const config = await loadConfig({
+      ...base(),
+      AUTH_OIDC_ISSUER: "https://tenant.auth0.com/",
+      AUTH_OIDC_ID: "id",
+      AUTH_OIDC_SECRET: "s",
+    });
     expect(config.identityIssuers.oidc).toBe("https://tenant.auth0.com/");
     expect(config.formActionOrigins).toContain("https://tenant.auth0.com");
   });

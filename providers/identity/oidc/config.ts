@@ -14,7 +14,12 @@ export const oidcConfig = defineConfigFragment({
     AUTH_OIDC_NAME: z.string().default("OpenID Connect"),
   },
   required: ["AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET"],
-  load: (env) => ({ issuer: env.AUTH_OIDC_ISSUER!, clientId: env.AUTH_OIDC_ID!, clientSecret: env.AUTH_OIDC_SECRET!, name: env.AUTH_OIDC_NAME }),
+  load: (env) => ({
+    issuer: env.AUTH_OIDC_ISSUER!,
+    clientId: env.AUTH_OIDC_ID!,
+    clientSecret: env.AUTH_OIDC_SECRET!,
+    name: env.AUTH_OIDC_NAME,
+  }),
   identityIssuer: (oidc) => oidc.issuer,
   // The sign-in button posts to the app, which redirects to the issuer's authorization endpoint.
   formActionOrigins: (oidc) => [new URL(oidc.issuer).origin],

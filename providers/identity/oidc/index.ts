@@ -49,7 +49,10 @@ export const oidcProvider: IdentityProvider = {
       // we do not guess about. An absent claim means "not verified".
       emailVerified: email !== null && profile?.email_verified === true,
       name: typeof profile?.name === "string" ? profile.name : null,
-      profile: { iss: issuer, ...pick(profile ?? {}, ["sub", "email", "email_verified", "name", "given_name", "family_name", "updated_at"]) },
+      profile: {
+        iss: issuer,
+        ...pick(profile ?? {}, ["sub", "email", "email_verified", "name", "given_name", "family_name", "updated_at"]),
+      },
     };
   },
 };

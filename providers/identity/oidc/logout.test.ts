@@ -25,7 +25,12 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 describe("RP-initiated logout", () => {
   it("sends the browser to end_session_endpoint with id_token_hint, client_id, the registered post-logout URI and our state", async () => {
     const url = new URL(
-      (await oidcLogoutUrl({ issuer: `${base}/with`, clientId: "app", idToken: "eyJ.id.token", postLogoutRedirectUri: "https://app.example.com/signin" }))!,
+      (await oidcLogoutUrl({
+        issuer: `${base}/with`,
+        clientId: "app",
+        idToken: "eyJ.id.token",
+        postLogoutRedirectUri: "https://app.example.com/signin",
+      }))!,
     );
     expect(`${url.origin}${url.pathname}`).toBe(`${base}/with/session/end`);
     expect(Object.fromEntries(url.searchParams)).toEqual({
@@ -36,10 +41,20 @@ describe("RP-initiated logout", () => {
     });
   });
 
-  it.each(["without", "http-elsewhere", "script", "missing"])("offers no logout URL when the provider (%s) publishes no usable endpoint", async (path) => {
-    expect(await endSessionEndpoint(`${base}/${path}`)).toBeNull();
-    expect(await oidcLogoutUrl({ issuer: `${base}/${path}`, clientId: "app", idToken: undefined, postLogoutRedirectUri: "https://app.example.com/signin" })).toBeNull();
-  });
+  it.each(["without", "http-elsewhere", "script", "missing"])(
+    "offers no logout URL when the provider (%s) publishes no usable endpoint",
+    async (path) => {
+      expect(await endSessionEndpoint(`${base}/${path}`)).toBeNull();
+      expect(
+        await oidcLogoutUrl({
+          issuer: `${base}/${path}`,
+          clientId: "app",
+          idToken: undefined,
+          postLogoutRedirectUri: "https://app.example.com/signin",
+        }),
+      ).toBeNull();
+    },
+  );
 
   it("offers none when the provider cannot be reached", async () => {
     expect(await endSessionEndpoint("http://127.0.0.1:9/")).toBeNull();

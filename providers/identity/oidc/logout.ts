@@ -35,7 +35,12 @@ export async function endSessionEndpoint(issuer: string): Promise<string | null>
 }
 
 /** Where to send the browser to end the provider's session, or null when the provider offers no way. */
-export async function oidcLogoutUrl(o: { issuer: string; clientId: string; idToken: string | undefined; postLogoutRedirectUri: string }): Promise<string | null> {
+export async function oidcLogoutUrl(o: {
+  issuer: string;
+  clientId: string;
+  idToken: string | undefined;
+  postLogoutRedirectUri: string;
+}): Promise<string | null> {
   const endpoint = await endSessionEndpoint(o.issuer);
   if (!endpoint) return null;
   const url = new URL(endpoint);

@@ -15,7 +15,9 @@ const account = async (claims: Record<string, unknown> = { iss: ISSUER, sub: "au
 
 describe("oidcProvider", () => {
   it("asks Auth.js for the UserInfo profile, since a conforming provider may keep scope claims out of the ID token", () => {
-    const provider = oidcProvider.authjs({ oidc: { issuer: ISSUER, clientId: "c", clientSecret: "s", name: "Auth0" } } as never) as { idToken?: boolean };
+    const provider = oidcProvider.authjs({ oidc: { issuer: ISSUER, clientId: "c", clientSecret: "s", name: "Auth0" } } as never) as {
+      idToken?: boolean;
+    };
     expect(provider.idToken).toBe(false);
   });
 
@@ -25,21 +27,36 @@ describe("oidcProvider", () => {
       profile: { sub: "auth0|1", email: "Ada@Example.com", email_verified: true },
       user: {},
     });
-    expect(identity).toMatchObject({ provider: "oidc", issuer: ISSUER, subject: "auth0|1", email: "ada@example.com", emailVerified: true, name: null });
+    expect(identity).toMatchObject({
+      provider: "oidc",
+      issuer: ISSUER,
+      subject: "auth0|1",
+      email: "ada@example.com",
+      emailVerified: true,
+      name: null,
+    });
     expect(identity.profile).toEqual({ iss: ISSUER, sub: "auth0|1", email: "Ada@Example.com", email_verified: true });
   });
 
   it.each([
     ["absent", {}],
-    ["the string \"true\"", { email_verified: "true" }],
+    ['the string "true"', { email_verified: "true" }],
     ["null", { email_verified: null }],
   ])("treats email_verified %s as not verified", async (_name, extra) => {
-    const identity = oidcProvider.toVerifiedIdentity({ account: await account(), profile: { sub: "auth0|1", email: "a@example.com", ...extra } as never, user: {} });
+    const identity = oidcProvider.toVerifiedIdentity({
+      account: await account(),
+      profile: { sub: "auth0|1", email: "a@example.com", ...extra } as never,
+      user: {},
+    });
     expect(identity.emailVerified).toBe(false);
   });
 
   it("has no email (and so no verified email) when the provider sends none", async () => {
-    const identity = oidcProvider.toVerifiedIdentity({ account: await account(), profile: { sub: "auth0|1", unknown_claim: { a: 1 } }, user: {} });
+    const identity = oidcProvider.toVerifiedIdentity({
+      account: await account(),
+      profile: { sub: "auth0|1", unknown_claim: { a: 1 } },
+      user: {},
+    });
     expect(identity).toMatchObject({ email: null, emailVerified: false, name: null });
   });
 

@@ -18,7 +18,8 @@ export const passwordConfig = defineConfigFragment({
     if (!env.AUTH_PASSWORD_ENABLED) return undefined;
     // Sign-up proves email ownership with a code; without a way to send it, the email would
     // stay unverified forever and could never be used for a wallet.
-    if (!loaded.mail) throw new ConfigError("MAIL_API_URL", "is required while AUTH_PASSWORD_ENABLED=true (sign-up emails a verification code).");
+    if (!loaded.mail)
+      throw new ConfigError("MAIL_API_URL", "is required while AUTH_PASSWORD_ENABLED=true (sign-up emails a verification code).");
     return { enabled: true as const };
   },
   identityIssuer: () => PASSWORD_ISSUER,

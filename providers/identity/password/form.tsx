@@ -97,7 +97,15 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
             <label className="label" htmlFor="pw-email">
               Email
             </label>
-            <input id="pw-email" className="input" type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
+            <input
+              id="pw-email"
+              className="input"
+              type="email"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+              autoComplete="email"
+            />
           </div>
           <PasswordField id="pw-password" value={password} onChange={setPassword} isNew={mode === "signup"} minLength={10} />
         </>
@@ -110,17 +118,29 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
       </button>
       <div className="flex justify-between text-sm">
         {mode === "signin" && (
-          <button type="button" className="text-brand-700 dark:text-brand-300 hover:underline" onClick={() => (setMode("signup"), setError(null), setNotice(null))}>
+          <button
+            type="button"
+            className="text-brand-700 dark:text-brand-300 hover:underline"
+            onClick={() => (setMode("signup"), setError(null), setNotice(null))}
+          >
             No account? Create one
           </button>
         )}
         {mode === "signup" && (
-          <button type="button" className="text-brand-700 dark:text-brand-300 hover:underline" onClick={() => (setMode("signin"), setError(null), setNotice(null))}>
+          <button
+            type="button"
+            className="text-brand-700 dark:text-brand-300 hover:underline"
+            onClick={() => (setMode("signin"), setError(null), setNotice(null))}
+          >
             Have an account? Sign in
           </button>
         )}
         {mode === "verify" && (
-          <button type="button" className="text-brand-700 dark:text-brand-300 hover:underline" onClick={() => (setMode("signin"), setCode(""), setError(null), setNotice(null))}>
+          <button
+            type="button"
+            className="text-brand-700 dark:text-brand-300 hover:underline"
+            onClick={() => (setMode("signin"), setCode(""), setError(null), setNotice(null))}
+          >
             Have an account? Sign in
           </button>
         )}

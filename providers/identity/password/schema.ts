@@ -19,5 +19,11 @@ export const signUpSchema = z.object({
 });
 
 export const signInSchema = z.object({ email: emailSchema, password: z.string().min(1).max(128) });
-export const verifySchema = z.object({ email: emailSchema, code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code.") });
+export const verifySchema = z.object({
+  email: emailSchema,
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6-digit code."),
+});
 export const resendSchema = z.object({ email: emailSchema });

@@ -20,7 +20,12 @@ beforeAll(async () => {
   mailer = createServer((socket) => void sockets.add(socket));
   await new Promise<void>((resolve) => mailer.listen(0, "127.0.0.1", resolve));
   const { port } = mailer.address() as { port: number };
-  Object.assign(process.env, { DATA_DIR: dataDir, AUTH_PASSWORD_ENABLED: "true", MAIL_API_URL: `http://127.0.0.1:${port}`, MAIL_API_KEY: "resend-test-key-0123456789" });
+  Object.assign(process.env, {
+    DATA_DIR: dataDir,
+    AUTH_PASSWORD_ENABLED: "true",
+    MAIL_API_URL: `http://127.0.0.1:${port}`,
+    MAIL_API_KEY: "resend-test-key-0123456789",
+  });
   service = await import("./service");
   store = await (await import("@/lib/store")).getStore();
 }, 60_000);

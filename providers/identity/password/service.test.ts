@@ -75,13 +75,16 @@ describe("no account enumeration", () => {
     expect((await mails(owner)).map((m) => m.subject)).toContain("Someone tried to sign up with your address");
     // The account and its password are unchanged.
     await expect(service.authenticate({ email: owner, password: PASSWORD }, "owner-laptop")).resolves.toMatchObject({ email: owner });
-    await expect(service.authenticate({ email: owner, password: "another long passphrase" }, "owner-laptop")).rejects.toMatchObject({ code: "invalid_credentials" });
+    await expect(service.authenticate({ email: owner, password: "another long passphrase" }, "owner-laptop")).rejects.toMatchObject({
+      code: "invalid_credentials",
+    });
   });
 
   it("sends at most a few such notices an hour, and says nothing about it", async () => {
     const owner = freshEmail("notices");
     await confirmedAccount(owner);
-    for (let i = 0; i < 4; i++) await expect(service.signUp({ email: owner, password: `yet another passphrase ${i}` })).resolves.toEqual({ email: owner });
+    for (let i = 0; i < 4; i++)
+      await expect(service.signUp({ email: owner, password: `yet another passphrase ${i}` })).resolves.toEqual({ email: owner });
     expect((await mails(owner)).filter((m) => m.subject === "Someone tried to sign up with your address")).toHaveLength(3);
   });
 
@@ -92,7 +95,9 @@ describe("no account enumeration", () => {
     await service.signUp({ email: pending, password: PASSWORD });
     const code = wrongCode(await latestCode(pending));
 
-    const answers = await Promise.all([confirmed, freshEmail("unknown"), pending].map((email) => outcome(service.confirmEmail({ email, code }))));
+    const answers = await Promise.all(
+      [confirmed, freshEmail("unknown"), pending].map((email) => outcome(service.confirmEmail({ email, code }))),
+    );
     expect(answers[0]).toMatchObject({ code: "code_invalid", status: 400 });
     expect(answers[1]).toEqual(answers[0]);
     expect(answers[2]).toEqual(answers[0]);
@@ -114,7 +119,8 @@ describe("confirmation codes: one guessing budget per address and hour", () => {
     const email = freshEmail("budget");
     await service.signUp({ email, password: PASSWORD });
     const first = await latestCode(email);
-    for (let i = 0; i < 4; i++) await expect(service.confirmEmail({ email, code: wrongCode(first) })).rejects.toMatchObject({ code: "code_invalid" });
+    for (let i = 0; i < 4; i++)
+      await expect(service.confirmEmail({ email, code: wrongCode(first) })).rejects.toMatchObject({ code: "code_invalid" });
 
     // Signing up again replaces the unconfirmed account and mails a new code…
     await service.signUp({ email, password: PASSWORD });
@@ -164,16 +170,27 @@ describe("sign-in throttling: delays per (email, client), a ceiling per email, n
     await confirmedAccount(owner);
     // 100 failures from 100 clients (one each: never delayed per client).
     for (let i = 0; i < 100; i++) {
-      await expect(service.authenticate({ email: owner, password: `guess ${i} wrong` }, `10.1.${i >> 8}.${i & 255}`)).rejects.toMatchObject({ code: "invalid_credentials" });
+      await expect(service.authenticate({ email: owner, password: `guess ${i} wrong` }, `10.1.${i >> 8}.${i & 255}`)).rejects.toMatchObject(
+        { code: "invalid_credentials" },
+      );
     }
-    await expect(service.authenticate({ email: owner, password: PASSWORD }, "198.51.100.30")).rejects.toMatchObject({ code: "rate_limited", status: 429 });
+    await expect(service.authenticate({ email: owner, password: PASSWORD }, "198.51.100.30")).rejects.toMatchObject({
+      code: "rate_limited",
+      status: 429,
+    });
     // A browser known for another email is not exempt…
     const other = freshEmail("other");
-    await expect(service.authenticate({ email: owner, password: PASSWORD }, "198.51.100.32", { knownDeviceFor: (email) => email === other })).rejects.toMatchObject({ code: "rate_limited" });
+    await expect(
+      service.authenticate({ email: owner, password: PASSWORD }, "198.51.100.32", { knownDeviceFor: (email) => email === other }),
+    ).rejects.toMatchObject({ code: "rate_limited" });
     // …but the owner's own browser (a known-device cookie for this email) is: a wrong password
     // from it is still wrong, the right one gets in (and, a success, clears the failures).
     const knownDeviceFor = (email: string) => email === owner;
-    await expect(service.authenticate({ email: owner, password: "still not it" }, "198.51.100.31", { knownDeviceFor })).rejects.toMatchObject({ code: "invalid_credentials" });
-    await expect(service.authenticate({ email: owner, password: PASSWORD }, "198.51.100.31", { knownDeviceFor })).resolves.toMatchObject({ email: owner });
+    await expect(
+      service.authenticate({ email: owner, password: "still not it" }, "198.51.100.31", { knownDeviceFor }),
+    ).rejects.toMatchObject({ code: "invalid_credentials" });
+    await expect(service.authenticate({ email: owner, password: PASSWORD }, "198.51.100.31", { knownDeviceFor })).resolves.toMatchObject({
+      email: owner,
+    });
   }, 120_000);
 });

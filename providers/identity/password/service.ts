@@ -50,8 +50,7 @@ const UNKNOWN_CLIENT = "unknown-client";
 
 export const passwordErrors = {
   invalidCredentials: () => new AppError("invalid_credentials", 401, "Wrong email or password."),
-  emailUnverified: () =>
-    new AppError("email_unverified", 403, "Confirm your email first: we sent a 6-digit code to your inbox."),
+  emailUnverified: () => new AppError("email_unverified", 403, "Confirm your email first: we sent a 6-digit code to your inbox."),
   weakPassword: (message: string) => new AppError("weak_password", 400, message),
   /**
    * The one answer to a code that did not confirm anything: wrong, expired, out of attempts,
@@ -156,7 +155,9 @@ export async function resendConfirmation(input: unknown): Promise<void> {
   if (!credential || credential.emailVerifiedAt) return;
   void sendVerificationCode(credential)
     .catch(unlessRateLimited)
-    .catch((error: unknown) => console.error(`[password] could not resend a confirmation code (${error instanceof AppError ? error.code : "error"})`));
+    .catch((error: unknown) =>
+      console.error(`[password] could not resend a confirmation code (${error instanceof AppError ? error.code : "error"})`),
+    );
 }
 
 /**
@@ -165,7 +166,11 @@ export async function resendConfirmation(input: unknown): Promise<void> {
  * throttled per (email, client) and per email (see above), so neither timing nor brute force
  * reveals much, and nobody else can lock the owner out.
  */
-export async function authenticate(input: unknown, client: string | null = null, options: { knownDeviceFor?: (email: string) => boolean } = {}): Promise<PasswordCredential> {
+export async function authenticate(
+  input: unknown,
+  client: string | null = null,
+  options: { knownDeviceFor?: (email: string) => boolean } = {},
+): Promise<PasswordCredential> {
   const parsed = signInSchema.safeParse(input);
   if (!parsed.success) throw passwordErrors.invalidCredentials();
   const { email, password } = parsed.data;

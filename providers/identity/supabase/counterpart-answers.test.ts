@@ -21,10 +21,17 @@ describe("the Supabase counterpart's sparse tokens, read by the app", () => {
     const email = uniqueEmail("sparse-app");
     const supabase = supabaseClient(h.auth.url);
     await supabase.auth.signUp({ email, password: "correct horse battery" });
-    const { data, error } = await supabase.auth.verifyOtp({ email, token: await latestCode(h.mailbox, email, "Confirm your signup"), type: "signup" });
+    const { data, error } = await supabase.auth.verifyOtp({
+      email,
+      token: await latestCode(h.mailbox, email, "Confirm your signup"),
+      type: "signup",
+    });
     expect(error).toBeNull();
     const token = data.session!.access_token;
-    const verified = await verifySupabaseAccessToken(token, { url: h.auth.url, keys: createRemoteJWKSet(new URL(`${h.auth.url}/auth/v1/.well-known/jwks.json`)) });
+    const verified = await verifySupabaseAccessToken(token, {
+      url: h.auth.url,
+      keys: createRemoteJWKSet(new URL(`${h.auth.url}/auth/v1/.well-known/jwks.json`)),
+    });
     expect(verified.sub).toBe(data.user!.id);
   });
 });

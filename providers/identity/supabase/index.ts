@@ -27,7 +27,10 @@ export async function verifySupabaseSignIn(config: AppConfig, credentials: Recor
   const supabase = await createSupabaseServerClient(url, publishableKey);
   const { data, error } = await supabase.auth.getUser(accessToken);
   if (error || !data.user) {
-    throw new IdentityTokenError(error?.status && error.status < 500 ? "session_revoked" : "provider_unreachable", "Supabase did not confirm the session.");
+    throw new IdentityTokenError(
+      error?.status && error.status < 500 ? "session_revoked" : "provider_unreachable",
+      "Supabase did not confirm the session.",
+    );
   }
   if (data.user.id !== claims.sub) throw new IdentityTokenError("sub_invalid", "The token and the user do not match.");
   const email = data.user.email?.toLowerCase() ?? null;
@@ -56,7 +59,10 @@ export const supabaseProvider: IdentityProvider = {
   signIn: "browser",
   isConfigured: (config) => Boolean(config.supabase),
   clientConfig: (config) => ({ url: config.supabase!.url, publishableKey: config.supabase!.publishableKey }),
-  authjs: (config) => credentialsProvider("supabase", "Supabase", { accessToken: { type: "text" } }, (credentials) => verifySupabaseSignIn(config, credentials)),
+  authjs: (config) =>
+    credentialsProvider("supabase", "Supabase", { accessToken: { type: "text" } }, (credentials) =>
+      verifySupabaseSignIn(config, credentials),
+    ),
   verifyForLink: verifySupabaseSignIn,
   toVerifiedIdentity: identityFromCredentials,
 };

@@ -27,12 +27,7 @@ function describe(error: { code?: string; name?: string } | null): string {
   return SUPABASE_ERRORS[error.code ?? ""] ?? "Supabase sign-in failed. Try again.";
 }
 
-export default function SupabaseSignIn({
-  config,
-  mailboxUrl,
-  intent = "sign-in",
-  onLinked,
-}: BrowserSignInProps) {
+export default function SupabaseSignIn({ config, mailboxUrl, intent = "sign-in", onLinked }: BrowserSignInProps) {
   const submitProof = useSubmitProof(intent, onLinked);
   const linking = intent === "link";
   const [mode, setMode] = useState<Mode>("signin");
@@ -100,7 +95,12 @@ export default function SupabaseSignIn({
   }
 
   const titles: Record<Mode, string> = linking
-    ? { signin: "Link a Supabase account", signup: "Create a Supabase account to link", otp: "Link with an email code", code: "Enter your code" }
+    ? {
+        signin: "Link a Supabase account",
+        signup: "Create a Supabase account to link",
+        otp: "Link with an email code",
+        code: "Enter your code",
+      }
     : { signin: "Sign in with Supabase", signup: "Create a Supabase account", otp: "Sign in with an email code", code: "Enter your code" };
   const actions: Record<Mode, string> = linking
     ? { signin: "Link Supabase account", signup: "Create and link account", otp: "Email me a code", code: "Verify code and link" }
@@ -110,7 +110,11 @@ export default function SupabaseSignIn({
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate data-testid="supabase-form">
       <h2 className="font-semibold">{titles[mode]}</h2>
-      {linking && <p className="text-sm text-slate-600 dark:text-slate-400">Sign in to the Supabase account to add. You stay signed in as you are; next time, either way of signing in opens this account.</p>}
+      {linking && (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Sign in to the Supabase account to add. You stay signed in as you are; next time, either way of signing in opens this account.
+        </p>
+      )}
       {notice && <Alert tone="info">{notice}</Alert>}
       {mode === "code" ? (
         <CodeField id="sb-code" label="6-digit code" value={code} onChange={setCode} mailboxUrl={mailboxUrl} />
@@ -119,7 +123,14 @@ export default function SupabaseSignIn({
           <label className="label" htmlFor="sb-email">
             Email
           </label>
-          <input id="sb-email" className="input" type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
+          <input
+            id="sb-email"
+            className="input"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoComplete="email"
+          />
         </div>
       )}
       {(mode === "signin" || mode === "signup") && (

@@ -27,7 +27,8 @@ beforeAll(async () => {
   other = (await generateKeyPair("ES256")).privateKey;
 });
 
-const sign = (claims: JWTPayload, k: CryptoKey = key, kid = "sb-1") => new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid, typ: "JWT" }).sign(k);
+const sign = (claims: JWTPayload, k: CryptoKey = key, kid = "sb-1") =>
+  new SignJWT(claims).setProtectedHeader({ alg: "ES256", kid, typ: "JWT" }).sign(k);
 const verify = (token: string) => verifySupabaseAccessToken(token, { url, keys: createLocalJWKSet({ keys: [jwk] }), now });
 
 describe("Supabase access token verification", () => {
@@ -44,7 +45,11 @@ describe("Supabase access token verification", () => {
     ["anon role", () => sign({ ...good, role: "anon" }), "role_invalid"],
     ["service_role", () => sign({ ...good, role: "service_role" }), "role_invalid"],
     ["anonymous user", () => sign({ ...good, is_anonymous: true }), "anonymous_user"],
-    ["legacy HS256 secret", () => new SignJWT(good).setProtectedHeader({ alg: "HS256", kid: "sb-1" }).sign(new TextEncoder().encode("x".repeat(32))), "alg_not_allowed"],
+    [
+      "legacy HS256 secret",
+      () => new SignJWT(good).setProtectedHeader({ alg: "HS256", kid: "sb-1" }).sign(new TextEncoder().encode("x".repeat(32))),
+      "alg_not_allowed",
+    ],
     ["unsigned", async () => new UnsecuredJWT(good).encode(), "alg_not_allowed"],
     ["no kid", () => new SignJWT(good).setProtectedHeader({ alg: "ES256" }).sign(key), "kid_missing"],
     ["no sub", () => sign({ ...good, sub: undefined }), "sub_invalid"],

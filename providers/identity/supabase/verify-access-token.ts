@@ -22,7 +22,6 @@ export interface SupabaseVerifyOptions {
   now?: Date;
 }
 
-
 export async function verifySupabaseAccessToken(token: string, o: SupabaseVerifyOptions): Promise<SupabaseClaims> {
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {

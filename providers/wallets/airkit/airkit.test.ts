@@ -11,7 +11,13 @@ import type { Identity } from "@/lib/identity/types";
 import { createKeySet, type KeySet } from "@/lib/keys/keyset";
 import { openPgliteStore } from "@/lib/store/pglite";
 import type { AppStore } from "@/lib/store/types";
-import { createTestSigningKey, signTestToken, startJwksServer, type JwksServer, type TestSigningKey } from "@byo/counterparts/lib/test-signing";
+import {
+  createTestSigningKey,
+  signTestToken,
+  startJwksServer,
+  type JwksServer,
+  type TestSigningKey,
+} from "@byo/counterparts/lib/test-signing";
 import { airkitProvider } from "./index";
 import { airLoginResultSchema, airTokenClaimsSchema, airUserDetailsSchema, partnerTokenPayloadSchema } from "./schema";
 import { verifyAirToken } from "./verify-air-token";
@@ -31,7 +37,10 @@ describe("documentation fixtures", () => {
   it("has a schema for every fixture, and the README names every fixture", () => {
     const readme = readFileSync(join(FIXTURES, "README.md"), "utf8");
     for (const file of files) {
-      expect(schemaFor.some(([pattern]) => pattern.test(file)), file).toBe(true);
+      expect(
+        schemaFor.some(([pattern]) => pattern.test(file)),
+        file,
+      ).toBe(true);
       expect(readme, file).toContain(`\`${file}\``);
     }
   });
@@ -69,7 +78,8 @@ describe("verifyAirToken", () => {
   // Exactly the documented claims: no aud, iss, jti, and no typ or kid in the header.
   const sign = (claims: JWTPayload, header: Record<string, string | undefined> = { typ: undefined, kid: undefined }, key = air) =>
     signTestToken({ key, claims, header });
-  const verify = (token: string) => verifyAirToken(token, { jwksUrl: "http://unused.test/jwks", partnerId: PARTNER, userId: "app-user-1", now: NOW, keys });
+  const verify = (token: string) =>
+    verifyAirToken(token, { jwksUrl: "http://unused.test/jwks", partnerId: PARTNER, userId: "app-user-1", now: NOW, keys });
 
   it("accepts the documented shape without aud, iss, typ, kid or jti", async () => {
     const claims = await verify(await sign(documented()));
@@ -135,7 +145,15 @@ describe("the session action", () => {
     jwks = await startJwksServer([air.publicJwk]);
     config = { airkit: { partnerId: PARTNER, jwksUrl: jwks.url, buildEnv: "sandbox", signingAlg: "ES256" } } as AppConfig;
     const user = async (subject: string, email: string): Promise<Identity> => {
-      const linked = await store.linkIdentity({ provider: "oidc", issuer: "https://idp.test", subject, email, emailVerified: true, name: null, profile: {} });
+      const linked = await store.linkIdentity({
+        provider: "oidc",
+        issuer: "https://idp.test",
+        subject,
+        email,
+        emailVerified: true,
+        name: null,
+        profile: {},
+      });
       return { provider: "oidc", subject, email, emailVerified: true, name: null, userId: linked.user.id };
     };
     ada = await user("ada", "ada@example.com");
@@ -153,7 +171,10 @@ describe("the session action", () => {
   };
   const session = async (identity: Identity, input: unknown) => {
     const action = airkitProvider.actions.session!;
-    return action.run({ identity, config, store, keySet }, action.input.parse(input)) as Promise<{ address: string | null; isMFASetup: boolean | null }>;
+    return action.run({ identity, config, store, keySet }, action.input.parse(input)) as Promise<{
+      address: string | null;
+      isMFASetup: boolean | null;
+    }>;
   };
 
   describe("the partner token's email", () => {
@@ -169,22 +190,38 @@ describe("the session action", () => {
     });
 
     it("is the app user's proven email rather than another verified email of this sign-in, so every method reaches one AIR account", async () => {
-      expect((await mint({ ...ada, provider: "supabase", email: "ada.other@example.com", emailVerified: true })).email).toBe("ada@example.com");
+      expect((await mint({ ...ada, provider: "supabase", email: "ada.other@example.com", emailVerified: true })).email).toBe(
+        "ada@example.com",
+      );
     });
 
     it("takes the user the session check read, when the caller passes it, instead of reading it again", async () => {
       const action = airkitProvider.actions["partner-token"]!;
       const user = { ...(await store.getUser(ada.userId))!, email: "ada.as-read@example.com" };
       const { token } = (await action.run({ identity: ada, user, config, store, keySet }, action.input.parse({}))) as { token: string };
-      expect(JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8"))).toMatchObject({ email: "ada.as-read@example.com" });
+      expect(JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString("utf8"))).toMatchObject({
+        email: "ada.as-read@example.com",
+      });
     });
 
     it("keeps a session AIR already verified (status, address, expiry) and records the new token beside it", async () => {
       const expiresAt = new Date(Date.now() + 3600_000);
-      await store.upsertWalletConnection({ userId: bob.userId, provider: "airkit", status: "connected", address: ADDRESS, expiresAt, data: { airUserId: "air-bob" } });
+      await store.upsertWalletConnection({
+        userId: bob.userId,
+        provider: "airkit",
+        status: "connected",
+        address: ADDRESS,
+        expiresAt,
+        data: { airUserId: "air-bob" },
+      });
       const claims = await mint(bob);
       const after = await store.getWalletConnection(bob.userId, "airkit");
-      expect(after).toMatchObject({ status: "connected", address: ADDRESS, expiresAt, data: { airUserId: "air-bob", partnerToken: { claims: { partnerUserId: bob.userId, email: claims.email } } } });
+      expect(after).toMatchObject({
+        status: "connected",
+        address: ADDRESS,
+        expiresAt,
+        data: { airUserId: "air-bob", partnerToken: { claims: { partnerUserId: bob.userId, email: claims.email } } },
+      });
       await store.deleteWalletConnections(bob.userId);
       await mint(bob);
       expect(await store.getWalletConnection(bob.userId, "airkit")).toMatchObject({ status: "pending", address: null, expiresAt: null });
@@ -192,8 +229,24 @@ describe("the session action", () => {
     });
 
     it("is refused when neither the user nor this sign-in has a verified email", async () => {
-      const linked = await store.linkIdentity({ provider: "firebase", issuer: "https://securetoken.google.com/demo", subject: "fb-eve", email: "eve@example.com", emailVerified: false, name: null, profile: {}, linkByEmail: false });
-      const eve: Identity = { provider: "firebase", subject: "fb-eve", email: "eve@example.com", emailVerified: false, name: null, userId: linked.user.id };
+      const linked = await store.linkIdentity({
+        provider: "firebase",
+        issuer: "https://securetoken.google.com/demo",
+        subject: "fb-eve",
+        email: "eve@example.com",
+        emailVerified: false,
+        name: null,
+        profile: {},
+        linkByEmail: false,
+      });
+      const eve: Identity = {
+        provider: "firebase",
+        subject: "fb-eve",
+        email: "eve@example.com",
+        emailVerified: false,
+        name: null,
+        userId: linked.user.id,
+      };
       await expect(mint(eve)).rejects.toMatchObject({ code: "email_not_verified", status: 403 });
     });
   });
@@ -205,10 +258,19 @@ describe("the session action", () => {
     });
     expect(before).toEqual({ address: null, isMFASetup: false, expiresAt: expect.any(Number) });
     const pending = await store.getWalletConnection(ada.userId, "airkit");
-    expect(pending).toMatchObject({ status: "connected_without_address", address: null, data: { airUserId: "air-ada", isMFASetup: false } });
-    expect(airkitProvider.card(pending!)).toMatchObject({ state: "awaiting_address", facts: expect.arrayContaining([["MFA", "not set up"]]) });
+    expect(pending).toMatchObject({
+      status: "connected_without_address",
+      address: null,
+      data: { airUserId: "air-ada", isMFASetup: false },
+    });
+    expect(airkitProvider.card(pending!)).toMatchObject({
+      state: "awaiting_address",
+      facts: expect.arrayContaining([["MFA", "not set up"]]),
+    });
 
-    const after = await session(ada, { token: await airToken({ sub: "air-ada", partnerUserId: ada.userId, abstractAccountAddress: ADDRESS }) });
+    const after = await session(ada, {
+      token: await airToken({ sub: "air-ada", partnerUserId: ada.userId, abstractAccountAddress: ADDRESS }),
+    });
     expect(after).toMatchObject({ address: ADDRESS, isMFASetup: true });
     expect(await store.getWalletConnection(ada.userId, "airkit")).toMatchObject({ status: "connected", address: ADDRESS });
   });
@@ -249,7 +311,12 @@ describe("the session action", () => {
   });
 
   it("refuses a session shared from another partner's app", async () => {
-    const token = await airToken({ sub: "air-ada", partnerUserId: ada.userId, sourcePartnerId: "other-partner", abstractAccountAddress: ADDRESS });
+    const token = await airToken({
+      sub: "air-ada",
+      partnerUserId: ada.userId,
+      sourcePartnerId: "other-partner",
+      abstractAccountAddress: ADDRESS,
+    });
     await expect(session(ada, { token })).rejects.toMatchObject({ code: "air_session_shared", status: 403 });
   });
 });

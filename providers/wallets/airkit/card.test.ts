@@ -17,7 +17,16 @@ const userInfo = airUserDetailsSchema.parse(userInfoExample);
 const address = claims.abstractAccountAddress!;
 
 function connection(overrides: Partial<WalletConnection>): WalletConnection {
-  return { userId: "usr_abc123", provider: "airkit", status: "connected", address, expiresAt: new Date(EXP * 1000), data: {}, updatedAt: new Date(0), ...overrides };
+  return {
+    userId: "usr_abc123",
+    provider: "airkit",
+    status: "connected",
+    address,
+    expiresAt: new Date(EXP * 1000),
+    data: {},
+    updatedAt: new Date(0),
+    ...overrides,
+  };
 }
 
 describe("AIR Kit card", () => {
@@ -36,7 +45,12 @@ describe("AIR Kit card", () => {
       documents: [
         { title: "User info from Moca AIR Kit", value: userInfo, testId: "wallet-user-info", open: false },
         { title: "Moca AIR Kit session token (verified claims)", value: claims, open: false },
-        expect.objectContaining({ title: "Partner token your server sent (decoded)", value: partnerToken, testId: "partner-token", open: false }),
+        expect.objectContaining({
+          title: "Partner token your server sent (decoded)",
+          value: partnerToken,
+          testId: "partner-token",
+          open: false,
+        }),
       ],
     });
   });
@@ -45,7 +59,11 @@ describe("AIR Kit card", () => {
     const minimal = airTokenClaimsSchema.parse({ ...minimalClaimsExample, exp: EXP });
     const before = airUserDetailsSchema.parse(userInfoBeforeMfaExample);
     const view = airkitCard(
-      connection({ status: "connected_without_address", address: null, data: { partnerToken, airUserId: minimal.sub, isMFASetup: before.user.isMFASetup, claims: minimal, userInfo: before } }),
+      connection({
+        status: "connected_without_address",
+        address: null,
+        data: { partnerToken, airUserId: minimal.sub, isMFASetup: before.user.isMFASetup, claims: minimal, userInfo: before },
+      }),
     );
     expect(view).toEqual({
       state: "awaiting_address",
@@ -71,11 +89,19 @@ describe("AIR Kit card", () => {
   });
 
   it("a field of another shape is left out, never shown raw and never an error", () => {
-    const view = airkitCard(connection({ data: { airUserId: 42, isMFASetup: "yes", claims: "not claims", userInfo: { user: {} }, partnerToken: "eyJ..." } }));
+    const view = airkitCard(
+      connection({ data: { airUserId: 42, isMFASetup: "yes", claims: "not claims", userInfo: { user: {} }, partnerToken: "eyJ..." } }),
+    );
     expect(view).toMatchObject({ state: "connected", facts: [], documents: [] });
   });
 
   it("empty data: an address and nothing else", () => {
-    expect(airkitCard(connection({}))).toMatchObject({ state: "connected", address: { full: address }, facts: [], records: [], documents: [] });
+    expect(airkitCard(connection({}))).toMatchObject({
+      state: "connected",
+      address: { full: address },
+      facts: [],
+      records: [],
+      documents: [],
+    });
   });
 });

@@ -30,7 +30,9 @@ export const airkitConfig = defineConfigFragment({
     apiUrl: env.AIRKIT_API_URL,
     // An AIR-compatible API publishes its keys beside it; the real service (the SDK, no
     // AIRKIT_API_URL) at the URL "User Login & Sessions" documents.
-    jwksUrl: env.AIRKIT_JWKS_URL ?? (env.AIRKIT_API_URL ? new URL("/.well-known/jwks.json", env.AIRKIT_API_URL).toString() : AIRKIT_JWKS_URL_DEFAULT),
+    jwksUrl:
+      env.AIRKIT_JWKS_URL ??
+      (env.AIRKIT_API_URL ? new URL("/.well-known/jwks.json", env.AIRKIT_API_URL).toString() : AIRKIT_JWKS_URL_DEFAULT),
     tokenIssuer: env.AIRKIT_TOKEN_ISSUER,
     buildEnv: env.AIRKIT_BUILD_ENV,
     signingAlg: env.AIRKIT_SIGNING_ALG ?? env.TOKEN_SIGNING_ALG,

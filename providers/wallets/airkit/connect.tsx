@@ -119,7 +119,12 @@ export default function AirKitConnect({ config, reconnect, awaitingAddress }: Co
           {config.mailboxUrl && (
             <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
               Demo: open the{" "}
-              <a className="font-medium text-brand-700 dark:text-brand-300 underline" href={config.mailboxUrl} target="_blank" rel="noreferrer">
+              <a
+                className="font-medium text-brand-700 dark:text-brand-300 underline"
+                href={config.mailboxUrl}
+                target="_blank"
+                rel="noreferrer"
+              >
                 local mailbox
               </a>{" "}
               to read it.
@@ -148,7 +153,8 @@ export default function AirKitConnect({ config, reconnect, awaitingAddress }: Co
         onConnect={setUpMfa}
       >
         <Alert tone="info" testId="air-mfa-needed">
-          AIR Kit gives out your account address only once you have set up MFA, which is a passkey on this device. Set it up to see your address.
+          AIR Kit gives out your account address only once you have set up MFA, which is a passkey on this device. Set it up to see your
+          address.
         </Alert>
       </ConnectShell>
     );

@@ -17,14 +17,19 @@ describe.each(COUNTERPART_VARIANTS)("the %s counterpart, read with the app's sch
 
   async function login(email: string) {
     const iat = Math.floor(Date.now() / 1000);
-    const authToken = await signTestToken({ key: ctx.partnerKey, claims: { partnerId: PARTNER, email, partnerUserId: "app-user-1", iat, exp: iat + 300 } });
+    const authToken = await signTestToken({
+      key: ctx.partnerKey,
+      claims: { partnerId: PARTNER, email, partnerUserId: "app-user-1", iat, exp: iat + 300 },
+    });
     const first = await call("POST", "/v1/auth/login", { partnerId: PARTNER, authToken }, { Origin: APP_ORIGIN });
     if (first.body.status === "authenticated") return airLoginResultSchema.parse(first.body.result);
     const verified = await call("POST", "/v1/auth/verify", { challengeId: first.body.challengeId, code: await mailedCode(email) });
     return airLoginResultSchema.parse(verified.body.result);
   }
   const claims = async (token: string) =>
-    airTokenClaimsSchema.parse((await jwtVerify(token, createRemoteJWKSet(new URL(`${ctx.air.url}/.well-known/jwks.json`)), { algorithms: ["ES256"] })).payload);
+    airTokenClaimsSchema.parse(
+      (await jwtVerify(token, createRemoteJWKSet(new URL(`${ctx.air.url}/.well-known/jwks.json`)), { algorithms: ["ES256"] })).payload,
+    );
 
   it("login, user info, passkey MFA, a fresh token and the next login all parse, with the address once MFA is set up", async () => {
     const email = `app-schemas-${variant}@example.com`;
@@ -33,13 +38,21 @@ describe.each(COUNTERPART_VARIANTS)("the %s counterpart, read with the app's sch
     expect(first.abstractAccountAddress).toBeUndefined();
     expect((await claims(first.token)).abstractAccountAddress).toBeUndefined();
     const auth = { Authorization: `Bearer ${first.token}` };
-    expect(airUserDetailsSchema.parse((await call("GET", "/v1/user", undefined, auth)).body).user).toMatchObject({ id: first.id, isMFASetup: false });
+    expect(airUserDetailsSchema.parse((await call("GET", "/v1/user", undefined, auth)).body).user).toMatchObject({
+      id: first.id,
+      isMFASetup: false,
+    });
 
     const options = await call("POST", "/v1/mfa/passkey/options", {}, { ...auth, Origin: APP_ORIGIN });
     const challenge = (options.body.publicKey as { challenge: string }).challenge;
     const authenticator = newSoftAuthenticator();
     const response = softRegistration(authenticator, { rpId: "localhost", origin: APP_ORIGIN, challenge });
-    const enrolled = await call("POST", "/v1/mfa/passkey", { challengeId: options.body.challengeId, credential: { id: b64u(authenticator.credentialId), type: "public-key", response } }, auth);
+    const enrolled = await call(
+      "POST",
+      "/v1/mfa/passkey",
+      { challengeId: options.body.challengeId, credential: { id: b64u(authenticator.credentialId), type: "public-key", response } },
+      auth,
+    );
     expect(enrolled.status).toBe(200);
 
     const address = airUserDetailsSchema.parse((await call("GET", "/v1/user", undefined, auth)).body).user.abstractAccountAddress;

@@ -58,7 +58,12 @@ export const airkitProvider: WalletProvider = {
         subject: { userId: identity.userId, email },
       });
       // A session AIR already verified stays as it is; anything else is pending this login.
-      await store.startWalletConnection(identity.userId, "airkit", { partnerToken: decodeForDisplay(signed.token) } satisfies AirkitData, SESSION_STATUSES);
+      await store.startWalletConnection(
+        identity.userId,
+        "airkit",
+        { partnerToken: decodeForDisplay(signed.token) } satisfies AirkitData,
+        SESSION_STATUSES,
+      );
       return { token: signed.token, expiresAt: signed.claims.exp * 1000 };
     }),
 

@@ -13,7 +13,11 @@ import type { SignerProps } from "@/components/wallets/types";
 export default function AirKitSign({ config, address }: SignerProps) {
   async function sign(message: string): Promise<`0x${string}`> {
     try {
-      const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });
+      const air = await getAirClient({
+        partnerId: config.partnerId!,
+        apiUrl: config.apiUrl ?? null,
+        buildEnv: config.buildEnv ?? "sandbox",
+      });
       if (!air.isLoggedIn) {
         const { token } = await postJson<{ token: string }>("/api/wallets/airkit/partner-token");
         // A code prompt here would mean AIR no longer knows this account: reconnecting handles that.
@@ -22,10 +26,19 @@ export default function AirKitSign({ config, address }: SignerProps) {
       return await air.signMessage(message, address);
     } catch (e) {
       if (e instanceof AirClientError) {
-        throw new WalletSignError(e.code === "cancelled" ? "AIR Kit wants to confirm your email again. Reconnect AIR Kit, then sign." : e.message);
+        throw new WalletSignError(
+          e.code === "cancelled" ? "AIR Kit wants to confirm your email again. Reconnect AIR Kit, then sign." : e.message,
+        );
       }
       throw e;
     }
   }
-  return <SignMessageButton provider="airkit" walletName="AIR Kit" sign={sign} signingText="AIR Kit's wallet is signing the message (personal_sign)…" />;
+  return (
+    <SignMessageButton
+      provider="airkit"
+      walletName="AIR Kit"
+      sign={sign}
+      signingText="AIR Kit's wallet is signing the message (personal_sign)…"
+    />
+  );
 }

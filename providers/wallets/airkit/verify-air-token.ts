@@ -31,7 +31,8 @@ const CLOCK_TOLERANCE_SECONDS = 30;
 
 export type VerifiedAirClaims = AirTokenClaims & { exp: number };
 
-const rejected = (reason: string) => new AppError("air_token_invalid", 401, `AIR Kit's session token was rejected (${reason}). Connect again.`);
+const rejected = (reason: string) =>
+  new AppError("air_token_invalid", 401, `AIR Kit's session token was rejected (${reason}). Connect again.`);
 
 export async function verifyAirToken(
   token: string,

@@ -52,7 +52,15 @@ const appFetch = (async (input: string | URL | Request) => {
 }) as typeof fetch;
 
 async function newUser(email: string): Promise<Identity> {
-  const { user } = await store.linkIdentity({ provider: "password", issuer: "app:password", subject: email, email, emailVerified: true, name: null, profile: {} });
+  const { user } = await store.linkIdentity({
+    provider: "password",
+    issuer: "app:password",
+    subject: email,
+    email,
+    emailVerified: true,
+    name: null,
+    profile: {},
+  });
   return { provider: "password", subject: email, email, emailVerified: true, name: null, userId: user.id };
 }
 
@@ -60,8 +68,21 @@ describe.each(COUNTERPART_VARIANTS)("Alchemy against the %s counterpart", (varia
   let alchemy: RunningService;
   let config: AppConfig;
   beforeAll(async () => {
-    alchemy = await startAlchemy({ port: 0, dataDir: "memory://", apiKey: API_KEY, audiences: [AUDIENCE], allowedOrigins: [APP_URL], issuers: [APP_URL], oidcFetch: appFetch, variant });
-    config = { appUrl: APP_URL, env: { APP_NAME: "Test App" }, alchemy: { apiUrl: alchemy.url, apiKey: API_KEY, audience: AUDIENCE, authProvider: "byo-auth" } } as AppConfig;
+    alchemy = await startAlchemy({
+      port: 0,
+      dataDir: "memory://",
+      apiKey: API_KEY,
+      audiences: [AUDIENCE],
+      allowedOrigins: [APP_URL],
+      issuers: [APP_URL],
+      oidcFetch: appFetch,
+      variant,
+    });
+    config = {
+      appUrl: APP_URL,
+      env: { APP_NAME: "Test App" },
+      alchemy: { apiUrl: alchemy.url, apiKey: API_KEY, audience: AUDIENCE, authProvider: "byo-auth" },
+    } as AppConfig;
   });
   afterAll(async () => {
     await alchemy?.close();
@@ -76,7 +97,10 @@ describe.each(COUNTERPART_VARIANTS)("Alchemy against the %s counterpart", (varia
     const identity = await newUser(`al-${variant}@example.com`);
     const target = generateP256KeyPair();
     const targetPublicKey = alchemyTargetPublicKey(target);
-    const { credentialBundle, orgId } = (await run(identity, "auth-jwt", { targetPublicKey })) as { credentialBundle: string; orgId: string };
+    const { credentialBundle, orgId } = (await run(identity, "auth-jwt", { targetPublicKey })) as {
+      credentialBundle: string;
+      orgId: string;
+    };
 
     // The ID token sent carries every claim of the documentation's example payload, and its
     // nonce is the SHA-256 of exactly the key text sent.
@@ -115,16 +139,26 @@ describe.each(COUNTERPART_VARIANTS)("Alchemy against the %s counterpart", (varia
   it("signs a test message: challenge → sign-payload stamped as the signer client does → verified against the card's address", async () => {
     const identity = await newUser(`al-sign-${variant}@example.com`);
     const target = generateP256KeyPair();
-    const { credentialBundle, orgId } = (await run(identity, "auth-jwt", { targetPublicKey: alchemyTargetPublicKey(target) })) as { credentialBundle: string; orgId: string };
+    const { credentialBundle, orgId } = (await run(identity, "auth-jwt", { targetPublicKey: alchemyTargetPublicKey(target) })) as {
+      credentialBundle: string;
+      orgId: string;
+    };
     const apiPrivateKey = decryptCredentialBundle(credentialBundle, target.privateKey);
     const stamper = new ApiKeyStamper({ apiPublicKey: uint8ArrayToHexString(getPublicKey(apiPrivateKey, true)), apiPrivateKey });
     const whoamiBody = JSON.stringify({ organizationId: orgId });
-    const { address } = (await run(identity, "whoami", { stampedRequest: { body: whoamiBody, stamp: await stamper.stamp(whoamiBody), url: WHOAMI_URL } })) as { address: string };
+    const { address } = (await run(identity, "whoami", {
+      stampedRequest: { body: whoamiBody, stamp: await stamper.stamp(whoamiBody), url: WHOAMI_URL },
+    })) as { address: string };
 
     const challenge = (await run(identity, "sign-challenge", {})) as { nonce: string; message: string };
     const signRequest = async (organizationId: string) => {
       const body = JSON.stringify({
-        parameters: { encoding: "PAYLOAD_ENCODING_HEXADECIMAL", hashFunction: "HASH_FUNCTION_NO_OP", payload: hashMessage(challenge.message), signWith: address },
+        parameters: {
+          encoding: "PAYLOAD_ENCODING_HEXADECIMAL",
+          hashFunction: "HASH_FUNCTION_NO_OP",
+          payload: hashMessage(challenge.message),
+          signWith: address,
+        },
         organizationId,
         timestampMs: "1",
         type: "ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2",
@@ -132,7 +166,10 @@ describe.each(COUNTERPART_VARIANTS)("Alchemy against the %s counterpart", (varia
       return { body, stamp: await stamper.stamp(body), url: "https://api.turnkey.com/public/v1/submit/sign_raw_payload" };
     };
     // The relay goes out only for the user's own signer organization.
-    await expect(run(identity, "sign-payload", { stampedRequest: await signRequest("another-org") })).rejects.toMatchObject({ code: "wallet_mismatch", status: 403 });
+    await expect(run(identity, "sign-payload", { stampedRequest: await signRequest("another-org") })).rejects.toMatchObject({
+      code: "wallet_mismatch",
+      status: 403,
+    });
     const { signature } = (await run(identity, "sign-payload", { stampedRequest: await signRequest(orgId) })) as { signature: string };
     await expect(run(identity, "sign-verify", { nonce: challenge.nonce, signature })).resolves.toMatchObject({ verified: true, address });
   });

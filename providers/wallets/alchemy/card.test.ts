@@ -15,14 +15,30 @@ const partnerToken = { header: { alg: "RS256", typ: "JWT", kid: "k1" }, claims: 
 const expiresAt = new Date(1_900_000_000_000);
 
 function connection(overrides: Partial<WalletConnection>): WalletConnection {
-  return { userId: "usr_1", provider: "alchemy", status: "connected", address: ADDRESS, expiresAt, data: {}, updatedAt: new Date(0), ...overrides };
+  return {
+    userId: "usr_1",
+    provider: "alchemy",
+    status: "connected",
+    address: ADDRESS,
+    expiresAt,
+    data: {},
+    updatedAt: new Date(0),
+    ...overrides,
+  };
 }
 
 /** What auth-jwt records, then whoami adds (index.ts). */
 function connectedData(auth: unknown, whoami: unknown) {
   const r = authJwtResponseSchema.parse(auth);
   const me = whoamiResponseSchema.parse(whoami);
-  return { orgId: r.orgId, signerUserId: r.userId, solanaAddress: me.solanaAddress, isSignup: r.isSignup, partnerToken, userInfo: presentFields(me) };
+  return {
+    orgId: r.orgId,
+    signerUserId: r.userId,
+    solanaAddress: me.solanaAddress,
+    isSignup: r.isSignup,
+    partnerToken,
+    userInfo: presentFields(me),
+  };
 }
 
 describe("Alchemy card", () => {
@@ -68,7 +84,11 @@ describe("Alchemy card", () => {
   it("auth-jwt waiting for its whoami: pending, with the ID token sent open", () => {
     const r = authJwtResponseSchema.parse(authLoginExample);
     const view = alchemyCard(
-      connection({ status: "pending", address: null, data: { orgId: r.orgId, signerUserId: r.userId, solanaAddress: r.solanaAddress, isSignup: r.isSignup, partnerToken } }),
+      connection({
+        status: "pending",
+        address: null,
+        data: { orgId: r.orgId, signerUserId: r.userId, solanaAddress: r.solanaAddress, isSignup: r.isSignup, partnerToken },
+      }),
     );
     expect(view).toEqual({ state: "pending", documents: [expect.objectContaining({ testId: "partner-token", open: true })] });
   });

@@ -19,7 +19,13 @@ export default function AlchemyConnect({ reconnect }: ConnectorProps) {
   const flow = useConnectFlow(STEP_TEXT, "Connecting Alchemy failed. Try again.");
   const connect = () =>
     flow.run(async (step) => {
-      const [{ generateP256KeyPair, decryptCredentialBundle, getPublicKey }, { uint8ArrayToHexString }, { ApiKeyStamper }, { alchemyTargetPublicKey }, { storeSessionKey }] = await Promise.all([
+      const [
+        { generateP256KeyPair, decryptCredentialBundle, getPublicKey },
+        { uint8ArrayToHexString },
+        { ApiKeyStamper },
+        { alchemyTargetPublicKey },
+        { storeSessionKey },
+      ] = await Promise.all([
         import("@turnkey/crypto"),
         import("@turnkey/encoding"),
         import("@turnkey/api-key-stamper"),
@@ -31,9 +37,12 @@ export default function AlchemyConnect({ reconnect }: ConnectorProps) {
       step("exchange");
       // Sent as Alchemy's signer client sends it (uncompressed, 04…, no 0x; see schema.ts): the
       // server's nonce is the SHA-256 of exactly this text.
-      const { credentialBundle, orgId, expiresAt } = await postJson<{ credentialBundle: string; orgId: string; expiresAt: number }>("/api/wallets/alchemy/auth-jwt", {
-        targetPublicKey: alchemyTargetPublicKey(target),
-      });
+      const { credentialBundle, orgId, expiresAt } = await postJson<{ credentialBundle: string; orgId: string; expiresAt: number }>(
+        "/api/wallets/alchemy/auth-jwt",
+        {
+          targetPublicKey: alchemyTargetPublicKey(target),
+        },
+      );
       step("decrypt");
       const apiPrivateKey = decryptCredentialBundle(credentialBundle, target.privateKey);
       const apiPublicKey = uint8ArrayToHexString(getPublicKey(apiPrivateKey, true));
@@ -44,7 +53,12 @@ export default function AlchemyConnect({ reconnect }: ConnectorProps) {
       step("keep");
       // Kept for "Sign a test message" as a non-extractable WebCrypto key; the hex copy above
       // goes out of scope with this function.
-      await storeSessionKey({ privateKeyHex: apiPrivateKey, uncompressedPublicKeyHex: uint8ArrayToHexString(getPublicKey(apiPrivateKey, false)), orgId, expiresAt });
+      await storeSessionKey({
+        privateKeyHex: apiPrivateKey,
+        uncompressedPublicKeyHex: uint8ArrayToHexString(getPublicKey(apiPrivateKey, false)),
+        orgId,
+        expiresAt,
+      });
     });
 
   const pregenerate = () =>

@@ -62,7 +62,11 @@ describe.each(COUNTERPART_VARIANTS)("the %s counterpart, read with the app's sch
 
     const target = generateP256KeyPair();
     const login = authJwtResponseSchema.parse(
-      await post("/signer/v1/auth-jwt", { jwt: await jwt(sub, target.publicKeyUncompressed), authProvider: "byo-auth", targetPublicKey: target.publicKeyUncompressed }),
+      await post("/signer/v1/auth-jwt", {
+        jwt: await jwt(sub, target.publicKeyUncompressed),
+        authProvider: "byo-auth",
+        targetPublicKey: target.publicKeyUncompressed,
+      }),
     );
     expect(login).toMatchObject({ isSignup: false, orgId: pre.orgId, address: pre.address, credentialBundle: expect.any(String) });
 

@@ -86,7 +86,8 @@ export const alchemyProvider: WalletProvider = {
           expirationSeconds: String(EXPIRATION_SECONDS),
         }),
       );
-      if (!parsed.success || !parsed.data.credentialBundle) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
+      if (!parsed.success || !parsed.data.credentialBundle)
+        throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
       const r = parsed.data;
       // Pending until the browser proves it could open the bundle (whoami below).
       await store.upsertWalletConnection({
@@ -150,36 +151,41 @@ export const alchemyProvider: WalletProvider = {
      * authorizes the signature. Only a request for this user's organization goes out; what was
      * signed is checked afterwards by sign-verify, against the address on record.
      */
-    "sign-payload": defineAction(z.object({ stampedRequest: stampedRequestSchema }).strict(), async ({ identity, config, store }, { stampedRequest }) => {
-      const connection = await store.getWalletConnection(identity.userId, "alchemy");
-      if (!connection || connection.status !== "connected" || typeof connection.data.orgId !== "string") {
-        throw new AppError("wallet_not_connected", 409, "Connect Alchemy first: only a connected wallet can sign.");
-      }
-      let organizationId: unknown;
-      try {
-        organizationId = (JSON.parse(stampedRequest.body) as { organizationId?: unknown } | null)?.organizationId;
-      } catch {
-        organizationId = undefined;
-      }
-      if (organizationId !== connection.data.orgId) throw new AppError("wallet_mismatch", 403, "That signing request names another Alchemy account.");
-      const parsed = signPayloadResponse.safeParse(
-        await callAlchemy(
-          config.alchemy!,
-          "/signer/v1/sign-payload",
-          { stampedRequest },
-          "Alchemy refused to sign: this browser's session key is not valid any more. Disconnect and connect Alchemy again, then sign.",
-        ),
-      );
-      if (!parsed.success) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
-      return { signature: parsed.data.signature };
-    }),
+    "sign-payload": defineAction(
+      z.object({ stampedRequest: stampedRequestSchema }).strict(),
+      async ({ identity, config, store }, { stampedRequest }) => {
+        const connection = await store.getWalletConnection(identity.userId, "alchemy");
+        if (!connection || connection.status !== "connected" || typeof connection.data.orgId !== "string") {
+          throw new AppError("wallet_not_connected", 409, "Connect Alchemy first: only a connected wallet can sign.");
+        }
+        let organizationId: unknown;
+        try {
+          organizationId = (JSON.parse(stampedRequest.body) as { organizationId?: unknown } | null)?.organizationId;
+        } catch {
+          organizationId = undefined;
+        }
+        if (organizationId !== connection.data.orgId)
+          throw new AppError("wallet_mismatch", 403, "That signing request names another Alchemy account.");
+        const parsed = signPayloadResponse.safeParse(
+          await callAlchemy(
+            config.alchemy!,
+            "/signer/v1/sign-payload",
+            { stampedRequest },
+            "Alchemy refused to sign: this browser's session key is not valid any more. Disconnect and connect Alchemy again, then sign.",
+          ),
+        );
+        if (!parsed.success) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
+        return { signature: parsed.data.signature };
+      },
+    ),
 
     /** Relays the browser's stamped whoami; a success proves the decrypted key works. */
     whoami: defineAction(
       z.object({ stampedRequest: stampedRequestSchema }).strict(),
       async ({ identity, config, store }, { stampedRequest }) => {
         const pending = await store.getWalletConnection(identity.userId, "alchemy");
-        if (!pending || typeof pending.data.orgId !== "string") throw new AppError("wallet_not_started", 409, "Start connecting Alchemy first.");
+        if (!pending || typeof pending.data.orgId !== "string")
+          throw new AppError("wallet_not_started", 409, "Start connecting Alchemy first.");
         const parsed = whoamiResponse.safeParse(await callAlchemy(config.alchemy!, "/signer/v1/whoami", { stampedRequest }));
         if (!parsed.success) throw new AppError("upstream_invalid", 502, "Alchemy answered in an unexpected format.");
         if (parsed.data.orgId !== pending.data.orgId) throw new AppError("wallet_mismatch", 403, "That signer belongs to another account.");
@@ -187,7 +193,10 @@ export const alchemyProvider: WalletProvider = {
           ...pending,
           status: "connected",
           address: parsed.data.address,
-          data: { ...pending.data, ...({ solanaAddress: parsed.data.solanaAddress, userInfo: presentFields(parsed.data) } satisfies AlchemyData) },
+          data: {
+            ...pending.data,
+            ...({ solanaAddress: parsed.data.solanaAddress, userInfo: presentFields(parsed.data) } satisfies AlchemyData),
+          },
         });
         return { address: parsed.data.address, solanaAddress: parsed.data.solanaAddress };
       },

@@ -45,18 +45,33 @@ describe("auth-jwt responses the documentation allows", () => {
   });
 
   it("unknown extra fields are ignored; a missing orgId is not", () => {
-    expect(authJwtResponseSchema.parse({ orgId: "o", isSignup: true, futureFeature: { enabled: true } })).toMatchObject({ orgId: "o", isSignup: true });
+    expect(authJwtResponseSchema.parse({ orgId: "o", isSignup: true, futureFeature: { enabled: true } })).toMatchObject({
+      orgId: "o",
+      isSignup: true,
+    });
     expect(authJwtResponseSchema.safeParse({ isSignup: true }).success).toBe(false);
   });
 });
 
 describe("whoami responses the documentation allows", () => {
   it("every field", () => {
-    expect(whoamiResponseSchema.parse(fixture("whoami.response.json"))).toEqual({ userId: "string", orgId: "string", address: "string", email: "string", solanaAddress: "string" });
+    expect(whoamiResponseSchema.parse(fixture("whoami.response.json"))).toEqual({
+      userId: "string",
+      orgId: "string",
+      address: "string",
+      email: "string",
+      solanaAddress: "string",
+    });
   });
 
   it("email and solanaAddress null ('string or null')", () => {
-    expect(whoamiResponseSchema.parse(fixture("whoami.response.nulls.json"))).toEqual({ userId: "string", orgId: "string", address: "string", email: null, solanaAddress: null });
+    expect(whoamiResponseSchema.parse(fixture("whoami.response.nulls.json"))).toEqual({
+      userId: "string",
+      orgId: "string",
+      address: "string",
+      email: null,
+      solanaAddress: null,
+    });
   });
 
   it("address and userId stay required (documented as strings)", () => {

@@ -18,7 +18,10 @@
 import { z } from "zod";
 
 /** A value the documentation allows to be null (or, leniently, absent): both read as "missing". */
-const nullableString = z.string().nullish().transform((value) => value ?? null);
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((value) => value ?? null);
 
 export const authJwtResponseSchema = z
   .object({
@@ -64,7 +67,9 @@ export const stampedRequestSchema = z.object({
  * `toHex(p256.getPublicKey(key, false)).slice(2)` (aa-sdk account-kit/signer/src/client/base.ts,
  * exportPrivateKey). The nonce is the SHA-256 of exactly this text.
  */
-export const targetPublicKeySchema = z.string().regex(/^04[0-9a-f]{128}$/, "the uncompressed P-256 public key: 130 lowercase hex characters starting 04, no 0x");
+export const targetPublicKeySchema = z
+  .string()
+  .regex(/^04[0-9a-f]{128}$/, "the uncompressed P-256 public key: 130 lowercase hex characters starting 04, no 0x");
 
 /** The uncompressed public key of a `@turnkey/crypto` key pair, in the form above. */
 export function alchemyTargetPublicKey(keyPair: { publicKeyUncompressed: string }): string {

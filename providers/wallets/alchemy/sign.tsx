@@ -15,21 +15,41 @@ const SIGN_RAW_PAYLOAD_URL = "https://api.turnkey.com/public/v1/submit/sign_raw_
 
 export default function AlchemySign({ address }: SignerProps) {
   async function sign(message: string): Promise<`0x${string}`> {
-    const [{ hashMessage }, { loadSessionKey, stampWithSessionKey }] = await Promise.all([import("viem"), import("@/providers/wallets/alchemy/browser/session-key")]);
+    const [{ hashMessage }, { loadSessionKey, stampWithSessionKey }] = await Promise.all([
+      import("viem"),
+      import("@/providers/wallets/alchemy/browser/session-key"),
+    ]);
     const key = await loadSessionKey().catch(() => undefined);
     if (!key) {
-      throw new WalletSignError("This browser holds no Alchemy session key (it was connected in another browser, or the key was cleared). Disconnect and connect Alchemy again here, then sign.");
+      throw new WalletSignError(
+        "This browser holds no Alchemy session key (it was connected in another browser, or the key was cleared). Disconnect and connect Alchemy again here, then sign.",
+      );
     }
-    if (key.expiresAt <= Date.now()) throw new WalletSignError("This browser's Alchemy session key has expired. Disconnect and connect Alchemy again, then sign.");
+    if (key.expiresAt <= Date.now())
+      throw new WalletSignError("This browser's Alchemy session key has expired. Disconnect and connect Alchemy again, then sign.");
     const body = JSON.stringify({
-      parameters: { encoding: "PAYLOAD_ENCODING_HEXADECIMAL", hashFunction: "HASH_FUNCTION_NO_OP", payload: hashMessage(message), signWith: address },
+      parameters: {
+        encoding: "PAYLOAD_ENCODING_HEXADECIMAL",
+        hashFunction: "HASH_FUNCTION_NO_OP",
+        payload: hashMessage(message),
+        signWith: address,
+      },
       organizationId: key.orgId,
       timestampMs: String(Date.now()),
       type: "ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2",
     });
     const stamp = await stampWithSessionKey(body, key);
-    const { signature } = await postJson<{ signature: `0x${string}` }>("/api/wallets/alchemy/sign-payload", { stampedRequest: { body, stamp, url: SIGN_RAW_PAYLOAD_URL } });
+    const { signature } = await postJson<{ signature: `0x${string}` }>("/api/wallets/alchemy/sign-payload", {
+      stampedRequest: { body, stamp, url: SIGN_RAW_PAYLOAD_URL },
+    });
     return signature;
   }
-  return <SignMessageButton provider="alchemy" walletName="Alchemy" sign={sign} signingText="Alchemy is signing with this browser's session key (sign-payload)…" />;
+  return (
+    <SignMessageButton
+      provider="alchemy"
+      walletName="Alchemy"
+      sign={sign}
+      signingText="Alchemy is signing with this browser's session key (sign-payload)…"
+    />
+  );
 }

@@ -18,7 +18,16 @@ const data = {
 };
 
 function connection(overrides: Partial<WalletConnection>): WalletConnection {
-  return { userId: "usr_1", provider: "moojo", status: "connected", address: session.publicKey, expiresAt, data, updatedAt: new Date(0), ...overrides };
+  return {
+    userId: "usr_1",
+    provider: "moojo",
+    status: "connected",
+    address: session.publicKey,
+    expiresAt,
+    data,
+    updatedAt: new Date(0),
+    ...overrides,
+  };
 }
 
 describe("Moojo ID card", () => {
@@ -59,7 +68,13 @@ describe("Moojo ID card", () => {
   });
 
   it("lists the newest credential first (Moojo answers oldest first), and one without fields shows only its own facts", () => {
-    const newer = { ...documented!, id: `0x${"1".repeat(64)}`, slug: "byo-auth-demo-sign-in", createdAt: documented!.createdAt + 1000, fields: {} };
+    const newer = {
+      ...documented!,
+      id: `0x${"1".repeat(64)}`,
+      slug: "byo-auth-demo-sign-in",
+      createdAt: documented!.createdAt + 1000,
+      fields: {},
+    };
     const view = moojoCard(connection({ data: { ...data, credentials: [documented!, newer] } }));
     if (view.state !== "connected") throw new Error(`expected connected, got ${view.state}`);
     const items = view.records[0]!.items;

@@ -17,7 +17,11 @@ export const moojoData = {
   exchange: z.object({ id: z.string(), idType: z.string(), firebaseSignInProvider: z.string().nullable() }),
 };
 
-const formatTime = (ms: number) => `${new Date(ms).toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "")} UTC`;
+const formatTime = (ms: number) =>
+  `${new Date(ms)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d{3}Z$/, "")} UTC`;
 
 export function moojoCard(connection: WalletConnection): WalletCardView {
   const data = readData(moojoData, connection.data);

@@ -3,7 +3,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { RunningService } from "@byo/counterparts/lib/http";
 import { startMoojo } from "@byo/counterparts/moojo";
-import { createRsaKey, firebaseClaims, signIdToken, startJwksServer, type JwksServer, type SigningKey } from "@byo/counterparts/moojo/test-support";
+import {
+  createRsaKey,
+  firebaseClaims,
+  signIdToken,
+  startJwksServer,
+  type JwksServer,
+  type SigningKey,
+} from "@byo/counterparts/moojo/test-support";
 import { MoojoSessionExpired, addCredential, authenticate, ensureDemoCredentialDefined, listCredentials } from "./client";
 import { DEMO_CREDENTIAL_DEFINITION, demoCredentialRequest } from "./demo-credential";
 
@@ -17,7 +24,13 @@ const running: RunningService[] = [];
 let shared: { apiUrl: string; apiKey: string };
 
 async function counterpart(): Promise<{ apiUrl: string; apiKey: string }> {
-  const service = await startMoojo({ port: 0, dataDir: "memory://", apiKey: API_KEY, firebase: { projectId: PROJECT, jwksUrl: jwks.url }, now: () => new Date(clockMs) });
+  const service = await startMoojo({
+    port: 0,
+    dataDir: "memory://",
+    apiKey: API_KEY,
+    firebase: { projectId: PROJECT, jwksUrl: jwks.url },
+    now: () => new Date(clockMs),
+  });
   running.push(service);
   return { apiUrl: service.url, apiKey: API_KEY };
 }
@@ -59,7 +72,11 @@ describe("Moojo client", () => {
 
   it("a slug another process already defined the same way is fine", async () => {
     const moojo = await counterpart();
-    const other = await fetch(`${moojo.apiUrl}/define-credential`, { method: "POST", headers: { "content-type": "application/json", "x-api-key": API_KEY }, body: JSON.stringify(DEMO_CREDENTIAL_DEFINITION) });
+    const other = await fetch(`${moojo.apiUrl}/define-credential`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": API_KEY },
+      body: JSON.stringify(DEMO_CREDENTIAL_DEFINITION),
+    });
     expect(other.status).toBe(200);
     await ensureDemoCredentialDefined(moojo);
     const user = await authenticate(moojo, await idToken("clientUser00000000000002"));
@@ -77,7 +94,10 @@ describe("Moojo client", () => {
     const user = await authenticate(moojo, await idToken("clientUser00000000000003"));
     const defines = countRequests("/define-credential");
     await ensureDemoCredentialDefined(moojo); // 409: counts as defined…
-    await expect(addCredential(moojo, demoCredentialRequest(user.publicUserId, "oidc", new Date(clockMs)))).rejects.toMatchObject({ code: "upstream_unavailable", status: 502 });
+    await expect(addCredential(moojo, demoCredentialRequest(user.publicUserId, "oidc", new Date(clockMs)))).rejects.toMatchObject({
+      code: "upstream_unavailable",
+      status: 502,
+    });
     await ensureDemoCredentialDefined(moojo); // …but after a refused add, the memo is dropped.
     expect(defines()).toBe(2);
   }, 40_000);

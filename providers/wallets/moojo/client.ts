@@ -81,7 +81,11 @@ export async function authenticate(settings: MoojoSettings, firebaseIdToken: str
 /** Thrown when Moojo no longer accepts the user token (expired after 2 hours, or revoked). */
 export class MoojoSessionExpired extends AppError {
   constructor() {
-    super("moojo_session_expired", 409, "Your Moojo session has expired (Moojo's user tokens last 2 hours). Reconnect Moojo and try again.");
+    super(
+      "moojo_session_expired",
+      409,
+      "Your Moojo session has expired (Moojo's user tokens last 2 hours). Reconnect Moojo and try again.",
+    );
   }
 }
 

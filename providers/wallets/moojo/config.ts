@@ -13,7 +13,8 @@ export const moojoConfig = defineConfigFragment({
   load: (env, { loaded }) => {
     // Moojo accepts only Firebase ID tokens: without Firebase there is nothing to send it
     // (provider.json declares the dependency on providers/identity/firebase).
-    if (!loaded.firebase) throw new ConfigError("FIREBASE_PROJECT_ID", "is required while MOOJO_API_URL is set (Moojo accepts only Firebase ID tokens).");
+    if (!loaded.firebase)
+      throw new ConfigError("FIREBASE_PROJECT_ID", "is required while MOOJO_API_URL is set (Moojo accepts only Firebase ID tokens).");
     return { apiUrl: env.MOOJO_API_URL!.replace(/\/$/, ""), apiKey: env.MOOJO_API_KEY! };
   },
 });

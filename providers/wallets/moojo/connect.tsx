@@ -7,7 +7,8 @@ import { ConnectShell, useConnectFlow } from "@/components/wallets/connect-shell
 import type { ConnectorProps } from "@/components/wallets/types";
 
 const STEP_TEXT = {
-  firebase: "Getting a Firebase ID token for your one Moojo identity (through the app's bridge unless your own Firebase sign-in has that uid)…",
+  firebase:
+    "Getting a Firebase ID token for your one Moojo identity (through the app's bridge unless your own Firebase sign-in has that uid)…",
   exchange: "Your server is exchanging it with Moojo…",
 } as const;
 

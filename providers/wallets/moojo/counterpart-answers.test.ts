@@ -26,11 +26,21 @@ afterAll(async () => {
 
 describe.each(COUNTERPART_VARIANTS)("the %s counterpart, read with the app's schemas", (variant) => {
   it("authenticate, define, add and list parse; the app's credential bodies pass its schemas and the counterpart", async () => {
-    const service = await startMoojo({ port: 0, dataDir: "memory://", apiKey: API_KEY, firebase: { projectId: PROJECT, jwksUrl: jwks.url }, variant });
+    const service = await startMoojo({
+      port: 0,
+      dataDir: "memory://",
+      apiKey: API_KEY,
+      firebase: { projectId: PROJECT, jwksUrl: jwks.url },
+      variant,
+    });
     const call = async (path: string, body: unknown, token?: string) => {
       const response = await fetch(`${service.url}${path}`, {
         method: "POST",
-        headers: { "x-api-key": API_KEY, ...(body === undefined ? {} : { "Content-Type": "application/json" }), ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          "x-api-key": API_KEY,
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       expect(response.status).toBe(200);
@@ -42,8 +52,11 @@ describe.each(COUNTERPART_VARIANTS)("the %s counterpart, read with the app's sch
 
       writeResponse.parse(await call("/define-credential", defineCredentialRequest.parse(DEMO_CREDENTIAL_DEFINITION)));
       const issuedAt = new Date();
-      writeResponse.parse(await call("/user/add-credential", addCredentialRequest.parse(demoCredentialRequest(user.publicUserId, "firebase", issuedAt))));
-      const [credential, ...rest] = listCredentialsResponse.parse(await call("/user/vault/list-credentials", undefined, user.token)).data.credentials;
+      writeResponse.parse(
+        await call("/user/add-credential", addCredentialRequest.parse(demoCredentialRequest(user.publicUserId, "firebase", issuedAt))),
+      );
+      const [credential, ...rest] = listCredentialsResponse.parse(await call("/user/vault/list-credentials", undefined, user.token)).data
+        .credentials;
       expect(rest).toEqual([]);
       expect(credential?.fields).toEqual({ "sign-in-method": "firebase", "issued-at": Math.floor(issuedAt.getTime() / 1000) });
 

@@ -12,7 +12,11 @@ export const DEMO_CREDENTIAL_DEFINITION: z.input<typeof defineCredentialRequest>
   description:
     "Issued by the bring-your-own-auth reference app when a user presses 'Issue a demo credential': the sign-in method they used and when the app issued it.",
   fieldDefinitions: [
-    { name: "sign-in-method", type: "string", description: "The identity provider the app user signed in with (oidc, firebase, supabase, password)" },
+    {
+      name: "sign-in-method",
+      type: "string",
+      description: "The identity provider the app user signed in with (oidc, firebase, supabase, password)",
+    },
     { name: "issued-at", type: "uint", description: "When the app issued the credential, in seconds since the Unix epoch" },
   ],
 };

@@ -41,33 +41,37 @@ export const moojoProvider: WalletProvider = {
     /** The Firebase uid the ID token must carry; the first call decides it for good. */
     prepare: defineAction(z.object({}).strict(), async ({ identity }) => ({ firebaseUid: await firebaseUidFor(identity) })),
 
-    authenticate: defineAction(z.object({ idToken: z.string().min(20).max(8192) }).strict(), async ({ identity, config, store }, { idToken }) => {
-      const claims = await verifyFirebaseIdTokenForSession(idToken, identity);
-      const moojo = config.moojo!;
-      const { token, expiresAtIso8601, publicUserId, publicKey } = await authenticate(moojo, idToken);
-      // The documented user call proves the token works (both x-api-key and Bearer) before the
-      // wallet is recorded, and gives the card its credentials.
-      const credentials = await listCredentials(moojo, token).catch((error: unknown) => {
-        if (error instanceof MoojoSessionExpired) throw new AppError("upstream_invalid", 502, "Moojo did not accept the session it had just created. Try again in a moment.");
-        throw error;
-      });
-      const expiresAt = new Date(expiresAtIso8601);
-      await store.upsertWalletConnection({
-        userId: identity.userId,
-        provider: "moojo",
-        status: "connected",
-        address: publicKey,
-        expiresAt,
-        data: {
-          publicUserId,
-          firebaseUid: claims.sub,
-          credentials,
-          exchange: { id: randomUUID(), idType: "firebaseJwt", firebaseSignInProvider: claims.firebase?.sign_in_provider ?? null },
-        } satisfies MoojoData,
-      });
-      await store.setWalletSecret(identity.userId, "moojo", sealUserToken(token, identity.userId, config.env.AUTH_SECRET));
-      return { publicUserId, publicKey, expiresAt: expiresAt.getTime(), credentials: credentials.length };
-    }),
+    authenticate: defineAction(
+      z.object({ idToken: z.string().min(20).max(8192) }).strict(),
+      async ({ identity, config, store }, { idToken }) => {
+        const claims = await verifyFirebaseIdTokenForSession(idToken, identity);
+        const moojo = config.moojo!;
+        const { token, expiresAtIso8601, publicUserId, publicKey } = await authenticate(moojo, idToken);
+        // The documented user call proves the token works (both x-api-key and Bearer) before the
+        // wallet is recorded, and gives the card its credentials.
+        const credentials = await listCredentials(moojo, token).catch((error: unknown) => {
+          if (error instanceof MoojoSessionExpired)
+            throw new AppError("upstream_invalid", 502, "Moojo did not accept the session it had just created. Try again in a moment.");
+          throw error;
+        });
+        const expiresAt = new Date(expiresAtIso8601);
+        await store.upsertWalletConnection({
+          userId: identity.userId,
+          provider: "moojo",
+          status: "connected",
+          address: publicKey,
+          expiresAt,
+          data: {
+            publicUserId,
+            firebaseUid: claims.sub,
+            credentials,
+            exchange: { id: randomUUID(), idType: "firebaseJwt", firebaseSignInProvider: claims.firebase?.sign_in_provider ?? null },
+          } satisfies MoojoData,
+        });
+        await store.setWalletSecret(identity.userId, "moojo", sealUserToken(token, identity.userId, config.env.AUTH_SECRET));
+        return { publicUserId, publicKey, expiresAt: expiresAt.getTime(), credentials: credentials.length };
+      },
+    ),
 
     /**
      * Defines the demo credential (once) and adds one to this user, then lists again. The user

@@ -64,7 +64,9 @@ export const defineCredentialRequest = z
     name: z.string().optional(),
     description: z.string().optional(),
     codeUrl: z.string().optional(),
-    fieldDefinitions: z.array(z.object({ name: z.string().min(1), type: z.enum(["uint", "string"]), description: z.string().optional() }).strict()).max(12),
+    fieldDefinitions: z
+      .array(z.object({ name: z.string().min(1), type: z.enum(["uint", "string"]), description: z.string().optional() }).strict())
+      .max(12),
   })
   .strict();
 

@@ -15,7 +15,10 @@ describe("Moojo user token at rest", () => {
   it.each<[string, (sealed: string) => string | null]>([
     ["another user's row", (sealed) => openUserToken(sealed, "usr_b", SECRET)],
     ["another secret (rotated AUTH_SECRET)", (sealed) => openUserToken(sealed, "usr_a", `${SECRET}!`)],
-    ["a flipped byte", (sealed) => openUserToken(`${sealed.slice(0, -2)}${sealed.endsWith("A") ? "B" : "A"}${sealed.slice(-1)}`, "usr_a", SECRET)],
+    [
+      "a flipped byte",
+      (sealed) => openUserToken(`${sealed.slice(0, -2)}${sealed.endsWith("A") ? "B" : "A"}${sealed.slice(-1)}`, "usr_a", SECRET),
+    ],
     ["another version", (sealed) => openUserToken(sealed.replace(/^v1\./, "v2."), "usr_a", SECRET)],
     ["garbage", () => openUserToken("garbage", "usr_a", SECRET)],
   ])("does not open for %s", (_label, open) => {

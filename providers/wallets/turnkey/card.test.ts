@@ -11,8 +11,16 @@ const SOLANA = "7EcDhSYGxXyscszYEp35KHN8vvw3svAuLKTzXwCFLtV";
 const SESSION_KEY = `02${"ab".repeat(32)}`;
 const me = whoamiResponseSchema.parse(whoamiExample);
 const expiresAt = new Date(1_900_000_000_000);
-const sessionClaims = { exp: 1_900_000_000, user_id: me.userId, organization_id: me.organizationId, session_type: "SESSION_TYPE_READ_WRITE" };
-const partnerToken = { header: { alg: "RS256", typ: "JWT", kid: "k1" }, claims: { iss: "http://localhost:3000", sub: "usr_1", nonce: "n" } };
+const sessionClaims = {
+  exp: 1_900_000_000,
+  user_id: me.userId,
+  organization_id: me.organizationId,
+  session_type: "SESSION_TYPE_READ_WRITE",
+};
+const partnerToken = {
+  header: { alg: "RS256", typ: "JWT", kid: "k1" },
+  claims: { iss: "http://localhost:3000", sub: "usr_1", nonce: "n" },
+};
 
 /** recordLogin's data, then whoami's additions. */
 const loggedIn = (loginMethod: string, extra: Record<string, unknown> = {}) => ({
@@ -27,7 +35,16 @@ const loggedIn = (loginMethod: string, extra: Record<string, unknown> = {}) => (
 });
 
 function connection(overrides: Partial<WalletConnection>): WalletConnection {
-  return { userId: "usr_1", provider: "turnkey", status: "connected", address: ETHEREUM, expiresAt, data: {}, updatedAt: new Date(0), ...overrides };
+  return {
+    userId: "usr_1",
+    provider: "turnkey",
+    status: "connected",
+    address: ETHEREUM,
+    expiresAt,
+    data: {},
+    updatedAt: new Date(0),
+    ...overrides,
+  };
 }
 
 describe("Turnkey card", () => {
@@ -77,9 +94,21 @@ describe("Turnkey card", () => {
   });
 
   it("while logging in: after otp-init nothing but the connector; after oauth_login (before whoami) the ID token sent, open", () => {
-    expect(turnkeyCard(connection({ status: "pending", address: null, expiresAt: null, data: { organizationId: "org-1", otpId: "otp-1" } }))).toEqual({ state: "pending", documents: [] });
-    const recorded = { organizationId: "org-1", solanaAddress: SOLANA, sessionPublicKey: SESSION_KEY, loginMethod: "oidc", partnerToken, sessionClaims };
-    expect(turnkeyCard(connection({ status: "pending", data: recorded }))).toEqual({ state: "pending", documents: [expect.objectContaining({ testId: "partner-token", open: true })] });
+    expect(
+      turnkeyCard(connection({ status: "pending", address: null, expiresAt: null, data: { organizationId: "org-1", otpId: "otp-1" } })),
+    ).toEqual({ state: "pending", documents: [] });
+    const recorded = {
+      organizationId: "org-1",
+      solanaAddress: SOLANA,
+      sessionPublicKey: SESSION_KEY,
+      loginMethod: "oidc",
+      partnerToken,
+      sessionClaims,
+    };
+    expect(turnkeyCard(connection({ status: "pending", data: recorded }))).toEqual({
+      state: "pending",
+      documents: [expect.objectContaining({ testId: "partner-token", open: true })],
+    });
   });
 
   it("connected without an Ethereum account (no address): nothing to sign with, shown as pending", () => {

@@ -45,7 +45,10 @@ export function turnkeyCard(connection: WalletConnection): WalletCardView {
       ["Sub-organization", data.organizationId],
       ["Turnkey user id", data.turnkeyUserId],
       ["Logged in with", data.loginMethod && LOGIN_METHODS[data.loginMethod]],
-      ["Session refreshed", data.refreshedAt && `${data.refreshedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")} (stamp_login by the session key)`],
+      [
+        "Session refreshed",
+        data.refreshedAt && `${data.refreshedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")} (stamp_login by the session key)`,
+      ],
     ] as const
   ).flatMap(([label, value]): WalletFact[] => (value === undefined ? [] : [[label, value]]));
   return walletCard(connection, {

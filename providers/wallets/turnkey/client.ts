@@ -7,7 +7,12 @@ import "server-only";
 // all upstream text it never reaches a person.
 import { DEFAULT_ETHEREUM_ACCOUNTS, DEFAULT_SOLANA_ACCOUNTS, Turnkey } from "@turnkey/sdk-server";
 import type { z } from "zod";
-type TransportEnum = "AUTHENTICATOR_TRANSPORT_BLE" | "AUTHENTICATOR_TRANSPORT_INTERNAL" | "AUTHENTICATOR_TRANSPORT_NFC" | "AUTHENTICATOR_TRANSPORT_USB" | "AUTHENTICATOR_TRANSPORT_HYBRID";
+type TransportEnum =
+  | "AUTHENTICATOR_TRANSPORT_BLE"
+  | "AUTHENTICATOR_TRANSPORT_INTERNAL"
+  | "AUTHENTICATOR_TRANSPORT_NFC"
+  | "AUTHENTICATOR_TRANSPORT_USB"
+  | "AUTHENTICATOR_TRANSPORT_HYBRID";
 import type { AppConfig } from "@/lib/config/load";
 import { AppError } from "@/lib/http/errors";
 import type { Identity } from "@/lib/identity/types";
@@ -40,7 +45,14 @@ export function turnkeyApi(config: TurnkeyConfig): Client {
 }
 
 /** gRPC status codes Turnkey answers with. */
-export const GRPC = { NOT_FOUND: 5, PERMISSION_DENIED: 7, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14, UNAUTHENTICATED: 16 } as const;
+export const GRPC = {
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
 
 export type { TurnkeyFailure } from "./schema";
 
@@ -51,7 +63,11 @@ const unavailable = () => new AppError("upstream_unavailable", 502, "Turnkey did
  * the user's to fix, not a server fault); anything else is `wallet_refused` or
  * `upstream_unavailable`. Upstream text goes to the server log only.
  */
-export async function callTurnkey<T>(what: string, call: () => Promise<T>, explain?: (failure: TurnkeyFailure) => AppError | undefined): Promise<T> {
+export async function callTurnkey<T>(
+  what: string,
+  call: () => Promise<T>,
+  explain?: (failure: TurnkeyFailure) => AppError | undefined,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
@@ -73,12 +89,20 @@ export function expectAnswer<S extends z.ZodType>(schema: S, value: unknown, wha
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   console.error(`[turnkey] the ${what} answer is not in the documented shape`);
-  throw new AppError("upstream_invalid", 502, "Turnkey answered in an unexpected format. Try again; if it persists, check the Turnkey settings.");
+  throw new AppError(
+    "upstream_invalid",
+    502,
+    "Turnkey answered in an unexpected format. Try again; if it persists, check the Turnkey settings.",
+  );
 }
 
 /** What a sign-up adds to the root user: a passkey (Turnkey verifies its attestation) and an API key. */
 export interface SubOrganizationExtras {
-  authenticators?: { authenticatorName: string; challenge: string; attestation: { credentialId: string; clientDataJson: string; attestationObject: string; transports: string[] } }[];
+  authenticators?: {
+    authenticatorName: string;
+    challenge: string;
+    attestation: { credentialId: string; clientDataJson: string; attestationObject: string; transports: string[] };
+  }[];
   apiKeys?: { apiKeyName: string; publicKey: string; curveType: "API_KEY_CURVE_P256"; expirationSeconds: string }[];
 }
 
@@ -96,7 +120,12 @@ export async function findSubOrganization(config: TurnkeyConfig, lookupToken: st
  * proves) and a default wallet with one Ethereum and one Solana account. `lookupToken` is an
  * ID token bound to no key: finding and registering must not consume a login nonce.
  */
-export async function findOrCreateSubOrganization(config: TurnkeyConfig, identity: Identity, lookupToken: string, extras: SubOrganizationExtras = {}): Promise<string> {
+export async function findOrCreateSubOrganization(
+  config: TurnkeyConfig,
+  identity: Identity,
+  lookupToken: string,
+  extras: SubOrganizationExtras = {},
+): Promise<string> {
   const api = turnkeyApi(config);
   const existing = await findSubOrganization(config, lookupToken);
   if (existing) return existing;
@@ -114,7 +143,10 @@ export async function findOrCreateSubOrganization(config: TurnkeyConfig, identit
           apiKeys: extras.apiKeys ?? [],
           // A passkey's attestation over the challenge the app issued (Turnkey checks it):
           // https://docs.turnkey.com/api-reference/activities/create-sub-organization
-          authenticators: (extras.authenticators ?? []).map((a) => ({ ...a, attestation: { ...a.attestation, transports: a.attestation.transports as TransportEnum[] } })),
+          authenticators: (extras.authenticators ?? []).map((a) => ({
+            ...a,
+            attestation: { ...a.attestation, transports: a.attestation.transports as TransportEnum[] },
+          })),
           oauthProviders: [{ providerName: "byo-auth", oidcToken: lookupToken }],
         },
       ],
@@ -126,12 +158,23 @@ export async function findOrCreateSubOrganization(config: TurnkeyConfig, identit
 }
 
 /** The Ethereum and Solana addresses of the sub-organization's first wallet. */
-export async function walletAddresses(config: TurnkeyConfig, organizationId: string): Promise<{ ethereum: string | null; solana: string | null }> {
+export async function walletAddresses(
+  config: TurnkeyConfig,
+  organizationId: string,
+): Promise<{ ethereum: string | null; solana: string | null }> {
   const api = turnkeyApi(config);
-  const { wallets } = expectAnswer(walletsResponseSchema, await callTurnkey("getWallets", () => api.getWallets({ organizationId })), "getWallets");
+  const { wallets } = expectAnswer(
+    walletsResponseSchema,
+    await callTurnkey("getWallets", () => api.getWallets({ organizationId })),
+    "getWallets",
+  );
   const walletId = wallets[0]?.walletId;
   const { accounts } = walletId
-    ? expectAnswer(walletAccountsResponseSchema, await callTurnkey("getWalletAccounts", () => api.getWalletAccounts({ organizationId, walletId })), "getWalletAccounts")
+    ? expectAnswer(
+        walletAccountsResponseSchema,
+        await callTurnkey("getWalletAccounts", () => api.getWalletAccounts({ organizationId, walletId })),
+        "getWalletAccounts",
+      )
     : { accounts: [] };
   return {
     ethereum: accounts.find((a) => a.addressFormat === "ADDRESS_FORMAT_ETHEREUM")?.address ?? null,

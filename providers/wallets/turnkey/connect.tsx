@@ -31,7 +31,12 @@ type Kit = ReturnType<typeof useTurnkey>;
  * whoami stamped by the kit with that key, relayed by the server (`whoami` after the server's
  * own login; `session` for a session the browser obtained itself).
  */
-export async function proveSession(kit: Kit, step: (s: TurnkeyStep) => void, session: string, record: { action: "whoami" } | { action: "session"; via: "passkey" | "refresh" }) {
+export async function proveSession(
+  kit: Kit,
+  step: (s: TurnkeyStep) => void,
+  session: string,
+  record: { action: "whoami" } | { action: "session"; via: "passkey" | "refresh" },
+) {
   if (!kit.httpClient) throw new Error("Turnkey's kit is not ready");
   await kit.storeSession({ sessionToken: session });
   step("whoami");
@@ -93,7 +98,10 @@ export function Connect({ config, reconnect }: ConnectorProps) {
     flow.run(
       async (step) => {
         step("send");
-        const sent = await postJson<{ otpId: string; otpEncryptionTargetBundle: string; email: string }>("/api/wallets/turnkey/otp-init", {});
+        const sent = await postJson<{ otpId: string; otpEncryptionTargetBundle: string; email: string }>(
+          "/api/wallets/turnkey/otp-init",
+          {},
+        );
         setCode("");
         setOtp({ otpId: sent.otpId, bundle: sent.otpEncryptionTargetBundle, email: sent.email });
       },
@@ -112,7 +120,10 @@ export function Connect({ config, reconnect }: ConnectorProps) {
         // Checks Turnkey's signature on the bundle first (its production key unless configured).
         const encryptedOtpBundle = await encryptOtpCodeToBundle(code, otp.bundle, publicKey, config.otpSignerPublicKey ?? undefined);
         step("verify");
-        const { verificationToken } = await postJson<{ verificationToken: string }>("/api/wallets/turnkey/otp-verify", { otpId: otp.otpId, encryptedOtpBundle });
+        const { verificationToken } = await postJson<{ verificationToken: string }>("/api/wallets/turnkey/otp-verify", {
+          otpId: otp.otpId,
+          encryptedOtpBundle,
+        });
         step("otpLogin");
         // The login usage the kit builds from the token; signed only if the token names this browser's key.
         const usage = getClientSignatureMessageForLogin({ verificationToken });
@@ -156,7 +167,10 @@ export function Connect({ config, reconnect }: ConnectorProps) {
         await kit.overrideApiKeyStamper({ temporaryPublicKey: signupKey });
         let session: string;
         try {
-          ({ session } = await kit.httpClient.stampLogin({ publicKey: sessionKey, organizationId, expirationSeconds: sessionSeconds }, StamperType.ApiKey));
+          ({ session } = await kit.httpClient.stampLogin(
+            { publicKey: sessionKey, organizationId, expirationSeconds: sessionSeconds },
+            StamperType.ApiKey,
+          ));
         } finally {
           await kit.overrideApiKeyStamper({ temporaryPublicKey: "" });
         }
@@ -199,7 +213,14 @@ export function Connect({ config, reconnect }: ConnectorProps) {
           <p className="mb-2 text-sm text-slate-600 dark:text-slate-300">
             Turnkey sent a {codeLength}-digit code to <strong>{otp.email}</strong>. It works once, for five minutes.
           </p>
-          <CodeField id="turnkey-code" label="Code from Turnkey" value={code} onChange={setCode} mailboxUrl={config.mailboxUrl ?? null} length={codeLength} />
+          <CodeField
+            id="turnkey-code"
+            label="Code from Turnkey"
+            value={code}
+            onChange={setCode}
+            mailboxUrl={config.mailboxUrl ?? null}
+            length={codeLength}
+          />
         </form>
       </ConnectShell>
     );

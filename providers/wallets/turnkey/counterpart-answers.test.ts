@@ -43,15 +43,30 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
     expect(accounts.map((a) => a.addressFormat)).toEqual(["ADDRESS_FORMAT_ETHEREUM", "ADDRESS_FORMAT_SOLANA"]);
 
     const sessionKey = generateP256KeyPair();
-    const login = await stack.client().oauthLogin({ organizationId: sub, oidcToken: await idToken(stack, `subject-${variant}`, sessionKey.publicKey), publicKey: sessionKey.publicKey });
+    const login = await stack
+      .client()
+      .oauthLogin({
+        organizationId: sub,
+        oidcToken: await idToken(stack, `subject-${variant}`, sessionKey.publicKey),
+        publicKey: sessionKey.publicKey,
+      });
     loginResultSchema.parse(login);
     const me = whoamiResponseSchema.parse(await stack.client(sessionKey, sub).getWhoami({}));
     expect(me.organizationId).toBe(sub);
 
     const clientKey = generateP256KeyPair();
-    const init = initOtpResultSchema.parse(await stack.client().initOtp({ otpType: "OTP_TYPE_EMAIL", contact: email, appName: "Demo", otpLength: 6, alphanumeric: false }));
-    const bundle = await encryptOtpCodeToBundle(await stack.latestCode(email), init.otpEncryptionTargetBundle, clientKey.publicKey, stack.keys.otpSignerPublicKey);
-    const { verificationToken } = verifyOtpResultSchema.parse(await stack.client().verifyOtp({ otpId: init.otpId, encryptedOtpBundle: bundle }));
+    const init = initOtpResultSchema.parse(
+      await stack.client().initOtp({ otpType: "OTP_TYPE_EMAIL", contact: email, appName: "Demo", otpLength: 6, alphanumeric: false }),
+    );
+    const bundle = await encryptOtpCodeToBundle(
+      await stack.latestCode(email),
+      init.otpEncryptionTargetBundle,
+      clientKey.publicKey,
+      stack.keys.otpSignerPublicKey,
+    );
+    const { verificationToken } = verifyOtpResultSchema.parse(
+      await stack.client().verifyOtp({ otpId: init.otpId, encryptedOtpBundle: bundle }),
+    );
     const otpSession = await stack.client().otpLogin({
       organizationId: sub,
       verificationToken,
@@ -63,18 +78,28 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
 
   /** verify_otp with `code`, as @turnkey/sdk-server throws its refusal. */
   async function refusal(init: { otpId: string; otpEncryptionTargetBundle: string }, code: string) {
-    const bundle = await encryptOtpCodeToBundle(code, init.otpEncryptionTargetBundle, generateP256KeyPair().publicKey, stack.keys.otpSignerPublicKey);
-    const error = await stack.client().verifyOtp({ otpId: init.otpId, encryptedOtpBundle: bundle }).then(
-      () => undefined,
-      (e: unknown) => e as { name: string; code: number; message: string; details: { "@type": string }[] },
+    const bundle = await encryptOtpCodeToBundle(
+      code,
+      init.otpEncryptionTargetBundle,
+      generateP256KeyPair().publicKey,
+      stack.keys.otpSignerPublicKey,
     );
+    const error = await stack
+      .client()
+      .verifyOtp({ otpId: init.otpId, encryptedOtpBundle: bundle })
+      .then(
+        () => undefined,
+        (e: unknown) => e as { name: string; code: number; message: string; details: { "@type": string }[] },
+      );
     if (!error) throw new Error("expected a refusal");
     return error;
   }
 
   it("one-time-code refusals: the app reads the gRPC code, the Turnkey error code and the attempts left", async () => {
     const email = `refusals-${variant}@example.com`;
-    const init = initOtpResultSchema.parse(await stack.client().initOtp({ otpType: "OTP_TYPE_EMAIL", contact: email, appName: "Demo", otpLength: 6, alphanumeric: false }));
+    const init = initOtpResultSchema.parse(
+      await stack.client().initOtp({ otpType: "OTP_TYPE_EMAIL", contact: email, appName: "Demo", otpLength: 6, alphanumeric: false }),
+    );
     const right = await stack.latestCode(email);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
 
@@ -88,7 +113,9 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
     expect(readTurnkeyFailure(await refusal(init, right))).toEqual({ grpcCode: 8, attemptsRemaining: 0 });
 
     const other = `expiring-${variant}@example.com`;
-    const later = initOtpResultSchema.parse(await stack.client().initOtp({ otpType: "OTP_TYPE_EMAIL", contact: other, appName: "Demo", otpLength: 6, alphanumeric: false }));
+    const later = initOtpResultSchema.parse(
+      await stack.client().initOtp({ otpType: "OTP_TYPE_EMAIL", contact: other, appName: "Demo", otpLength: 6, alphanumeric: false }),
+    );
     const code = await stack.latestCode(other);
     stack.clock.advance(DEFAULT_OTP_SECONDS + 1);
     try {

@@ -80,7 +80,12 @@ export function loginUsage(publicKey: string, tokenId: string): string {
  * browser sent and the user's sub-organization; its `exp` becomes the dashboard's countdown.
  */
 async function checkSession(tk: TurnkeyConfig, session: string, expected: { publicKey: string; organizationId: string }) {
-  const invalid = () => new AppError("upstream_invalid", 502, "Turnkey's session token did not verify. Check TURNKEY_NOTARIZER_PUBLIC_KEY, then connect again.");
+  const invalid = () =>
+    new AppError(
+      "upstream_invalid",
+      502,
+      "Turnkey's session token did not verify. Check TURNKEY_NOTARIZER_PUBLIC_KEY, then connect again.",
+    );
   let claims: ReturnType<typeof decodeJwt>;
   try {
     if (!(await verifySessionJwtSignature(session, tk.notarizerPublicKey))) throw invalid();
@@ -118,7 +123,13 @@ async function recordLogin(
   store: AppStore,
   identity: Identity,
   tk: TurnkeyConfig,
-  login: { organizationId: string; session: string; publicKey: string; method: "oidc" | "email_otp"; partnerToken?: ReturnType<typeof decodeForDisplay> },
+  login: {
+    organizationId: string;
+    session: string;
+    publicKey: string;
+    method: "oidc" | "email_otp";
+    partnerToken?: ReturnType<typeof decodeForDisplay>;
+  },
 ) {
   const claims = await checkSession(tk, login.session, login);
   const { ethereum, solana } = await walletAddresses(tk, login.organizationId);
@@ -134,7 +145,12 @@ async function recordLogin(
       sessionPublicKey: login.publicKey,
       loginMethod: login.method,
       ...(login.partnerToken ? { partnerToken: login.partnerToken } : {}),
-      sessionClaims: { exp: claims.exp, user_id: claims.user_id, organization_id: claims.organization_id, session_type: claims.session_type },
+      sessionClaims: {
+        exp: claims.exp,
+        user_id: claims.user_id,
+        organization_id: claims.organization_id,
+        session_type: claims.session_type,
+      },
     } satisfies TurnkeyData,
   });
   return { session: login.session, organizationId: login.organizationId };
@@ -162,7 +178,12 @@ async function checkVerificationToken(tk: TurnkeyConfig, token: string, email: s
   } catch {
     throw rejected();
   }
-  if (claims.contact.toLowerCase() !== email || claims.organization_id !== tk.organizationId || !/^0[23][0-9a-f]{64}$/.test(claims.public_key)) throw rejected();
+  if (
+    claims.contact.toLowerCase() !== email ||
+    claims.organization_id !== tk.organizationId ||
+    !/^0[23][0-9a-f]{64}$/.test(claims.public_key)
+  )
+    throw rejected();
   return claims;
 }
 
@@ -187,7 +208,11 @@ export function explainOtpRefusal(failure: TurnkeyFailure): AppError | undefined
     case GRPC.NOT_FOUND:
       return new AppError("otp_expired", 400, "This code has expired or was already used. Send a new code.");
     case GRPC.UNAUTHENTICATED:
-      return new AppError("otp_invalid", 400, left !== undefined ? `That code is not correct. ${left} attempt${left === 1 ? "" : "s"} left.` : "That code is not correct.");
+      return new AppError(
+        "otp_invalid",
+        400,
+        left !== undefined ? `That code is not correct. ${left} attempt${left === 1 ? "" : "s"} left.` : "That code is not correct.",
+      );
     default:
       if (failure.turnkeyErrorCode === "UNAUTHENTICATED") return new AppError("otp_invalid", 400, "That code is not correct.");
       return undefined;
@@ -196,7 +221,11 @@ export function explainOtpRefusal(failure: TurnkeyFailure): AppError | undefined
 
 const tk = (ctx: WalletContext) => ctx.config.turnkey!;
 const walletExists = () =>
-  new AppError("wallet_exists", 409, "You already have a Turnkey wallet. Connect it with the ID token or an email code, or log in with its passkey.");
+  new AppError(
+    "wallet_exists",
+    409,
+    "You already have a Turnkey wallet. Connect it with the ID token or an email code, or log in with its passkey.",
+  );
 
 /** What a session JWT claims, unverified (checkSession verifies), to tell a mix-up from a forgery. */
 function unverifiedClaims(session: string): { organization_id?: unknown; public_key?: unknown } {
@@ -228,14 +257,29 @@ function stampPublicKey(stamp: string): string | null {
   }
 }
 
-const base64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+$/, "base64url");
+const base64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+$/, "base64url");
 /** What the kit's createPasskey returns (`attestation`), as Turnkey's authenticator params take it. */
 export const attestationSchema = z
   .object({
     credentialId: base64url(1024),
     clientDataJson: base64url(4096),
     attestationObject: base64url(16 * 1024),
-    transports: z.array(z.enum(["AUTHENTICATOR_TRANSPORT_BLE", "AUTHENTICATOR_TRANSPORT_INTERNAL", "AUTHENTICATOR_TRANSPORT_NFC", "AUTHENTICATOR_TRANSPORT_USB", "AUTHENTICATOR_TRANSPORT_HYBRID"])).max(5),
+    transports: z
+      .array(
+        z.enum([
+          "AUTHENTICATOR_TRANSPORT_BLE",
+          "AUTHENTICATOR_TRANSPORT_INTERNAL",
+          "AUTHENTICATOR_TRANSPORT_NFC",
+          "AUTHENTICATOR_TRANSPORT_USB",
+          "AUTHENTICATOR_TRANSPORT_HYBRID",
+        ]),
+      )
+      .max(5),
   })
   .strict();
 /** A whoami the browser stamped with the kit (httpClient.stampGetWhoami): the body and the X-Stamp value. */
@@ -271,10 +315,18 @@ export const turnkeyProvider: WalletProvider = {
       const login = await idToken(ctx, nonceForPublicKey(publicKey));
       const { session } = expectAnswer(
         loginResultSchema,
-        await callTurnkey("oauthLogin", () => turnkeyApi(tk).oauthLogin({ organizationId, oidcToken: login.token, publicKey, expirationSeconds: String(tk.sessionSeconds) })),
+        await callTurnkey("oauthLogin", () =>
+          turnkeyApi(tk).oauthLogin({ organizationId, oidcToken: login.token, publicKey, expirationSeconds: String(tk.sessionSeconds) }),
+        ),
         "oauthLogin",
       );
-      return recordLogin(store, identity, tk, { organizationId, session, publicKey, method: "oidc", partnerToken: decodeForDisplay(login.token) });
+      return recordLogin(store, identity, tk, {
+        organizationId,
+        session,
+        publicKey,
+        method: "oidc",
+        partnerToken: decodeForDisplay(login.token),
+      });
     }),
 
     /** Mails a code to the session's email (never to an address from the request). */
@@ -296,7 +348,9 @@ export const turnkeyProvider: WalletProvider = {
             expirationSeconds: String(OTP_SECONDS),
           }),
         (failure) =>
-          failure.grpcCode === GRPC.RESOURCE_EXHAUSTED ? new AppError("otp_rate_limited", 429, "Too many codes were sent to this address. Wait ten minutes and try again.") : undefined,
+          failure.grpcCode === GRPC.RESOURCE_EXHAUSTED
+            ? new AppError("otp_rate_limited", 429, "Too many codes were sent to this address. Wait ten minutes and try again.")
+            : undefined,
       );
       const { otpId, otpEncryptionTargetBundle } = expectAnswer(initOtpResultSchema, init, "initOtp");
       await store.upsertWalletConnection({
@@ -324,7 +378,12 @@ export const turnkeyProvider: WalletProvider = {
         const { otpId } = await pendingOtp(store, identity);
         // The browser names the code it holds; only the newest one sent is checked, so a code
         // from an older prompt (another tab) is not spent on the wrong bundle.
-        if (input.otpId !== otpId) throw new AppError("otp_superseded", 409, "A newer code was sent (perhaps in another tab). Enter the newest code, or send a new one.");
+        if (input.otpId !== otpId)
+          throw new AppError(
+            "otp_superseded",
+            409,
+            "A newer code was sent (perhaps in another tab). Enter the newest code, or send a new one.",
+          );
         const encryptedOtpBundle = input.encryptedOtpBundle;
         const verified = await callTurnkey(
           "verifyOtp",
@@ -339,7 +398,12 @@ export const turnkeyProvider: WalletProvider = {
 
     /** otp_login of the key named in the verification token, with that key's signature. */
     "otp-login": defineAction(
-      z.object({ verificationToken: z.string().min(1).max(8192), signature: z.string().regex(/^[0-9a-f]{128}$/, "a raw P-256 signature (r‖s) in hex") }).strict(),
+      z
+        .object({
+          verificationToken: z.string().min(1).max(8192),
+          signature: z.string().regex(/^[0-9a-f]{128}$/, "a raw P-256 signature (r‖s) in hex"),
+        })
+        .strict(),
       async ({ identity, config, store }, { verificationToken, signature }) => {
         const tk = config.turnkey!;
         const email = requireEmail(identity);
@@ -353,14 +417,24 @@ export const turnkeyProvider: WalletProvider = {
               organizationId,
               verificationToken,
               publicKey,
-              clientSignature: { publicKey, scheme: "CLIENT_SIGNATURE_SCHEME_API_P256", message: loginUsage(publicKey, claims.id), signature },
+              clientSignature: {
+                publicKey,
+                scheme: "CLIENT_SIGNATURE_SCHEME_API_P256",
+                message: loginUsage(publicKey, claims.id),
+                signature,
+              },
               expirationSeconds: String(tk.sessionSeconds),
             }),
           (failure) => {
-            if (failure.grpcCode === GRPC.FAILED_PRECONDITION) return new AppError("otp_expired", 400, "This verification was already used or has expired. Send a new code.");
+            if (failure.grpcCode === GRPC.FAILED_PRECONDITION)
+              return new AppError("otp_expired", 400, "This verification was already used or has expired. Send a new code.");
             // The sub-organization has no user with this email (created before it was on file, or the email changed).
             if (failure.grpcCode === GRPC.NOT_FOUND) {
-              return new AppError("email_not_on_wallet", 409, "Your Turnkey wallet does not have this email address on file, so it cannot use an email code. Connect with the ID token instead.");
+              return new AppError(
+                "email_not_on_wallet",
+                409,
+                "Your Turnkey wallet does not have this email address on file, so it cannot use an email code. Connect with the ID token instead.",
+              );
             }
             return undefined;
           },
@@ -371,18 +445,27 @@ export const turnkeyProvider: WalletProvider = {
     ),
 
     /** Relays the browser's stamped whoami; it must be signed by the session key that logged in. */
-    whoami: defineAction(z.object({ body: z.string().max(1024), stamp: z.string().max(4096) }).strict(), async ({ identity, config, store }, input) => {
-      const pending = await store.getWalletConnection(identity.userId, "turnkey");
-      if (!pending || typeof pending.data.organizationId !== "string" || typeof pending.data.sessionPublicKey !== "string") {
-        throw new AppError("wallet_not_started", 409, "Start connecting Turnkey first.");
-      }
-      // Turnkey checks the signature; we check it is the key this login registered.
-      if (stampPublicKey(input.stamp) !== pending.data.sessionPublicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this login's key. Connect again.");
-      const me = await relayWhoami(config.turnkey!, input.body, input.stamp);
-      if (me.organizationId !== pending.data.organizationId) throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
-      await store.upsertWalletConnection({ ...pending, status: "connected", data: { ...pending.data, ...({ turnkeyUserId: me.userId, userInfo: me } satisfies TurnkeyData) } });
-      return { organizationId: me.organizationId, userId: me.userId };
-    }),
+    whoami: defineAction(
+      z.object({ body: z.string().max(1024), stamp: z.string().max(4096) }).strict(),
+      async ({ identity, config, store }, input) => {
+        const pending = await store.getWalletConnection(identity.userId, "turnkey");
+        if (!pending || typeof pending.data.organizationId !== "string" || typeof pending.data.sessionPublicKey !== "string") {
+          throw new AppError("wallet_not_started", 409, "Start connecting Turnkey first.");
+        }
+        // Turnkey checks the signature; we check it is the key this login registered.
+        if (stampPublicKey(input.stamp) !== pending.data.sessionPublicKey)
+          throw new AppError("wallet_mismatch", 403, "That request was not signed by this login's key. Connect again.");
+        const me = await relayWhoami(config.turnkey!, input.body, input.stamp);
+        if (me.organizationId !== pending.data.organizationId)
+          throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
+        await store.upsertWalletConnection({
+          ...pending,
+          status: "connected",
+          data: { ...pending.data, ...({ turnkeyUserId: me.userId, userInfo: me } satisfies TurnkeyData) },
+        });
+        return { organizationId: me.organizationId, userId: me.userId };
+      },
+    ),
 
     /**
      * Asked before the browser makes a passkey: a user who already has a wallet could never
@@ -413,9 +496,23 @@ export const turnkeyProvider: WalletProvider = {
         if (await existingSubOrganization(ctx)) throw walletExists();
         const organizationId = await subOrganization(ctx, {
           authenticators: [{ authenticatorName: `${APP_NAME} passkey`, challenge: input.challenge, attestation: input.attestation }],
-          apiKeys: [{ apiKeyName: "passkey sign-up", publicKey: input.publicKey, curveType: "API_KEY_CURVE_P256", expirationSeconds: String(SIGNUP_KEY_SECONDS) }],
+          apiKeys: [
+            {
+              apiKeyName: "passkey sign-up",
+              publicKey: input.publicKey,
+              curveType: "API_KEY_CURVE_P256",
+              expirationSeconds: String(SIGNUP_KEY_SECONDS),
+            },
+          ],
         });
-        await store.upsertWalletConnection({ userId: identity.userId, provider: "turnkey", status: "pending", address: null, expiresAt: null, data: { organizationId } satisfies TurnkeyData });
+        await store.upsertWalletConnection({
+          userId: identity.userId,
+          provider: "turnkey",
+          status: "pending",
+          address: null,
+          expiresAt: null,
+          data: { organizationId } satisfies TurnkeyData,
+        });
         return { organizationId };
       },
     ),
@@ -433,27 +530,41 @@ export const turnkeyProvider: WalletProvider = {
         const current = await store.getWalletConnection(identity.userId, "turnkey");
         const recorded = typeof current?.data.organizationId === "string" ? current.data.organizationId : undefined;
         const live = current?.status === "connected" && current.expiresAt !== null && current.expiresAt.getTime() > Date.now();
-        if (input.via === "refresh" && (!live || !recorded)) throw new AppError("wallet_not_started", 409, "This Turnkey session has ended. Reconnect.");
+        if (input.via === "refresh" && (!live || !recorded))
+          throw new AppError("wallet_not_started", 409, "This Turnkey session has ended. Reconnect.");
         const organizationId = recorded ?? (await existingSubOrganization(ctx));
-        if (!organizationId) throw new AppError("wallet_not_started", 409, "You have no Turnkey wallet yet. Create one with a passkey first.");
+        if (!organizationId)
+          throw new AppError("wallet_not_started", 409, "You have no Turnkey wallet yet. Create one with a passkey first.");
         const publicKey = stampPublicKey(input.stamp);
         if (!publicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this session's key. Connect again.");
         // A session of another sub-organization (someone else's passkey on this device) is
         // this person's mistake, not Turnkey's: said before the signature is even checked.
         const claimed = unverifiedClaims(input.session);
-        if (claimed.organization_id !== organizationId) throw new AppError("wallet_mismatch", 403, "That passkey belongs to another Turnkey wallet, not yours.");
-        if (claimed.public_key !== publicKey) throw new AppError("wallet_mismatch", 403, "That request was not signed by this session's key. Connect again.");
+        if (claimed.organization_id !== organizationId)
+          throw new AppError("wallet_mismatch", 403, "That passkey belongs to another Turnkey wallet, not yours.");
+        if (claimed.public_key !== publicKey)
+          throw new AppError("wallet_mismatch", 403, "That request was not signed by this session's key. Connect again.");
         const claims = await checkSession(tk(ctx), input.session, { publicKey, organizationId });
         const me = await relayWhoami(tk(ctx), input.body, input.stamp);
-        if (me.organizationId !== organizationId || me.userId !== claims.user_id) throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
-        if (input.via === "refresh" && current!.data.turnkeyUserId !== me.userId) throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
+        if (me.organizationId !== organizationId || me.userId !== claims.user_id)
+          throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
+        if (input.via === "refresh" && current!.data.turnkeyUserId !== me.userId)
+          throw new AppError("wallet_mismatch", 403, "That Turnkey session belongs to another account.");
         const expiresAt = new Date((claims.exp as number) * 1000);
-        const sessionClaims = { exp: claims.exp, user_id: claims.user_id, organization_id: claims.organization_id, session_type: claims.session_type };
+        const sessionClaims = {
+          exp: claims.exp,
+          user_id: claims.user_id,
+          organization_id: claims.organization_id,
+          session_type: claims.session_type,
+        };
         if (input.via === "refresh") {
           await store.upsertWalletConnection({
             ...current!,
             expiresAt,
-            data: { ...current!.data, ...({ sessionPublicKey: publicKey, sessionClaims, refreshedAt: new Date().toISOString() } satisfies TurnkeyData) },
+            data: {
+              ...current!.data,
+              ...({ sessionPublicKey: publicKey, sessionClaims, refreshedAt: new Date().toISOString() } satisfies TurnkeyData),
+            },
           });
         } else {
           const { ethereum, solana } = await walletAddresses(tk(ctx), organizationId);

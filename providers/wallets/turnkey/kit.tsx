@@ -29,7 +29,15 @@ export function kitConfig(config: TurnkeyClientConfig): TurnkeyProviderConfig {
   };
 }
 
-export function TurnkeyKit({ config, callbacks, children }: { config: TurnkeyClientConfig; callbacks?: TurnkeyCallbacks; children: ReactNode }) {
+export function TurnkeyKit({
+  config,
+  callbacks,
+  children,
+}: {
+  config: TurnkeyClientConfig;
+  callbacks?: TurnkeyCallbacks;
+  children: ReactNode;
+}) {
   // A new config object would make the kit rebuild its client: keep it stable.
   const turnkeyConfig = useMemo(() => kitConfig(config), [config]);
   return (
@@ -45,7 +53,10 @@ export function TurnkeyKit({ config, callbacks, children }: { config: TurnkeyCli
  */
 export async function clearTurnkeySessions(config: TurnkeyClientConfig): Promise<void> {
   const { TurnkeyClient } = await import("@turnkey/react-wallet-kit");
-  const client = new TurnkeyClient({ organizationId: config.organizationId ?? "", ...(config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}) });
+  const client = new TurnkeyClient({
+    organizationId: config.organizationId ?? "",
+    ...(config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
+  });
   await client.init();
   const sessions = (await client.getAllSessions()) ?? {};
   // One at a time: each clear rewrites the kit's list of session keys.

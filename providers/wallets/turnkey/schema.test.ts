@@ -38,7 +38,9 @@ function documentedResult(example: unknown, resultKey: string): unknown {
 describe("the documentation's request examples", () => {
   it("a passkey the app forwards to create_sub_organization has exactly the documented authenticator members", () => {
     const request = fixture("create-sub-organization.request.json") as {
-      parameters: { rootUsers: { authenticators: { authenticatorName: string; challenge: string; attestation: Record<string, unknown> }[] }[] };
+      parameters: {
+        rootUsers: { authenticators: { authenticatorName: string; challenge: string; attestation: Record<string, unknown> }[] }[];
+      };
     };
     const documented = request.parameters.rootUsers[0]!.authenticators[0]!;
     expect(Object.keys(documented).sort()).toEqual(["attestation", "authenticatorName", "challenge"]);
@@ -72,7 +74,10 @@ describe("the documentation's response examples parse with the app's schemas", (
 
 describe("readTurnkeyFailure", () => {
   it("the errors page's example: gRPC code and Turnkey's own detail", () => {
-    expect(readTurnkeyFailure(fixture("error.turnkey-error-detail.json"))).toEqual({ grpcCode: 3, turnkeyErrorCode: "ORGANIZATION_MISMATCH" });
+    expect(readTurnkeyFailure(fixture("error.turnkey-error-detail.json"))).toEqual({
+      grpcCode: 3,
+      turnkeyErrorCode: "ORGANIZATION_MISMATCH",
+    });
   });
 
   it("reads what @turnkey/http's TurnkeyRequestError carries (as sdk-server throws it), not its message", () => {
@@ -89,8 +94,15 @@ describe("readTurnkeyFailure", () => {
       { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "r", domain: "d", metadata: { attemptsRemaining: "1" } },
       { "@type": "type.googleapis.com/errors.v1.TurnkeyErrorDetail", turnkeyErrorCode: "UNAUTHENTICATED" },
     ];
-    expect(readTurnkeyFailure({ code: 16, message: "whatever", details })).toEqual({ grpcCode: 16, turnkeyErrorCode: "UNAUTHENTICATED", attemptsRemaining: 1 });
-    expect(readTurnkeyFailure({ code: 16, details: [{ "@type": "x", attemptsRemaining: 2 }] })).toEqual({ grpcCode: 16, attemptsRemaining: 2 });
+    expect(readTurnkeyFailure({ code: 16, message: "whatever", details })).toEqual({
+      grpcCode: 16,
+      turnkeyErrorCode: "UNAUTHENTICATED",
+      attemptsRemaining: 1,
+    });
+    expect(readTurnkeyFailure({ code: 16, details: [{ "@type": "x", attemptsRemaining: 2 }] })).toEqual({
+      grpcCode: 16,
+      attemptsRemaining: 2,
+    });
   });
 
   it("drops what is not a small count or a code-shaped category", () => {
@@ -119,7 +131,12 @@ describe("explainOtpRefusal maps by contract", () => {
     ["wrong code with the count", { grpcCode: 16, attemptsRemaining: 2 }, "otp_invalid", "That code is not correct. 2 attempts left."],
     ["wrong code, last one", { grpcCode: 16, attemptsRemaining: 1 }, "otp_invalid", "That code is not correct. 1 attempt left."],
     ["wrong code without a count", { grpcCode: 16 }, "otp_invalid", "That code is not correct."],
-    ["wrong code, named only by its category (no gRPC status it knows)", { grpcCode: 2, turnkeyErrorCode: "UNAUTHENTICATED" }, "otp_invalid", "That code is not correct."],
+    [
+      "wrong code, named only by its category (no gRPC status it knows)",
+      { grpcCode: 2, turnkeyErrorCode: "UNAUTHENTICATED" },
+      "otp_invalid",
+      "That code is not correct.",
+    ],
     ["attempts used up", { grpcCode: 8 }, "otp_attempts_exceeded"],
     ["expired or used", { grpcCode: 9 }, "otp_expired"],
     ["unknown code id", { grpcCode: 5 }, "otp_expired"],
@@ -132,11 +149,15 @@ describe("explainOtpRefusal maps by contract", () => {
   });
 
   it("two refusals with the same contract and different wording map alike; the same wording with another code does not", () => {
-    const details = [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "x", domain: "d", metadata: { attemptsRemaining: "2" } }];
+    const details = [
+      { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "x", domain: "d", metadata: { attemptsRemaining: "2" } },
+    ];
     const english = explainOtpRefusal(readTurnkeyFailure({ code: 16, message: "Invalid OTP code", details })!);
     const reworded = explainOtpRefusal(readTurnkeyFailure({ code: 16, message: "Le code saisi est erroné", details })!);
     expect(english).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 2 attempts left." });
     expect(reworded).toMatchObject({ code: english!.code, message: english!.message });
-    expect(explainOtpRefusal(readTurnkeyFailure({ code: 9, message: "Invalid OTP code", details })!)).toMatchObject({ code: "otp_expired" });
+    expect(explainOtpRefusal(readTurnkeyFailure({ code: 9, message: "Invalid OTP code", details })!)).toMatchObject({
+      code: "otp_expired",
+    });
   });
 });

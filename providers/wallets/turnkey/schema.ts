@@ -54,9 +54,18 @@ export interface TurnkeyFailure {
   attemptsRemaining?: number;
 }
 
-const turnkeyErrorDetail = z.object({ "@type": z.literal(TURNKEY_ERROR_DETAIL_TYPE), turnkeyErrorCode: z.string().regex(/^[A-Z0-9_]{1,64}$/) });
+const turnkeyErrorDetail = z.object({
+  "@type": z.literal(TURNKEY_ERROR_DETAIL_TYPE),
+  turnkeyErrorCode: z.string().regex(/^[A-Z0-9_]{1,64}$/),
+});
 /** A count as a JSON number or, as in ErrorInfo's string map, a decimal string. */
-const count = z.union([z.number().int().min(0).max(99), z.string().regex(/^\d{1,2}$/).transform(Number)]);
+const count = z.union([
+  z.number().int().min(0).max(99),
+  z
+    .string()
+    .regex(/^\d{1,2}$/)
+    .transform(Number),
+]);
 const attemptsDetail = z.union([
   z.object({ metadata: z.object({ attemptsRemaining: count }) }).transform((d) => d.metadata.attemptsRemaining),
   z.object({ attemptsRemaining: count }).transform((d) => d.attemptsRemaining),

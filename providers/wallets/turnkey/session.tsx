@@ -47,7 +47,12 @@ function Panel({ config, expiresAt, address }: WalletSessionProps) {
       try {
         const signed = await http.stampGetWhoami({ organizationId: session.organizationId }, StamperType.ApiKey);
         if (!signed) throw new Error("the kit could not stamp");
-        await postJson("/api/wallets/turnkey/session", { session: session.token, via: "refresh", body: signed.body, stamp: signed.stamp.stampHeaderValue });
+        await postJson("/api/wallets/turnkey/session", {
+          session: session.token,
+          via: "refresh",
+          body: signed.body,
+          stamp: signed.stamp.stampHeaderValue,
+        });
         setRefreshedAt(Date.now());
         setError(null);
         router.refresh();
@@ -81,7 +86,8 @@ function Panel({ config, expiresAt, address }: WalletSessionProps) {
     return (
       <div className="space-y-3" data-testid="turnkey-session">
         <Alert tone="info" testId="turnkey-session-missing">
-          This browser holds no Turnkey session for this wallet (it ended here, or you connected in another browser). Reconnect to sign with it.
+          This browser holds no Turnkey session for this wallet (it ended here, or you connected in another browser). Reconnect to sign with
+          it.
         </Alert>
         <Connect config={config} reconnect />
       </div>
@@ -90,7 +96,8 @@ function Panel({ config, expiresAt, address }: WalletSessionProps) {
   return (
     <div className="space-y-2 rounded-lg border border-slate-200 px-3 py-2 text-sm dark:border-slate-800" data-testid="turnkey-session">
       <p>
-        <span className="font-medium">Turnkey session in this browser</span> ends in <Countdown expiresAt={session.expiry * 1000} testId="turnkey-session-ends" />
+        <span className="font-medium">Turnkey session in this browser</span> ends in{" "}
+        <Countdown expiresAt={session.expiry * 1000} testId="turnkey-session-ends" />
       </p>
       {kit.user && (
         <p className="text-xs text-slate-500">
@@ -102,10 +109,17 @@ function Panel({ config, expiresAt, address }: WalletSessionProps) {
           Refreshed at {time(refreshedAt)}, now ends at {time(session.expiry * 1000)}.
         </p>
       ) : (
-        <p className="text-xs text-slate-500">Turnkey&apos;s kit renews it a minute before it ends, with a new key signed in by the current one.</p>
+        <p className="text-xs text-slate-500">
+          Turnkey&apos;s kit renews it a minute before it ends, with a new key signed in by the current one.
+        </p>
       )}
       {error && <Alert testId="turnkey-session-error">{error}</Alert>}
-      <SignMessageButton provider="turnkey" walletName="Turnkey" sign={sign} signingText="Turnkey is signing with this browser's session key (the kit's signMessage, sign_raw_payload)…" />
+      <SignMessageButton
+        provider="turnkey"
+        walletName="Turnkey"
+        sign={sign}
+        signingText="Turnkey is signing with this browser's session key (the kit's signMessage, sign_raw_payload)…"
+      />
     </div>
   );
 }

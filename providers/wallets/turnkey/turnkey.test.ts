@@ -92,7 +92,15 @@ afterAll(async () => {
 });
 
 async function newUser(email: string): Promise<Identity> {
-  const { user } = await store.linkIdentity({ provider: "password", issuer: "app:password", subject: email, email, emailVerified: true, name: null, profile: {} });
+  const { user } = await store.linkIdentity({
+    provider: "password",
+    issuer: "app:password",
+    subject: email,
+    email,
+    emailVerified: true,
+    name: null,
+    profile: {},
+  });
   return { provider: "password", subject: email, email, emailVerified: true, name: null, userId: user.id };
 }
 
@@ -125,7 +133,12 @@ async function signLoginUsage(verificationToken: string, keys: BrowserKey): Prom
 async function verifyByEmail(identity: Identity, keys: BrowserKey, code?: string) {
   const { otpId, otpEncryptionTargetBundle } = await run(identity, "otp-init", {});
   const publicKey = keys.publicKey;
-  const encryptedOtpBundle = await encryptOtpCodeToBundle(code ?? (await codeFor(identity.email!)), otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
+  const encryptedOtpBundle = await encryptOtpCodeToBundle(
+    code ?? (await codeFor(identity.email!)),
+    otpEncryptionTargetBundle!,
+    publicKey,
+    signerKeys.otpSignerPublicKey,
+  );
   const { verificationToken } = await run(identity, "otp-verify", { otpId, encryptedOtpBundle });
   return { publicKey, verificationToken: verificationToken! };
 }
@@ -144,7 +157,10 @@ describe("Turnkey email code login, server side", () => {
     const ada = await newUser("ada-otp@example.com");
     const keys = await newBrowserKey();
     const { publicKey, verificationToken } = await verifyByEmail(ada, keys);
-    const { session, organizationId } = await run(ada, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) });
+    const { session, organizationId } = await run(ada, "otp-login", {
+      verificationToken,
+      signature: await signLoginUsage(verificationToken, keys),
+    });
     expect(session).toMatch(/^ey/);
     const body = JSON.stringify({ organizationId });
     await run(ada, "whoami", { body, stamp: await stamp(body, keys) });
@@ -162,7 +178,10 @@ describe("Turnkey email code login, server side", () => {
 
   it("refuses to verify before a code was sent", async () => {
     const bob = await newUser("bob-otp@example.com");
-    expect(await rejection(run(bob, "otp-verify", { otpId: "x", encryptedOtpBundle: "00" }))).toMatchObject({ code: "wallet_not_started", status: 409 });
+    expect(await rejection(run(bob, "otp-verify", { otpId: "x", encryptedOtpBundle: "00" }))).toMatchObject({
+      code: "wallet_not_started",
+      status: 409,
+    });
   });
 
   it("counts wrong codes down, then refuses even the right one", async () => {
@@ -173,7 +192,12 @@ describe("Turnkey email code login, server side", () => {
     const right = await codeFor(carol.email!);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
     const attempt = async (code: string) =>
-      rejection(run(carol, "otp-verify", { otpId, encryptedOtpBundle: await encryptOtpCodeToBundle(code, otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey) }));
+      rejection(
+        run(carol, "otp-verify", {
+          otpId,
+          encryptedOtpBundle: await encryptOtpCodeToBundle(code, otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey),
+        }),
+      );
     expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", status: 400, message: "That code is not correct. 2 attempts left." });
     expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 1 attempt left." });
     expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 0 attempts left." });
@@ -189,18 +213,29 @@ describe("Turnkey email code login, server side", () => {
 
     // Erin replays Dave's token with a signature Dave's browser made: the contact is not hers.
     const signature = await signLoginUsage(dave1.verificationToken, daveKeys);
-    expect(await rejection(run(erin, "otp-login", { verificationToken: dave1.verificationToken, signature }))).toMatchObject({ code: "verification_invalid", status: 400 });
+    expect(await rejection(run(erin, "otp-login", { verificationToken: dave1.verificationToken, signature }))).toMatchObject({
+      code: "verification_invalid",
+      status: 400,
+    });
     expect((await store.getWalletConnection(erin.userId, "turnkey"))?.status).toBe("pending");
 
     // Dave's own token, but signed by a key that is not the one sealed into it: Turnkey refuses.
-    const claims = JSON.parse(Buffer.from(dave1.verificationToken.split(".")[1]!, "base64url").toString()) as { id: string; public_key: string };
+    const claims = JSON.parse(Buffer.from(dave1.verificationToken.split(".")[1]!, "base64url").toString()) as {
+      id: string;
+      public_key: string;
+    };
     const forged = await stamper(await newBrowserKey()).sign(loginUsage(claims.public_key, claims.id), SignatureFormat.Raw);
-    expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature: forged }))).toMatchObject({ code: "wallet_refused", status: 502 });
+    expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature: forged }))).toMatchObject({
+      code: "wallet_refused",
+      status: 502,
+    });
     expect((await store.getWalletConnection(dave.userId, "turnkey"))?.address).toBeNull();
 
     // A token that does not verify against the configured OTP signer key is refused before Turnkey sees it.
     const otherSigner = { ...config, turnkey: { ...config.turnkey!, otpSignerPublicKey: signerKeys.notarizerPublicKey } } as AppConfig;
-    expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature }, otherSigner))).toMatchObject({ code: "verification_invalid" });
+    expect(await rejection(run(dave, "otp-login", { verificationToken: dave1.verificationToken, signature }, otherSigner))).toMatchObject({
+      code: "verification_invalid",
+    });
   });
 
   it("does not trust a session JWT that the configured notarizer did not sign, and records no session", async () => {
@@ -209,7 +244,9 @@ describe("Turnkey email code login, server side", () => {
     const { verificationToken } = await verifyByEmail(frank, keys);
     const wrongNotarizer = { ...config, turnkey: { ...config.turnkey!, notarizerPublicKey: signerKeys.otpSignerPublicKey } } as AppConfig;
     expect(
-      await rejection(run(frank, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) }, wrongNotarizer)),
+      await rejection(
+        run(frank, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) }, wrongNotarizer),
+      ),
     ).toMatchObject({ code: "upstream_invalid", status: 502 });
     const connection = await store.getWalletConnection(frank.userId, "turnkey");
     expect(connection?.address).toBeNull();
@@ -221,7 +258,10 @@ describe("Turnkey email code login, server side", () => {
     const keys = await newBrowserKey();
     const { organizationId } = await run(grace, "oauth-login", { publicKey: keys.publicKey });
     const body = JSON.stringify({ organizationId });
-    expect(await rejection(run(grace, "whoami", { body, stamp: await stamp(body, await newBrowserKey()) }))).toMatchObject({ code: "wallet_mismatch", status: 403 });
+    expect(await rejection(run(grace, "whoami", { body, stamp: await stamp(body, await newBrowserKey()) }))).toMatchObject({
+      code: "wallet_mismatch",
+      status: 403,
+    });
     expect((await store.getWalletConnection(grace.userId, "turnkey"))?.status).toBe("pending");
     await run(grace, "whoami", { body, stamp: await stamp(body, keys) });
     expect((await store.getWalletConnection(grace.userId, "turnkey"))?.data.loginMethod).toBe("oidc");
@@ -233,7 +273,9 @@ describe("Turnkey email code login, server side", () => {
     await run({ ...ivy, email: null }, "oauth-login", { publicKey: (await newBrowserKey()).publicKey });
     const keys = await newBrowserKey();
     const { verificationToken } = await verifyByEmail(ivy, keys);
-    expect(await rejection(run(ivy, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) }))).toMatchObject({
+    expect(
+      await rejection(run(ivy, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken, keys) })),
+    ).toMatchObject({
       code: "email_not_on_wallet",
       status: 409,
     });
@@ -247,9 +289,19 @@ describe("Turnkey email code login, server side", () => {
     const firstCode = await codeFor(jack.email!);
     const second = await run(jack, "otp-init", {});
     const stale = await encryptOtpCodeToBundle(firstCode, first.otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
-    expect(await rejection(run(jack, "otp-verify", { otpId: first.otpId, encryptedOtpBundle: stale }))).toMatchObject({ code: "otp_superseded", status: 409 });
-    const fresh = await encryptOtpCodeToBundle(await codeFor(jack.email!), second.otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey);
-    await expect(run(jack, "otp-verify", { otpId: second.otpId, encryptedOtpBundle: fresh })).resolves.toMatchObject({ verificationToken: expect.any(String) });
+    expect(await rejection(run(jack, "otp-verify", { otpId: first.otpId, encryptedOtpBundle: stale }))).toMatchObject({
+      code: "otp_superseded",
+      status: 409,
+    });
+    const fresh = await encryptOtpCodeToBundle(
+      await codeFor(jack.email!),
+      second.otpEncryptionTargetBundle!,
+      publicKey,
+      signerKeys.otpSignerPublicKey,
+    );
+    await expect(run(jack, "otp-verify", { otpId: second.otpId, encryptedOtpBundle: fresh })).resolves.toMatchObject({
+      verificationToken: expect.any(String),
+    });
   });
 
   it("asks for an email when the account has none", async () => {
@@ -302,7 +354,12 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
 
   const attemptWith = async (identity: Identity, init: Record<string, string>, code: string) => {
     const publicKey = (await newBrowserKey()).publicKey;
-    const encryptedOtpBundle = await encryptOtpCodeToBundle(code, init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
+    const encryptedOtpBundle = await encryptOtpCodeToBundle(
+      code,
+      init.otpEncryptionTargetBundle!,
+      publicKey,
+      sparseKeys.otpSignerPublicKey,
+    );
     return rejection(run(identity, "otp-verify", { otpId: init.otpId, encryptedOtpBundle }, sparseConfig));
   };
 
@@ -311,7 +368,12 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     const init = await run(kim, "otp-init", {}, sparseConfig);
     const publicKey = (await newBrowserKey()).publicKey;
     const wrong = String((Number(await codeFor(kim.email!)) + 1) % 1_000_000).padStart(6, "0");
-    const encryptedOtpBundle = await encryptOtpCodeToBundle(wrong, init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
+    const encryptedOtpBundle = await encryptOtpCodeToBundle(
+      wrong,
+      init.otpEncryptionTargetBundle!,
+      publicKey,
+      sparseKeys.otpSignerPublicKey,
+    );
     const error = (await turnkeyApi(sparseConfig.turnkey!)
       .verifyOtp({ organizationId: PARENT_ORG, otpId: init.otpId!, encryptedOtpBundle })
       .catch((e: unknown) => e)) as { code: number; message: string; details: { "@type": string }[] };
@@ -326,9 +388,19 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     const init = await run(lee, "otp-init", {}, sparseConfig);
     const right = await codeFor(lee.email!);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
-    expect(await attemptWith(lee, init, wrong)).toMatchObject({ code: "otp_invalid", status: 400, message: "That code is not correct. 2 attempts left." });
-    expect(await attemptWith(lee, init, wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 1 attempt left." });
-    expect(await attemptWith(lee, init, wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not correct. 0 attempts left." });
+    expect(await attemptWith(lee, init, wrong)).toMatchObject({
+      code: "otp_invalid",
+      status: 400,
+      message: "That code is not correct. 2 attempts left.",
+    });
+    expect(await attemptWith(lee, init, wrong)).toMatchObject({
+      code: "otp_invalid",
+      message: "That code is not correct. 1 attempt left.",
+    });
+    expect(await attemptWith(lee, init, wrong)).toMatchObject({
+      code: "otp_invalid",
+      message: "That code is not correct. 0 attempts left.",
+    });
     expect(await attemptWith(lee, init, right)).toMatchObject({ code: "otp_attempts_exceeded", status: 400 });
   });
 
@@ -349,13 +421,27 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     const keys = await newBrowserKey();
     const init = await run(nia, "otp-init", {}, sparseConfig);
     const publicKey = keys.publicKey;
-    const encryptedOtpBundle = await encryptOtpCodeToBundle(await codeFor(nia.email!), init.otpEncryptionTargetBundle!, publicKey, sparseKeys.otpSignerPublicKey);
+    const encryptedOtpBundle = await encryptOtpCodeToBundle(
+      await codeFor(nia.email!),
+      init.otpEncryptionTargetBundle!,
+      publicKey,
+      sparseKeys.otpSignerPublicKey,
+    );
     const { verificationToken } = await run(nia, "otp-verify", { otpId: init.otpId, encryptedOtpBundle }, sparseConfig);
-    const { organizationId } = await run(nia, "otp-login", { verificationToken, signature: await signLoginUsage(verificationToken!, keys) }, sparseConfig);
+    const { organizationId } = await run(
+      nia,
+      "otp-login",
+      { verificationToken, signature: await signLoginUsage(verificationToken!, keys) },
+      sparseConfig,
+    );
     const body = JSON.stringify({ organizationId });
     await run(nia, "whoami", { body, stamp: await stamp(body, keys) }, sparseConfig);
     const connection = await store.getWalletConnection(nia.userId, "turnkey");
-    expect(connection).toMatchObject({ status: "connected", address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), data: { organizationId } });
+    expect(connection).toMatchObject({
+      status: "connected",
+      address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+      data: { organizationId },
+    });
     const view = turnkeyProvider.card(connection!);
     expect(view.state).toBe("connected");
     expect(Object.fromEntries("facts" in view ? view.facts : [])["Solana address"]).toMatch(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/);
@@ -369,12 +455,29 @@ describe("Turnkey sessions the browser obtains itself: passkey sign-up, passkey 
   /** What the kit's createPasskey returns, from a software authenticator on the app's origin. */
   function passkey(challenge = b64u(crypto.getRandomValues(new Uint8Array(32))), clientChallenge = challenge) {
     const a = newSoftAuthenticator();
-    const { clientDataJSON, attestationObject } = softRegistration(a, { rpId: new URL(APP_URL).hostname, origin: APP_URL, challenge: clientChallenge });
-    return { challenge, attestation: { credentialId: b64u(a.credentialId), clientDataJson: clientDataJSON, attestationObject, transports: ["AUTHENTICATOR_TRANSPORT_INTERNAL"] } };
+    const { clientDataJSON, attestationObject } = softRegistration(a, {
+      rpId: new URL(APP_URL).hostname,
+      origin: APP_URL,
+      challenge: clientChallenge,
+    });
+    return {
+      challenge,
+      attestation: {
+        credentialId: b64u(a.credentialId),
+        clientDataJson: clientDataJSON,
+        attestationObject,
+        transports: ["AUTHENTICATOR_TRANSPORT_INTERNAL"],
+      },
+    };
   }
   /** A Turnkey client stamping with `keys`, as the kit's httpClient does in the browser. */
   const as = (keys: BrowserKey, organizationId: string) =>
-    new Turnkey({ apiBaseUrl: config.turnkey!.apiUrl, defaultOrganizationId: organizationId, apiPublicKey: keys.publicKey, apiPrivateKey: keys.privateKey }).apiClient();
+    new Turnkey({
+      apiBaseUrl: config.turnkey!.apiUrl,
+      defaultOrganizationId: organizationId,
+      apiPublicKey: keys.publicKey,
+      apiPrivateKey: keys.privateKey,
+    }).apiClient();
   /** `session` as the browser calls it: the JWT and a whoami stamped by the key it names. */
   async function adopt(identity: Identity, session: string, keys: BrowserKey, via: "passkey" | "refresh") {
     const body = JSON.stringify({ organizationId: decodeJwt(session).organization_id });
@@ -394,19 +497,28 @@ describe("Turnkey sessions the browser obtains itself: passkey sign-up, passkey 
     expect(await rejection(adopt(kim, session, signupKey, "passkey"))).toMatchObject({ code: "wallet_mismatch", status: 403 });
     await adopt(kim, session, sessionKey, "passkey");
     const connected = await store.getWalletConnection(kim.userId, "turnkey");
-    expect(connected).toMatchObject({ status: "connected", data: { organizationId, loginMethod: "passkey", sessionPublicKey: sessionKey.publicKey } });
+    expect(connected).toMatchObject({
+      status: "connected",
+      data: { organizationId, loginMethod: "passkey", sessionPublicKey: sessionKey.publicKey },
+    });
     expect(connected?.address).toMatch(/^0x[0-9a-fA-F]{40}$/);
     expect(connected?.expiresAt?.getTime()).toBe((decodeJwt(session).exp as number) * 1000);
 
     expect(await rejection(run(kim, "passkey-precheck", {}))).toMatchObject({ code: "wallet_exists", status: 409 });
-    expect(await rejection(run(kim, "passkey-signup", { ...passkey(), publicKey: (await newBrowserKey()).publicKey }))).toMatchObject({ code: "wallet_exists", status: 409 });
+    expect(await rejection(run(kim, "passkey-signup", { ...passkey(), publicKey: (await newBrowserKey()).publicKey }))).toMatchObject({
+      code: "wallet_exists",
+      status: 409,
+    });
     expect((await run(kim, "oauth-login", { publicKey: (await newBrowserKey()).publicKey })).organizationId).toBe(organizationId);
   });
 
   it("refuses a passkey whose client data carries another challenge than the one sent with it", async () => {
     const lou = await newUser("lou-passkey@example.com");
     const mismatched = passkey(b64u(new Uint8Array(32).fill(1)), b64u(new Uint8Array(32).fill(2)));
-    expect(await rejection(run(lou, "passkey-signup", { ...mismatched, publicKey: (await newBrowserKey()).publicKey }))).toMatchObject({ code: "passkey_invalid", status: 400 });
+    expect(await rejection(run(lou, "passkey-signup", { ...mismatched, publicKey: (await newBrowserKey()).publicKey }))).toMatchObject({
+      code: "passkey_invalid",
+      status: 400,
+    });
   });
 
   it("records the kit's refresh (a stamp_login by the live session key) and refuses another account's session or a refresh of nothing", async () => {
@@ -421,7 +533,11 @@ describe("Turnkey sessions the browser obtains itself: passkey sign-up, passkey 
     const { session } = await as(first, organizationId!).stampLogin({ publicKey: next.publicKey, expirationSeconds: "900" });
     await adopt(max, session, next, "refresh");
     const after = await store.getWalletConnection(max.userId, "turnkey");
-    expect(after).toMatchObject({ status: "connected", address: before!.address, data: { loginMethod: "oidc", sessionPublicKey: next.publicKey } });
+    expect(after).toMatchObject({
+      status: "connected",
+      address: before!.address,
+      data: { loginMethod: "oidc", sessionPublicKey: next.publicKey },
+    });
     expect(typeof after?.data.refreshedAt).toBe("string");
     expect(after?.expiresAt?.getTime()).toBe((decodeJwt(session).exp as number) * 1000);
 

@@ -45,7 +45,11 @@ const FRIENDLY: Record<string, string> = {
 };
 
 const fromBase64url = (value: string) => Uint8Array.from(atob(value.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-const toBase64url = (buffer: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const toBase64url = (buffer: ArrayBuffer) =>
+  btoa(String.fromCharCode(...new Uint8Array(buffer)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 
 export function createHttpAirService(config: AirClientConfig & { apiUrl: string }): AirServiceLike {
   const base = config.apiUrl.replace(/\/$/, "");
@@ -85,7 +89,8 @@ export function createHttpAirService(config: AirClientConfig & { apiUrl: string 
     return saved;
   }
 
-  const revoke = (token: string | null | undefined) => (token ? call("/v1/auth/logout", { body: {}, token }).catch(() => undefined) : undefined);
+  const revoke = (token: string | null | undefined) =>
+    token ? call("/v1/auth/logout", { body: {}, token }).catch(() => undefined) : undefined;
 
   return {
     get isLoggedIn() {
@@ -98,7 +103,13 @@ export function createHttpAirService(config: AirClientConfig & { apiUrl: string 
       if (!saved) return null;
       try {
         const info = await call<AirUserDetails>("/v1/user", { token: saved });
-        current = { isLoggedIn: true, id: info.user.id, abstractAccountAddress: info.user.abstractAccountAddress, token: saved, isMFASetup: info.user.isMFASetup };
+        current = {
+          isLoggedIn: true,
+          id: info.user.id,
+          abstractAccountAddress: info.user.abstractAccountAddress,
+          token: saved,
+          isMFASetup: info.user.isMFASetup,
+        };
         return current;
       } catch {
         localStorage.removeItem(STORAGE_KEY);
@@ -159,7 +170,10 @@ export function createHttpAirService(config: AirClientConfig & { apiUrl: string 
           credential: {
             id: credential.id,
             type: credential.type,
-            response: { clientDataJSON: toBase64url(credential.response.clientDataJSON), attestationObject: toBase64url(credential.response.attestationObject) },
+            response: {
+              clientDataJSON: toBase64url(credential.response.clientDataJSON),
+              attestationObject: toBase64url(credential.response.attestationObject),
+            },
           },
         },
       });
@@ -178,8 +192,12 @@ export function createHttpAirService(config: AirClientConfig & { apiUrl: string 
 
     // The counterpart's stand-in for the SDK's EIP-1193 wallet (packages/counterparts/airkit/service.ts).
     async personalSign(data, address) {
-      const { result } = await call<{ result?: unknown }>("/v1/wallet/rpc", { body: { method: "personal_sign", params: [data, address] }, token: session().token });
-      if (typeof result !== "string" || !/^0x[0-9a-fA-F]+$/.test(result)) throw new AirClientError("sign_failed", "AIR Kit answered without a signature.");
+      const { result } = await call<{ result?: unknown }>("/v1/wallet/rpc", {
+        body: { method: "personal_sign", params: [data, address] },
+        token: session().token,
+      });
+      if (typeof result !== "string" || !/^0x[0-9a-fA-F]+$/.test(result))
+        throw new AirClientError("sign_failed", "AIR Kit answered without a signature.");
       return result as `0x${string}`;
     },
 

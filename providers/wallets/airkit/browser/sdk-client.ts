@@ -32,7 +32,8 @@ export async function createSdkAirService(config: AirClientConfig): Promise<AirS
         .getProvider()
         .request({ method: "personal_sign", params: [data, address] })
         .catch(failed("sdk_sign_failed", "AIR Kit did not sign the message. Try again."));
-      if (typeof signature !== "string" || !/^0x[0-9a-fA-F]+$/.test(signature)) throw new AirClientError("sdk_sign_failed", "AIR Kit answered without a signature.");
+      if (typeof signature !== "string" || !/^0x[0-9a-fA-F]+$/.test(signature))
+        throw new AirClientError("sdk_sign_failed", "AIR Kit answered without a signature.");
       return signature as `0x${string}`;
     },
     logout: () => air.logout(),

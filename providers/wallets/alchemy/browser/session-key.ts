@@ -46,20 +46,40 @@ async function run<T>(mode: IDBTransactionMode, fn: (store: IDBObjectStore) => I
 
 const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 const fromHex = (value: string) => Uint8Array.from(value.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
-const base64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 
 /**
  * Imports the decrypted API key (hex private scalar, and its uncompressed public point as hex)
  * as a non-extractable WebCrypto key pair and stores it for this browser.
  */
-export async function storeSessionKey(input: { privateKeyHex: string; uncompressedPublicKeyHex: string; orgId: string; expiresAt: number }): Promise<void> {
+export async function storeSessionKey(input: {
+  privateKeyHex: string;
+  uncompressedPublicKeyHex: string;
+  orgId: string;
+  expiresAt: number;
+}): Promise<void> {
   const point = fromHex(input.uncompressedPublicKeyHex);
   if (point.length !== 65 || point[0] !== 0x04) throw new Error("expected an uncompressed P-256 public key");
   const jwk = { kty: "EC", crv: "P-256", x: base64url(point.subarray(1, 33)), y: base64url(point.subarray(33)) };
-  const privateKey = await crypto.subtle.importKey("jwk", { ...jwk, d: base64url(fromHex(input.privateKeyHex)) }, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+  const privateKey = await crypto.subtle.importKey(
+    "jwk",
+    { ...jwk, d: base64url(fromHex(input.privateKeyHex)) },
+    { name: "ECDSA", namedCurve: "P-256" },
+    false,
+    ["sign"],
+  );
   const publicKey = await crypto.subtle.importKey("jwk", jwk, { name: "ECDSA", namedCurve: "P-256" }, true, ["verify"]);
   const compressed = hex(new Uint8Array([(point[64]! & 1) === 0 ? 0x02 : 0x03, ...point.subarray(1, 33)]));
-  const record: AlchemySessionKey = { keys: { privateKey, publicKey }, publicKey: compressed, orgId: input.orgId, expiresAt: input.expiresAt };
+  const record: AlchemySessionKey = {
+    keys: { privateKey, publicKey },
+    publicKey: compressed,
+    orgId: input.orgId,
+    expiresAt: input.expiresAt,
+  };
   await run("readwrite", (s) => s.put(record, RECORD));
 }
 
@@ -81,9 +101,18 @@ function derInteger(value: Uint8Array): number[] {
 }
 
 /** The X-Stamp value for `body`, made with the stored key. */
-export async function stampWithSessionKey(body: string, key: AlchemySessionKey): Promise<{ stampHeaderName: "X-Stamp"; stampHeaderValue: string }> {
-  const raw = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key.keys.privateKey, new TextEncoder().encode(body)));
+export async function stampWithSessionKey(
+  body: string,
+  key: AlchemySessionKey,
+): Promise<{ stampHeaderName: "X-Stamp"; stampHeaderValue: string }> {
+  const raw = new Uint8Array(
+    await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, key.keys.privateKey, new TextEncoder().encode(body)),
+  );
   const sequence = [...derInteger(raw.subarray(0, 32)), ...derInteger(raw.subarray(32))];
-  const stamp = JSON.stringify({ publicKey: key.publicKey, scheme: "SIGNATURE_SCHEME_TK_API_P256", signature: hex(new Uint8Array([0x30, sequence.length, ...sequence])) });
+  const stamp = JSON.stringify({
+    publicKey: key.publicKey,
+    scheme: "SIGNATURE_SCHEME_TK_API_P256",
+    signature: hex(new Uint8Array([0x30, sequence.length, ...sequence])),
+  });
   return { stampHeaderName: "X-Stamp", stampHeaderValue: base64url(new TextEncoder().encode(stamp)) };
 }
