@@ -175,14 +175,12 @@ describe("oauth_login rejections", () => {
       "expirationSeconds out of range",
       async () => {
         const k = key();
-        return stack
-          .client()
-          .oauthLogin({
-            organizationId: sub,
-            oidcToken: await idToken(stack, SUBJECT, k.publicKey),
-            publicKey: k.publicKey,
-            expirationSeconds: "5",
-          });
+        return stack.client().oauthLogin({
+          organizationId: sub,
+          oidcToken: await idToken(stack, SUBJECT, k.publicKey),
+          publicKey: k.publicKey,
+          expirationSeconds: "5",
+        });
       },
       "expiration_invalid",
     ],
@@ -374,14 +372,12 @@ describe("otp_login rejections", () => {
       async () => {
         const tokenKey = key();
         const { verificationToken } = await verifyEmail(stack, freshEmail(), tokenKey);
-        return stack
-          .client()
-          .otpLogin({
-            organizationId: sub,
-            verificationToken,
-            publicKey: tokenKey.publicKey,
-            clientSignature: await loginSignature(verificationToken, tokenKey, tokenKey.publicKey),
-          });
+        return stack.client().otpLogin({
+          organizationId: sub,
+          verificationToken,
+          publicKey: tokenKey.publicKey,
+          clientSignature: await loginSignature(verificationToken, tokenKey, tokenKey.publicKey),
+        });
       },
       "user_not_found",
     ],
@@ -394,14 +390,12 @@ describe("otp_login rejections", () => {
 describe("create_sub_organization rejections", () => {
   const user = (extra: object = {}) => ({ userName: "u", apiKeys: [], authenticators: [], oauthProviders: [], ...extra });
   const create = (rootUser: object, wallet?: object) =>
-    stack
-      .client()
-      .createSubOrganization({
-        subOrganizationName: "bad",
-        rootUsers: [rootUser as never],
-        rootQuorumThreshold: 1,
-        ...(wallet ? { wallet: wallet as never } : {}),
-      });
+    stack.client().createSubOrganization({
+      subOrganizationName: "bad",
+      rootUsers: [rootUser as never],
+      rootQuorumThreshold: 1,
+      ...(wallet ? { wallet: wallet as never } : {}),
+    });
   const cases: Case[] = [
     [
       "API key not compressed",

@@ -29,13 +29,11 @@ beforeAll(async () => {
   sub = created.subOrganizationId;
   [address, solana] = (created.wallet?.addresses ?? []) as [`0x${string}`, string];
   session = generateP256KeyPair();
-  await stack
-    .client()
-    .oauthLogin({
-      organizationId: sub,
-      oidcToken: await idToken(stack, "signer-subject", session.publicKey),
-      publicKey: session.publicKey,
-    });
+  await stack.client().oauthLogin({
+    organizationId: sub,
+    oidcToken: await idToken(stack, "signer-subject", session.publicKey),
+    publicKey: session.publicKey,
+  });
 });
 afterAll(async () => {
   await stack?.close();
@@ -98,14 +96,12 @@ describe("sign_raw_payload", () => {
 
   it("SHA256 hashes the decoded bytes with SHA-256, and the lower-cased address names the same account", async () => {
     const payload = toHex(new TextEncoder().encode("sha"));
-    const result = await stack
-      .client(session, sub)
-      .signRawPayload({
-        signWith: address.toLowerCase(),
-        payload,
-        encoding: "PAYLOAD_ENCODING_HEXADECIMAL",
-        hashFunction: "HASH_FUNCTION_SHA256",
-      });
+    const result = await stack.client(session, sub).signRawPayload({
+      signWith: address.toLowerCase(),
+      payload,
+      encoding: "PAYLOAD_ENCODING_HEXADECIMAL",
+      hashFunction: "HASH_FUNCTION_SHA256",
+    });
     const { createHash } = await import("node:crypto");
     const digest = `0x${createHash("sha256").update("sha").digest("hex")}` as const;
     const signature = serializeSignature({ r: `0x${result.r}`, s: `0x${result.s}`, yParity: Number.parseInt(result.v, 16) });
@@ -146,13 +142,11 @@ describe("sign_raw_payload", () => {
     expect(await rejectionReason(stack.client(stack.parent, sub).signRawPayload(params))).toBe("organization_forbidden");
     const other = await createUser(stack, "other@example.com", "other-subject");
     const otherKey = generateP256KeyPair();
-    await stack
-      .client()
-      .oauthLogin({
-        organizationId: other.subOrganizationId,
-        oidcToken: await idToken(stack, "other-subject", otherKey.publicKey),
-        publicKey: otherKey.publicKey,
-      });
+    await stack.client().oauthLogin({
+      organizationId: other.subOrganizationId,
+      oidcToken: await idToken(stack, "other-subject", otherKey.publicKey),
+      publicKey: otherKey.publicKey,
+    });
     expect(await rejectionReason(stack.client(otherKey, sub).signRawPayload(params))).toBe("organization_forbidden");
     // In its own organization, the other user cannot name this user's address either.
     expect(await rejectionReason(stack.client(otherKey, other.subOrganizationId).signRawPayload(params))).toBe("wallet_account_not_found");
@@ -170,14 +164,12 @@ describe("sign_raw_payload", () => {
     try {
       expect(
         await rejectionReason(
-          stack
-            .client(short, sub)
-            .signRawPayload({
-              signWith: address,
-              payload: hashMessage("y"),
-              encoding: "PAYLOAD_ENCODING_HEXADECIMAL",
-              hashFunction: "HASH_FUNCTION_NO_OP",
-            }),
+          stack.client(short, sub).signRawPayload({
+            signWith: address,
+            payload: hashMessage("y"),
+            encoding: "PAYLOAD_ENCODING_HEXADECIMAL",
+            hashFunction: "HASH_FUNCTION_NO_OP",
+          }),
         ),
       ).toBe("api_key_expired");
     } finally {
@@ -194,13 +186,11 @@ describe("sign_raw_payload in the sparse variant", () => {
       // The sparse answer leaves out the optional `wallet`: the address is read back as a client would.
       expect(created.wallet).toBeUndefined();
       const key = generateP256KeyPair();
-      await sparse
-        .client()
-        .oauthLogin({
-          organizationId: created.subOrganizationId,
-          oidcToken: await idToken(sparse, "sparse-subject", key.publicKey),
-          publicKey: key.publicKey,
-        });
+      await sparse.client().oauthLogin({
+        organizationId: created.subOrganizationId,
+        oidcToken: await idToken(sparse, "sparse-subject", key.publicKey),
+        publicKey: key.publicKey,
+      });
       const asUser = sparse.client(key, created.subOrganizationId);
       const [wallet] = (await asUser.getWallets({})).wallets;
       const { accounts } = await asUser.getWalletAccounts({ walletId: wallet!.walletId });

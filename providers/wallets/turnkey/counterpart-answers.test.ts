@@ -43,13 +43,11 @@ describe.each(COUNTERPART_VARIANTS)("the %s variant", (variant) => {
     expect(accounts.map((a) => a.addressFormat)).toEqual(["ADDRESS_FORMAT_ETHEREUM", "ADDRESS_FORMAT_SOLANA"]);
 
     const sessionKey = generateP256KeyPair();
-    const login = await stack
-      .client()
-      .oauthLogin({
-        organizationId: sub,
-        oidcToken: await idToken(stack, `subject-${variant}`, sessionKey.publicKey),
-        publicKey: sessionKey.publicKey,
-      });
+    const login = await stack.client().oauthLogin({
+      organizationId: sub,
+      oidcToken: await idToken(stack, `subject-${variant}`, sessionKey.publicKey),
+      publicKey: sessionKey.publicKey,
+    });
     loginResultSchema.parse(login);
     const me = whoamiResponseSchema.parse(await stack.client(sessionKey, sub).getWhoami({}));
     expect(me.organizationId).toBe(sub);
