@@ -43,7 +43,7 @@ test("Turnkey email code: init_otp → mailbox → verify_otp → otp_login; a w
     const wrong = code.replace(/^./, (d) => String((Number(d) + 1) % 10));
     await wallet.getByLabel("Code from Turnkey").fill(wrong);
     await wallet.getByRole("button", { name: "Verify and connect" }).click();
-    await expect(wallet.getByTestId("wallet-error")).toHaveText("That code is not correct. 2 attempts left.");
+    await expect(wallet.getByTestId("wallet-error")).toHaveText("That code is not right. Check the latest email, or send a new code. 2 attempts left.");
     await expect(wallet.getByTestId("account-address")).toHaveCount(0);
   });
   await test.step("the right code logs this browser's key in and a stamped whoami proves it", async () => {
