@@ -2,6 +2,7 @@
 
 import { useState } from "react";
 import { postJson } from "./api";
+import { useHydrated } from "./use-hydrated";
 import { endIdentitySession } from "@/providers/identity/registry.client";
 import { endWalletSessions } from "@/providers/wallets/registry.client";
 
@@ -18,13 +19,14 @@ export function SignOutButton({
   identity: { provider: string; config: Record<string, string | null> | null };
 }) {
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   const [failed, setFailed] = useState(false);
   return (
     <>
     <button
       type="button"
       className="btn-secondary"
-      disabled={busy}
+      disabled={busy || !hydrated}
       onClick={async () => {
         setBusy(true);
         setFailed(false);
