@@ -1,12 +1,9 @@
 "use client";
 
 import { type RefObject, useEffect, useRef } from "react";
+import { FIRST_FIELD } from "./focus-targets";
 
-/** The first field a person would type in; buttons are left out so focus lands where typing starts. */
-export const FIRST_FIELD = "input:not([type=hidden]):not([disabled]), select, textarea";
-
-/** The id of a wallet card's heading (tabIndex -1): where focus goes when the card's content is replaced. */
-export const walletHeadingId = (provider: string) => `wallet-${provider}-heading`;
+export { FIRST_FIELD, walletHeadingId } from "./focus-targets";
 
 /** Moves focus to the element with `id`, if it is on the page. */
 export function focusById(id: string): void {

@@ -49,7 +49,7 @@ for (const size of WIDTHS) {
         const alchemy = page.getByTestId("wallet-alchemy");
         await alchemy.getByRole("button", { name: "Connect Alchemy" }).click();
         await expect(alchemy.getByTestId("account-address")).toBeVisible();
-        await expect(page.getByTestId("announcer")).toHaveText("Alchemy connected");
+        await expect(page.getByTestId("announcer")).toHaveText("Alchemy Smart Wallets connected");
         await expectAccessible(page, "dashboard, Alchemy connected");
 
         await page.getByTestId("wallet-turnkey").getByRole("button", { name: "Use an email code instead" }).click();

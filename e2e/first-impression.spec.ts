@@ -18,7 +18,7 @@ test("connect and disconnect say so in the live region and keep focus on the car
   await test.step("connect: announced, focus on the card's heading, no claim that reconnecting skips a code", async () => {
     await wallet.getByRole("button", { name: "Connect Alchemy" }).click();
     await expect(wallet.getByTestId("account-address")).toHaveText(/^0x[0-9a-fA-F]{40}$/);
-    await expect(announcer).toHaveText("Alchemy connected");
+    await expect(announcer).toHaveText("Alchemy Smart Wallets connected");
     await expect(heading).toBeFocused();
     await expect(wallet.getByTestId("wallet-expiry")).toContainText("reconnect to use it again");
     await expect(page.getByTestId("wallet-expiry").filter({ hasText: "skips the email code" })).toHaveCount(0);
@@ -27,7 +27,7 @@ test("connect and disconnect say so in the live region and keep focus on the car
   await test.step("disconnect: announced, focus on the card's heading", async () => {
     await wallet.getByRole("button", { name: "Disconnect" }).click();
     await expect(wallet.getByRole("button", { name: "Connect Alchemy" })).toBeVisible();
-    await expect(announcer).toHaveText("Signed out of Alchemy");
+    await expect(announcer).toHaveText("Signed out of Alchemy Smart Wallets");
     await expect(heading).toBeFocused();
     await wallet.getByRole("button", { name: "Connect Alchemy" }).click();
     await expect(wallet.getByTestId("account-address")).toBeVisible();
@@ -100,7 +100,7 @@ test("AIR Kit's email code: focus on the field, the same masked address, the one
     await page.getByLabel("Code from AIR Kit").fill(second);
     await page.getByRole("button", { name: "Verify code" }).click();
     await expect(wallet.getByTestId("air-mfa-needed").or(wallet.getByTestId("account-address"))).toBeVisible();
-    await expect(page.getByTestId("announcer")).toHaveText("AIR Kit connected");
+    await expect(page.getByTestId("announcer")).toHaveText("Moca AIR Kit connected");
     await expect(page.locator("#wallet-airkit-heading")).toBeFocused();
   });
 });

@@ -9,7 +9,7 @@ import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
 import { SessionBoundary } from "@/components/session-boundary";
 import { SignOutButton } from "@/components/sign-out-button";
-import { walletHeadingId } from "@/components/focus";
+import { walletHeadingId } from "@/components/focus-targets";
 import { repositoryFileUrl } from "@/lib/ui/repository";
 import { WalletConnector, WalletSession, WalletSigner } from "@/providers/wallets/registry.client";
 import { IdentityEmailVerification } from "@/providers/identity/registry.client";
@@ -287,7 +287,7 @@ export default async function Dashboard() {
               <li key={`${i.provider}:${i.subject}`} className="flex flex-wrap items-center gap-x-2">
                 <span className="font-medium">{providerLabel(i.provider)}</span>
                 <span className="text-slate-500 dark:text-slate-400">{i.email}</span>
-                <span className="text-xs text-slate-500 dark:text-slate-400">last used <DateTime value={i.lastSignInAt} /></span>
+                <span className="text-xs text-slate-500 dark:text-slate-400">last used <DateTime value={i.lastSignInAt.toISOString()} /></span>
               </li>
             ))}
           </ul>
