@@ -1,6 +1,7 @@
-// providers: identity/password wallet/alchemy wallet/turnkey wallet/airkit
+// providers: identity/oidc identity/password identity/firebase wallet/alchemy wallet/turnkey wallet/airkit
 import { expect, test } from "./support/test";
-import { readCodeFromMailbox, signUpWithPassword } from "./support/flows";
+import { readCodeFromMailbox, signInWithOidc, signUpWithPassword } from "./support/flows";
+import { GRACE } from "./support/stack";
 
 // What a newcomer meets on the empty dashboard and on the first connect: focus that follows
 // each step, successes said in the live region, one wording, and no dead end when the app
@@ -123,6 +124,15 @@ test.describe("before the page hydrates", () => {
     const opener = page.locator('button[type="button"]', { hasText: /^Continue with / });
     expect(await opener.count()).toBeGreaterThan(0);
     for (const button of await opener.all()) await expect(button).toBeDisabled();
+  });
+
+  test("the dashboard's connect, link and sign-out buttons are disabled too", async ({ page }) => {
+    // The OpenID sign-in is plain forms and redirects: it works without JavaScript.
+    await signInWithOidc(page, GRACE);
+    await expect(page.getByRole("button", { name: "Sign out" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Link Firebase" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Connect Alchemy" })).toBeDisabled();
+    await expect(page.getByRole("button", { name: "Pre-generate the address only" })).toBeDisabled();
   });
 });
 

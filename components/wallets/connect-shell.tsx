@@ -33,12 +33,13 @@ export function ConnectShell({ status, error, busy, label, onConnect, children, 
       )}
       {error && <Alert testId="wallet-error">{error}</Alert>}
       {children}
-      <div className="flex flex-wrap items-center gap-2">
-        <button type="button" className="btn-primary" onClick={onConnect} disabled={busy || !hydrated}>
+      {/* Disabled as a group until hydrated: every button here runs JavaScript. */}
+      <fieldset disabled={!hydrated} className="m-0 flex min-w-0 flex-wrap items-center gap-2 border-0 p-0">
+        <button type="button" className="btn-primary" onClick={onConnect} disabled={busy}>
           {label}
         </button>
         {actions}
-      </div>
+      </fieldset>
       {hint && <p className="text-xs text-slate-600 dark:text-slate-400">{hint}</p>}
     </div>
   );
