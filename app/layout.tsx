@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { Announcer } from "@/components/announcer";
 import { getConfig } from "@/lib/config";
+import { REPOSITORY_URL, repositoryFileUrl } from "@/lib/ui/repository";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -22,6 +24,28 @@ function Logo() {
       <circle cx="11" cy="14" r="4.5" fill="none" stroke="white" strokeWidth="2.2" />
       <path d="M15.5 14h7.5m-2.5 0v3.5m-3-3.5v2.5" fill="none" stroke="white" strokeWidth="2.2" strokeLinecap="round" />
     </svg>
+  );
+}
+
+/**
+ * Shown while the app runs on the local counterparts (the launcher sets DEMO_MAILBOX_URL only
+ * then: the mailbox is one of them). A stranger on the demo learns first that nothing here is a
+ * real wallet, and where to read how to go live.
+ */
+function DemoBanner() {
+  return (
+    <aside aria-label="Demo" data-testid="demo-banner" className="border-b border-amber-200 bg-amber-50 text-amber-950 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-100">
+      <p className="mx-auto max-w-5xl px-4 py-2 text-sm">
+        This is a demo on local stand-ins of the real providers. Nothing here is a real wallet.{" "}
+        <a href={REPOSITORY_URL} className="font-medium underline underline-offset-2">
+          Source code
+        </a>
+        {" · "}
+        <a href={repositoryFileUrl("docs/going-live.md")} className="font-medium underline underline-offset-2">
+          Going live
+        </a>
+      </p>
+    </aside>
   );
 }
 
@@ -61,9 +85,9 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
             </nav>
           </div>
         </header>
-        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 outline-none">
-          {children}
-        </main>
+        {demoMailboxUrl && <DemoBanner />}
+        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 outline-none">{children}</main>
+        <Announcer />
       </body>
     </html>
   );

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import { DateTime } from "./date-time";
 
 function format(ms: number): string {
   if (ms <= 0) return "expired";
@@ -37,8 +38,8 @@ export function Countdown({ expiresAt, testId }: { expiresAt: number; testId?: s
   return (
     <span data-testid={testId} className={`font-mono tabular-nums ${warn ? "text-amber-600 dark:text-amber-400" : ""}`}>
       {remaining === null ? "…" : format(remaining)}
-      <span className="ml-2 font-sans text-xs text-slate-500 dark:text-slate-400" suppressHydrationWarning>
-        (at {new Date(expiresAt).toLocaleTimeString()})
+      <span className="ml-2 font-sans text-xs text-slate-500 dark:text-slate-400">
+        (at <DateTime value={expiresAt} />)
       </span>
     </span>
   );

@@ -49,9 +49,15 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
   });
 
   test("Firebase: clear errors for a wrong password, an unverified email, and an unreachable provider", async ({ page }) => {
-    await test.step("wrong password", async () => {
+    await test.step("an empty form asks for the email (nothing was guessed yet)", async () => {
       await page.goto("/signin");
       await page.getByRole("button", { name: "Continue with Firebase" }).click();
+      const form = page.getByTestId("firebase-form");
+      await form.getByRole("button", { name: "Sign in with Firebase" }).click();
+      await expect(form.getByTestId("form-error")).toHaveText("Enter your email.");
+    });
+
+    await test.step("wrong password", async () => {
       const form = page.getByTestId("firebase-form");
       await form.getByLabel("Email").fill(GRACE.email);
       await form.getByLabel("Password").fill("not her password");
@@ -71,6 +77,8 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
     await test.step("a new, unverified Firebase account signs in but cannot get an AIR wallet", async () => {
       const form = page.getByTestId("firebase-form");
       await form.getByRole("button", { name: "No Firebase account? Create one" }).click();
+      // The mode switch re-renders the form: focus goes to its first field, not to <body>.
+      await expect(form.getByLabel("Email")).toBeFocused();
       await form.getByLabel("Email").fill(`fb-${Date.now()}@example.com`);
       await form.getByLabel("Password").fill("firebase-pass-123");
       await form.getByRole("button", { name: "Create account" }).click();
@@ -81,6 +89,20 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
         .getByRole("button", { name: /connect air kit/i })
         .click();
       await expect(page.getByTestId("wallet-airkit").getByTestId("wallet-error")).toContainText("has not verified it");
+    });
+
+    await test.step("no dead end: the dashboard sends Firebase's verification email, and in the demo opens its link", async () => {
+      const panel = page.getByTestId("email-verification");
+      await panel.getByRole("button", { name: "Send verification email" }).click();
+      await expect(page.getByTestId("announcer")).toHaveText(/^Verification email sent to f•••@example\.com$/);
+      // The emulator sends no email; the app reads the code it kept for this address (server-side).
+      await panel.getByRole("button", { name: "Verify now (demo)" }).click();
+      // A new app session from a fresh ID token: Firebase now vouches for the address…
+      await expect(page.getByTestId("email-verification")).toContainText("Firebase now says");
+      await page.getByText("What your identity provider told the app").click();
+      await expect(page.getByTestId("idp-user-info")).toContainText('"email_verified": true');
+      // …and the app says plainly why it still does not take an emulator's word for it.
+      await expect(page.getByTestId("email-verification")).toContainText("the local Auth Emulator, whose word on an email the app does not take");
     });
   });
 

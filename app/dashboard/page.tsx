@@ -2,12 +2,17 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CopyButton } from "@/components/copy-button";
 import { Countdown } from "@/components/countdown";
+import { DateTime } from "@/components/date-time";
 import { DisconnectButton } from "@/components/disconnect-button";
 import { ActiveSessions } from "@/components/identity/active-sessions";
 import { LinkSignInMethods } from "@/components/identity/link-sign-in-methods";
 import { JsonView } from "@/components/json-view";
+import { SessionBoundary } from "@/components/session-boundary";
 import { SignOutButton } from "@/components/sign-out-button";
+import { walletHeadingId } from "@/components/focus-targets";
+import { repositoryFileUrl } from "@/lib/ui/repository";
 import { WalletConnector, WalletSession, WalletSigner } from "@/providers/wallets/registry.client";
+import { IdentityEmailVerification } from "@/providers/identity/registry.client";
 import { WalletActionButton } from "@/components/wallets/wallet-action-button";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/providers/identity/registry";
@@ -115,11 +120,13 @@ export default async function Dashboard() {
   const byProvider = new Map<string, WalletConnection>(connections.map((c) => [c.provider, c]));
   // Sign-in methods this user could still link (explicit account linking): configured,
   // linkable (IdentityProvider.verifyForLink), and not linked to this user yet.
+  const currentProfile = identities.find((i) => i.provider === identity.provider && i.subject === identity.subject)?.profile ?? {};
   const linkable = configuredIdentityProviders(config)
     .filter((p) => p.verifyForLink && p.linkable?.(config) !== false && !identities.some((i) => i.provider === p.id))
     .map((p) => ({ provider: p.id, label: p.label(config), config: p.clientConfig?.(config) ?? {} }));
 
   return (
+    <SessionBoundary>
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
@@ -134,6 +141,16 @@ export default async function Dashboard() {
         />
       </div>
 
+      {!identity.emailVerified && identity.email && (
+        <IdentityEmailVerification
+          provider={identity.provider}
+          config={signedInWith?.clientConfig?.(config) ?? {}}
+          email={identity.email}
+          // The provider's own claim, as it told the app (OpenID's email_verified).
+          providerSaysVerified={(currentProfile as Record<string, unknown>).email_verified === true}
+        />
+      )}
+
       {wallets.map(({ provider, config: clientConfig }) => {
         const connection = byProvider.get(provider.id);
         // Everything the card shows of the connection comes from the provider's view of it.
@@ -145,13 +162,22 @@ export default async function Dashboard() {
         return (
           <section key={provider.id} className="card space-y-4" data-testid={`wallet-${provider.id}`}>
             <div className="flex items-center justify-between gap-2">
-              <h2 className="font-semibold">
+              {/* tabIndex -1: focus lands here when the card's content is replaced (connected, disconnected). */}
+              <h2 id={walletHeadingId(provider.id)} tabIndex={-1} className="font-semibold outline-none">
                 {provider.name}
                 {connected && <Badge ok={!expired}>{expired ? "session expired" : "connected"}</Badge>}
                 {awaitingAddress && <Badge ok={false}>no address yet</Badge>}
               </h2>
-              {(connected || awaitingAddress) && <DisconnectButton provider={provider.id} config={clientConfig} />}
+              {(connected || awaitingAddress) && <DisconnectButton provider={provider.id} name={provider.name} config={clientConfig} />}
             </div>
+            {!connected && (
+              <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="wallet-description">
+                {provider.description}{" "}
+                <a href={repositoryFileUrl(`docs/going-live/${provider.id}.md`)} className="font-medium text-brand-700 underline underline-offset-2 dark:text-brand-300">
+                  Docs<span className="sr-only"> for {provider.name}</span>
+                </a>
+              </p>
+            )}
             {connected ? (
               <>
                 <div>
@@ -166,7 +192,7 @@ export default async function Dashboard() {
                     <Field label="Wallet session" testId="wallet-expiry">
                       {expired ? "expired" : <Countdown expiresAt={connected.expiresAt.getTime()} />}
                       <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
-                        When it ends, the wallet shows as expired; reconnecting skips the email code.
+                        {provider.sessionEndNote ?? "When it ends, the wallet shows as expired; reconnect to use it again."}
                       </p>
                     </Field>
                   )}
@@ -193,7 +219,7 @@ export default async function Dashboard() {
                     address={connected.address.full}
                   />
                 )}
-                {expired && <WalletConnector provider={provider.id} config={clientConfig} reconnect />}
+                {expired && <WalletConnector provider={provider.id} name={provider.name} config={clientConfig} reconnect />}
               </>
             ) : (
               <>
@@ -229,7 +255,7 @@ export default async function Dashboard() {
                     <Facts facts={view.facts} />
                   </dl>
                 )}
-                <WalletConnector provider={provider.id} config={clientConfig} reconnect={false} awaitingAddress={awaitingAddress} />
+                <WalletConnector provider={provider.id} name={provider.name} config={clientConfig} reconnect={false} awaitingAddress={awaitingAddress} />
               </>
             )}
             {view?.documents.map((document) => (
@@ -276,9 +302,7 @@ export default async function Dashboard() {
               <li key={`${i.provider}:${i.subject}`} className="flex flex-wrap items-center gap-x-2">
                 <span className="font-medium">{providerLabel(i.provider)}</span>
                 <span className="text-slate-500 dark:text-slate-400">{i.email}</span>
-                <span className="text-xs text-slate-500 dark:text-slate-400">
-                  last used {i.lastSignInAt.toLocaleString("en-GB", { timeZone: "UTC" })} UTC
-                </span>
+                <span className="text-xs text-slate-500 dark:text-slate-400">last used <DateTime value={i.lastSignInAt.toISOString()} /></span>
               </li>
             ))}
           </ul>
@@ -298,13 +322,11 @@ export default async function Dashboard() {
         <details>
           <summary className="cursor-pointer text-sm font-medium">What your identity provider told the app</summary>
           <div className="mt-2">
-            <JsonView
-              value={identities.find((i) => i.provider === identity.provider && i.subject === identity.subject)?.profile ?? {}}
-              testId="idp-user-info"
-            />
+            <JsonView value={currentProfile} testId="idp-user-info" />
           </div>
         </details>
       </section>
     </div>
+    </SessionBoundary>
   );
 }

@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 import { AuthError } from "next-auth";
 import { signIn } from "@/auth";
 import { Alert } from "@/components/alert";
+import { FocusOnMount } from "@/components/focus-on-mount";
 import { CollapsedBrowserSignIn } from "@/providers/identity/registry.client";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders } from "@/providers/identity/registry";
@@ -53,7 +54,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
           Choose how you sign in. Your wallet follows you, whichever you pick.
         </p>
       </div>
-      {reason && <Alert tone="info">{reason}</Alert>}
+      {reason && (
+        <FocusOnMount testId="signin-reason">
+          <Alert tone="info">{reason}</Alert>
+        </FocusOnMount>
+      )}
       {error && <Alert testId="signin-error">{error}</Alert>}
       {providers.length === 0 && (
         <Alert>No identity provider is configured. Run `npm run dev`, or set the variables in `.env.example`.</Alert>

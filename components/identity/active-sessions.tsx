@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { postJson } from "../api";
+import { DateTime } from "../date-time";
 
 export interface ActiveSession {
   device: string;
@@ -10,8 +11,6 @@ export interface ActiveSession {
   lastSeenAt: string;
   current: boolean;
 }
-
-const when = (iso: string) => `${new Date(iso).toLocaleString("en-GB", { timeZone: "UTC" })} UTC`;
 
 /** The user's live app sessions, and "Sign out everywhere else". */
 export function ActiveSessions({ sessions }: { sessions: ActiveSession[] }) {
@@ -37,7 +36,7 @@ export function ActiveSessions({ sessions }: { sessions: ActiveSession[] }) {
               )}
             </p>
             <p className="text-xs text-slate-500">
-              Started {when(s.startedAt)} · last seen {when(s.lastSeenAt)}
+              Started <DateTime value={s.startedAt} /> · last seen <DateTime value={s.lastSeenAt} />
             </p>
           </li>
         ))}

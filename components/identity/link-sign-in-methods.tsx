@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/alert";
+import { useHydrated } from "@/components/use-hydrated";
 import { BrowserSignIn, canLinkInBrowser } from "@/providers/identity/registry.client";
 import type { LinkedMethod } from "./use-app-sign-in";
 
@@ -70,6 +71,7 @@ function LinkMethod({
   onLinked: (linked: LinkedMethod) => void;
 }) {
   const [open, setOpen] = useState(false);
+  const hydrated = useHydrated();
   const panel = useRef<HTMLDivElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
   const panelId = `link-${method.provider}-panel`;
@@ -102,6 +104,7 @@ function LinkMethod({
         className="btn-secondary"
         aria-expanded={false}
         aria-controls={panelId}
+        disabled={!hydrated}
         onClick={() => {
           onOpen();
           setOpen(true);

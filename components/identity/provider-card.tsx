@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-
-const FIELD = "input:not([type=hidden]):not([disabled]), select, textarea";
+import { FIRST_FIELD } from "@/components/focus";
+import { useHydrated } from "@/components/use-hydrated";
 
 /**
  * A collapsed sign-in option. Its form, and the provider's SDK behind it, load only when a
@@ -12,12 +12,13 @@ const FIELD = "input:not([type=hidden]):not([disabled]), select, textarea";
  */
 export function ProviderCard({ label, children }: { label: string; children: () => React.ReactNode }) {
   const [open, setOpen] = useState(false);
+  const hydrated = useHydrated();
   const body = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const root = body.current;
     if (!open || !root) return;
     const focusFirstField = () => {
-      const field = root.querySelector<HTMLElement>(FIELD);
+      const field = root.querySelector<HTMLElement>(FIRST_FIELD);
       if (!field) return false;
       field.focus();
       return true;
@@ -34,7 +35,7 @@ export function ProviderCard({ label, children }: { label: string; children: () 
       {open ? (
         children()
       ) : (
-        <button type="button" className="btn-secondary w-full" onClick={() => setOpen(true)}>
+        <button type="button" className="btn-secondary w-full" disabled={!hydrated} onClick={() => setOpen(true)}>
           Continue with {label}
         </button>
       )}

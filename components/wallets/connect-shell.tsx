@@ -3,18 +3,13 @@
 import { useRouter } from "next/navigation";
 import { useState, type ReactNode } from "react";
 import { Alert } from "@/components/alert";
+import { announce } from "@/components/announcer";
 import { ApiError } from "@/components/api";
+import { focusById, walletHeadingId } from "@/components/focus";
+import { useHydrated } from "@/components/use-hydrated";
 
 /** The shared face of a wallet connector: what is happening now, what went wrong, the button. */
-export function ConnectShell({
-  status,
-  error,
-  busy,
-  label,
-  onConnect,
-  children,
-  actions,
-}: {
+export function ConnectShell({ status, error, busy, label, onConnect, children, actions, hint }: {
   status: string | null;
   error: string | null;
   busy: boolean;
@@ -24,7 +19,10 @@ export function ConnectShell({
   children?: ReactNode;
   /** Further buttons beside the main one. */
   actions?: ReactNode;
+  /** A short line under the buttons explaining the further ones. */
+  hint?: ReactNode;
 }) {
+  const hydrated = useHydrated();
   return (
     <div className="space-y-3">
       {status && (
@@ -35,31 +33,47 @@ export function ConnectShell({
       )}
       {error && <Alert testId="wallet-error">{error}</Alert>}
       {children}
-      <div className="flex flex-wrap items-center gap-2">
+      {/* Disabled as a group until hydrated: every button here runs JavaScript. */}
+      <fieldset disabled={!hydrated} className="m-0 flex min-w-0 flex-wrap items-center gap-2 border-0 p-0">
         <button type="button" className="btn-primary" onClick={onConnect} disabled={busy}>
           {label}
         </button>
         {actions}
-      </div>
+      </fieldset>
+      {hint && <p className="text-xs text-slate-600 dark:text-slate-400">{hint}</p>}
     </div>
   );
+}
+
+/**
+ * What a connector does once its task succeeded and the card will be re-rendered: says so
+ * through the live region (`success`, by default "{name} connected") and moves focus to the
+ * card's heading, which stays while the button that had focus is replaced.
+ */
+export function connected({ provider, name }: { provider: string; name: string }, success = `${name} connected`): void {
+  announce(success);
+  focusById(walletHeadingId(provider));
 }
 
 /**
  * The state every connector shares: which step is running (its text is the status line),
  * the last error (the server's message, or `failure`), and a page refresh on success so the
  * server-rendered dashboard shows the new wallet. `run` resolves to whether the task
- * succeeded; a task that is only a first step passes `{ refresh: false }`.
+ * succeeded; a task that is only a first step passes `{ refresh: false }` (nothing is
+ * announced for it); `success` replaces the "{name} connected" announcement.
  */
-export function useConnectFlow<S extends string>(steps: Record<S, string>, failure: string) {
+export function useConnectFlow<S extends string>(wallet: { provider: string; name: string }, steps: Record<S, string>, failure: string) {
   const router = useRouter();
   const [step, setStep] = useState<S | null>(null);
   const [error, setError] = useState<string | null>(null);
-  async function run(task: (step: (s: S) => void) => Promise<void>, { refresh = true } = {}): Promise<boolean> {
+  async function run(task: (step: (s: S) => void) => Promise<void>, { refresh = true, success }: { refresh?: boolean; success?: string } = {}): Promise<boolean> {
     setError(null);
     try {
       await task(setStep);
-      if (refresh) router.refresh();
+      if (refresh) {
+        connected(wallet, success);
+        router.refresh();
+      }
       return true;
     } catch (e) {
       // The person sees `failure`; a developer finds the SDK's own error in the console.

@@ -12,6 +12,7 @@ import { useId, useState } from "react";
 import { Alert } from "@/components/alert";
 import { ApiError, postJson } from "@/components/api";
 import { CopyButton } from "@/components/copy-button";
+import { useHydrated } from "@/components/use-hydrated";
 
 export type SignFn = (message: string) => Promise<`0x${string}`>;
 
@@ -56,6 +57,8 @@ export function SignMessageButton({
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<Verified | null>(null);
   const headingId = useId();
+  // Until hydrated the click handler is not attached: say so (aria-disabled, as while busy).
+  const hydrated = useHydrated();
   const stepText: Record<Step, string> = {
     challenge: "Your server is issuing a fresh nonce and the message to sign…",
     sign: signingText ?? `${walletName} is signing the message…`,
@@ -98,7 +101,7 @@ export function SignMessageButton({
         type="button"
         className="btn-secondary aria-disabled:cursor-wait aria-disabled:opacity-60"
         onClick={() => void (step === null && run())}
-        aria-disabled={step !== null}
+        aria-disabled={step !== null || !hydrated}
         aria-busy={step !== null}
       >
         {step === null ? "Sign a test message" : "Signing…"}

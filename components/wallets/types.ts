@@ -4,6 +4,9 @@ type ClientConfig = Record<string, string | null>;
 
 /** What the dashboard passes to a wallet provider's browser connector. */
 export interface ConnectorProps {
+  /** The provider's id and display name (WalletProvider.id, .name): for focus and announcements. */
+  provider: string;
+  name: string;
   /** Non-secret settings from the provider's `clientConfig`. */
   config: Record<string, string | null>;
   /** True when a connection exists but has expired: connect again. */

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/components/alert";
 import { ApiError, postJson } from "@/components/api";
+import { useHydrated } from "@/components/use-hydrated";
 
 /**
  * A button for one server-side wallet action (WalletProvider.buttons): posts `{}` to
@@ -23,13 +24,14 @@ export function WalletActionButton({
 }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   return (
     <div className="space-y-2">
       <button
         type="button"
         className="btn-secondary"
-        disabled={busy}
+        disabled={busy || !hydrated}
         aria-busy={busy}
         onClick={async () => {
           setBusy(true);

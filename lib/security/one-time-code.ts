@@ -3,6 +3,7 @@
 import "server-only";
 import { createHmac, randomInt } from "node:crypto";
 import { AppError } from "@/lib/http/errors";
+import { wrongCode } from "@/lib/ui/wording";
 import type { AppStore } from "@/lib/store/types";
 import { constantEquals } from "./constant-equals";
 
@@ -30,9 +31,7 @@ const parts = (s: CodeSubject) => (typeof s === "string" ? { subject: s, binding
 
 export const codeErrors = {
   invalid: (remaining: number) =>
-    new AppError("code_invalid", 400, `That code is not right. ${remaining} attempt${remaining === 1 ? "" : "s"} left.`, {
-      attemptsRemaining: remaining,
-    }),
+    new AppError("code_invalid", 400, wrongCode(remaining), { attemptsRemaining: remaining }),
   expired: () => new AppError("code_expired", 400, "That code has expired. Ask for a new one."),
   attemptsExceeded: () => new AppError("code_attempts_exceeded", 429, "Too many wrong codes. Ask for a new one."),
   missing: () => new AppError("code_not_found", 400, "There is no pending code for this address. Ask for a new one."),

@@ -25,6 +25,13 @@ export interface WalletAction<Schema extends z.ZodType = z.ZodType> {
 export interface WalletProvider {
   id: WalletProviderId;
   name: string;
+  /** One line on the card, for someone who has not connected yet: what connecting will do. */
+  description: string;
+  /**
+   * Under a live card's session countdown: what happens when the wallet session ends and what
+   * reconnecting takes (say "skips the email code" only where it does). Absent: a generic line.
+   */
+  sessionEndNote?: string;
   isConfigured(config: AppConfig): boolean;
   /** Non-secret settings for the provider's browser connector. */
   clientConfig(config: AppConfig): Record<string, string | null>;

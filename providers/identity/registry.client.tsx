@@ -4,7 +4,7 @@
 // list of them (redirect-based ones, like OpenID Connect, are server-action buttons on the
 // sign-in page). One import and one entry line per provider (`npm run prune` removes both).
 import { ProviderCard } from "@/components/identity/provider-card";
-import type { BrowserIdentity, ClientConfig } from "@/components/identity/types";
+import type { BrowserIdentity, ClientConfig, EmailVerificationProps } from "@/components/identity/types";
 import type { BrowserSignInProps } from "@/components/identity/use-app-sign-in";
 import { firebaseBrowser } from "./firebase/ui";
 import { passwordBrowser } from "./password/ui";
@@ -32,6 +32,12 @@ export async function endIdentitySession(provider: string, config: ClientConfig 
     await browserIdentity(provider)
       ?.endSession?.(config)
       .catch(() => undefined);
+}
+
+/** How to verify the signed-in identity's email with its provider, if that provider offers a way. */
+export function IdentityEmailVerification({ provider, ...props }: EmailVerificationProps & { provider: string }) {
+  const VerifyEmail = browserIdentity(provider)?.VerifyEmail;
+  return VerifyEmail ? <VerifyEmail {...props} /> : null;
 }
 
 /** A collapsed "Continue with …" card that opens the provider's form. */

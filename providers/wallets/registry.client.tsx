@@ -19,9 +19,9 @@ const wallets: Record<string, BrowserWallet> = {
 
 const browserWallet = (provider: string) => (Object.hasOwn(wallets, provider) ? wallets[provider] : undefined);
 
-export function WalletConnector({ provider, ...props }: ConnectorProps & { provider: string }) {
-  const wallet = browserWallet(provider);
-  if (!wallet) return <p className="text-sm text-slate-500 dark:text-slate-400">No browser connector for {provider}.</p>;
+export function WalletConnector(props: ConnectorProps) {
+  const wallet = browserWallet(props.provider);
+  if (!wallet) return <p className="text-sm text-slate-500 dark:text-slate-400">No browser connector for {props.provider}.</p>;
   return <wallet.Connector {...props} />;
 }
 

@@ -1,6 +1,8 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { useFocusOnStep } from "@/components/focus";
+import { missingCredentials } from "@/components/identity/missing-credentials";
 import { Alert } from "@/components/alert";
 import { PasswordField } from "@/components/identity/password-field";
 import { type FirebaseWebConfig, getFirebaseAuth, getFirebaseLinkAuth } from "@/providers/identity/firebase/browser";
@@ -32,6 +34,9 @@ export default function FirebaseSignIn({ config, intent = "sign-in", onLinked }:
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  // "Create one" / "Sign in" replace the button that had focus: focus the form's first field.
+  useFocusOnStep(form, mode);
   const web: FirebaseWebConfig = {
     apiKey: config.apiKey!,
     authDomain: config.authDomain!,
@@ -61,6 +66,8 @@ export default function FirebaseSignIn({ config, intent = "sign-in", onLinked }:
 
   function onSubmit(event: React.FormEvent) {
     event.preventDefault();
+    const missing = missingCredentials(email, password);
+    if (missing) return setError(missing);
     void run(async (auth) => {
       const { signInWithEmailAndPassword, createUserWithEmailAndPassword, sendEmailVerification } = await import("firebase/auth");
       if (mode === "signin") return signInWithEmailAndPassword(auth, email, password);
@@ -72,21 +79,9 @@ export default function FirebaseSignIn({ config, intent = "sign-in", onLinked }:
   }
 
   return (
-    <form onSubmit={onSubmit} className="space-y-3" noValidate data-testid="firebase-form">
-      <h2 className="font-semibold">
-        {linking
-          ? mode === "signin"
-            ? "Link a Firebase account"
-            : "Create a Firebase account to link"
-          : mode === "signin"
-            ? "Sign in with Firebase"
-            : "Create a Firebase account"}
-      </h2>
-      {linking && (
-        <p className="text-sm text-slate-600 dark:text-slate-400">
-          Sign in to the Firebase account to add. You stay signed in as you are; next time, either way of signing in opens this account.
-        </p>
-      )}
+    <form ref={form} onSubmit={onSubmit} className="space-y-3" noValidate data-testid="firebase-form">
+      <h2 className="font-semibold">{linking ? (mode === "signin" ? "Link a Firebase account" : "Create a Firebase account to link") : mode === "signin" ? "Sign in with Firebase" : "Create a Firebase account"}</h2>
+      {linking && <p className="text-sm text-slate-600 dark:text-slate-400">Sign in to the Firebase account to add. You stay signed in as you are; next time, either way of signing in opens this account.</p>}
       {notice && <Alert tone="info">{notice}</Alert>}
       <div>
         <label className="label" htmlFor="fb-email">

@@ -7,5 +7,6 @@ export const firebaseBrowser: BrowserIdentity = {
   linkable: true,
   // The Firebase SDK loads only when the option is opened.
   Form: dynamic(() => import("./sign-in")),
+  VerifyEmail: dynamic(() => import("./verify-email")),
   endSession: async (config) => (await import("./sign-in")).endFirebaseSession(config),
 };

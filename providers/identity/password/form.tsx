@@ -2,7 +2,11 @@
 
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { announce } from "@/components/announcer";
+import { useFocusOnStep } from "@/components/focus";
+import { missingCredentials } from "@/components/identity/missing-credentials";
+import { maskEmail } from "@/lib/ui/wording";
 import { Alert } from "@/components/alert";
 import { ApiError, postJson } from "@/components/api";
 import { CodeField } from "@/components/identity/code-field";
@@ -27,6 +31,9 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  // "Create one", the code step and back replace the control that had focus: focus the first field.
+  useFocusOnStep(form, mode);
 
   async function finishSignIn() {
     const result = await signIn("password", { email, password, redirect: false });
@@ -58,11 +65,16 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
 
   function onSubmit(event: React.FormEvent) {
     event.preventDefault();
+    if (mode !== "verify") {
+      const missing = missingCredentials(email, password);
+      if (missing) return setError(missing);
+    }
     void run(async () => {
       if (mode === "signin") return finishSignIn();
       if (mode === "signup") {
         await postJson("/api/password/sign-up", { email, password, name: name || undefined });
         setMode("verify");
+        announce(`Code sent to ${maskEmail(email)}`);
         // The server answers the same whether or not the address already has an account (so
         // sign-up reveals nothing); the email says which it was.
         setNotice(
@@ -80,7 +92,7 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
   const submit = { signin: "Sign in", signup: "Create account", verify: "Confirm and sign in" }[mode];
 
   return (
-    <form onSubmit={onSubmit} className="space-y-3" noValidate data-testid="password-form">
+    <form ref={form} onSubmit={onSubmit} className="space-y-3" noValidate data-testid="password-form">
       <h2 className="font-semibold">{title}</h2>
       {notice && <Alert tone="info">{notice}</Alert>}
       {mode !== "verify" ? (

@@ -1,11 +1,16 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { useFocusOnStep } from "@/components/focus";
+import { missingCredentials } from "@/components/identity/missing-credentials";
+import { announce } from "@/components/announcer";
+import { maskEmail } from "@/lib/ui/wording";
 import { Alert } from "@/components/alert";
 import { getSupabaseBrowserClient } from "@/providers/identity/supabase/browser";
 import { CodeField } from "@/components/identity/code-field";
 import { PasswordField } from "@/components/identity/password-field";
 import { type BrowserSignInProps, useSubmitProof } from "@/components/identity/use-app-sign-in";
+import { WRONG_CODE } from "@/lib/ui/wording";
 
 type Mode = "signin" | "signup" | "otp" | "code";
 
@@ -15,7 +20,8 @@ const SUPABASE_ERRORS: Record<string, string> = {
   email_not_confirmed: "Confirm your email first: we sent you a new code.",
   user_already_exists: "An account with this email already exists. Sign in instead.",
   weak_password: "Choose a stronger password (at least 6 characters).",
-  otp_expired: "That code is wrong or has expired. Check the newest email, or ask for a new code.",
+  // Supabase answers a wrong code and an expired one alike.
+  otp_expired: WRONG_CODE,
   over_email_send_rate_limit: "A code was sent very recently. Wait a minute before asking for another.",
   over_request_rate_limit: "Too many attempts. Wait a few minutes, then try again.",
   validation_failed: "Enter a valid email address.",
@@ -38,6 +44,9 @@ export default function SupabaseSignIn({ config, mailboxUrl, intent = "sign-in",
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const form = useRef<HTMLFormElement>(null);
+  // Each mode replaces the control that had focus ("Create one", the code step): focus its first field.
+  useFocusOnStep(form, mode);
   const client = () => getSupabaseBrowserClient(config.url!, config.publishableKey!);
 
   function askForCode(kind: "signup" | "email", text: string) {
@@ -45,6 +54,7 @@ export default function SupabaseSignIn({ config, mailboxUrl, intent = "sign-in",
     setCode("");
     setMode("code");
     setNotice(text);
+    announce(`Code sent to ${maskEmail(email)}`);
   }
 
   async function finish(accessToken: string) {
@@ -87,6 +97,10 @@ export default function SupabaseSignIn({ config, mailboxUrl, intent = "sign-in",
 
   function onSubmit(event: React.FormEvent) {
     event.preventDefault();
+    if (mode !== "code") {
+      const missing = missingCredentials(email, mode === "otp" ? null : password);
+      if (missing) return setError(missing);
+    }
     setBusy(true);
     setError(null);
     submit()
@@ -108,7 +122,7 @@ export default function SupabaseSignIn({ config, mailboxUrl, intent = "sign-in",
   const switchTo = (next: Mode) => () => (setMode(next), setError(null), setNotice(null));
 
   return (
-    <form onSubmit={onSubmit} className="space-y-3" noValidate data-testid="supabase-form">
+    <form ref={form} onSubmit={onSubmit} className="space-y-3" noValidate data-testid="supabase-form">
       <h2 className="font-semibold">{titles[mode]}</h2>
       {linking && (
         <p className="text-sm text-slate-600 dark:text-slate-400">

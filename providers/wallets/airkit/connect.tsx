@@ -3,9 +3,12 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { Alert } from "@/components/alert";
+import { announce } from "@/components/announcer";
 import { ApiError, postJson } from "@/components/api";
+import { focusById, walletHeadingId } from "@/components/focus";
+import { maskEmail } from "@/lib/ui/wording";
 import { type AirClient, AirClientError, type CodePrompt, getAirClient } from "@/providers/wallets/airkit/browser";
-import { ConnectShell } from "@/components/wallets/connect-shell";
+import { ConnectShell, connected } from "@/components/wallets/connect-shell";
 import type { ConnectorProps } from "@/components/wallets/types";
 
 type Step = "idle" | "token" | "login" | "code" | "mfa" | "session";
@@ -18,15 +21,19 @@ const STEP_TEXT: Record<Exclude<Step, "idle">, string> = {
   session: "Your server is verifying AIR's session…",
 };
 
-export default function AirKitConnect({ config, reconnect, awaitingAddress }: ConnectorProps) {
+export default function AirKitConnect({ provider, name, config, reconnect, awaitingAddress }: ConnectorProps) {
   const router = useRouter();
   const [step, setStep] = useState<Step>("idle");
   const [error, setError] = useState<string | null>(null);
   const [prompt, setPrompt] = useState<CodePrompt | null>(null);
   const [code, setCode] = useState("");
   const answer = useRef<((code: string | null) => void) | null>(null);
+  // Set by "Send a new code": the login in progress is cancelled and a new one started, for
+  // which AIR sends a new code.
+  const restart = useRef(false);
 
   function requestCode(p: CodePrompt): Promise<string | null> {
+    if (!p.error) announce(`Code sent to ${maskEmail(p.email)}`);
     setPrompt(p);
     setCode("");
     setStep("code");
@@ -60,11 +67,18 @@ export default function AirKitConnect({ config, reconnect, awaitingAddress }: Co
     try {
       await task();
       setStep("idle");
+      connected({ provider, name });
       router.refresh();
     } catch (e) {
       setStep("idle");
       setPrompt(null);
-      if (e instanceof AirClientError && e.code === "cancelled") return;
+      if (e instanceof AirClientError && e.code === "cancelled") {
+        if (restart.current) {
+          restart.current = false;
+          void connect();
+        }
+        return;
+      }
       setError(e instanceof ApiError || e instanceof AirClientError ? e.message : "Connecting AIR Kit failed. Try again.");
     }
   }
@@ -99,7 +113,7 @@ export default function AirKitConnect({ config, reconnect, awaitingAddress }: Co
         }}
       >
         <Alert tone="info">
-          AIR Kit sent a code to <strong>{prompt.email}</strong> to confirm it is yours. This happens only the first time.
+          AIR Kit sent a code to <strong data-testid="code-sent-to">{maskEmail(prompt.email)}</strong> to confirm it is yours. This happens only the first time.
         </Alert>
         {prompt.error && <Alert>{prompt.error}</Alert>}
         <div>
@@ -135,7 +149,24 @@ export default function AirKitConnect({ config, reconnect, awaitingAddress }: Co
           <button type="submit" className="btn-primary" disabled={code.length !== 6}>
             Verify code
           </button>
-          <button type="button" className="btn-ghost" onClick={() => answer.current?.(null)}>
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() => {
+              restart.current = true;
+              answer.current?.(null);
+            }}
+          >
+            Send a new code
+          </button>
+          <button
+            type="button"
+            className="btn-ghost"
+            onClick={() => {
+              answer.current?.(null);
+              focusById(walletHeadingId(provider));
+            }}
+          >
             Cancel
           </button>
         </div>

@@ -22,6 +22,9 @@ const SESSION_STATUSES: readonly WalletConnection["status"][] = ["connected", "c
 export const airkitProvider: WalletProvider = {
   id: "airkit",
   name: AIRKIT_NAME,
+  description:
+    "AIR Kit checks a token your server signs for you, emails you a code the first time, and gives you an account address once you add a passkey (MFA).",
+  sessionEndNote: "When it ends, the wallet shows as expired; reconnecting skips the email code (AIR Kit knows this device).",
   isConfigured: (config) => Boolean(config.airkit),
   card: airkitCard,
   clientConfig: (config) => ({

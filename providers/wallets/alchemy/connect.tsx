@@ -15,8 +15,8 @@ const STEP_TEXT = {
 // The Turnkey query Alchemy's signer client stamps; Alchemy checks the path.
 const WHOAMI_URL = "https://api.turnkey.com/public/v1/query/whoami";
 
-export default function AlchemyConnect({ reconnect }: ConnectorProps) {
-  const flow = useConnectFlow(STEP_TEXT, "Connecting Alchemy failed. Try again.");
+export default function AlchemyConnect({ provider, name, reconnect }: ConnectorProps) {
+  const flow = useConnectFlow({ provider, name }, STEP_TEXT, "Connecting Alchemy failed. Try again.");
   const connect = () =>
     flow.run(async (step) => {
       const [
@@ -62,10 +62,13 @@ export default function AlchemyConnect({ reconnect }: ConnectorProps) {
     });
 
   const pregenerate = () =>
-    flow.run(async (step) => {
-      step("pregenerate");
-      await postJson("/api/wallets/alchemy/pregenerate", {});
-    });
+    flow.run(
+      async (step) => {
+        step("pregenerate");
+        await postJson("/api/wallets/alchemy/pregenerate", {});
+      },
+      { success: `${name} address pre-generated` },
+    );
 
   return (
     <ConnectShell
@@ -76,9 +79,17 @@ export default function AlchemyConnect({ reconnect }: ConnectorProps) {
       onConnect={() => void connect()}
       actions={
         reconnect ? undefined : (
-          <button type="button" className="btn-secondary" onClick={() => void pregenerate()} disabled={flow.busy}>
+          <button type="button" className="btn-secondary" onClick={() => void pregenerate()} disabled={flow.busy} aria-describedby="alchemy-pregenerate-hint">
             Pre-generate the address only
           </button>
+        )
+      }
+      hint={
+        reconnect ? undefined : (
+          <span id="alchemy-pregenerate-hint">
+            &ldquo;Pre-generate the address only&rdquo;: your server asks Alchemy for your wallet&apos;s address without a browser key, so you can show or fund it
+            before anyone signs. Connect later to sign with it.
+          </span>
         )
       }
     />

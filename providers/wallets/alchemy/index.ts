@@ -66,6 +66,8 @@ const idTokenFor = (ctx: WalletContext, nonce: string) => walletIdToken(ctx, ctx
 export const alchemyProvider: WalletProvider = {
   id: "alchemy",
   name: ALCHEMY_NAME,
+  description:
+    "Alchemy takes an ID token from your server and gives this browser a session key for your smart-account address. You can also pre-generate the address without a session.",
   isConfigured: (config) => Boolean(config.alchemy),
   card: alchemyCard,
   clientConfig: () => ({}),

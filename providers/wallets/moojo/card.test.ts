@@ -52,7 +52,7 @@ describe("Moojo ID card", () => {
               key: documented!.id,
               title: "groceries-expenses",
               facts: [
-                ["Issued", "2025-03-25 15:10:44 UTC"],
+                ["Issued", "25 Mar 2025, 15:10 UTC"],
                 ["monthly-spend", "300"],
                 ["currency", "USD"],
                 ["Credential id", documented!.id],

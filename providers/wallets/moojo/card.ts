@@ -2,6 +2,7 @@
 // Its headline is Moojo's public key, 68 characters: the card shows it shortened and copies it whole.
 import { z } from "zod";
 import type { WalletConnection } from "@/lib/store/types";
+import { formatDateTime } from "@/components/format-date";
 import { readData, walletCard } from "@/lib/wallets/card";
 import type { WalletCardView, WalletFact } from "@/lib/wallets/types";
 import { moojoCredential } from "./schema";
@@ -17,11 +18,8 @@ export const moojoData = {
   exchange: z.object({ id: z.string(), idType: z.string(), firebaseSignInProvider: z.string().nullable() }),
 };
 
-const formatTime = (ms: number) =>
-  `${new Date(ms)
-    .toISOString()
-    .replace("T", " ")
-    .replace(/\.\d{3}Z$/, "")} UTC`;
+// The app's one date format (components/date-time.tsx); a server-built fact is in UTC and says so.
+const formatTime = (ms: number) => `${formatDateTime(ms, "UTC")} UTC`;
 
 export function moojoCard(connection: WalletConnection): WalletCardView {
   const data = readData(moojoData, connection.data);

@@ -31,8 +31,8 @@ async function bridgeAuth(config: FirebaseWebConfig): Promise<Auth> {
   return auth;
 }
 
-export default function MoojoConnect({ config, reconnect }: ConnectorProps) {
-  const flow = useConnectFlow(STEP_TEXT, "Connecting Moojo failed. Try again.");
+export default function MoojoConnect({ provider, name, config, reconnect }: ConnectorProps) {
+  const flow = useConnectFlow({ provider, name }, STEP_TEXT, "Connecting Moojo failed. Try again.");
   const connect = () =>
     flow.run(async (step) => {
       step("firebase");

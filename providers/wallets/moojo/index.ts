@@ -30,6 +30,8 @@ async function saveCredentials(store: AppStore, userId: string, credentials: Moo
 export const moojoProvider: WalletProvider = {
   id: "moojo",
   name: "Moojo ID",
+  description:
+    "Moojo ID takes a Firebase ID token that stands for you and answers with your Moojo identity, its public key and credentials. It does not sign messages.",
   isConfigured: (config) => Boolean(config.moojo && config.firebase),
   card: moojoCard,
   buttons: [{ action: "issueDemoCredential", label: "Issue a demo credential", busyLabel: "Issuing…" }],

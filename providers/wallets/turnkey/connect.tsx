@@ -1,8 +1,11 @@
 "use client";
 
 import { ClientState, getClientSignatureMessageForLogin, StamperType, useTurnkey } from "@turnkey/react-wallet-kit";
-import { useState } from "react";
+import { useRef, useState } from "react";
+import { announce } from "@/components/announcer";
 import { postJson } from "@/components/api";
+import { focusById, useFocusOnStep, walletHeadingId } from "@/components/focus";
+import { maskEmail } from "@/lib/ui/wording";
 import { CodeField } from "@/components/identity/code-field";
 import { ConnectShell, useConnectFlow } from "@/components/wallets/connect-shell";
 import { TurnkeyKit } from "./kit";
@@ -69,15 +72,19 @@ export async function loginWithPasskey(kit: Kit, step: (s: TurnkeyStep) => void,
 }
 
 /** The connect buttons and flows; needs a TurnkeyKit around it. */
-export function Connect({ config, reconnect }: ConnectorProps) {
+export function Connect({ provider, name, config, reconnect }: ConnectorProps) {
   const kit = useTurnkey();
-  const flow = useConnectFlow(STEP_TEXT, "Connecting Turnkey failed. Try again.");
+  const flow = useConnectFlow({ provider, name }, STEP_TEXT, "Connecting Turnkey failed. Try again.");
   // Set once a code is on its way: the target bundle from init_otp and where it went.
   const [otp, setOtp] = useState<{ otpId: string; bundle: string; email: string } | null>(null);
   const [code, setCode] = useState("");
   const codeLength = Number(config.otpLength ?? 6);
   const sessionSeconds = config.sessionSeconds ?? "900";
   const ready = kit.clientState === ClientState.Ready;
+  // The code step replaces the button that had focus: focus goes to the code field (a new code
+  // is a new step too, so the field is focused again after "Send a new code").
+  const root = useRef<HTMLDivElement>(null);
+  useFocusOnStep(root, otp?.otpId ?? null);
 
   const connectWithIdToken = () =>
     flow.run(async (step) => {
@@ -104,6 +111,7 @@ export function Connect({ config, reconnect }: ConnectorProps) {
         );
         setCode("");
         setOtp({ otpId: sent.otpId, bundle: sent.otpEncryptionTargetBundle, email: sent.email });
+        announce(`Code sent to ${maskEmail(sent.email)}`);
       },
       { refresh: false },
     );
@@ -186,6 +194,7 @@ export function Connect({ config, reconnect }: ConnectorProps) {
 
   if (otp) {
     return (
+      <div ref={root}>
       <ConnectShell
         status={flow.status}
         error={flow.error}
@@ -197,7 +206,15 @@ export function Connect({ config, reconnect }: ConnectorProps) {
             <button type="button" className="btn-secondary" onClick={() => void sendCode()} disabled={flow.busy}>
               Send a new code
             </button>
-            <button type="button" className="btn-ghost" onClick={() => setOtp(null)} disabled={flow.busy}>
+            <button
+              type="button"
+              className="btn-ghost"
+              onClick={() => {
+                setOtp(null);
+                focusById(walletHeadingId(provider));
+              }}
+              disabled={flow.busy}
+            >
               Cancel
             </button>
           </>
@@ -211,7 +228,7 @@ export function Connect({ config, reconnect }: ConnectorProps) {
           }}
         >
           <p className="mb-2 text-sm text-slate-600 dark:text-slate-300">
-            Turnkey sent a {codeLength}-digit code to <strong>{otp.email}</strong>. It works once, for five minutes.
+            Turnkey sent a {codeLength}-digit code to <strong data-testid="code-sent-to">{maskEmail(otp.email)}</strong>. It works once, for five minutes.
           </p>
           <CodeField
             id="turnkey-code"
@@ -223,10 +240,12 @@ export function Connect({ config, reconnect }: ConnectorProps) {
           />
         </form>
       </ConnectShell>
+      </div>
     );
   }
 
   return (
+    <div ref={root}>
     <ConnectShell
       status={flow.status ?? (ready ? null : "Loading Turnkey's Embedded Wallet Kit…")}
       error={flow.error}
@@ -235,7 +254,7 @@ export function Connect({ config, reconnect }: ConnectorProps) {
       onConnect={() => void connectWithIdToken()}
       actions={
         <>
-          <button type="button" className="btn-secondary" onClick={() => void sendCode()} disabled={flow.busy}>
+          <button type="button" className="btn-secondary" onClick={() => void sendCode()} disabled={flow.busy} aria-describedby="turnkey-email-code-hint">
             Use an email code instead
           </button>
           <button type="button" className="btn-secondary" onClick={() => void logInWithPasskey()} disabled={flow.busy || !ready}>
@@ -248,7 +267,14 @@ export function Connect({ config, reconnect }: ConnectorProps) {
           )}
         </>
       }
+      hint={
+        <span id="turnkey-email-code-hint">
+          &ldquo;Use an email code instead&rdquo;: Turnkey emails a code to your address and this browser proves it, without your server&apos;s ID token. Same
+          wallet either way.
+        </span>
+      }
     />
+    </div>
   );
 }
 

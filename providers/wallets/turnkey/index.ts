@@ -48,6 +48,7 @@ import {
   type TurnkeyFailure,
 } from "./client";
 import { initOtpResultSchema, loginResultSchema, verifyOtpResultSchema, whoamiResponseSchema } from "./schema";
+import { wrongCode } from "@/lib/ui/wording";
 
 /** Six digits, like the app's own email codes; Turnkey's default is nine alphanumerics. */
 export const OTP_LENGTH = 6;
@@ -208,13 +209,9 @@ export function explainOtpRefusal(failure: TurnkeyFailure): AppError | undefined
     case GRPC.NOT_FOUND:
       return new AppError("otp_expired", 400, "This code has expired or was already used. Send a new code.");
     case GRPC.UNAUTHENTICATED:
-      return new AppError(
-        "otp_invalid",
-        400,
-        left !== undefined ? `That code is not correct. ${left} attempt${left === 1 ? "" : "s"} left.` : "That code is not correct.",
-      );
+      return new AppError("otp_invalid", 400, wrongCode(left));
     default:
-      if (failure.turnkeyErrorCode === "UNAUTHENTICATED") return new AppError("otp_invalid", 400, "That code is not correct.");
+      if (failure.turnkeyErrorCode === "UNAUTHENTICATED") return new AppError("otp_invalid", 400, wrongCode());
       return undefined;
   }
 }
@@ -292,6 +289,8 @@ const publicKeySchema = z.string().regex(/^0[23][0-9a-f]{64}$/, "a compressed P-
 export const turnkeyProvider: WalletProvider = {
   id: "turnkey",
   name: TURNKEY_NAME,
+  description:
+    "Turnkey keeps your wallet's keys in its enclave and signs this browser in with a key that never leaves it: with an ID token from your server, an email code, or a passkey.",
   isConfigured: (config) => Boolean(config.turnkey),
   card: turnkeyCard,
   clientConfig: (config) => ({

@@ -6,13 +6,14 @@ import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/alert";
 import { ApiError, postJson } from "@/components/api";
 import { Countdown } from "@/components/countdown";
+import { formatDateTime } from "@/components/format-date";
 import { signatureFromRsv } from "@/lib/wallets/signing/rsv";
 import { SignMessageButton, WalletSignError } from "@/components/wallets/sign-message";
 import { Connect } from "./connect";
 import { TurnkeyKit } from "./kit";
 import type { WalletSessionProps } from "@/components/wallets/types";
 
-const time = (ms: number) => new Date(ms).toLocaleTimeString();
+const time = (ms: number) => formatDateTime(ms);
 
 /**
  * The Turnkey session this browser holds, from the kit: when it ends (the session JWT's `exp`),
@@ -89,7 +90,7 @@ function Panel({ config, expiresAt, address }: WalletSessionProps) {
           This browser holds no Turnkey session for this wallet (it ended here, or you connected in another browser). Reconnect to sign with
           it.
         </Alert>
-        <Connect config={config} reconnect />
+        <Connect provider="turnkey" name="Turnkey" config={config} reconnect />
       </div>
     );
   }

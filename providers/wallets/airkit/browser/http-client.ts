@@ -6,6 +6,7 @@
 // - `login` returns the current session, if any, whatever token it is given;
 // - MFA is a WebAuthn passkey created in this page (the SDK does it in AIR's iframe).
 import { type AirClientConfig, AirClientError, type AirLoginResult, type AirServiceLike, type AirUserDetails } from "./types";
+import { WRONG_CODE } from "@/lib/ui/wording";
 
 const STORAGE_KEY = "airkit.session";
 
@@ -31,7 +32,7 @@ interface PasskeyOptions {
 }
 
 const FRIENDLY: Record<string, string> = {
-  otp_invalid: "That code is not right.",
+  otp_invalid: WRONG_CODE,
   otp_expired: "That code has expired. Start again to get a new one.",
   otp_attempts_exceeded: "Too many wrong codes. Start again to get a new one.",
   otp_rate_limited: "Too many codes were requested for this email. Wait a few minutes and try again.",
@@ -129,7 +130,7 @@ export function createHttpAirService(config: AirClientConfig & { apiUrl: string 
           answer = await call<LoginResponse>("/v1/auth/verify", { body: { challengeId: challenge.challengeId, code } });
         } catch (e) {
           if (e instanceof AirClientError && e.code === "otp_invalid") {
-            error = "That code is not right. Check the newest email and try again.";
+            error = WRONG_CODE;
             continue;
           }
           throw e;
