@@ -34,7 +34,11 @@ function Logo() {
  */
 function DemoBanner() {
   return (
-    <aside aria-label="Demo" data-testid="demo-banner" className="border-b border-amber-200 bg-amber-50 text-amber-950 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-100">
+    <aside
+      aria-label="Demo"
+      data-testid="demo-banner"
+      className="border-b border-amber-200 bg-amber-50 text-amber-950 dark:border-amber-900 dark:bg-amber-950 dark:text-amber-100"
+    >
       <p className="mx-auto max-w-5xl px-4 py-2 text-sm">
         This is a demo on local stand-ins of the real providers. Nothing here is a real wallet.{" "}
         <a href={REPOSITORY_URL} className="font-medium underline underline-offset-2">
@@ -86,7 +90,9 @@ export default async function RootLayout({ children }: Readonly<{ children: Reac
           </div>
         </header>
         {demoMailboxUrl && <DemoBanner />}
-        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 outline-none">{children}</main>
+        <main id="main" tabIndex={-1} className="mx-auto max-w-5xl px-4 py-8 outline-none">
+          {children}
+        </main>
         <Announcer />
       </body>
     </html>

@@ -25,7 +25,8 @@ export function useFocusOnStep(root: RefObject<HTMLElement | null>, step: unknow
     }
     const element = root.current;
     if (!element) return;
-    const target = element.querySelector<HTMLElement>(FIRST_FIELD) ?? element.querySelector<HTMLElement>("h1[tabindex], h2[tabindex], h3[tabindex]");
+    const target =
+      element.querySelector<HTMLElement>(FIRST_FIELD) ?? element.querySelector<HTMLElement>("h1[tabindex], h2[tabindex], h3[tabindex]");
     target?.focus();
   }, [root, step]);
 }

@@ -9,7 +9,10 @@ export function JsonView({ value, testId }: { value: unknown; testId?: string })
   return (
     // Wrapped, never scrolled: a scrolling <pre> is a region only a mouse can scroll (axe
     // scrollable-region-focusable), and on a 360 px phone it would be most of the token.
-    <pre data-testid={testId} className="rounded-xl bg-slate-950 p-3 font-mono text-xs leading-relaxed whitespace-pre-wrap text-slate-100 [overflow-wrap:anywhere]">
+    <pre
+      data-testid={testId}
+      className="rounded-xl bg-slate-950 p-3 font-mono text-xs leading-relaxed whitespace-pre-wrap text-slate-100 [overflow-wrap:anywhere]"
+    >
       {text}
     </pre>
   );

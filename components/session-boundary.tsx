@@ -27,7 +27,8 @@ export function SessionBoundary({ children }: { children: ReactNode }) {
         Your session ended
       </h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        The app no longer knows you in this tab (it expired, or you signed out elsewhere). Your wallets are not shown until you sign in again.
+        The app no longer knows you in this tab (it expired, or you signed out elsewhere). Your wallets are not shown until you sign in
+        again.
       </p>
       <a href="/signin?reason=session_expired" className="btn-primary inline-flex">
         Sign in again

@@ -23,32 +23,32 @@ export function SignOutButton({
   const [failed, setFailed] = useState(false);
   return (
     <>
-    <button
-      type="button"
-      className="btn-secondary"
-      disabled={busy || !hydrated}
-      onClick={async () => {
-        setBusy(true);
-        setFailed(false);
-        await endWalletSessions(wallets);
-        await endIdentitySession(identity.provider, identity.config);
-        try {
-          const { redirectTo } = await postJson<{ redirectTo: string }>("/api/session/sign-out", undefined);
-          window.location.assign(redirectTo);
-        } catch {
-          // The server could not be reached: the app session may still be alive; say so.
-          setBusy(false);
-          setFailed(true);
-        }
-      }}
-    >
-      {busy ? "Signing out…" : "Sign out"}
-    </button>
-    {failed && (
-      <span role="alert" className="text-sm text-red-700 dark:text-red-300">
-        Sign-out did not reach the server. Check your connection, then try again.
-      </span>
-    )}
+      <button
+        type="button"
+        className="btn-secondary"
+        disabled={busy || !hydrated}
+        onClick={async () => {
+          setBusy(true);
+          setFailed(false);
+          await endWalletSessions(wallets);
+          await endIdentitySession(identity.provider, identity.config);
+          try {
+            const { redirectTo } = await postJson<{ redirectTo: string }>("/api/session/sign-out", undefined);
+            window.location.assign(redirectTo);
+          } catch {
+            // The server could not be reached: the app session may still be alive; say so.
+            setBusy(false);
+            setFailed(true);
+          }
+        }}
+      >
+        {busy ? "Signing out…" : "Sign out"}
+      </button>
+      {failed && (
+        <span role="alert" className="text-sm text-red-700 dark:text-red-300">
+          Sign-out did not reach the server. Check your connection, then try again.
+        </span>
+      )}
     </>
   );
 }

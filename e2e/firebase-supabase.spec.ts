@@ -102,7 +102,9 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
       await page.getByText("What your identity provider told the app").click();
       await expect(page.getByTestId("idp-user-info")).toContainText('"email_verified": true');
       // …and the app says plainly why it still does not take an emulator's word for it.
-      await expect(page.getByTestId("email-verification")).toContainText("the local Auth Emulator, whose word on an email the app does not take");
+      await expect(page.getByTestId("email-verification")).toContainText(
+        "the local Auth Emulator, whose word on an email the app does not take",
+      );
     });
   });
 

@@ -10,7 +10,9 @@ import { GRACE } from "./support/stack";
 const WRONG_CODE = "That code is not right. Check the latest email, or send a new code.";
 const masked = (email: string) => `${email[0]}•••${email.slice(email.indexOf("@"))}`;
 
-test("connect and disconnect say so in the live region and keep focus on the card; an ended app session leaves one 'Sign in again' state", async ({ page }) => {
+test("connect and disconnect say so in the live region and keep focus on the card; an ended app session leaves one 'Sign in again' state", async ({
+  page,
+}) => {
   const wallet = page.getByTestId("wallet-alchemy");
   const heading = page.locator("#wallet-alchemy-heading");
   const announcer = page.getByTestId("announcer");
@@ -50,7 +52,9 @@ test("connect and disconnect say so in the live region and keep focus on the car
   });
 });
 
-test("the empty dashboard says what each wallet will do, links its docs, explains the extra buttons, and dates read one way", async ({ page }) => {
+test("the empty dashboard says what each wallet will do, links its docs, explains the extra buttons, and dates read one way", async ({
+  page,
+}) => {
   await signUpWithPassword(page, `ux-empty-${Date.now()}@example.com`);
   for (const id of ["airkit", "turnkey", "alchemy", "moojo"]) {
     const card = page.getByTestId(`wallet-${id}`);
@@ -66,7 +70,9 @@ test("the empty dashboard says what each wallet will do, links its docs, explain
   await expect(lastUsed).toHaveAttribute("datetime", /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 });
 
-test("Turnkey's email code: the field takes focus, the address is masked, the sent code is announced; Cancel returns focus to the card", async ({ page }) => {
+test("Turnkey's email code: the field takes focus, the address is masked, the sent code is announced; Cancel returns focus to the card", async ({
+  page,
+}) => {
   const email = `ux-tk-${Date.now()}@example.com`;
   const wallet = page.getByTestId("wallet-turnkey");
   await signUpWithPassword(page, email);
@@ -78,7 +84,9 @@ test("Turnkey's email code: the field takes focus, the address is masked, the se
   await expect(page.locator("#wallet-turnkey-heading")).toBeFocused();
 });
 
-test("AIR Kit's email code: focus on the field, the same masked address, the one wrong-code message, and 'Send a new code'", async ({ page }) => {
+test("AIR Kit's email code: focus on the field, the same masked address, the one wrong-code message, and 'Send a new code'", async ({
+  page,
+}) => {
   const email = `ux-air-${Date.now()}@example.com`;
   const wallet = page.getByTestId("wallet-airkit");
   const seen = new Set<string>();

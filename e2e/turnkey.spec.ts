@@ -41,32 +41,35 @@ test(
     const wallet = page.getByTestId("wallet-turnkey");
     await signUpWithPassword(page, email);
 
-  let address = "";
-  await test.step("ask for a code: it goes to the session's email", async () => {
-    await wallet.getByRole("button", { name: "Use an email code instead" }).click();
-    // Shown masked, as AIR Kit shows it; the mailbox read below proves where it went.
-    await expect(wallet.getByTestId("code-sent-to")).toHaveText(`${email[0]}•••@example.com`);
-  });
-  const code = await readCodeFromMailbox(page.context(), email, /BYO Auth verification code/);
-  await test.step("a wrong code is refused, with the attempts left", async () => {
-    const wrong = code.replace(/^./, (d) => String((Number(d) + 1) % 10));
-    await wallet.getByLabel("Code from Turnkey").fill(wrong);
-    await wallet.getByRole("button", { name: "Verify and connect" }).click();
-    await expect(wallet.getByTestId("wallet-error")).toHaveText("That code is not right. Check the latest email, or send a new code. 2 attempts left.");
-    await expect(wallet.getByTestId("account-address")).toHaveCount(0);
-  });
-  await test.step("the right code logs this browser's key in and a stamped whoami proves it", async () => {
-    await wallet.getByLabel("Code from Turnkey").fill(code);
-    await wallet.getByRole("button", { name: "Verify and connect" }).click();
-    await expect(wallet.getByTestId("account-address")).toHaveText(/^0x[0-9a-fA-F]{40}$/);
-    await expect(wallet).toContainText("email code (otp_login)");
-    await expect(wallet.getByTestId("wallet-expiry")).toContainText(/1[45]m \d{2}s/);
-    address = (await wallet.getByTestId("account-address").innerText()).trim();
-  });
-  await test.step("after disconnecting, the ID-token login reaches the same sub-organization", async () => {
-    await wallet.getByRole("button", { name: "Disconnect" }).click();
-    await wallet.getByRole("button", { name: /connect turnkey/i }).click();
-    await expect(wallet.getByTestId("account-address")).toHaveText(address);
-    await expect(wallet).toContainText("ID token (oauth_login)");
-  });
-});
+    let address = "";
+    await test.step("ask for a code: it goes to the session's email", async () => {
+      await wallet.getByRole("button", { name: "Use an email code instead" }).click();
+      // Shown masked, as AIR Kit shows it; the mailbox read below proves where it went.
+      await expect(wallet.getByTestId("code-sent-to")).toHaveText(`${email[0]}•••@example.com`);
+    });
+    const code = await readCodeFromMailbox(page.context(), email, /BYO Auth verification code/);
+    await test.step("a wrong code is refused, with the attempts left", async () => {
+      const wrong = code.replace(/^./, (d) => String((Number(d) + 1) % 10));
+      await wallet.getByLabel("Code from Turnkey").fill(wrong);
+      await wallet.getByRole("button", { name: "Verify and connect" }).click();
+      await expect(wallet.getByTestId("wallet-error")).toHaveText(
+        "That code is not right. Check the latest email, or send a new code. 2 attempts left.",
+      );
+      await expect(wallet.getByTestId("account-address")).toHaveCount(0);
+    });
+    await test.step("the right code logs this browser's key in and a stamped whoami proves it", async () => {
+      await wallet.getByLabel("Code from Turnkey").fill(code);
+      await wallet.getByRole("button", { name: "Verify and connect" }).click();
+      await expect(wallet.getByTestId("account-address")).toHaveText(/^0x[0-9a-fA-F]{40}$/);
+      await expect(wallet).toContainText("email code (otp_login)");
+      await expect(wallet.getByTestId("wallet-expiry")).toContainText(/1[45]m \d{2}s/);
+      address = (await wallet.getByTestId("account-address").innerText()).trim();
+    });
+    await test.step("after disconnecting, the ID-token login reaches the same sub-organization", async () => {
+      await wallet.getByRole("button", { name: "Disconnect" }).click();
+      await wallet.getByRole("button", { name: /connect turnkey/i }).click();
+      await expect(wallet.getByTestId("account-address")).toHaveText(address);
+      await expect(wallet).toContainText("ID token (oauth_login)");
+    });
+  },
+);

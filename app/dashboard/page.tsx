@@ -127,206 +127,225 @@ export default async function Dashboard() {
 
   return (
     <SessionBoundary>
-    <div className="space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-3">
-        <div>
-          <h1 className="text-2xl font-bold tracking-tight">Hello{identity.name ? `, ${identity.name}` : ""}</h1>
-          <p className="text-sm text-slate-600 dark:text-slate-400">
-            Signed in with {providerLabel(identity.provider)} as <span data-testid="identity-email">{identity.email}</span>
-          </p>
+      <div className="space-y-6">
+        <div className="flex flex-wrap items-center justify-between gap-3">
+          <div>
+            <h1 className="text-2xl font-bold tracking-tight">Hello{identity.name ? `, ${identity.name}` : ""}</h1>
+            <p className="text-sm text-slate-600 dark:text-slate-400">
+              Signed in with {providerLabel(identity.provider)} as <span data-testid="identity-email">{identity.email}</span>
+            </p>
+          </div>
+          <SignOutButton
+            wallets={wallets.map((w) => ({ provider: w.provider.id, config: w.config }))}
+            identity={{ provider: identity.provider, config: signedInWith?.clientConfig?.(config) ?? null }}
+          />
         </div>
-        <SignOutButton
-          wallets={wallets.map((w) => ({ provider: w.provider.id, config: w.config }))}
-          identity={{ provider: identity.provider, config: signedInWith?.clientConfig?.(config) ?? null }}
-        />
-      </div>
 
-      {!identity.emailVerified && identity.email && (
-        <IdentityEmailVerification
-          provider={identity.provider}
-          config={signedInWith?.clientConfig?.(config) ?? {}}
-          email={identity.email}
-          // The provider's own claim, as it told the app (OpenID's email_verified).
-          providerSaysVerified={(currentProfile as Record<string, unknown>).email_verified === true}
-        />
-      )}
+        {!identity.emailVerified && identity.email && (
+          <IdentityEmailVerification
+            provider={identity.provider}
+            config={signedInWith?.clientConfig?.(config) ?? {}}
+            email={identity.email}
+            // The provider's own claim, as it told the app (OpenID's email_verified).
+            providerSaysVerified={(currentProfile as Record<string, unknown>).email_verified === true}
+          />
+        )}
 
-      {wallets.map(({ provider, config: clientConfig }) => {
-        const connection = byProvider.get(provider.id);
-        // Everything the card shows of the connection comes from the provider's view of it.
-        const view = connection ? provider.card(connection) : null;
-        const connected = view?.state === "connected" ? view : null;
-        const awaitingAddress = view?.state === "awaiting_address";
-        const reserved = view?.state === "reserved" ? view : null;
-        const expired = connected !== null && hasEnded(connected.expiresAt);
-        return (
-          <section key={provider.id} className="card space-y-4" data-testid={`wallet-${provider.id}`}>
-            <div className="flex items-center justify-between gap-2">
-              {/* tabIndex -1: focus lands here when the card's content is replaced (connected, disconnected). */}
-              <h2 id={walletHeadingId(provider.id)} tabIndex={-1} className="font-semibold outline-none">
-                {provider.name}
-                {connected && <Badge ok={!expired}>{expired ? "session expired" : "connected"}</Badge>}
-                {awaitingAddress && <Badge ok={false}>no address yet</Badge>}
-              </h2>
-              {(connected || awaitingAddress) && <DisconnectButton provider={provider.id} name={provider.name} config={clientConfig} />}
-            </div>
-            {!connected && (
-              <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="wallet-description">
-                {provider.description}{" "}
-                <a href={repositoryFileUrl(`docs/going-live/${provider.id}.md`)} className="font-medium text-brand-700 underline underline-offset-2 dark:text-brand-300">
-                  Docs<span className="sr-only"> for {provider.name}</span>
-                </a>
-              </p>
-            )}
-            {connected ? (
-              <>
-                <div>
-                  <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{connected.addressLabel}</p>
-                  <div className="mt-1 flex flex-wrap items-center gap-2">
-                    <Address address={connected.address} testId="account-address" />
-                    <CopyButton value={connected.address.full} what={connected.addressLabel} />
-                  </div>
-                </div>
-                <dl className="divide-y divide-slate-100 dark:divide-slate-800">
-                  {connected.expiresAt && (
-                    <Field label="Wallet session" testId="wallet-expiry">
-                      {expired ? "expired" : <Countdown expiresAt={connected.expiresAt.getTime()} />}
-                      <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
-                        {provider.sessionEndNote ?? "When it ends, the wallet shows as expired; reconnect to use it again."}
-                      </p>
-                    </Field>
-                  )}
-                  <Facts facts={connected.facts} />
-                </dl>
-                {connected.records.map((list) => (
-                  <RecordList key={list.testId} list={list} />
-                ))}
-                {!expired && provider.buttons && provider.buttons.length > 0 && (
-                  <div className="flex flex-wrap gap-2">
-                    {provider.buttons.map((b) => (
-                      <WalletActionButton key={b.action} provider={provider.id} action={b.action} label={b.label} busyLabel={b.busyLabel} />
-                    ))}
-                  </div>
-                )}
-                {!expired && canSignMessages(provider.actions) && (
-                  <WalletSigner provider={provider.id} config={clientConfig} address={connected.address.full} />
-                )}
-                {!expired && (
-                  <WalletSession
-                    provider={provider.id}
-                    config={clientConfig}
-                    expiresAt={connected.expiresAt?.getTime() ?? null}
-                    address={connected.address.full}
-                  />
-                )}
-                {expired && <WalletConnector provider={provider.id} name={provider.name} config={clientConfig} reconnect />}
-              </>
-            ) : (
-              <>
-                {reserved && (
-                  <div data-testid="pregenerated">
+        {wallets.map(({ provider, config: clientConfig }) => {
+          const connection = byProvider.get(provider.id);
+          // Everything the card shows of the connection comes from the provider's view of it.
+          const view = connection ? provider.card(connection) : null;
+          const connected = view?.state === "connected" ? view : null;
+          const awaitingAddress = view?.state === "awaiting_address";
+          const reserved = view?.state === "reserved" ? view : null;
+          const expired = connected !== null && hasEnded(connected.expiresAt);
+          return (
+            <section key={provider.id} className="card space-y-4" data-testid={`wallet-${provider.id}`}>
+              <div className="flex items-center justify-between gap-2">
+                {/* tabIndex -1: focus lands here when the card's content is replaced (connected, disconnected). */}
+                <h2 id={walletHeadingId(provider.id)} tabIndex={-1} className="font-semibold outline-none">
+                  {provider.name}
+                  {connected && <Badge ok={!expired}>{expired ? "session expired" : "connected"}</Badge>}
+                  {awaitingAddress && <Badge ok={false}>no address yet</Badge>}
+                </h2>
+                {(connected || awaitingAddress) && <DisconnectButton provider={provider.id} name={provider.name} config={clientConfig} />}
+              </div>
+              {!connected && (
+                <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="wallet-description">
+                  {provider.description}{" "}
+                  <a
+                    href={repositoryFileUrl(`docs/going-live/${provider.id}.md`)}
+                    className="font-medium text-brand-700 underline underline-offset-2 dark:text-brand-300"
+                  >
+                    Docs<span className="sr-only"> for {provider.name}</span>
+                  </a>
+                </p>
+              )}
+              {connected ? (
+                <>
+                  <div>
                     <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
-                      {reserved.addressLabel}, pre-generated
+                      {connected.addressLabel}
                     </p>
                     <div className="mt-1 flex flex-wrap items-center gap-2">
-                      {reserved.address ? (
-                        <>
-                          <Address address={reserved.address} testId="pregenerated-address" />
-                          <CopyButton value={reserved.address.full} what={`pre-generated ${reserved.addressLabel}`} />
-                        </>
-                      ) : (
-                        // The provider may answer a pre-generation without an address (Alchemy: "string or null").
-                        <span data-testid="pregenerated-address-missing" className="text-sm text-slate-500 dark:text-slate-400">
-                          not returned yet
-                        </span>
-                      )}
+                      <Address address={connected.address} testId="account-address" />
+                      <CopyButton value={connected.address.full} what={connected.addressLabel} />
                     </div>
-                    <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-                      The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign
-                      with it.
-                    </p>
-                    <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
-                      <Facts facts={reserved.facts} />
-                    </dl>
                   </div>
-                )}
-                {view?.state === "awaiting_address" && (
-                  <dl data-testid="awaiting-address" className="divide-y divide-slate-100 dark:divide-slate-800">
-                    <Facts facts={view.facts} />
+                  <dl className="divide-y divide-slate-100 dark:divide-slate-800">
+                    {connected.expiresAt && (
+                      <Field label="Wallet session" testId="wallet-expiry">
+                        {expired ? "expired" : <Countdown expiresAt={connected.expiresAt.getTime()} />}
+                        <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
+                          {provider.sessionEndNote ?? "When it ends, the wallet shows as expired; reconnect to use it again."}
+                        </p>
+                      </Field>
+                    )}
+                    <Facts facts={connected.facts} />
                   </dl>
-                )}
-                <WalletConnector provider={provider.id} name={provider.name} config={clientConfig} reconnect={false} awaitingAddress={awaitingAddress} />
-              </>
-            )}
-            {view?.documents.map((document) => (
-              <details key={document.title} open={document.open}>
-                <summary className="cursor-pointer text-sm font-medium">{document.title}</summary>
-                {document.note && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{document.note}</p>}
-                <div className="mt-2">
-                  <JsonView value={document.value} testId={document.testId} />
-                </div>
-              </details>
-            ))}
-          </section>
-        );
-      })}
+                  {connected.records.map((list) => (
+                    <RecordList key={list.testId} list={list} />
+                  ))}
+                  {!expired && provider.buttons && provider.buttons.length > 0 && (
+                    <div className="flex flex-wrap gap-2">
+                      {provider.buttons.map((b) => (
+                        <WalletActionButton
+                          key={b.action}
+                          provider={provider.id}
+                          action={b.action}
+                          label={b.label}
+                          busyLabel={b.busyLabel}
+                        />
+                      ))}
+                    </div>
+                  )}
+                  {!expired && canSignMessages(provider.actions) && (
+                    <WalletSigner provider={provider.id} config={clientConfig} address={connected.address.full} />
+                  )}
+                  {!expired && (
+                    <WalletSession
+                      provider={provider.id}
+                      config={clientConfig}
+                      expiresAt={connected.expiresAt?.getTime() ?? null}
+                      address={connected.address.full}
+                    />
+                  )}
+                  {expired && <WalletConnector provider={provider.id} name={provider.name} config={clientConfig} reconnect />}
+                </>
+              ) : (
+                <>
+                  {reserved && (
+                    <div data-testid="pregenerated">
+                      <p className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
+                        {reserved.addressLabel}, pre-generated
+                      </p>
+                      <div className="mt-1 flex flex-wrap items-center gap-2">
+                        {reserved.address ? (
+                          <>
+                            <Address address={reserved.address} testId="pregenerated-address" />
+                            <CopyButton value={reserved.address.full} what={`pre-generated ${reserved.addressLabel}`} />
+                          </>
+                        ) : (
+                          // The provider may answer a pre-generation without an address (Alchemy: "string or null").
+                          <span data-testid="pregenerated-address-missing" className="text-sm text-slate-500 dark:text-slate-400">
+                            not returned yet
+                          </span>
+                        )}
+                      </div>
+                      <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">
+                        The wallet exists, but nobody holds a session for it yet: your server asked without a browser key. Connect to sign
+                        with it.
+                      </p>
+                      <dl className="mt-2 divide-y divide-slate-100 dark:divide-slate-800">
+                        <Facts facts={reserved.facts} />
+                      </dl>
+                    </div>
+                  )}
+                  {view?.state === "awaiting_address" && (
+                    <dl data-testid="awaiting-address" className="divide-y divide-slate-100 dark:divide-slate-800">
+                      <Facts facts={view.facts} />
+                    </dl>
+                  )}
+                  <WalletConnector
+                    provider={provider.id}
+                    name={provider.name}
+                    config={clientConfig}
+                    reconnect={false}
+                    awaitingAddress={awaitingAddress}
+                  />
+                </>
+              )}
+              {view?.documents.map((document) => (
+                <details key={document.title} open={document.open}>
+                  <summary className="cursor-pointer text-sm font-medium">{document.title}</summary>
+                  {document.note && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">{document.note}</p>}
+                  <div className="mt-2">
+                    <JsonView value={document.value} testId={document.testId} />
+                  </div>
+                </details>
+              ))}
+            </section>
+          );
+        })}
 
-      <section className="card space-y-3">
-        <h2 className="font-semibold">Your identity</h2>
-        <dl className="divide-y divide-slate-100 dark:divide-slate-800">
-          <Field label="Provider">{providerLabel(identity.provider)}</Field>
-          <Field label="Subject">
-            <code className="font-mono text-xs">{identity.subject}</code>
-          </Field>
-          <Field label="Email">
-            {identity.email ?? "—"}
-            <Badge ok={identity.emailVerified}>{identity.emailVerified ? "verified" : "unverified"}</Badge>
-          </Field>
-          {identity.name && <Field label="Name">{identity.name}</Field>}
-          <Field label="App user id" testId="app-user-id">
-            <code className="font-mono text-xs">{identity.userId}</code>
-          </Field>
-          {identity.sessionExpiresAt && (
-            <Field label="App session" testId="app-session-expiry">
-              <Countdown expiresAt={identity.sessionExpiresAt} />
-              <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
-                When it ends, the next page load or countdown sends you back to sign in. Signing out ends this and every wallet session.
-              </p>
+        <section className="card space-y-3">
+          <h2 className="font-semibold">Your identity</h2>
+          <dl className="divide-y divide-slate-100 dark:divide-slate-800">
+            <Field label="Provider">{providerLabel(identity.provider)}</Field>
+            <Field label="Subject">
+              <code className="font-mono text-xs">{identity.subject}</code>
             </Field>
-          )}
-        </dl>
-        <div>
-          <p className="mb-1 text-sm font-medium">Linked sign-in methods</p>
-          <ul className="space-y-1 text-sm" data-testid="linked-identities">
-            {identities.map((i) => (
-              <li key={`${i.provider}:${i.subject}`} className="flex flex-wrap items-center gap-x-2">
-                <span className="font-medium">{providerLabel(i.provider)}</span>
-                <span className="text-slate-500 dark:text-slate-400">{i.email}</span>
-                <span className="text-xs text-slate-500 dark:text-slate-400">last used <DateTime value={i.lastSignInAt.toISOString()} /></span>
-              </li>
-            ))}
-          </ul>
-          <div className="mt-3">
-            <LinkSignInMethods methods={linkable} mailboxUrl={config.demoMailboxUrl ?? null} />
+            <Field label="Email">
+              {identity.email ?? "—"}
+              <Badge ok={identity.emailVerified}>{identity.emailVerified ? "verified" : "unverified"}</Badge>
+            </Field>
+            {identity.name && <Field label="Name">{identity.name}</Field>}
+            <Field label="App user id" testId="app-user-id">
+              <code className="font-mono text-xs">{identity.userId}</code>
+            </Field>
+            {identity.sessionExpiresAt && (
+              <Field label="App session" testId="app-session-expiry">
+                <Countdown expiresAt={identity.sessionExpiresAt} />
+                <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
+                  When it ends, the next page load or countdown sends you back to sign in. Signing out ends this and every wallet session.
+                </p>
+              </Field>
+            )}
+          </dl>
+          <div>
+            <p className="mb-1 text-sm font-medium">Linked sign-in methods</p>
+            <ul className="space-y-1 text-sm" data-testid="linked-identities">
+              {identities.map((i) => (
+                <li key={`${i.provider}:${i.subject}`} className="flex flex-wrap items-center gap-x-2">
+                  <span className="font-medium">{providerLabel(i.provider)}</span>
+                  <span className="text-slate-500 dark:text-slate-400">{i.email}</span>
+                  <span className="text-xs text-slate-500 dark:text-slate-400">
+                    last used <DateTime value={i.lastSignInAt.toISOString()} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+            <div className="mt-3">
+              <LinkSignInMethods methods={linkable} mailboxUrl={config.demoMailboxUrl ?? null} />
+            </div>
           </div>
-        </div>
-        {/* Folded: one look away, and its button never competes with the main "Sign out". */}
-        <details data-testid="sessions">
-          <summary className="cursor-pointer text-sm font-medium">
-            Where you are signed in ({sessions.length === 1 ? "1 session" : `${sessions.length} sessions`})
-          </summary>
-          <div className="mt-2">
-            <ActiveSessions sessions={sessions} />
-          </div>
-        </details>
-        <details>
-          <summary className="cursor-pointer text-sm font-medium">What your identity provider told the app</summary>
-          <div className="mt-2">
-            <JsonView value={currentProfile} testId="idp-user-info" />
-          </div>
-        </details>
-      </section>
-    </div>
+          {/* Folded: one look away, and its button never competes with the main "Sign out". */}
+          <details data-testid="sessions">
+            <summary className="cursor-pointer text-sm font-medium">
+              Where you are signed in ({sessions.length === 1 ? "1 session" : `${sessions.length} sessions`})
+            </summary>
+            <div className="mt-2">
+              <ActiveSessions sessions={sessions} />
+            </div>
+          </details>
+          <details>
+            <summary className="cursor-pointer text-sm font-medium">What your identity provider told the app</summary>
+            <div className="mt-2">
+              <JsonView value={currentProfile} testId="idp-user-info" />
+            </div>
+          </details>
+        </section>
+      </div>
     </SessionBoundary>
   );
 }

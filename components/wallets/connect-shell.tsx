@@ -9,7 +9,16 @@ import { focusById, walletHeadingId } from "@/components/focus";
 import { useHydrated } from "@/components/use-hydrated";
 
 /** The shared face of a wallet connector: what is happening now, what went wrong, the button. */
-export function ConnectShell({ status, error, busy, label, onConnect, children, actions, hint }: {
+export function ConnectShell({
+  status,
+  error,
+  busy,
+  label,
+  onConnect,
+  children,
+  actions,
+  hint,
+}: {
   status: string | null;
   error: string | null;
   busy: boolean;
@@ -66,7 +75,10 @@ export function useConnectFlow<S extends string>(wallet: { provider: string; nam
   const router = useRouter();
   const [step, setStep] = useState<S | null>(null);
   const [error, setError] = useState<string | null>(null);
-  async function run(task: (step: (s: S) => void) => Promise<void>, { refresh = true, success }: { refresh?: boolean; success?: string } = {}): Promise<boolean> {
+  async function run(
+    task: (step: (s: S) => void) => Promise<void>,
+    { refresh = true, success }: { refresh?: boolean; success?: string } = {},
+  ): Promise<boolean> {
     setError(null);
     try {
       await task(setStep);

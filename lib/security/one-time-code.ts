@@ -30,8 +30,7 @@ export type CodeSubject = string | { subject: string; binding: string };
 const parts = (s: CodeSubject) => (typeof s === "string" ? { subject: s, binding: "" } : s);
 
 export const codeErrors = {
-  invalid: (remaining: number) =>
-    new AppError("code_invalid", 400, wrongCode(remaining), { attemptsRemaining: remaining }),
+  invalid: (remaining: number) => new AppError("code_invalid", 400, wrongCode(remaining), { attemptsRemaining: remaining }),
   expired: () => new AppError("code_expired", 400, "That code has expired. Ask for a new one."),
   attemptsExceeded: () => new AppError("code_attempts_exceeded", 429, "Too many wrong codes. Ask for a new one."),
   missing: () => new AppError("code_not_found", 400, "There is no pending code for this address. Ask for a new one."),

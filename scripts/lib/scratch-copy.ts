@@ -24,6 +24,18 @@ export function linkNodeModules(from: string, to: string, repo: string, copy: st
   }
 }
 
+/** `<counterpart>/<folder>/node_modules` of a package: installs with their own lockfile, made on first use. */
+function ownInstalls(pkgDir: string): string[] {
+  const dirs = (dir: string) =>
+    existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== "node_modules") : [];
+  return dirs(pkgDir).flatMap((c) =>
+    dirs(join(pkgDir, c.name))
+      .map((f) => join(pkgDir, c.name, f.name))
+      .filter((f) => existsSync(join(f, "package-lock.json")) && existsSync(join(f, "node_modules")))
+      .map((f) => join(f, "node_modules")),
+  );
+}
+
 export function copyTree(repo: string, copy: string): void {
   for (const file of listRepoFiles(repo)) {
     mkdirSync(dirname(join(copy, file)), { recursive: true });
@@ -35,5 +47,12 @@ export function copyTree(repo: string, copy: string): void {
     const nested = join(repo, "packages", pkg, "node_modules");
     if (existsSync(nested) && existsSync(join(copy, "packages", pkg)))
       linkNodeModules(nested, join(copy, "packages", pkg, "node_modules"), repo, copy);
+    // A counterpart's own install, made on first use (the Firebase emulator's firebase-tools,
+    // minutes to build): shared read-only, as the checkout installed it, instead of installed
+    // again in every copy. Absent in the checkout: the copy installs its own, as a clone would.
+    for (const own of ownInstalls(join(repo, "packages", pkg))) {
+      const into = join(copy, relative(repo, own));
+      if (existsSync(dirname(into)) && !existsSync(into)) symlinkSync(own, into);
+    }
   }
 }

@@ -4,10 +4,25 @@ import { newestVerificationCode } from "./demo-verification";
 // The shape the Firebase Auth Emulator answers GET /emulator/v1/projects/{project}/oobCodes with.
 const answer = {
   oobCodes: [
-    { email: "ada@example.com", oobCode: "old-verify", oobLink: "http://127.0.0.1/emulator/action?mode=verifyEmail", requestType: "VERIFY_EMAIL" },
-    { email: "ada@example.com", oobCode: "reset", oobLink: "http://127.0.0.1/emulator/action?mode=resetPassword", requestType: "PASSWORD_RESET" },
+    {
+      email: "ada@example.com",
+      oobCode: "old-verify",
+      oobLink: "http://127.0.0.1/emulator/action?mode=verifyEmail",
+      requestType: "VERIFY_EMAIL",
+    },
+    {
+      email: "ada@example.com",
+      oobCode: "reset",
+      oobLink: "http://127.0.0.1/emulator/action?mode=resetPassword",
+      requestType: "PASSWORD_RESET",
+    },
     { email: "grace@example.com", oobCode: "someone-else", oobLink: "http://127.0.0.1/", requestType: "VERIFY_EMAIL" },
-    { email: "Ada@Example.com", oobCode: "new-verify", oobLink: "http://127.0.0.1/emulator/action?mode=verifyEmail", requestType: "VERIFY_EMAIL" },
+    {
+      email: "Ada@Example.com",
+      oobCode: "new-verify",
+      oobLink: "http://127.0.0.1/emulator/action?mode=verifyEmail",
+      requestType: "VERIFY_EMAIL",
+    },
   ],
 };
 

@@ -11,9 +11,7 @@ import { AppError } from "@/lib/http/errors";
 import type { Identity } from "@/lib/identity/types";
 
 const oobCodesSchema = z.object({
-  oobCodes: z
-    .array(z.object({ email: z.string(), oobCode: z.string(), requestType: z.string() }).loose())
-    .default([]),
+  oobCodes: z.array(z.object({ email: z.string(), oobCode: z.string(), requestType: z.string() }).loose()).default([]),
 });
 
 /**
@@ -47,6 +45,11 @@ export async function demoVerificationCode(identity: Identity): Promise<{ oobCod
     throw new AppError("upstream_unavailable", 502, "The Firebase Auth Emulator did not answer. Check that it is running and try again.");
   }
   const oobCode = newestVerificationCode(answer, identity.email);
-  if (!oobCode) throw new AppError("no_verification_sent", 404, "No verification email was sent to this address yet. Select “Send verification email” first.");
+  if (!oobCode)
+    throw new AppError(
+      "no_verification_sent",
+      404,
+      "No verification email was sent to this address yet. Select “Send verification email” first.",
+    );
   return { oobCode };
 }

@@ -80,8 +80,20 @@ export default function FirebaseSignIn({ config, intent = "sign-in", onLinked }:
 
   return (
     <form ref={form} onSubmit={onSubmit} className="space-y-3" noValidate data-testid="firebase-form">
-      <h2 className="font-semibold">{linking ? (mode === "signin" ? "Link a Firebase account" : "Create a Firebase account to link") : mode === "signin" ? "Sign in with Firebase" : "Create a Firebase account"}</h2>
-      {linking && <p className="text-sm text-slate-600 dark:text-slate-400">Sign in to the Firebase account to add. You stay signed in as you are; next time, either way of signing in opens this account.</p>}
+      <h2 className="font-semibold">
+        {linking
+          ? mode === "signin"
+            ? "Link a Firebase account"
+            : "Create a Firebase account to link"
+          : mode === "signin"
+            ? "Sign in with Firebase"
+            : "Create a Firebase account"}
+      </h2>
+      {linking && (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          Sign in to the Firebase account to add. You stay signed in as you are; next time, either way of signing in opens this account.
+        </p>
+      )}
       {notice && <Alert tone="info">{notice}</Alert>}
       <div>
         <label className="label" htmlFor="fb-email">

@@ -27,12 +27,18 @@ export default function FirebaseVerifyEmail({ config, email, providerSaysVerifie
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const demo = Boolean(config.emulatorHost);
-  const web: FirebaseWebConfig = { apiKey: config.apiKey!, authDomain: config.authDomain!, projectId: config.projectId!, emulatorHost: config.emulatorHost ?? null };
+  const web: FirebaseWebConfig = {
+    apiKey: config.apiKey!,
+    authDomain: config.authDomain!,
+    projectId: config.projectId!,
+    emulatorHost: config.emulatorHost ?? null,
+  };
 
   async function signedInUser() {
     const auth = await getFirebaseAuth(web);
     await auth.authStateReady();
-    if (!auth.currentUser) throw new Refused("This browser no longer holds your Firebase sign-in. Sign out, then sign in with Firebase again.");
+    if (!auth.currentUser)
+      throw new Refused("This browser no longer holds your Firebase sign-in. Sign out, then sign in with Firebase again.");
     return { auth, user: auth.currentUser };
   }
 
@@ -60,7 +66,8 @@ export default function FirebaseVerifyEmail({ config, email, providerSaysVerifie
   async function signInAgain() {
     const { user } = await signedInUser();
     await user.reload();
-    if (!user.emailVerified) throw new Refused("Firebase does not see the link opened yet. Open the newest verification email, then try again.");
+    if (!user.emailVerified)
+      throw new Refused("Firebase does not see the link opened yet. Open the newest verification email, then try again.");
     const refused = await appSignIn("firebase", { idToken: await user.getIdToken(true) });
     if (refused) throw new Refused(refused.message);
     announce("Email verified");
@@ -78,9 +85,9 @@ export default function FirebaseVerifyEmail({ config, email, providerSaysVerifie
     // Only reachable with the emulator: real Firebase's word is taken (the badge says verified).
     return (
       <Alert tone="info" testId="email-verification">
-        Firebase now says {email} is verified. This demo&apos;s Firebase is the local Auth Emulator, whose word on an email the app does not take (anyone
-        who reaches it can mark any address verified), so wallets that need a verified email still refuse it. In the demo, sign in with email and
-        password or the OpenID Provider for those; with real Firebase, this step is all it takes.
+        Firebase now says {email} is verified. This demo&apos;s Firebase is the local Auth Emulator, whose word on an email the app does not
+        take (anyone who reaches it can mark any address verified), so wallets that need a verified email still refuse it. In the demo, sign
+        in with email and password or the OpenID Provider for those; with real Firebase, this step is all it takes.
       </Alert>
     );
   }
@@ -92,7 +99,10 @@ export default function FirebaseVerifyEmail({ config, email, providerSaysVerifie
       </h2>
       <p className="text-sm text-slate-600 dark:text-slate-400">
         Firebase has not verified {email} yet. Wallets that need a verified email (AIR Kit) will refuse until it is.
-        {sent && (demo ? " The local Firebase Auth Emulator sends no email: it keeps the link, and the demo can open it for you." : " Open the link in the email Firebase sent, then come back here.")}
+        {sent &&
+          (demo
+            ? " The local Firebase Auth Emulator sends no email: it keeps the link, and the demo can open it for you."
+            : " Open the link in the email Firebase sent, then come back here.")}
       </p>
       {error && <Alert testId="email-verification-error">{error}</Alert>}
       <div className="flex flex-wrap gap-2">

@@ -113,7 +113,8 @@ export default function AirKitConnect({ provider, name, config, reconnect, await
         }}
       >
         <Alert tone="info">
-          AIR Kit sent a code to <strong data-testid="code-sent-to">{maskEmail(prompt.email)}</strong> to confirm it is yours. This happens only the first time.
+          AIR Kit sent a code to <strong data-testid="code-sent-to">{maskEmail(prompt.email)}</strong> to confirm it is yours. This happens
+          only the first time.
         </Alert>
         {prompt.error && <Alert>{prompt.error}</Alert>}
         <div>

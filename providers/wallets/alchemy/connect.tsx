@@ -79,7 +79,13 @@ export default function AlchemyConnect({ provider, name, reconnect }: ConnectorP
       onConnect={() => void connect()}
       actions={
         reconnect ? undefined : (
-          <button type="button" className="btn-secondary" onClick={() => void pregenerate()} disabled={flow.busy} aria-describedby="alchemy-pregenerate-hint">
+          <button
+            type="button"
+            className="btn-secondary"
+            onClick={() => void pregenerate()}
+            disabled={flow.busy}
+            aria-describedby="alchemy-pregenerate-hint"
+          >
             Pre-generate the address only
           </button>
         )
@@ -87,8 +93,8 @@ export default function AlchemyConnect({ provider, name, reconnect }: ConnectorP
       hint={
         reconnect ? undefined : (
           <span id="alchemy-pregenerate-hint">
-            &ldquo;Pre-generate the address only&rdquo;: your server asks Alchemy for your wallet&apos;s address without a browser key, so you can show or fund it
-            before anyone signs. Connect later to sign with it.
+            &ldquo;Pre-generate the address only&rdquo;: your server asks Alchemy for your wallet&apos;s address without a browser key, so
+            you can show or fund it before anyone signs. Connect later to sign with it.
           </span>
         )
       }

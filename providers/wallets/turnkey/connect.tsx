@@ -195,85 +195,92 @@ export function Connect({ provider, name, config, reconnect }: ConnectorProps) {
   if (otp) {
     return (
       <div ref={root}>
-      <ConnectShell
-        status={flow.status}
-        error={flow.error}
-        busy={flow.busy || code.length !== codeLength || !ready}
-        label="Verify and connect"
-        onConnect={() => void verifyCode()}
-        actions={
-          <>
-            <button type="button" className="btn-secondary" onClick={() => void sendCode()} disabled={flow.busy}>
-              Send a new code
-            </button>
-            <button
-              type="button"
-              className="btn-ghost"
-              onClick={() => {
-                setOtp(null);
-                focusById(walletHeadingId(provider));
-              }}
-              disabled={flow.busy}
-            >
-              Cancel
-            </button>
-          </>
-        }
-      >
-        <form
-          data-testid="turnkey-otp"
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (code.length === codeLength && !flow.busy && ready) void verifyCode();
-          }}
+        <ConnectShell
+          status={flow.status}
+          error={flow.error}
+          busy={flow.busy || code.length !== codeLength || !ready}
+          label="Verify and connect"
+          onConnect={() => void verifyCode()}
+          actions={
+            <>
+              <button type="button" className="btn-secondary" onClick={() => void sendCode()} disabled={flow.busy}>
+                Send a new code
+              </button>
+              <button
+                type="button"
+                className="btn-ghost"
+                onClick={() => {
+                  setOtp(null);
+                  focusById(walletHeadingId(provider));
+                }}
+                disabled={flow.busy}
+              >
+                Cancel
+              </button>
+            </>
+          }
         >
-          <p className="mb-2 text-sm text-slate-600 dark:text-slate-300">
-            Turnkey sent a {codeLength}-digit code to <strong data-testid="code-sent-to">{maskEmail(otp.email)}</strong>. It works once, for five minutes.
-          </p>
-          <CodeField
-            id="turnkey-code"
-            label="Code from Turnkey"
-            value={code}
-            onChange={setCode}
-            mailboxUrl={config.mailboxUrl ?? null}
-            length={codeLength}
-          />
-        </form>
-      </ConnectShell>
+          <form
+            data-testid="turnkey-otp"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (code.length === codeLength && !flow.busy && ready) void verifyCode();
+            }}
+          >
+            <p className="mb-2 text-sm text-slate-600 dark:text-slate-300">
+              Turnkey sent a {codeLength}-digit code to <strong data-testid="code-sent-to">{maskEmail(otp.email)}</strong>. It works once,
+              for five minutes.
+            </p>
+            <CodeField
+              id="turnkey-code"
+              label="Code from Turnkey"
+              value={code}
+              onChange={setCode}
+              mailboxUrl={config.mailboxUrl ?? null}
+              length={codeLength}
+            />
+          </form>
+        </ConnectShell>
       </div>
     );
   }
 
   return (
     <div ref={root}>
-    <ConnectShell
-      status={flow.status ?? (ready ? null : "Loading Turnkey's Embedded Wallet Kit…")}
-      error={flow.error}
-      busy={flow.busy || !ready}
-      label={reconnect ? "Reconnect Turnkey" : "Connect Turnkey"}
-      onConnect={() => void connectWithIdToken()}
-      actions={
-        <>
-          <button type="button" className="btn-secondary" onClick={() => void sendCode()} disabled={flow.busy} aria-describedby="turnkey-email-code-hint">
-            Use an email code instead
-          </button>
-          <button type="button" className="btn-secondary" onClick={() => void logInWithPasskey()} disabled={flow.busy || !ready}>
-            Log in with a passkey
-          </button>
-          {!reconnect && (
-            <button type="button" className="btn-ghost" onClick={() => void signUpWithPasskey()} disabled={flow.busy || !ready}>
-              Create a wallet with a passkey
+      <ConnectShell
+        status={flow.status ?? (ready ? null : "Loading Turnkey's Embedded Wallet Kit…")}
+        error={flow.error}
+        busy={flow.busy || !ready}
+        label={reconnect ? "Reconnect Turnkey" : "Connect Turnkey"}
+        onConnect={() => void connectWithIdToken()}
+        actions={
+          <>
+            <button
+              type="button"
+              className="btn-secondary"
+              onClick={() => void sendCode()}
+              disabled={flow.busy}
+              aria-describedby="turnkey-email-code-hint"
+            >
+              Use an email code instead
             </button>
-          )}
-        </>
-      }
-      hint={
-        <span id="turnkey-email-code-hint">
-          &ldquo;Use an email code instead&rdquo;: Turnkey emails a code to your address and this browser proves it, without your server&apos;s ID token. Same
-          wallet either way.
-        </span>
-      }
-    />
+            <button type="button" className="btn-secondary" onClick={() => void logInWithPasskey()} disabled={flow.busy || !ready}>
+              Log in with a passkey
+            </button>
+            {!reconnect && (
+              <button type="button" className="btn-ghost" onClick={() => void signUpWithPasskey()} disabled={flow.busy || !ready}>
+                Create a wallet with a passkey
+              </button>
+            )}
+          </>
+        }
+        hint={
+          <span id="turnkey-email-code-hint">
+            &ldquo;Use an email code instead&rdquo;: Turnkey emails a code to your address and this browser proves it, without your
+            server&apos;s ID token. Same wallet either way.
+          </span>
+        }
+      />
     </div>
   );
 }

@@ -128,10 +128,25 @@ describe("readTurnkeyFailure", () => {
 describe("explainOtpRefusal maps by contract", () => {
   type Case = [name: string, failure: TurnkeyFailure, code: string | undefined, message?: string];
   const cases: Case[] = [
-    ["wrong code with the count", { grpcCode: 16, attemptsRemaining: 2 }, "otp_invalid", "That code is not right. Check the latest email, or send a new code. 2 attempts left."],
-    ["wrong code, last one", { grpcCode: 16, attemptsRemaining: 1 }, "otp_invalid", "That code is not right. Check the latest email, or send a new code. 1 attempt left."],
+    [
+      "wrong code with the count",
+      { grpcCode: 16, attemptsRemaining: 2 },
+      "otp_invalid",
+      "That code is not right. Check the latest email, or send a new code. 2 attempts left.",
+    ],
+    [
+      "wrong code, last one",
+      { grpcCode: 16, attemptsRemaining: 1 },
+      "otp_invalid",
+      "That code is not right. Check the latest email, or send a new code. 1 attempt left.",
+    ],
     ["wrong code without a count", { grpcCode: 16 }, "otp_invalid", "That code is not right. Check the latest email, or send a new code."],
-    ["wrong code, named only by its category (no gRPC status it knows)", { grpcCode: 2, turnkeyErrorCode: "UNAUTHENTICATED" }, "otp_invalid", "That code is not right. Check the latest email, or send a new code."],
+    [
+      "wrong code, named only by its category (no gRPC status it knows)",
+      { grpcCode: 2, turnkeyErrorCode: "UNAUTHENTICATED" },
+      "otp_invalid",
+      "That code is not right. Check the latest email, or send a new code.",
+    ],
     ["attempts used up", { grpcCode: 8 }, "otp_attempts_exceeded"],
     ["expired or used", { grpcCode: 9 }, "otp_expired"],
     ["unknown code id", { grpcCode: 5 }, "otp_expired"],
@@ -149,7 +164,10 @@ describe("explainOtpRefusal maps by contract", () => {
     ];
     const english = explainOtpRefusal(readTurnkeyFailure({ code: 16, message: "Invalid OTP code", details })!);
     const reworded = explainOtpRefusal(readTurnkeyFailure({ code: 16, message: "Le code saisi est erroné", details })!);
-    expect(english).toMatchObject({ code: "otp_invalid", message: "That code is not right. Check the latest email, or send a new code. 2 attempts left." });
+    expect(english).toMatchObject({
+      code: "otp_invalid",
+      message: "That code is not right. Check the latest email, or send a new code. 2 attempts left.",
+    });
     expect(reworded).toMatchObject({ code: english!.code, message: english!.message });
     expect(explainOtpRefusal(readTurnkeyFailure({ code: 9, message: "Invalid OTP code", details })!)).toMatchObject({
       code: "otp_expired",

@@ -192,10 +192,25 @@ describe("Turnkey email code login, server side", () => {
     const right = await codeFor(carol.email!);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
     const attempt = async (code: string) =>
-      rejection(run(carol, "otp-verify", { otpId, encryptedOtpBundle: await encryptOtpCodeToBundle(code, otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey) }));
-    expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", status: 400, message: "That code is not right. Check the latest email, or send a new code. 2 attempts left." });
-    expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not right. Check the latest email, or send a new code. 1 attempt left." });
-    expect(await attempt(wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not right. Check the latest email, or send a new code. 0 attempts left." });
+      rejection(
+        run(carol, "otp-verify", {
+          otpId,
+          encryptedOtpBundle: await encryptOtpCodeToBundle(code, otpEncryptionTargetBundle!, publicKey, signerKeys.otpSignerPublicKey),
+        }),
+      );
+    expect(await attempt(wrong)).toMatchObject({
+      code: "otp_invalid",
+      status: 400,
+      message: "That code is not right. Check the latest email, or send a new code. 2 attempts left.",
+    });
+    expect(await attempt(wrong)).toMatchObject({
+      code: "otp_invalid",
+      message: "That code is not right. Check the latest email, or send a new code. 1 attempt left.",
+    });
+    expect(await attempt(wrong)).toMatchObject({
+      code: "otp_invalid",
+      message: "That code is not right. Check the latest email, or send a new code. 0 attempts left.",
+    });
     expect(await attempt(right)).toMatchObject({ code: "otp_attempts_exceeded", status: 400 });
   });
 
@@ -383,9 +398,19 @@ describe("Turnkey against the sparse counterpart: refusals read by contract", ()
     const init = await run(lee, "otp-init", {}, sparseConfig);
     const right = await codeFor(lee.email!);
     const wrong = String((Number(right) + 1) % 1_000_000).padStart(6, "0");
-    expect(await attemptWith(lee, init, wrong)).toMatchObject({ code: "otp_invalid", status: 400, message: "That code is not right. Check the latest email, or send a new code. 2 attempts left." });
-    expect(await attemptWith(lee, init, wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not right. Check the latest email, or send a new code. 1 attempt left." });
-    expect(await attemptWith(lee, init, wrong)).toMatchObject({ code: "otp_invalid", message: "That code is not right. Check the latest email, or send a new code. 0 attempts left." });
+    expect(await attemptWith(lee, init, wrong)).toMatchObject({
+      code: "otp_invalid",
+      status: 400,
+      message: "That code is not right. Check the latest email, or send a new code. 2 attempts left.",
+    });
+    expect(await attemptWith(lee, init, wrong)).toMatchObject({
+      code: "otp_invalid",
+      message: "That code is not right. Check the latest email, or send a new code. 1 attempt left.",
+    });
+    expect(await attemptWith(lee, init, wrong)).toMatchObject({
+      code: "otp_invalid",
+      message: "That code is not right. Check the latest email, or send a new code. 0 attempts left.",
+    });
     expect(await attemptWith(lee, init, right)).toMatchObject({ code: "otp_attempts_exceeded", status: 400 });
   });
 
