@@ -13,8 +13,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, request as httpRequest } from "node:http";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { ensureCounterpartSecrets } from "@byo/counterparts/lib/dev-secrets";
 import { ensureDevSecrets } from "../lib/config/dev-defaults";
-import { parseCounterpartVariant, startCounterparts } from "@byo/counterparts";
+import { counterpartSecrets, parseCounterpartVariant, startCounterparts } from "@byo/counterparts";
 import { PROVIDER_VARS } from "./lib/stack";
 import { startTestPostgres } from "./lib/test-postgres";
 
@@ -56,7 +57,8 @@ async function main() {
 
   say(`starting PostgreSQL on 127.0.0.1:${ports.postgres}`);
   const db = await startTestPostgres({ port: ports.postgres, name: `multi-${ports.balancer}` });
-  const secrets = await ensureDevSecrets(dataDir);
+  // The app's own dev secrets, then those the counterparts share with it (one file).
+  const secrets = { ...(await ensureDevSecrets(dataDir)), ...ensureCounterpartSecrets(dataDir, counterpartSecrets()) };
   const counterparts = await startCounterparts({
     appUrl: publicUrl,
     dataDir: `${dataDir}/counterparts`,

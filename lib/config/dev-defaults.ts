@@ -4,69 +4,34 @@
 // `npm run demo`, the test stack) run it outside Next.js. It uses node:fs and node:crypto, so
 // it cannot end up in a browser bundle either. Inside the app it is reached only through
 // `lib/config/load.ts`, which is server-only.
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
 
+/**
+ * The app's own dev secrets. The same file also holds the secrets the local counterparts share
+ * with the app (an OIDC client secret, API keys: packages/counterparts/lib/dev-secrets.ts adds
+ * them); they are kept as they are here, never generated or read by the app.
+ */
 export interface DevSecrets {
   /** Auth.js session encryption secret. */
   AUTH_SECRET: string;
-  /** JSON array of private JWKs: one ES256 and one RS256 key (Alchemy requires RS256). */
+  /** JSON array of private JWKs: one ES256 and one RS256 key (some wallet providers require RS256). */
   SIGNING_KEYS: string;
-  /** Client secret the app uses at the local OpenID Provider. */
-  OIDC_CLIENT_SECRET: string;
-  /** API key for the local mailbox (a Resend-shaped email API). */
-  MAIL_API_KEY: string;
-  /** Publishable key of the local Supabase Auth counterpart. */
-  SUPABASE_PUBLISHABLE_KEY: string;
-  /** API keys the app uses at the local wallet counterparts. */
-  MOOJO_API_KEY: string;
-  ALCHEMY_API_KEY: string;
-  /** The app server's Turnkey API key pair (P-256, hex; public key compressed). */
-  TURNKEY_API_PRIVATE_KEY: string;
-  TURNKEY_API_PUBLIC_KEY: string;
+  [counterpartSecret: string]: string;
 }
 
 const FILE = "dev-secrets.json";
-const FIELDS: readonly (keyof DevSecrets)[] = [
-  "AUTH_SECRET",
-  "SIGNING_KEYS",
-  "OIDC_CLIENT_SECRET",
-  "MAIL_API_KEY",
-  "SUPABASE_PUBLISHABLE_KEY",
-  "MOOJO_API_KEY",
-  "ALCHEMY_API_KEY",
-  "TURNKEY_API_PRIVATE_KEY",
-  "TURNKEY_API_PUBLIC_KEY",
-];
+const FIELDS = ["AUTH_SECRET", "SIGNING_KEYS"] as const;
 
-function turnkeyApiKey(): Pick<DevSecrets, "TURNKEY_API_PRIVATE_KEY" | "TURNKEY_API_PUBLIC_KEY"> {
-  const jwk = generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ format: "jwk" });
-  const y = Buffer.from(jwk.y!, "base64url");
-  const prefix = (y[31]! & 1) === 0 ? "02" : "03";
-  return {
-    TURNKEY_API_PRIVATE_KEY: Buffer.from(jwk.d!, "base64url").toString("hex").padStart(64, "0"),
-    TURNKEY_API_PUBLIC_KEY: prefix + Buffer.from(jwk.x!, "base64url").toString("hex").padStart(64, "0"),
-  };
-}
-
-async function generate(): Promise<DevSecrets> {
+async function generate(): Promise<Pick<DevSecrets, (typeof FIELDS)[number]>> {
   const keys = [];
   for (const alg of ["ES256", "RS256"] as const) {
     const { privateKey } = await generateKeyPair(alg, { extractable: true, modulusLength: 2048 });
     keys.push({ ...(await exportJWK(privateKey)), alg });
   }
-  return {
-    AUTH_SECRET: randomBytes(32).toString("base64url"),
-    SIGNING_KEYS: JSON.stringify(keys),
-    OIDC_CLIENT_SECRET: randomBytes(24).toString("base64url"),
-    MAIL_API_KEY: `re_dev_${randomBytes(18).toString("base64url")}`,
-    SUPABASE_PUBLISHABLE_KEY: `sb_publishable_dev_${randomBytes(18).toString("base64url")}`,
-    MOOJO_API_KEY: `mj_dev_${randomBytes(18).toString("base64url")}`,
-    ALCHEMY_API_KEY: `alcht_dev_${randomBytes(18).toString("base64url")}`,
-    ...turnkeyApiKey(),
-  };
+  return { AUTH_SECRET: randomBytes(32).toString("base64url"), SIGNING_KEYS: JSON.stringify(keys) };
 }
 
 function read(path: string): DevSecrets | null {

@@ -4,8 +4,9 @@
 // once they listen, and stops on SIGTERM.
 //
 //   tsx scripts/lib/bench-counterparts.ts <app origin> <data dir> <port base>
+import { ensureCounterpartSecrets } from "@byo/counterparts/lib/dev-secrets";
 import { ensureDevSecrets } from "../../lib/config/dev-defaults";
-import { startCounterparts } from "@byo/counterparts";
+import { counterpartSecrets, startCounterparts } from "@byo/counterparts";
 
 const [appUrl, dataDir, base] = process.argv.slice(2);
 if (!appUrl || !dataDir || !base) {
@@ -13,7 +14,8 @@ if (!appUrl || !dataDir || !base) {
   process.exit(2);
 }
 const b = Number(base);
-const secrets = await ensureDevSecrets(dataDir);
+// The app's own dev secrets, then those the counterparts share with it (one file).
+const secrets = { ...(await ensureDevSecrets(dataDir)), ...ensureCounterpartSecrets(dataDir, counterpartSecrets()) };
 const counterparts = await startCounterparts({
   appUrl,
   dataDir: `${dataDir}/counterparts`,

@@ -5,10 +5,17 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import nextEnv from "@next/env";
+import { ensureCounterpartSecrets } from "@byo/counterparts/lib/dev-secrets";
 import { ensureDevSecrets } from "../../lib/config/dev-defaults";
 import { coreEnvSchema } from "../../lib/config/schema";
 import { configFragments } from "../../providers/config";
-import { counterpartsToStart, parseCounterpartVariant, startCounterparts, type RunningCounterparts } from "@byo/counterparts";
+import {
+  counterpartSecrets,
+  counterpartsToStart,
+  parseCounterpartVariant,
+  startCounterparts,
+  type RunningCounterparts,
+} from "@byo/counterparts";
 
 export type StackMode = "dev" | "demo" | "test";
 
@@ -83,7 +90,8 @@ export async function runStack(mode: StackMode): Promise<void> {
     Object.assign(env, combinedEnv, process.env);
   }
 
-  const secrets = await ensureDevSecrets(s.dataDir);
+  // The app's own dev secrets, then those the counterparts share with it (one file).
+  const secrets = { ...(await ensureDevSecrets(s.dataDir)), ...ensureCounterpartSecrets(s.dataDir, counterpartSecrets()) };
   const appUrl = env.AUTH_URL || s.appUrl;
   const variant = parseCounterpartVariant(env.COUNTERPART_VARIANT);
   if (variant !== "standard") say(`counterparts answer in their ${variant} variant (COUNTERPART_VARIANT)`);
