@@ -97,3 +97,20 @@ export function uniqueEmail(label: string): string {
   counter += 1;
   return `${label}-${counter}-${Date.now()}@example.com`;
 }
+
+/** Signs a fresh address up with the real supabase-js client and confirms it with the mailed code. */
+export async function confirmedSignUp(
+  h: Harness,
+  label: string,
+): Promise<{ email: string; userId: string; token: string; supabase: SupabaseClient }> {
+  const email = uniqueEmail(label);
+  const supabase = supabaseClient(h.auth.url);
+  await supabase.auth.signUp({ email, password: "correct horse battery" });
+  const { data, error } = await supabase.auth.verifyOtp({
+    email,
+    token: await latestCode(h.mailbox, email, "Confirm your signup"),
+    type: "signup",
+  });
+  if (error || !data.session || !data.user) throw new Error(`sign-up confirmation failed: ${error?.message ?? "no session"}`);
+  return { email, userId: data.user.id, token: data.session.access_token, supabase };
+}

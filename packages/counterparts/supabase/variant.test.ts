@@ -6,7 +6,7 @@
  */
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { latestCode, startHarness, supabaseClient, uniqueEmail, type Harness } from "./test-support";
+import { confirmedSignUp, startHarness, type Harness } from "./test-support";
 
 let h: Harness;
 beforeAll(async () => {
@@ -18,16 +18,7 @@ afterAll(async () => {
 
 describe("Supabase counterpart, sparse variant", () => {
   it("issues tokens without the optional claims, which supabase-js still accepts", async () => {
-    const email = uniqueEmail("sparse");
-    const supabase = supabaseClient(h.auth.url);
-    await supabase.auth.signUp({ email, password: "correct horse battery" });
-    const { data, error } = await supabase.auth.verifyOtp({
-      email,
-      token: await latestCode(h.mailbox, email, "Confirm your signup"),
-      type: "signup",
-    });
-    expect(error).toBeNull();
-    const token = data.session!.access_token;
+    const { token, email, supabase } = await confirmedSignUp(h, "sparse");
 
     const claims = decodeJwt(token);
     for (const optional of ["app_metadata", "user_metadata", "amr"]) expect(claims).not.toHaveProperty(optional);

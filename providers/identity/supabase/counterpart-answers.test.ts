@@ -5,7 +5,7 @@
  */
 import { createRemoteJWKSet } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { latestCode, startHarness, supabaseClient, uniqueEmail, type Harness } from "@byo/counterparts/supabase/test-support";
+import { confirmedSignUp, startHarness, type Harness } from "@byo/counterparts/supabase/test-support";
 import { verifySupabaseAccessToken } from "./verify-access-token";
 
 let h: Harness;
@@ -18,20 +18,11 @@ afterAll(async () => {
 
 describe("the Supabase counterpart's sparse tokens, read by the app", () => {
   it("verify with the app's verifier although the optional claims are missing", async () => {
-    const email = uniqueEmail("sparse-app");
-    const supabase = supabaseClient(h.auth.url);
-    await supabase.auth.signUp({ email, password: "correct horse battery" });
-    const { data, error } = await supabase.auth.verifyOtp({
-      email,
-      token: await latestCode(h.mailbox, email, "Confirm your signup"),
-      type: "signup",
-    });
-    expect(error).toBeNull();
-    const token = data.session!.access_token;
+    const { token, userId } = await confirmedSignUp(h, "sparse-app");
     const verified = await verifySupabaseAccessToken(token, {
       url: h.auth.url,
       keys: createRemoteJWKSet(new URL(`${h.auth.url}/auth/v1/.well-known/jwks.json`)),
     });
-    expect(verified.sub).toBe(data.user!.id);
+    expect(verified.sub).toBe(userId);
   });
 });
