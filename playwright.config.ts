@@ -12,8 +12,9 @@ const APP_URL = `http://localhost:${portBase}`;
 
 export default defineConfig({
   testDir: "e2e",
-  // The two-instance suite has its own stack and config (playwright.multi.config.ts).
-  testIgnore: "multi/**",
+  // The two-instance suite and the host-routed demo have their own stacks and configs
+  // (playwright.multi.config.ts, playwright.demo.config.ts).
+  testIgnore: ["multi/**", "demo/**"],
   timeout: 90_000,
   expect: { timeout: 15_000 },
   // One app server, one embedded database: run serially; the suite is short.
@@ -41,7 +42,7 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "desktop", use: { ...devices["Desktop Chrome"] }, testIgnore: [/mobile\.spec/, /[\\/]multi[\\/]/] },
+    { name: "desktop", use: { ...devices["Desktop Chrome"] }, testIgnore: [/mobile\.spec/, /[\\/](multi|demo)[\\/]/] },
     { name: "phone", use: { ...devices["Pixel 7"] }, testMatch: /mobile\.spec/ },
   ],
   webServer: {

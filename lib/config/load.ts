@@ -132,5 +132,7 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
 
 function isLoopback(url: string): boolean {
   const host = new URL(url).hostname;
-  return host === "localhost" || host === "127.0.0.1" || host === "[::1]";
+  // `*.localhost` names are loopback by definition (RFC 6761 §6.3); browsers resolve them so and
+  // treat them as secure contexts. The host-routed demo runs on http://demo.localhost:<port>.
+  return host === "localhost" || host.endsWith(".localhost") || host === "127.0.0.1" || host === "[::1]";
 }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { RunningService } from "./lib/http";
 import type { Counterpart, CounterpartSecrets, LauncherEnv, StartedCounterpart } from "./lib/counterpart";
 import type { CounterpartVariant } from "./lib/variant";
+import { subOrigin } from "./front/public-url";
 import { COUNTERPARTS } from "./registry";
 
 export { parseCounterpartVariant, COUNTERPART_VARIANTS, type CounterpartVariant } from "./lib/variant";
@@ -31,10 +32,19 @@ export interface CounterpartOptions {
   faultInjection?: boolean;
   /** Which legal shapes the counterparts answer with (lib/variant.ts); "standard" by default. */
   variant?: CounterpartVariant;
+  /**
+   * The host-routed demo's public origin (DEMO_PUBLIC_URL): browser-facing counterparts are then
+   * told their public origin `<name>.<host>` (front/public-url.ts) and hand browsers only that.
+   */
+  publicUrl?: URL;
 }
 
 export interface RunningCounterparts {
   services: RunningService[];
+  /** Loopback origin each started counterpart listens on, by name (what the front proxy forwards to). */
+  origins: Record<string, string>;
+  /** Public origin of each browser-facing counterpart, by name (only with `publicUrl`). */
+  publicOrigins: Record<string, string>;
   /** Variables for the app: exactly what a developer would set for the real services. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -87,8 +97,11 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     .filter((name) => !o.secrets[name]);
   if (missing.length > 0) throw new Error(`counterparts: missing dev secrets ${missing.join(", ")}`);
 
+  if (o.publicUrl && o.portBase === 0) throw new Error("counterparts: a public URL needs fixed ports (portBase > 0)");
   const services: RunningService[] = [];
   const env: Record<string, string> = {};
+  const origins: Record<string, string> = {};
+  const publicOrigins: Record<string, string> = {};
   // Each counterpart starts as soon as what it needs is up; the rest run side by side (the
   // Firebase emulator alone takes ~12 s).
   const started = new Map<string, Promise<StartedCounterpart>>();
@@ -99,10 +112,13 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     const promise = (async () => {
       const needs: Record<string, StartedCounterpart> = {};
       for (const need of d.needs ?? []) needs[need] = await startOne(need);
+      const port = o.portBase === 0 ? 0 : o.portBase + d.port;
+      const publicUrl = o.publicUrl && d.browserFacing ? subOrigin(o.publicUrl, name) : undefined;
       const result = await d.start({
         appUrl: o.appUrl,
         host,
-        port: o.portBase === 0 ? 0 : o.portBase + d.port,
+        port,
+        ...(publicUrl ? { publicUrl } : {}),
         dataDir: join(o.dataDir, name),
         secrets: o.secrets,
         variant: o.variant,
@@ -113,7 +129,10 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
       });
       services.push(result.service);
       Object.assign(env, result.env);
-      log(`${d.label.padEnd(17)}${result.service.url}${result.note ? ` (${result.note})` : ""}`);
+      // The listening origin (a service's `url` may be its public one, as the OpenID Provider's issuer is).
+      origins[name] = port === 0 ? result.service.url : `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+      if (publicUrl) publicOrigins[name] = publicUrl;
+      log(`${d.label.padEnd(17)}${publicUrl ?? result.service.url}${result.note ? ` (${result.note})` : ""}`);
       return result;
     })();
     started.set(name, promise);
@@ -128,6 +147,8 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
   }
   return {
     services,
+    origins,
+    publicOrigins,
     env,
     close: async () => {
       await Promise.allSettled(services.map((s) => s.close()));

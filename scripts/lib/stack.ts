@@ -4,11 +4,20 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import nextEnv from "@next/env";
 import { ensureCounterpartSecrets } from "@byo/counterparts/lib/dev-secrets";
 import { ensureDevSecrets } from "../../lib/config/dev-defaults";
 import { coreEnvSchema } from "../../lib/config/schema";
 import { configFragments } from "../../providers/config";
+import { parsePublicUrl } from "@byo/counterparts/front/public-url";
+import {
+  CLIENT_IP_HEADER as FRONT_CLIENT_IP_HEADER,
+  frontRoutes,
+  startFrontProxy,
+  type RunningFrontProxy,
+} from "@byo/counterparts/front/proxy";
+import { installSplitHorizon } from "@byo/counterparts/front/split-horizon.mjs";
 import {
   counterpartSecrets,
   counterpartsToStart,
@@ -36,6 +45,45 @@ export const PROVIDER_VARS = [
 ].filter((name) => !KEPT_FOR_TESTS.has(name));
 
 const say = (line: string) => process.stdout.write(`\x1b[36m[stack]\x1b[0m ${line}\n`);
+
+/** Loaded into the app's process when host-routed (see that file). */
+const SPLIT_HORIZON_PRELOAD = fileURLToPath(import.meta.resolve("@byo/counterparts/front/split-horizon.mjs"));
+
+interface HostRouting {
+  publicUrl: URL;
+  /** The app's own loopback port, behind the front proxy (which takes PORT). */
+  appPort: number;
+  listenHost: string;
+  clientIpHeader?: string;
+}
+
+/**
+ * DEMO_PUBLIC_URL turns on host routing (`npm run demo`, and the test stack that checks it).
+ * DEMO_LISTEN_HOST: the front proxy's interface (127.0.0.1 unless a host's router must reach
+ * it: 0.0.0.0). DEMO_CLIENT_IP_HEADER: where the TLS proxy in front reports the client's
+ * address; `x-forwarded-for` by default with an https URL (TLS ends at a proxy in front),
+ * "none" for the connection's own address.
+ */
+function readHostRouting(
+  mode: StackMode,
+  env: Record<string, string | undefined>,
+  s: ReturnType<typeof stackSettings>,
+): HostRouting | undefined {
+  if (!env.DEMO_PUBLIC_URL) return undefined;
+  if (mode === "dev")
+    throw new Error("DEMO_PUBLIC_URL is for `npm run demo` (a production build); `npm run dev` serves on localhost only.");
+  const publicUrl = parsePublicUrl(env.DEMO_PUBLIC_URL);
+  const appPort = s.counterpartPortBase;
+  if (appPort === s.appPort)
+    throw new Error(`PORT and COUNTERPART_PORT_BASE are both ${appPort}: host-routed, the app listens on the base itself.`);
+  const header = env.DEMO_CLIENT_IP_HEADER?.trim().toLowerCase() || (publicUrl.protocol === "https:" ? "x-forwarded-for" : "none");
+  return {
+    publicUrl,
+    appPort,
+    listenHost: env.DEMO_LISTEN_HOST || s.host,
+    ...(header === "none" ? {} : { clientIpHeader: header }),
+  };
+}
 
 export function stackSettings(mode: StackMode) {
   const preset = PRESETS[mode];
@@ -92,7 +140,12 @@ export async function runStack(mode: StackMode): Promise<void> {
 
   // The app's own dev secrets, then those the counterparts share with it (one file).
   const secrets = { ...(await ensureDevSecrets(s.dataDir)), ...ensureCounterpartSecrets(s.dataDir, counterpartSecrets()) };
-  const appUrl = env.AUTH_URL || s.appUrl;
+  // Host-routed: one public origin and one listening port for everything a browser needs (the
+  // app and each browser-facing counterpart on a sub-host, behind the front proxy), the app
+  // itself on a loopback port of its own. Read before anything else: a bad URL stops here.
+  const hostRouted = readHostRouting(mode, env, s);
+  const appUrl = hostRouted?.publicUrl.origin ?? (env.AUTH_URL || s.appUrl);
+  const appListenPort = hostRouted?.appPort ?? s.appPort;
   const variant = parseCounterpartVariant(env.COUNTERPART_VARIANT);
   if (variant !== "standard") say(`counterparts answer in their ${variant} variant (COUNTERPART_VARIANT)`);
   say(`starting local counterparts (data in ${s.dataDir})`);
@@ -108,7 +161,21 @@ export async function runStack(mode: StackMode): Promise<void> {
     // The end-to-end suite takes wallet counterparts down to test outages; nothing else may.
     faultInjection: mode === "test",
     variant,
+    ...(hostRouted ? { publicUrl: hostRouted.publicUrl } : {}),
   });
+
+  // The split horizon: the app's server (and the counterparts, which fetch the app's JWKS from
+  // this process) reach the public origins on loopback. The front proxy starts once the app
+  // answers, so its open port means the demo is ready.
+  const appInternalUrl = `http://${s.host}:${appListenPort}`;
+  const frontOptions = hostRouted && {
+    publicUrl: hostRouted.publicUrl,
+    app: appInternalUrl,
+    counterparts: Object.fromEntries(Object.keys(counterparts.publicOrigins).map((name) => [name, counterparts.origins[name]!])),
+  };
+  const internalOrigins = frontOptions ? frontRoutes(frontOptions) : {};
+  if (frontOptions) installSplitHorizon(internalOrigins);
+  let front: RunningFrontProxy | undefined;
 
   const childEnv: Record<string, string | undefined> = {
     ...env,
@@ -121,7 +188,7 @@ export async function runStack(mode: StackMode): Promise<void> {
     // so its accounts may be linked. The demo is meant to be public: there they may not.
     ...(counterparts.env.FIREBASE_AUTH_EMULATOR_HOST && mode !== "demo" ? { FIREBASE_AUTH_EMULATOR_PRIVATE: "true" } : {}),
     DATA_DIR: s.dataDir,
-    PORT: String(s.appPort),
+    PORT: String(appListenPort),
     NEXT_TELEMETRY_DISABLED: "1",
     // A production build uses the generated dev secrets only when told to: the demo and tests.
     ALLOW_DEV_DEFAULTS: mode === "dev" ? env.ALLOW_DEV_DEFAULTS : "true",
@@ -131,13 +198,22 @@ export async function runStack(mode: StackMode): Promise<void> {
     // requests from this host without the header (all other tests) have no client key and no
     // per-client limit (lib/security/client-ip.ts). The demo keys limits on the connection.
     ...(mode === "test" ? { CLIENT_IP_HEADER: "x-test-client-ip" } : {}),
+    // Host-routed, the front proxy is the app's only way in and names the client in a header of
+    // its own (from the TLS proxy's report, or the connection): per-client limits are on.
+    ...(hostRouted
+      ? {
+          CLIENT_IP_HEADER: FRONT_CLIENT_IP_HEADER,
+          DEMO_INTERNAL_ORIGINS: JSON.stringify(internalOrigins),
+          NODE_OPTIONS: [env.NODE_OPTIONS, `--import=${pathToFileURL(SPLIT_HORIZON_PRELOAD).href}`].filter(Boolean).join(" "),
+        }
+      : {}),
   };
   // The demo and tests run the production build through the app's own server (scripts/server.mjs),
   // which gives the app each connection's address for per-client limits; `next dev` cannot.
   const args =
     mode === "dev"
-      ? [resolve("node_modules/next/dist/bin/next"), "dev", "-H", s.host, "-p", String(s.appPort)]
-      : [resolve("scripts/server.mjs"), "-H", s.host, "-p", String(s.appPort)];
+      ? [resolve("node_modules/next/dist/bin/next"), "dev", "-H", s.host, "-p", String(appListenPort)]
+      : [resolve("scripts/server.mjs"), "-H", s.host, "-p", String(appListenPort)];
   const child = spawn(process.execPath, args, { env: childEnv as unknown as NodeJS.ProcessEnv, stdio: "inherit" });
 
   let stopping = false;
@@ -145,6 +221,7 @@ export async function runStack(mode: StackMode): Promise<void> {
     if (stopping) return;
     stopping = true;
     if (child.exitCode === null) child.kill("SIGTERM");
+    await front?.close();
     await counterparts.close();
     process.exit(code);
   };
@@ -153,7 +230,16 @@ export async function runStack(mode: StackMode): Promise<void> {
   child.on("exit", (code) => void stop(code ?? 1));
 
   try {
-    await waitForApp(appUrl, child, mode === "dev" ? 300_000 : 120_000);
+    await waitForApp(appInternalUrl, child, mode === "dev" ? 300_000 : 120_000);
+    if (hostRouted && frontOptions) {
+      front = await startFrontProxy({
+        ...frontOptions,
+        host: hostRouted.listenHost,
+        port: s.appPort,
+        ...(hostRouted.clientIpHeader ? { clientIpHeader: hostRouted.clientIpHeader } : {}),
+        log: (line) => say(line),
+      });
+    }
   } catch (error) {
     say(error instanceof Error ? error.message : String(error));
     await stop(1);
@@ -161,7 +247,7 @@ export async function runStack(mode: StackMode): Promise<void> {
   }
   const mailbox = counterparts.env.DEMO_MAILBOX_URL;
   say(`ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  say(`  app      ${appUrl}`);
+  say(`  app      ${appUrl}${front ? `   (every host of it served on ${front.url})` : ""}`);
   if (mailbox) say(`  mailbox  ${mailbox}   (one-time codes land here)`);
   if (counterparts.env.AUTH_OIDC_ISSUER) say(`  sign in as ada@example.com / correct horse battery on the local OpenID Provider`);
 }

@@ -10,6 +10,7 @@ export const airkitCounterpart: Counterpart = {
   port: 2,
   label: "air kit",
   needs: ["mailbox"],
+  browserFacing: true,
   realServiceConfigured: (env) => Boolean(env.AIRKIT_PARTNER_ID),
   async start(ctx) {
     const airkit = await startAirKit({
@@ -21,6 +22,6 @@ export const airkitCounterpart: Counterpart = {
       partners: [{ partnerId: AIRKIT_PARTNER_ID, jwksUrl: `${ctx.appUrl}/.well-known/jwks.json`, allowedOrigins: [ctx.appUrl] }],
       mail: mailViaMailbox(ctx, "AIR Kit (local) <no-reply@air.local>"),
     });
-    return { service: airkit, env: { AIRKIT_PARTNER_ID, AIRKIT_API_URL: airkit.url } };
+    return { service: airkit, env: { AIRKIT_PARTNER_ID, AIRKIT_API_URL: ctx.publicUrl ?? airkit.url } };
   },
 };

@@ -31,6 +31,7 @@ export const firebaseCounterpart: Counterpart<RunningFirebaseAuthEmulator> = {
   port: 4,
   install: (log) => ensureFirebaseTools(log),
   label: "firebase auth",
+  browserFacing: true,
   realServiceConfigured: (env) => Boolean(env.FIREBASE_PROJECT_ID),
   async start(ctx) {
     const firebase = await startFirebaseAuthEmulator({
@@ -48,7 +49,13 @@ export const firebaseCounterpart: Counterpart<RunningFirebaseAuthEmulator> = {
     }
     return {
       service: firebase,
-      env: { FIREBASE_PROJECT_ID, FIREBASE_API_KEY: EMULATOR_WEB_API_KEY, FIREBASE_AUTH_EMULATOR_HOST: firebase.emulatorHost },
+      env: {
+        FIREBASE_PROJECT_ID,
+        FIREBASE_API_KEY: EMULATOR_WEB_API_KEY,
+        // The server (firebase-admin, Moojo) on loopback; browsers at the public sub-host.
+        FIREBASE_AUTH_EMULATOR_HOST: firebase.emulatorHost,
+        ...(ctx.publicUrl ? { FIREBASE_AUTH_EMULATOR_URL: ctx.publicUrl } : {}),
+      },
       note: `emulator, ${(firebase.startupMs / 1000).toFixed(1)} s`,
     };
   },

@@ -26,6 +26,13 @@ export interface CounterpartContext {
   readonly host: string;
   /** This counterpart's port (the launcher's base + `descriptor.port`). */
   readonly port: number;
+  /**
+   * The origin browsers reach this counterpart at when it sits behind the demo's front proxy
+   * (`https://<name>.<public host>`, ../front/public-url.ts); set only for `browserFacing`
+   * descriptors in the host-routed demo. Every URL handed to a browser (an issuer, a base URL,
+   * the inbox link) derives from it; server-side settings keep the loopback URL.
+   */
+  readonly publicUrl?: string;
   /** This counterpart's own data folder (`<dataDir>/<name>`). */
   readonly dataDir: string;
   /** Every dev secret of the run; a descriptor reads only the names it declares (or its `needs` declare). */
@@ -54,6 +61,8 @@ export interface Counterpart<S extends RunningService = RunningService> {
   readonly label: string;
   /** Counterparts that must be running first; they are started even if not requested. */
   readonly needs?: readonly string[];
+  /** Browsers talk to it (pages, CORS APIs, the inbox): the host-routed demo serves it on `<name>.<public host>`. */
+  readonly browserFacing?: boolean;
   readonly secrets?: CounterpartSecrets;
   /**
    * True when the developer configured the real service, so `npm run dev` / `npm run demo`

@@ -7,13 +7,14 @@ import { startMailbox } from "./service";
 export const mailboxCounterpart: Counterpart = {
   port: 3,
   label: "mailbox",
+  browserFacing: true,
   secrets: { names: ["MAIL_API_KEY"], generate: () => ({ MAIL_API_KEY: `re_dev_${randomBytes(18).toString("base64url")}` }) },
   realServiceConfigured: (env) => Boolean(env.MAIL_API_URL),
   async start(ctx) {
     const apiKey = secret(ctx, "MAIL_API_KEY");
     const mailbox = await startMailbox({ port: ctx.port, host: ctx.host, dataDir: ctx.dataDir, apiKey });
     // The inbox link is always shown; the app sends its own mail here only if no real mail API is set.
-    const env: Record<string, string> = { DEMO_MAILBOX_URL: mailbox.url };
+    const env: Record<string, string> = { DEMO_MAILBOX_URL: ctx.publicUrl ?? mailbox.url };
     if (ctx.requested) Object.assign(env, { MAIL_API_URL: mailbox.url, MAIL_API_KEY: apiKey });
     return { service: mailbox, env };
   },

@@ -8,6 +8,7 @@ export const OIDC_CLIENT_ID = "byo-auth-demo";
 export const oidcCounterpart: Counterpart = {
   port: 1,
   label: "openid provider",
+  browserFacing: true,
   secrets: { names: ["OIDC_CLIENT_SECRET"], generate: () => ({ OIDC_CLIENT_SECRET: randomBytes(24).toString("base64url") }) },
   realServiceConfigured: (env) => Boolean(env.AUTH_OIDC_ISSUER),
   async start(ctx) {
@@ -15,6 +16,9 @@ export const oidcCounterpart: Counterpart = {
     const oidc = await startOidcProvider({
       variant: ctx.variant,
       port: ctx.port,
+      // Behind the demo's front proxy the issuer is the public origin, and X-Forwarded-Proto
+      // (set by that proxy, never by the client) tells it when cookies must be Secure.
+      ...(ctx.publicUrl ? { issuer: ctx.publicUrl, behindProxy: true } : {}),
       host: ctx.host,
       dataDir: ctx.dataDir,
       clients: [

@@ -41,6 +41,11 @@ export interface StartOidcProviderOptions {
   dataDir: string;
   /** Issuer identifier; default `http://<host>:<actual port>`. */
   issuer?: string;
+  /**
+   * True only behind a proxy that sets X-Forwarded-Proto/-Host itself and drops clients' copies
+   * (the demo's front proxy): cookies are then Secure when the public URL is https.
+   */
+  behindProxy?: boolean;
   clients: OidcClientConfig[];
   /**
    * "standard": scope-granted claims (email, name, ...) in the ID token too, as Auth0 does.
@@ -84,6 +89,7 @@ const optionsSchema = z.object({
     )
     .min(1),
   variant: z.enum(["standard", "sparse"]).optional(),
+  behindProxy: z.boolean().optional(),
 });
 
 let providerModule: Promise<typeof import("oidc-provider")> | undefined;
@@ -207,7 +213,8 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
         names: { session: "op_session", interaction: "op_interaction", resume: "op_interaction_resume" },
         // Over plain http://127.0.0.1 these cookies are NOT `Secure` (oidc-provider only sets
         // Secure when Koa sees an https request, and `proxy` is off so X-Forwarded-Proto is
-        // ignored). Fine on loopback; put the OP behind TLS for anything else.
+        // ignored). Fine on loopback; behind the demo's front proxy (`behindProxy`) an https
+        // public URL makes them Secure.
         long: { httpOnly: true, sameSite: "lax" },
         short: { httpOnly: true, sameSite: "lax" },
         keys: keys.cookieKeys,
@@ -246,7 +253,7 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
 
     const provider: Provider = new ProviderClass(issuer, configuration);
     // Plain http on loopback: do not trust X-Forwarded-* headers.
-    provider.proxy = false;
+    provider.proxy = options.behindProxy === true;
     provider.on("server_error", (_ctx, err) => console.error("[oidc] server_error:", err));
 
     const interactions = createInteractionHandler({ provider, issuer, credentials, demoUsers: SEEDED_USERS });

@@ -9,6 +9,7 @@ export const supabaseCounterpart: Counterpart = {
   port: 5,
   label: "supabase auth",
   needs: ["mailbox"],
+  browserFacing: true,
   secrets: {
     names: ["SUPABASE_PUBLISHABLE_KEY"],
     generate: () => ({ SUPABASE_PUBLISHABLE_KEY: `sb_publishable_dev_${randomBytes(18).toString("base64url")}` }),
@@ -22,9 +23,10 @@ export const supabaseCounterpart: Counterpart = {
       host: ctx.host,
       dataDir: ctx.dataDir,
       anonKey,
+      ...(ctx.publicUrl ? { publicUrl: ctx.publicUrl } : {}),
       mail: mailViaMailbox(ctx, "Supabase Auth (local) <no-reply@supabase.local>"),
       allowedOrigins: [ctx.appUrl],
     });
-    return { service: supabase, env: { SUPABASE_URL: supabase.url, SUPABASE_PUBLISHABLE_KEY: anonKey } };
+    return { service: supabase, env: { SUPABASE_URL: ctx.publicUrl ?? supabase.url, SUPABASE_PUBLISHABLE_KEY: anonKey } };
   },
 };

@@ -18,6 +18,7 @@ export const turnkeyCounterpart: Counterpart = {
   port: 8,
   label: "turnkey",
   needs: ["mailbox"],
+  browserFacing: true,
   secrets: { names: ["TURNKEY_API_PRIVATE_KEY", "TURNKEY_API_PUBLIC_KEY"], generate: apiKeyPair },
   realServiceConfigured: (env) => Boolean(env.TURNKEY_API_URL),
   async start(ctx) {
@@ -27,6 +28,7 @@ export const turnkeyCounterpart: Counterpart = {
       port: ctx.port,
       host: ctx.host,
       dataDir: ctx.dataDir,
+      ...(ctx.publicUrl ? { publicUrl: ctx.publicUrl } : {}),
       parentOrganizationId: TURNKEY_ORGANIZATION_ID,
       parentApiPublicKey: secret(ctx, "TURNKEY_API_PUBLIC_KEY"),
       mail: mailViaMailbox(ctx, "Turnkey (local) <no-reply@turnkey.local>"),
@@ -41,7 +43,7 @@ export const turnkeyCounterpart: Counterpart = {
       return {
         service: turnkey,
         env: {
-          TURNKEY_API_URL: turnkey.url,
+          TURNKEY_API_URL: ctx.publicUrl ?? turnkey.url,
           TURNKEY_ORGANIZATION_ID,
           TURNKEY_OTP_SIGNER_PUBLIC_KEY: keys.otpSignerPublicKey,
           TURNKEY_NOTARIZER_PUBLIC_KEY: keys.notarizerPublicKey,

@@ -9,8 +9,8 @@ export interface FirebaseWebConfig {
   apiKey: string;
   authDomain: string;
   projectId: string;
-  /** host:port of the Auth Emulator, when configured. */
-  emulatorHost: string | null;
+  /** The Auth Emulator as this browser reaches it (http or https), or null for real Firebase. */
+  emulatorUrl: string | null;
 }
 
 let auth: Promise<Auth> | undefined;
@@ -26,7 +26,7 @@ export function getFirebaseAuth(config: FirebaseWebConfig): Promise<Auth> {
       getApps().find((a) => a.name === DEFAULT_APP) ??
       initializeApp({ apiKey: config.apiKey, authDomain: config.authDomain, projectId: config.projectId });
     const instance = getAuth(app);
-    if (config.emulatorHost) connectAuthEmulator(instance, `http://${config.emulatorHost}`, { disableWarnings: true });
+    if (config.emulatorUrl) connectAuthEmulator(instance, config.emulatorUrl, { disableWarnings: true });
     return instance;
   })();
   return auth;
@@ -44,6 +44,6 @@ export async function getFirebaseLinkAuth(config: FirebaseWebConfig): Promise<Au
   if (existing) return getAuth(existing);
   const app = initializeApp({ apiKey: config.apiKey, authDomain: config.authDomain, projectId: config.projectId }, LINK_APP);
   const instance = initializeAuth(app, { persistence: inMemoryPersistence, popupRedirectResolver: browserPopupRedirectResolver });
-  if (config.emulatorHost) connectAuthEmulator(instance, `http://${config.emulatorHost}`, { disableWarnings: true });
+  if (config.emulatorUrl) connectAuthEmulator(instance, config.emulatorUrl, { disableWarnings: true });
   return instance;
 }

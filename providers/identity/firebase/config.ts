@@ -1,7 +1,7 @@
 // Firebase Auth. Not NEXT_PUBLIC_*: those are inlined at build time, and this app is built once
 // and configured at run time. The server hands the browser the (public) web config.
 import { z } from "zod";
-import { booleanFlag, optionalString } from "@/lib/config/fields";
+import { booleanFlag, optionalString, optionalUrl } from "@/lib/config/fields";
 import { ConfigError, defineConfigFragment } from "@/lib/config/fragment";
 
 /** The `iss` of a project's ID tokens (the same for the Auth Emulator). */
@@ -16,6 +16,12 @@ export const firebaseConfig = defineConfigFragment({
     FIREBASE_AUTH_DOMAIN: optionalString,
     /** host:port of the Firebase Auth Emulator; the standard variable firebase-admin also reads. */
     FIREBASE_AUTH_EMULATOR_HOST: optionalString,
+    /**
+     * The emulator's URL as browsers reach it, when that is not http://<FIREBASE_AUTH_EMULATOR_HOST>:
+     * e.g. https://firebase.demo.example.org for a demo behind a proxy, while the server keeps
+     * the loopback host.
+     */
+    FIREBASE_AUTH_EMULATOR_URL: optionalUrl,
     /**
      * "true" only when you alone can reach that emulator (loopback, for development and tests):
      * its accounts may then be linked to a user. Anyone who reaches an emulator can take over
@@ -51,6 +57,10 @@ export const firebaseConfig = defineConfigFragment({
       authDomain: env.FIREBASE_AUTH_DOMAIN ?? `${env.FIREBASE_PROJECT_ID}.firebaseapp.com`,
       /** Set only for the Auth Emulator; the one case where unsigned ID tokens are accepted. */
       emulatorHost: env.FIREBASE_AUTH_EMULATOR_HOST,
+      /** Where browsers reach the emulator (connectAuthEmulator accepts http and https). */
+      emulatorUrl: env.FIREBASE_AUTH_EMULATOR_HOST
+        ? (env.FIREBASE_AUTH_EMULATOR_URL?.replace(/\/$/, "") ?? `http://${env.FIREBASE_AUTH_EMULATOR_HOST}`)
+        : undefined,
       /** The emulator is reachable by this machine's user alone (FIREBASE_AUTH_EMULATOR_PRIVATE). */
       emulatorPrivate: Boolean(env.FIREBASE_AUTH_EMULATOR_HOST) && env.FIREBASE_AUTH_EMULATOR_PRIVATE,
       serviceAccount: parseServiceAccount(env.FIREBASE_SERVICE_ACCOUNT),

@@ -69,7 +69,7 @@ export const firebaseProvider: IdentityProvider = {
       apiKey: f.apiKey,
       authDomain: f.authDomain,
       projectId: f.projectId,
-      emulatorHost: f.emulatorHost ?? null,
+      emulatorUrl: f.emulatorUrl ?? null,
       googleSignIn: f.googleSignIn ? "true" : null,
     };
   },

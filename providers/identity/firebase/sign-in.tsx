@@ -41,7 +41,7 @@ export default function FirebaseSignIn({ config, intent = "sign-in", onLinked }:
     apiKey: config.apiKey!,
     authDomain: config.authDomain!,
     projectId: config.projectId!,
-    emulatorHost: config.emulatorHost ?? null,
+    emulatorUrl: config.emulatorUrl ?? null,
   };
 
   async function run(task: (auth: import("firebase/auth").Auth) => Promise<import("firebase/auth").UserCredential>) {
@@ -146,7 +146,7 @@ export async function endFirebaseSession(config: Record<string, string | null>):
     apiKey: config.apiKey!,
     authDomain: config.authDomain!,
     projectId: config.projectId!,
-    emulatorHost: config.emulatorHost ?? null,
+    emulatorUrl: config.emulatorUrl ?? null,
   });
   const { signOut } = await import("firebase/auth");
   await signOut(auth);

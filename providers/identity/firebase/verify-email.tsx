@@ -26,12 +26,12 @@ export default function FirebaseVerifyEmail({ config, email, providerSaysVerifie
   const [sent, setSent] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const demo = Boolean(config.emulatorHost);
+  const demo = Boolean(config.emulatorUrl);
   const web: FirebaseWebConfig = {
     apiKey: config.apiKey!,
     authDomain: config.authDomain!,
     projectId: config.projectId!,
-    emulatorHost: config.emulatorHost ?? null,
+    emulatorUrl: config.emulatorUrl ?? null,
   };
 
   async function signedInUser() {

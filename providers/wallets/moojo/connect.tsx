@@ -27,7 +27,7 @@ async function bridgeAuth(config: FirebaseWebConfig): Promise<Auth> {
   if (existing) return getAuth(existing);
   const app = initializeApp({ apiKey: config.apiKey, authDomain: config.authDomain, projectId: config.projectId }, BRIDGE_APP);
   const auth = initializeAuth(app, { persistence: inMemoryPersistence });
-  if (config.emulatorHost) connectAuthEmulator(auth, `http://${config.emulatorHost}`, { disableWarnings: true });
+  if (config.emulatorUrl) connectAuthEmulator(auth, config.emulatorUrl, { disableWarnings: true });
   return auth;
 }
 
@@ -40,7 +40,7 @@ export default function MoojoConnect({ provider, name, config, reconnect }: Conn
         apiKey: config.apiKey!,
         authDomain: config.authDomain!,
         projectId: config.projectId!,
-        emulatorHost: config.emulatorHost ?? null,
+        emulatorUrl: config.emulatorUrl ?? null,
       };
       // The server decides (once, for good) which Firebase uid stands for this person at Moojo.
       const { firebaseUid } = await postJson<{ firebaseUid: string }>("/api/wallets/moojo/prepare", {});

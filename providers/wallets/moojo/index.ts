@@ -37,7 +37,7 @@ export const moojoProvider: WalletProvider = {
   buttons: [{ action: "issueDemoCredential", label: "Issue a demo credential", busyLabel: "Issuing…" }],
   clientConfig: (config) => {
     const f = config.firebase!;
-    return { apiKey: f.apiKey, authDomain: f.authDomain, projectId: f.projectId, emulatorHost: f.emulatorHost ?? null };
+    return { apiKey: f.apiKey, authDomain: f.authDomain, projectId: f.projectId, emulatorUrl: f.emulatorUrl ?? null };
   },
   actions: {
     /** The Firebase uid the ID token must carry; the first call decides it for good. */
