@@ -6,7 +6,7 @@
 // machine that runs the demo.
 import type { Page, Request, Response } from "@playwright/test";
 import { expectAccessible } from "../support/a11y";
-import { ADA, APP_URL, OIDC_URL } from "../support/stack";
+import { ADA, APP_URL, FIREBASE_EMULATOR_URL, OIDC_URL, WALLET_COUNTERPART_URLS } from "../support/stack";
 import { connectAirKit, signOut } from "../support/flows";
 import { expect, test } from "../support/test";
 
@@ -97,3 +97,12 @@ test("hosts other than the public one and its sub-hosts are refused", async ({ p
   expect(response?.status()).toBe(421);
   await expect(page.getByText(`This server answers only for ${PUBLIC.host}`)).toBeVisible();
 });
+
+test("the Firebase Auth Emulator's own API and the counterparts' launcher routes are not open to visitors", async ({ page }) => {
+  // Its out-of-band codes (anyone's email verification or password reset), read from the internet.
+  const codes = await page.goto(`${FIREBASE_EMULATOR_URL}/emulator/v1/projects/demo-byo-auth/oobCodes`);
+  expect(codes?.status()).toBe(403);
+  const launcherRoute = await page.goto(`${WALLET_COUNTERPART_URLS.turnkey}/counterpart/v1/keys`);
+  expect(launcherRoute?.status()).toBe(403);
+});
+

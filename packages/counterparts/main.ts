@@ -5,7 +5,7 @@
 //   npm run counterparts   runs them alone (./cli.ts), for a `next dev` you start yourself.
 import { join } from "node:path";
 import type { RunningService } from "./lib/http";
-import type { Counterpart, CounterpartSecrets, LauncherEnv, StartedCounterpart } from "./lib/counterpart";
+import type { Counterpart, CounterpartSecrets, LauncherEnv, PublicRequestFilter, StartedCounterpart } from "./lib/counterpart";
 import type { CounterpartVariant } from "./lib/variant";
 import { subOrigin } from "./front/public-url";
 import { COUNTERPARTS } from "./registry";
@@ -45,6 +45,8 @@ export interface RunningCounterparts {
   origins: Record<string, string>;
   /** Public origin of each browser-facing counterpart, by name (only with `publicUrl`). */
   publicOrigins: Record<string, string>;
+  /** What the front proxy lets through to each browser-facing counterpart (descriptor's `publicRequest`). */
+  publicRequestFilters: Record<string, PublicRequestFilter>;
   /** Variables for the app: exactly what a developer would set for the real services. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -102,6 +104,7 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
   const env: Record<string, string> = {};
   const origins: Record<string, string> = {};
   const publicOrigins: Record<string, string> = {};
+  const publicRequestFilters: Record<string, PublicRequestFilter> = {};
   // Each counterpart starts as soon as what it needs is up; the rest run side by side (the
   // Firebase emulator alone takes ~12 s).
   const started = new Map<string, Promise<StartedCounterpart>>();
@@ -132,6 +135,7 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
       // The listening origin (a service's `url` may be its public one, as the OpenID Provider's issuer is).
       origins[name] = port === 0 ? result.service.url : `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
       if (publicUrl) publicOrigins[name] = publicUrl;
+      if (publicUrl && d.publicRequest) publicRequestFilters[name] = d.publicRequest;
       log(`${d.label.padEnd(17)}${publicUrl ?? result.service.url}${result.note ? ` (${result.note})` : ""}`);
       return result;
     })();
@@ -149,6 +153,7 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     services,
     origins,
     publicOrigins,
+    publicRequestFilters,
     env,
     close: async () => {
       await Promise.allSettled(services.map((s) => s.close()));

@@ -175,6 +175,7 @@ export async function runStack(mode: StackMode): Promise<void> {
   };
   const internalOrigins = frontOptions ? frontRoutes(frontOptions) : {};
   if (frontOptions) installSplitHorizon(internalOrigins);
+  const frontFilters = counterparts.publicRequestFilters;
   let front: RunningFrontProxy | undefined;
 
   const childEnv: Record<string, string | undefined> = {
@@ -234,6 +235,7 @@ export async function runStack(mode: StackMode): Promise<void> {
     if (hostRouted && frontOptions) {
       front = await startFrontProxy({
         ...frontOptions,
+        filters: frontFilters,
         host: hostRouted.listenHost,
         port: s.appPort,
         ...(hostRouted.clientIpHeader ? { clientIpHeader: hostRouted.clientIpHeader } : {}),

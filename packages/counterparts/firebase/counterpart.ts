@@ -1,6 +1,6 @@
 // The Firebase Auth Emulator's descriptor (see ../lib/counterpart.ts). It runs the real
 // emulator (installed on first use, ./install.ts) and seeds the OpenID Provider's demo users.
-import type { Counterpart } from "../lib/counterpart";
+import type { Counterpart, PublicRequestFilter } from "../lib/counterpart";
 import { SEEDED_USERS } from "../lib/demo-users";
 import { startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "./emulator";
 import { ensureFirebaseTools } from "./install";
@@ -27,11 +27,45 @@ async function seedFirebaseUsers(emulatorHost: string): Promise<void> {
   }
 }
 
+/**
+ * What a browser may ask the emulator through the demo's front proxy: the Identity Toolkit and
+ * Secure Token calls the Firebase JS SDK makes for a user's own account (sign up, sign in with
+ * a password or a custom token, look up, update or delete itself with its ID token, send its
+ * own verification email, refresh its token), the read-only config it fetches, and their CORS
+ * preflights. Never the emulator's own API (`/emulator/*`: clear all accounts, read every
+ * out-of-band code) and never a request with an Authorization header: the emulator treats
+ * `Bearer owner` as the project's administrator, who may change any account.
+ * Paths as the SDK builds them against an emulator (`<emulator>/<host>/<path>`, see
+ * firebase.google.com/docs/emulator-suite/connect_auth and the REST reference at
+ * cloud.google.com/identity-platform/docs/reference/rest/v1/accounts).
+ */
+const BROWSER_ACCOUNT_CALLS = new Set([
+  "signUp",
+  "signInWithPassword",
+  "signInWithCustomToken",
+  "signInWithIdp",
+  "createAuthUri",
+  "lookup",
+  "update",
+  "delete",
+  "sendOobCode",
+]);
+export const firebaseBrowserRequest: PublicRequestFilter = ({ method, pathname, headers }) => {
+  if (headers.authorization !== undefined) return false;
+  const account = /^\/identitytoolkit\.googleapis\.com\/v1\/accounts:([A-Za-z]+)$/.exec(pathname)?.[1];
+  const post = (account !== undefined && BROWSER_ACCOUNT_CALLS.has(account)) || pathname === "/securetoken.googleapis.com/v1/token";
+  const get =
+    pathname === "/identitytoolkit.googleapis.com/v2/recaptchaConfig" || pathname === "/identitytoolkit.googleapis.com/v1/projects";
+  if (method === "OPTIONS") return post || get;
+  return method === "POST" ? post : method === "GET" ? get : false;
+};
+
 export const firebaseCounterpart: Counterpart<RunningFirebaseAuthEmulator> = {
   port: 4,
   install: (log) => ensureFirebaseTools(log),
   label: "firebase auth",
   browserFacing: true,
+  publicRequest: firebaseBrowserRequest,
   realServiceConfigured: (env) => Boolean(env.FIREBASE_PROJECT_ID),
   async start(ctx) {
     const firebase = await startFirebaseAuthEmulator({

@@ -2,6 +2,7 @@
 import { createServer, request, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import type { PublicRequestFilter } from "../lib/counterpart";
 import { DEMO_VISITOR_HEADER } from "../lib/visitor";
 import { CLIENT_IP_HEADER, VISITOR_COOKIE, clientAddress, hostNameOf, startFrontProxy, type RunningFrontProxy } from "./proxy";
 import { PublicUrlError, parsePublicUrl, subOrigin } from "./public-url";
@@ -28,7 +29,14 @@ async function echoServer(who: string, extra: Record<string, string | string[]> 
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function front(options: { clientIpHeader?: string; publicUrl?: string; counterparts?: Record<string, string> } = {}) {
+async function front(
+  options: {
+    clientIpHeader?: string;
+    publicUrl?: string;
+    counterparts?: Record<string, string>;
+    filters?: Record<string, PublicRequestFilter>;
+  } = {},
+) {
   const app = await echoServer("app", { "set-cookie": "app_session=1; Path=/; HttpOnly" });
   const oidc = await echoServer("oidc");
   const proxy: RunningFrontProxy = await startFrontProxy({
@@ -38,6 +46,7 @@ async function front(options: { clientIpHeader?: string; publicUrl?: string; cou
     host: "127.0.0.1",
     port: 0,
     ...(options.clientIpHeader ? { clientIpHeader: options.clientIpHeader } : {}),
+    ...(options.filters ? { filters: options.filters } : {}),
   });
   closers.push(() => proxy.close());
   return { proxy, app, oidc };
@@ -180,5 +189,27 @@ describe("startFrontProxy", () => {
     expect(down.body).toMatch(/not answering/);
     expect(down.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
     expect((await get(proxy.url, "demo.localhost:3000")).status).toBe(200);
+  });
+
+  it("keeps the launcher's /counterpart/v1 routes and whatever a counterpart's filter refuses off the internet", async () => {
+    const seen: string[] = [];
+    const { proxy } = await front({
+      filters: {
+        oidc: ({ method, pathname, headers }) => {
+          seen.push(`${method} ${pathname}`);
+          return pathname.startsWith("/open") && headers.authorization === undefined;
+        },
+      },
+    });
+    expect((await get(proxy.url, "oidc.demo.localhost:3000", "/counterpart/v1/fault")).status).toBe(403);
+    expect((await get(proxy.url, "oidc.demo.localhost:3000", "/counterpart/v1")).status).toBe(403);
+    expect((await get(proxy.url, "oidc.demo.localhost:3000", "/closed?x=/open")).status).toBe(403);
+    expect((await get(proxy.url, "oidc.demo.localhost:3000", "/open", { authorization: "Bearer owner" })).status).toBe(403);
+    const open = await get(proxy.url, "oidc.demo.localhost:3000", "/open/page?q=1");
+    expect(open.status).toBe(200);
+    expect((JSON.parse(open.body) as Echo).url).toBe("/open/page?q=1");
+    // The filter saw the path without the query; the app's host has no filter at all.
+    expect(seen).toContain("GET /closed");
+    expect((await get(proxy.url, "demo.localhost:3000", "/counterpart/v1/fault")).status).toBe(200);
   });
 });

@@ -27,6 +27,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createProxyServer } from "httpxy";
+import type { PublicRequestFilter } from "../lib/counterpart";
 import type { RunningService } from "../lib/http";
 import { DEMO_VISITOR_HEADER, newVisitorId, parseVisitorId } from "../lib/visitor";
 import { subOrigin } from "./public-url";
@@ -43,6 +44,8 @@ export interface FrontProxyOptions {
   readonly app: string;
   /** Internal origin of each browser-facing counterpart, served at `<name>.<public host>`. */
   readonly counterparts: Readonly<Record<string, string>>;
+  /** Per counterpart, which requests may pass (all when absent); see Counterpart.publicRequest. */
+  readonly filters?: Readonly<Record<string, PublicRequestFilter>>;
   readonly host: string;
   readonly port: number;
   /**
@@ -103,20 +106,25 @@ function sendPlain(res: ServerResponse, status: number, text: string): void {
   res.end(`${text}\n`);
 }
 
-/** Host name → [public origin, internal origin], for the app and each counterpart. */
-function routeTable(options: Pick<FrontProxyOptions, "publicUrl" | "app" | "counterparts">): Map<string, readonly [string, string]> {
+/** Host name → [public origin, internal origin, counterpart name], for the app and each counterpart. */
+function routeTable(
+  options: Pick<FrontProxyOptions, "publicUrl" | "app" | "counterparts">,
+): Map<string, readonly [string, string, string | undefined]> {
   const base = options.publicUrl;
-  const table = new Map<string, readonly [string, string]>([[base.hostname, [base.origin, options.app]]]);
+  const table = new Map<string, readonly [string, string, string | undefined]>([[base.hostname, [base.origin, options.app, undefined]]]);
   for (const [name, target] of Object.entries(options.counterparts)) {
     const origin = subOrigin(base, name);
-    table.set(new URL(origin).hostname, [origin, target]);
+    table.set(new URL(origin).hostname, [origin, target, name]);
   }
   return table;
 }
 
+/** The counterparts' own routes for the launcher and tests (fault injection, keys): never public. */
+const LAUNCHER_ONLY_PATH = /^\/counterpart\/v1(\/|$)/;
+
 /** Public origin → internal origin for every route: what the split-horizon preload maps. */
 export function frontRoutes(options: Pick<FrontProxyOptions, "publicUrl" | "app" | "counterparts">): Record<string, string> {
-  return Object.fromEntries(routeTable(options).values());
+  return Object.fromEntries([...routeTable(options).values()].map(([from, to]) => [from, to]));
 }
 
 export async function startFrontProxy(options: FrontProxyOptions): Promise<RunningFrontProxy> {
@@ -145,6 +153,15 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     if (!route) {
       sendPlain(res, 421, `This server answers only for ${base.host} and its sub-hosts.`);
       return;
+    }
+    const name = route[2];
+    if (name !== undefined) {
+      const pathname = new URL(req.url ?? "/", "http://front.invalid").pathname;
+      const filter = options.filters?.[name];
+      if (LAUNCHER_ONLY_PATH.test(pathname) || (filter && !filter({ method: req.method ?? "GET", pathname, headers: req.headers }))) {
+        sendPlain(res, 403, "This part of the local stand-in is not open to visitors of the demo.");
+        return;
+      }
     }
     delete req.headers[CLIENT_IP_HEADER];
     delete req.headers[DEMO_VISITOR_HEADER];

@@ -10,6 +10,13 @@ import type { CounterpartVariant } from "./variant";
 /** Environment as the launcher sees it (process env merged with the developer's .env files). */
 export type LauncherEnv = Readonly<Record<string, string | undefined>>;
 
+/** Decides whether a request from the internet may reach a counterpart (see `Counterpart.publicRequest`). */
+export type PublicRequestFilter = (request: {
+  readonly method: string;
+  readonly pathname: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}) => boolean;
+
 /** A started counterpart and what it contributes to the app's environment. */
 export interface StartedCounterpart<S extends RunningService = RunningService> {
   readonly service: S;
@@ -63,6 +70,12 @@ export interface Counterpart<S extends RunningService = RunningService> {
   readonly needs?: readonly string[];
   /** Browsers talk to it (pages, CORS APIs, the inbox): the host-routed demo serves it on `<name>.<public host>`. */
   readonly browserFacing?: boolean;
+  /**
+   * Which requests strangers may send it through the demo's front proxy (all by default; the
+   * launcher's own `/counterpart/v1/*` routes never pass). A service with an open admin API
+   * (the Firebase Auth Emulator) lets through only what its browser SDK calls.
+   */
+  readonly publicRequest?: PublicRequestFilter;
   readonly secrets?: CounterpartSecrets;
   /**
    * True when the developer configured the real service, so `npm run dev` / `npm run demo`
