@@ -105,4 +105,3 @@ test("the Firebase Auth Emulator's own API and the counterparts' launcher routes
   const launcherRoute = await page.goto(`${WALLET_COUNTERPART_URLS.turnkey}/counterpart/v1/keys`);
   expect(launcherRoute?.status()).toBe(403);
 });
-
