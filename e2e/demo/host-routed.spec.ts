@@ -1,5 +1,6 @@
 // providers: identity/oidc identity/firebase wallet/airkit
-// The demo as strangers reach it: one public origin on one port (playwright.demo.config.ts).
+// The demo as strangers reach it: one public https origin on one port, behind a TLS proxy
+// (playwright.demo.config.ts).
 // Every URL the browser is handed (pages, redirects, scripts, API calls, the OpenID Provider,
 // the Firebase Auth Emulator, AIR Kit, the mailbox) must be on that origin or one of its
 // sub-hosts, on the same port: a 127.0.0.1 address or another port would work only on the
@@ -58,6 +59,17 @@ test("the core path works on one public origin and never sends the browser to 12
     await page.getByLabel("Password").fill(ADA.password);
     await page.getByRole("button", { name: "Continue" }).click();
     await expect(page).toHaveURL(`${APP_URL}/dashboard`);
+  });
+
+  await test.step("over https every cookie is Secure, the session's with its __Secure- prefix", async () => {
+    const cookies = await page.context().cookies();
+    expect(cookies.length).toBeGreaterThan(0);
+    if (PUBLIC.protocol === "https:") {
+      expect(cookies.filter((c) => !c.secure).map((c) => `${c.domain} ${c.name}`)).toEqual([]);
+      expect(cookies.find((c) => c.name === "__Secure-authjs.session-token")).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+    }
+    // One visitor id for the public host and its sub-hosts, out of scripts' reach.
+    expect(cookies.find((c) => c.name === "demo_visitor")).toMatchObject({ domain: `.${PUBLIC.hostname}`, httpOnly: true });
   });
 
   await test.step("connect AIR Kit (its API and the mailbox on their sub-hosts)", async () => {
