@@ -31,6 +31,8 @@ export interface CounterpartOptions {
   faultInjection?: boolean;
   /** Which legal shapes the counterparts answer with (lib/variant.ts); "standard" by default. */
   variant?: CounterpartVariant;
+  /** The public demo: each visitor sees only their own (CounterpartContext.perVisitor). Off by default. */
+  perVisitor?: boolean;
 }
 
 export interface RunningCounterparts {
@@ -107,6 +109,7 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
         secrets: o.secrets,
         variant: o.variant,
         faultInjection: o.faultInjection,
+        perVisitor: o.perVisitor === true,
         requested: requested.has(name),
         needs,
         log,

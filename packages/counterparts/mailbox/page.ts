@@ -11,8 +11,14 @@ const SUBTITLE = "— messages sent by the demo's counterparts; nothing leaves t
 /** The page header's text. */
 export const MAILBOX_TAGLINE = `${TITLE} ${SUBTITLE}`;
 
+/** Shown under the header in per-visitor mode (the public demo). */
+export const PER_VISITOR_NOTE =
+  "You see the messages sent because of this browser: codes for an address another visitor used first go to that visitor only.";
+
 export interface InboxOptions {
   readonly filterTo?: string;
+  /** The public demo's mode: the list holds only this browser's messages (./store.ts), and the page says so. */
+  readonly perVisitor?: boolean;
   readonly now: Date;
   /** CSP nonce for the inline style and script. */
   readonly nonce: string;
@@ -67,11 +73,19 @@ function renderMessage(message: StoredMessage, now: Date): string {
 }
 
 export function renderInbox(messages: readonly StoredMessage[], options: InboxOptions): string {
-  const { filterTo, now, nonce } = options;
+  const { filterTo, now, nonce, perVisitor = false } = options;
   const filterValue = filterTo ? escapeHtml(filterTo) : "";
+  const none = filterTo
+    ? `No messages to <strong>${filterValue}</strong>${perVisitor ? " for this browser" : ""} yet.`
+    : perVisitor
+      ? "No messages for this browser yet."
+      : "No messages yet.";
+  const explain = perVisitor
+    ? "Codes you ask for in this browser show up here within a few seconds. This public demo is shared by strangers, so each browser sees only the mail its own sign-ins caused: a code sent to an address that another visitor used first reaches that visitor, never this page, and a code to a shared demo user (such as ada@example.com) reaches only the browser that asked for it."
+    : "Codes sent by the counterparts show up here within a few seconds.";
   const list =
     messages.length === 0
-      ? `<p class="empty">${filterTo ? `No messages to <strong>${filterValue}</strong> yet.` : "No messages yet."} Codes sent by the counterparts show up here within a few seconds.</p>`
+      ? `<p class="empty" data-testid="inbox-empty">${none} ${escapeHtml(explain)}</p>`
       : messages.map((message) => renderMessage(message, now)).join("");
 
   return `<!doctype html>
@@ -101,12 +115,14 @@ export function renderInbox(messages: readonly StoredMessage[], options: InboxOp
     .from { color: var(--muted); font-size: 13px; margin-bottom: 8px; overflow-wrap: anywhere; }
     .body { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font: 14px/1.55 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
     mark.code { background: var(--mark); color: inherit; padding: 0 3px; border-radius: 3px; font-weight: 700; letter-spacing: 0.08em; }
-    .empty { color: var(--muted); text-align: center; padding: 48px 0; }
+    .empty { color: var(--muted); text-align: center; padding: 48px 0; max-width: 60ch; margin: 0 auto; }
+    .scope { margin: 8px 0 0; color: var(--muted); font-size: 13px; }
   </style>
 </head>
 <body>
   <header class="top">
     <h1>${escapeHtml(TITLE)} <span>${escapeHtml(SUBTITLE)}</span></h1>
+    ${perVisitor ? `<p class="scope" data-testid="inbox-scope">${escapeHtml(PER_VISITOR_NOTE)}</p>` : ""}
     <form method="get" action="/">
       <input type="email" name="to" placeholder="Filter by recipient, e.g. jane@example.com" value="${filterValue}" aria-label="Recipient">
       <button type="submit">Filter</button>
