@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../lib/db";
+import { startCounterparts } from "../main";
 import { DEMO_VISITOR_HEADER, DEMO_VISITOR_TAG, newVisitorId } from "../lib/visitor";
 import { MAX_TAGS, startMailbox, type MailboxService } from "./index";
 import { PER_VISITOR_NOTE } from "./page";
@@ -188,6 +189,39 @@ describe("outside per-visitor mode", () => {
       await mailbox.close();
     }
   });
+});
+
+describe("the launcher's perVisitor option", () => {
+  it.each([
+    [true, 0],
+    [false, 1],
+  ])("perVisitor: %s reaches the mailbox descriptor (a request without a visitor sees %i messages)", async (perVisitor, seen) => {
+    const secrets = { MAIL_API_KEY: API_KEY };
+    const dataDir = await mkdtemp(path.join(tmpdir(), "mailbox-launcher-"));
+    const running = await startCounterparts({
+      appUrl: "http://localhost:3000",
+      dataDir,
+      portBase: 0,
+      secrets,
+      start: ["mailbox"],
+      perVisitor,
+    });
+    try {
+      const url = running.env.DEMO_MAILBOX_URL!;
+      const response = await fetch(`${url}/emails`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${API_KEY}` },
+        body: JSON.stringify({ ...base, to: fresh("launcher") }),
+      });
+      expect(response.status).toBe(200);
+      const listed = (await (await fetch(`${url}/api/messages`)).json()) as { messages: unknown[] };
+      expect(listed.messages).toHaveLength(seen);
+    } finally {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+    // An on-disk database (the launcher joins a folder per counterpart), which takes a while to create.
+  }, 60_000);
 });
 
 describe("tags on POST /emails", () => {
