@@ -7,10 +7,11 @@
 // process (`NODE_OPTIONS=--import=<file URL of this file>`, see visitorPreloadNodeOption in
 // ./visitor.ts) and it:
 //
-// (a) runs every `request` (and `checkContinue`) event of every node:http server inside an
-//     AsyncLocalStorage context holding that request's `x-demo-visitor` id, parsed strictly
-//     (./visitor-id.mjs), or no id. Every request gets a context of its own, so a request
-//     without the header never inherits one from whatever created the server or its socket;
+// (a) runs every `request` (and `checkContinue`) event of every node:http server, and every
+//     event of that request and its response, inside an AsyncLocalStorage context holding the
+//     request's `x-demo-visitor` id, parsed strictly (./visitor-id.mjs), or no id. Every request
+//     gets a context of its own, so a request without the header never inherits one from
+//     whatever created the server or its socket;
 // (b) wraps globalThis.fetch: a request whose origin is one of DEMO_VISITOR_FORWARD_ORIGINS
 //     (comma-separated `scheme://host[:port]`, the counterparts' loopback origins) carries the
 //     header with the current context's id, and never a caller-supplied one (it is replaced,
@@ -83,11 +84,27 @@ function install() {
   /** @type {AsyncLocalStorage<{ visitor: string | undefined }>} */
   const storage = new AsyncLocalStorage();
 
+  /**
+   * Runs every event `emitter` emits (this request's or response's own instance only) in `store`:
+   * stream events come from the socket, whose context is the connection's, so a handler that
+   * reads the body with `req.on("data" | "end", …)` and fetches from there keeps its visitor.
+   */
+  const runEventsIn = (emitter, store) => {
+    if (!emitter || typeof emitter.emit !== "function") return;
+    const own = emitter.emit;
+    emitter.emit = function emitInRequestContext(...args) {
+      return storage.run(store, () => own.apply(this, args));
+    };
+  };
+
   const emit = http.Server.prototype.emit;
   http.Server.prototype.emit = function emitWithVisitor(event, ...args) {
     if (event !== "request" && event !== "checkContinue") return emit.call(this, event, ...args);
-    const visitor = parseVisitorId(args[0]?.headers?.[DEMO_VISITOR_HEADER]);
-    return storage.run({ visitor }, () => emit.call(this, event, ...args));
+    const [req, res] = args;
+    const store = Object.freeze({ visitor: parseVisitorId(req?.headers?.[DEMO_VISITOR_HEADER]) });
+    runEventsIn(req, store);
+    runEventsIn(res, store);
+    return storage.run(store, () => emit.call(this, event, ...args));
   };
 
   const fetch = globalThis.fetch;

@@ -37,6 +37,15 @@ function arrive(group, size) {
 const server = http.createServer(async (req, res) => {
   const url = new URL(req.url, "http://child.invalid");
   const label = url.searchParams.get("label");
+  if (url.pathname === "/callbacks") {
+    // Callback style: the body's events come from the socket, not from the request handler.
+    let length = 0;
+    req.on("data", (chunk) => (length += chunk.length));
+    req.on("end", () => {
+      setTimeout(() => fetch(ALLOWED + "/from-callback?label=" + label).then(() => res.end("done")), Math.random() * 20);
+    });
+    return;
+  }
   await arrive(url.searchParams.get("group") ?? label, Number(url.searchParams.get("size") ?? 1));
   await new Promise((r) => setTimeout(r, Math.random() * 20));
   const q = "?label=" + label;
@@ -138,6 +147,24 @@ describe("visitor-preload.mjs in a node process", () => {
       const got = receivedBy(`concurrent-${i}`);
       expect(got.filter((a) => a.server === "allowed").map((a) => a.visitor)).toEqual([visitor, visitor, visitor, visitor]);
       expect(got.filter((a) => a.server === "other").map((a) => a.visitor)).toEqual([undefined, CALLER_VALUE]);
+    });
+  });
+
+  it("keeps the visitor in callbacks of the request's own events (a body read with req.on), for concurrent requests", async () => {
+    const visitors = [newVisitorId(), newVisitorId(), newVisitorId()];
+    await Promise.all(
+      visitors.map(async (visitor, i) => {
+        const response = await fetch(`${childUrl}/callbacks?label=callbacks-${i}`, {
+          method: "POST",
+          headers: { [DEMO_VISITOR_HEADER]: visitor },
+          // Large enough to arrive in several chunks.
+          body: "x".repeat(512 * 1024),
+        });
+        expect(await response.text()).toBe("done");
+      }),
+    );
+    visitors.forEach((visitor, i) => {
+      expect(receivedBy(`callbacks-${i}`)).toEqual([{ server: "allowed", path: "/from-callback", label: `callbacks-${i}`, visitor }]);
     });
   });
 
