@@ -195,33 +195,37 @@ describe("the launcher's perVisitor option", () => {
   it.each([
     [true, 0],
     [false, 1],
-  ])("perVisitor: %s reaches the mailbox descriptor (a request without a visitor sees %i messages)", async (perVisitor, seen) => {
-    const secrets = { MAIL_API_KEY: API_KEY };
-    const dataDir = await mkdtemp(path.join(tmpdir(), "mailbox-launcher-"));
-    const running = await startCounterparts({
-      appUrl: "http://localhost:3000",
-      dataDir,
-      portBase: 0,
-      secrets,
-      start: ["mailbox"],
-      perVisitor,
-    });
-    try {
-      const url = running.env.DEMO_MAILBOX_URL!;
-      const response = await fetch(`${url}/emails`, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Authorization: `Bearer ${API_KEY}` },
-        body: JSON.stringify({ ...base, to: fresh("launcher") }),
+  ])(
+    "perVisitor: %s reaches the mailbox descriptor (a request without a visitor sees %i messages)",
+    async (perVisitor, seen) => {
+      const secrets = { MAIL_API_KEY: API_KEY };
+      const dataDir = await mkdtemp(path.join(tmpdir(), "mailbox-launcher-"));
+      const running = await startCounterparts({
+        appUrl: "http://localhost:3000",
+        dataDir,
+        portBase: 0,
+        secrets,
+        start: ["mailbox"],
+        perVisitor,
       });
-      expect(response.status).toBe(200);
-      const listed = (await (await fetch(`${url}/api/messages`)).json()) as { messages: unknown[] };
-      expect(listed.messages).toHaveLength(seen);
-    } finally {
-      await running.close();
-      await rm(dataDir, { recursive: true, force: true });
-    }
-    // An on-disk database (the launcher joins a folder per counterpart), which takes a while to create.
-  }, 60_000);
+      try {
+        const url = running.env.DEMO_MAILBOX_URL!;
+        const response = await fetch(`${url}/emails`, {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: `Bearer ${API_KEY}` },
+          body: JSON.stringify({ ...base, to: fresh("launcher") }),
+        });
+        expect(response.status).toBe(200);
+        const listed = (await (await fetch(`${url}/api/messages`)).json()) as { messages: unknown[] };
+        expect(listed.messages).toHaveLength(seen);
+      } finally {
+        await running.close();
+        await rm(dataDir, { recursive: true, force: true });
+      }
+      // An on-disk database (the launcher joins a folder per counterpart), which takes a while to create.
+    },
+    60_000,
+  );
 });
 
 describe("tags on POST /emails", () => {
