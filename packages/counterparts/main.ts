@@ -37,6 +37,8 @@ export interface CounterpartOptions {
    * told their public origin `<name>.<host>` (front/public-url.ts) and hand browsers only that.
    */
   publicUrl?: URL;
+  /** The public demo: each visitor sees only their own (CounterpartContext.perVisitor). Off by default. */
+  perVisitor?: boolean;
 }
 
 export interface RunningCounterparts {
@@ -126,6 +128,7 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
         secrets: o.secrets,
         variant: o.variant,
         faultInjection: o.faultInjection,
+        perVisitor: o.perVisitor === true,
         requested: requested.has(name),
         needs,
         log,

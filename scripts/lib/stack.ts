@@ -18,6 +18,7 @@ import {
   type RunningFrontProxy,
 } from "@byo/counterparts/front/proxy";
 import { installSplitHorizon } from "@byo/counterparts/front/split-horizon.mjs";
+import { DEMO_VISITOR_FORWARD_ORIGINS_ENV, visitorPreloadNodeOption } from "@byo/counterparts/lib/visitor";
 import {
   counterpartSecrets,
   counterpartsToStart,
@@ -161,7 +162,8 @@ export async function runStack(mode: StackMode): Promise<void> {
     // The end-to-end suite takes wallet counterparts down to test outages; nothing else may.
     faultInjection: mode === "test",
     variant,
-    ...(hostRouted ? { publicUrl: hostRouted.publicUrl } : {}),
+    // Host-routed, strangers share the demo: each visitor sees only their own mail.
+    ...(hostRouted ? { publicUrl: hostRouted.publicUrl, perVisitor: true } : {}),
   });
 
   // The split horizon: the app's server (and the counterparts, which fetch the app's JWKS from
@@ -205,7 +207,14 @@ export async function runStack(mode: StackMode): Promise<void> {
       ? {
           CLIENT_IP_HEADER: FRONT_CLIENT_IP_HEADER,
           DEMO_INTERNAL_ORIGINS: JSON.stringify(internalOrigins),
-          NODE_OPTIONS: [env.NODE_OPTIONS, `--import=${pathToFileURL(SPLIT_HORIZON_PRELOAD).href}`].filter(Boolean).join(" "),
+          // The app's outbound calls to the counterparts carry the visitor of the request that made
+          // them (the password provider's mail, Turnkey's init_otp), then the split horizon sends
+          // calls to public origins to loopback. Loaded in this order, the split horizon wraps
+          // fetch last, so the visitor preload sees the loopback origins it forwards to.
+          [DEMO_VISITOR_FORWARD_ORIGINS_ENV]: Object.values(counterparts.origins).join(","),
+          NODE_OPTIONS: [env.NODE_OPTIONS, visitorPreloadNodeOption(), `--import=${pathToFileURL(SPLIT_HORIZON_PRELOAD).href}`]
+            .filter(Boolean)
+            .join(" "),
         }
       : {}),
   };

@@ -49,6 +49,7 @@ import {
 } from "../lib/http";
 import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
 import { OtpHasher, isNumericCode } from "../lib/otp";
+import { visitorOf, visitorTags } from "../lib/visitor";
 import { MailDeliveryError, sendMail } from "../mailbox/client";
 import { UNKNOWN_EXTRA_FIELDS, type CounterpartVariant } from "../lib/variant";
 import { WebAuthnError } from "../lib/webauthn";
@@ -303,6 +304,8 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
             "",
             "If you did not try to sign in, you can ignore this email.",
           ].join("\n"),
+          // The public demo's mailbox shows the code only to the browser that asked (../lib/visitor.ts).
+          tags: visitorTags(visitorOf(ctx.req)),
         });
       } catch (error) {
         await challenges.discard(challenge.id);

@@ -14,9 +14,12 @@
  *                       router (`clientIpHeader`), the address that proxy reports: the LAST
  *                       entry of a list header such as X-Forwarded-For, the one it appended
  *                       (earlier entries are whatever the client claimed);
- *     x-demo-visitor    this browser's visitor id (../lib/visitor.ts), from the `demo_visitor`
- *                       cookie or freshly issued; counterparts use it to show a visitor only
- *                       their own things (the mailbox);
+ *     x-demo-visitor    this browser's visitor id (../lib/visitor.ts), from its `demo_visitor`
+ *                       cookie; counterparts use it to show a visitor only their own things
+ *                       (the mailbox). Only with the cookie: a request without one (the first
+ *                       page load, or a page's cross-origin API call, which browsers send
+ *                       without cookies) names no visitor rather than a made-up one, which
+ *                       would claim mail for a visitor nobody is. It gets the cookie instead;
  *     x-forwarded-proto/-host  the public scheme and host, so backends that build absolute URLs
  *                       or mark cookies Secure see the origin the browser used.
  * - The visitor cookie is scoped to the public host and its sub-hosts (Domain), HttpOnly,
@@ -167,12 +170,9 @@ export async function startFrontProxy(options: FrontProxyOptions): Promise<Runni
     delete req.headers[DEMO_VISITOR_HEADER];
     const address = clientAddress(req, options.clientIpHeader);
     if (address) req.headers[CLIENT_IP_HEADER] = address;
-    let visitor = parseVisitorId(cookieValue(req, VISITOR_COOKIE));
-    if (visitor === undefined) {
-      visitor = newVisitorId();
-      issued.set(req, visitor);
-    }
-    req.headers[DEMO_VISITOR_HEADER] = visitor;
+    const visitor = parseVisitorId(cookieValue(req, VISITOR_COOKIE));
+    if (visitor !== undefined) req.headers[DEMO_VISITOR_HEADER] = visitor;
+    else issued.set(req, newVisitorId());
     req.headers["x-forwarded-proto"] = base.protocol.slice(0, -1);
     req.headers["x-forwarded-host"] = req.headers.host ?? base.host;
     delete req.headers["x-forwarded-for"];

@@ -47,6 +47,11 @@ export interface CounterpartContext {
   readonly variant?: CounterpartVariant;
   /** Lets end-to-end tests take the counterpart down (PUT /counterpart/v1/fault). Test stack only. */
   readonly faultInjection?: boolean;
+  /**
+   * The public demo, where strangers share the counterparts: each visitor (the `x-demo-visitor`
+   * header, ./visitor.ts) sees only what is theirs. Today: the mailbox's inbox. Off unless set.
+   */
+  readonly perVisitor?: boolean;
   /** False when it runs only because another counterpart `needs` it (the developer configured the real one). */
   readonly requested: boolean;
   /** The counterparts listed in `needs`, already started. */

@@ -19,6 +19,15 @@ export class MailDeliveryError extends Error {
   }
 }
 
+/**
+ * A Resend email tag (https://resend.com/docs/api-reference/emails/send-email, `tags`):
+ * name and value hold only ASCII letters, digits, `_` and `-`, at most 256 characters each.
+ */
+export interface MailTag {
+  readonly name: string;
+  readonly value: string;
+}
+
 export interface SendMailOptions {
   /** Base URL of the API, e.g. `http://127.0.0.1:4010`; the request goes to `<apiUrl>/emails`. */
   readonly apiUrl: string;
@@ -28,6 +37,8 @@ export interface SendMailOptions {
   readonly subject: string;
   readonly text: string;
   readonly html?: string;
+  /** Sent only when non-empty, so untagged mail has exactly the body it always had. */
+  readonly tags?: readonly MailTag[];
   readonly timeoutMs?: number;
 }
 
@@ -45,6 +56,7 @@ export async function sendMail(options: SendMailOptions): Promise<{ id: string }
         subject: options.subject,
         text: options.text,
         ...(options.html !== undefined ? { html: options.html } : {}),
+        ...(options.tags !== undefined && options.tags.length > 0 ? { tags: options.tags } : {}),
       }),
       signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_MAIL_TIMEOUT_MS),
       redirect: "error",

@@ -12,11 +12,17 @@ export const mailboxCounterpart: Counterpart = {
   realServiceConfigured: (env) => Boolean(env.MAIL_API_URL),
   async start(ctx) {
     const apiKey = secret(ctx, "MAIL_API_KEY");
-    const mailbox = await startMailbox({ port: ctx.port, host: ctx.host, dataDir: ctx.dataDir, apiKey });
+    const mailbox = await startMailbox({
+      port: ctx.port,
+      host: ctx.host,
+      dataDir: ctx.dataDir,
+      apiKey,
+      perVisitor: ctx.perVisitor === true,
+    });
     // The inbox link is always shown; the app sends its own mail here only if no real mail API is set.
     const env: Record<string, string> = { DEMO_MAILBOX_URL: ctx.publicUrl ?? mailbox.url };
     if (ctx.requested) Object.assign(env, { MAIL_API_URL: mailbox.url, MAIL_API_KEY: apiKey });
-    return { service: mailbox, env };
+    return { service: mailbox, env, ...(ctx.perVisitor ? { note: "each visitor sees only their own mail" } : {}) };
   },
 };
 

@@ -1,2 +1,2 @@
-export { startMailbox, MailboxConfigError, MIN_API_KEY_LENGTH, type MailboxOptions } from "./service";
-export { sendMail, MailDeliveryError, type MailDeliveryErrorCode, type SendMailOptions } from "./client";
+export { startMailbox, MailboxConfigError, MIN_API_KEY_LENGTH, MAX_TAGS, type MailboxOptions, type MailboxService } from "./service";
+export { sendMail, MailDeliveryError, type MailDeliveryErrorCode, type MailTag, type SendMailOptions } from "./client";

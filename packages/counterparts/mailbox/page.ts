@@ -11,8 +11,16 @@ const SUBTITLE = "— messages sent by the demo's counterparts; nothing leaves t
 /** The page header's text. */
 export const MAILBOX_TAGLINE = `${TITLE} ${SUBTITLE}`;
 
+/** Shown under the header in per-visitor mode (the public demo). */
+export const PER_VISITOR_NOTE =
+  "This demo is shared by strangers: this browser sees the mail of the addresses it opened here first, and the codes it asked for itself.";
+
 export interface InboxOptions {
   readonly filterTo?: string;
+  /** The public demo's mode: the list holds only this browser's messages (./store.ts), and the page says so. */
+  readonly perVisitor?: boolean;
+  /** Per-visitor: `filterTo` belongs to another visitor of the demo. */
+  readonly taken?: boolean;
   readonly now: Date;
   /** CSP nonce for the inline style and script. */
   readonly nonce: string;
@@ -67,11 +75,20 @@ function renderMessage(message: StoredMessage, now: Date): string {
 }
 
 export function renderInbox(messages: readonly StoredMessage[], options: InboxOptions): string {
-  const { filterTo, now, nonce } = options;
+  const { filterTo, now, nonce, perVisitor = false, taken = false } = options;
   const filterValue = filterTo ? escapeHtml(filterTo) : "";
-  const list =
-    messages.length === 0
-      ? `<p class="empty">${filterTo ? `No messages to <strong>${filterValue}</strong> yet.` : "No messages yet."} Codes sent by the counterparts show up here within a few seconds.</p>`
+  const none = filterTo
+    ? `No messages to <strong>${filterValue}</strong>${perVisitor ? " for this browser" : ""} yet.`
+    : perVisitor
+      ? "No messages for this browser yet."
+      : "No messages yet.";
+  const explain = perVisitor
+    ? "Open your address above (the demo's mailbox links do it for you): the first browser to open an address's mail owns it for a day, and nobody else sees that mail. Codes for a shared demo user (such as ada@example.com) go to the browser that asked for them, or to everyone when the request did not say which browser it came from."
+    : "Codes sent by the counterparts show up here within a few seconds.";
+  const list = taken
+    ? `<p class="empty" data-testid="inbox-taken">Another visitor of this demo already uses <strong>${filterValue}</strong>, so its mail goes to them, not to this browser. Sign up with an address of your own (any made-up one works here, for example you-${Math.floor(now.getTime() / 1000) % 100000}@example.com).</p>`
+    : messages.length === 0
+      ? `<p class="empty" data-testid="inbox-empty">${none} ${escapeHtml(explain)}</p>`
       : messages.map((message) => renderMessage(message, now)).join("");
 
   return `<!doctype html>
@@ -101,12 +118,14 @@ export function renderInbox(messages: readonly StoredMessage[], options: InboxOp
     .from { color: var(--muted); font-size: 13px; margin-bottom: 8px; overflow-wrap: anywhere; }
     .body { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font: 14px/1.55 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
     mark.code { background: var(--mark); color: inherit; padding: 0 3px; border-radius: 3px; font-weight: 700; letter-spacing: 0.08em; }
-    .empty { color: var(--muted); text-align: center; padding: 48px 0; }
+    .empty { color: var(--muted); text-align: center; padding: 48px 0; max-width: 60ch; margin: 0 auto; }
+    .scope { margin: 8px 0 0; color: var(--muted); font-size: 13px; }
   </style>
 </head>
 <body>
   <header class="top">
     <h1>${escapeHtml(TITLE)} <span>${escapeHtml(SUBTITLE)}</span></h1>
+    ${perVisitor ? `<p class="scope" data-testid="inbox-scope">${escapeHtml(PER_VISITOR_NOTE)}</p>` : ""}
     <form method="get" action="/">
       <input type="email" name="to" placeholder="Filter by recipient, e.g. jane@example.com" value="${filterValue}" aria-label="Recipient">
       <button type="submit">Filter</button>

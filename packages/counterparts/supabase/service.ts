@@ -37,6 +37,7 @@ import { openDatabase } from "../lib/db";
 import { DEFAULT_MAX_BODY_BYTES, HttpError, bearerToken, readJsonBody, sendJson, serve, type RunningService } from "../lib/http";
 import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
 import { OtpHasher } from "../lib/otp";
+import { visitorOf, visitorTags } from "../lib/visitor";
 import { MailDeliveryError, sendMail } from "../mailbox/client";
 import { PasswordAttempts } from "./attempts";
 import { EmailCodes, OTP_TTL_SECONDS, type CodePurpose, type IssuedCode } from "./codes";
@@ -245,9 +246,14 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
       }
     };
 
-    /** Emails a code; on failure the code is withdrawn (and a just-created user removed). */
+    /**
+     * Emails a code; on failure the code is withdrawn (and a just-created user removed). `visitor`
+     * is the public demo's visitor whose request asked for it, so the mailbox shows it to them only
+     * (../lib/visitor.ts).
+     */
     const deliver = async (input: {
       issued: IssuedCode;
+      visitor: string | undefined;
       to: string;
       subject: string;
       text: string;
@@ -255,7 +261,7 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
       failure: string;
     }): Promise<void> => {
       try {
-        await sendMail({ ...options.mail, to: input.to, subject: input.subject, text: input.text });
+        await sendMail({ ...options.mail, to: input.to, subject: input.subject, text: input.text, tags: visitorTags(input.visitor) });
       } catch (error) {
         await codes.discard(db, input.issued);
         if (input.createdUserId !== undefined) await deleteUnconfirmedUser(db, input.createdUserId);
@@ -304,6 +310,7 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
       }
       await deliver({
         issued: outcome.issued,
+        visitor: visitorOf(ctx.req),
         to: email,
         subject: CONFIRM_SIGNUP_SUBJECT,
         text: confirmSignupText(outcome.issued.code),
@@ -347,6 +354,7 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
       if (!outcome) throw new AuthFailure(422, "otp_disabled", "Signups not allowed for otp");
       await deliver({
         issued: outcome.issued,
+        visitor: visitorOf(ctx.req),
         to: email,
         subject: "Your sign-in code",
         text: [
@@ -394,6 +402,7 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
       if (issued) {
         await deliver({
           issued,
+          visitor: visitorOf(ctx.req),
           to: email,
           subject: CONFIRM_SIGNUP_SUBJECT,
           text: confirmSignupText(issued.code),

@@ -79,7 +79,7 @@ export const ACTIVITIES: readonly ActivitySpec[] = [
     name: "init_otp",
     scope: "parent",
     versions: { ACTIVITY_TYPE_INIT_OTP_V3: { intentKey: "initOtpIntentV3", resultKey: "initOtpResultV2" } },
-    run: (ctx, scope, p) => initOtp(ctx, scope.organization.id, initOtpParams.parse(p)),
+    run: (ctx, scope, p) => initOtp(ctx, scope.organization.id, initOtpParams.parse(p), scope.visitor),
   },
   {
     name: "verify_otp",

@@ -25,6 +25,11 @@ export interface TurnkeyContext {
 export interface RequestScope {
   readonly principal: Principal;
   readonly organization: OrganizationRow;
+  /**
+   * The public demo's visitor whose request this is (`x-demo-visitor`, ../lib/visitor.ts): the
+   * app server forwards it (../lib/visitor-preload.mjs) so mailed codes reach only that browser.
+   */
+  readonly visitor?: string;
 }
 
 /** Session and API-key lifetimes accepted in `expirationSeconds`. */

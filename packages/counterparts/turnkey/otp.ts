@@ -24,6 +24,7 @@ import type { Queryable } from "../lib/db";
 import { HpkeError, hpkeOpen } from "../lib/hpke";
 import { generateNumericCode } from "../lib/otp";
 import { P256KeyError, generateP256KeyPair, parseP256PublicKey } from "../lib/p256-keys";
+import { visitorTags } from "../lib/visitor";
 import { MailDeliveryError, sendMail } from "../mailbox/client";
 import type { TurnkeyContext } from "./context";
 import { GRPC, TurnkeyApiError, failedPrecondition, invalid, notFound, unauthenticated, unimplemented } from "./errors";
@@ -76,6 +77,8 @@ export async function initOtp(
   ctx: TurnkeyContext,
   organizationId: string,
   params: z.infer<typeof initOtpParams>,
+  /** The public demo's visitor who asked (RequestScope.visitor): the mail is tagged for them. */
+  visitor?: string,
 ): Promise<{ otpId: string; otpEncryptionTargetBundle: string }> {
   if (params.otpType !== OTP_TYPE_EMAIL) {
     throw unimplemented("otp_type_unsupported", "This counterpart sends OTP_TYPE_EMAIL codes only");
@@ -132,6 +135,7 @@ export async function initOtp(
         `It expires in ${Math.ceil(ttl / 60)} minute(s) and works once.`,
         "If you did not ask for it, you can ignore this email.",
       ].join("\n"),
+      tags: visitorTags(visitor),
     });
   } catch (error) {
     // The code was never delivered: drop it so it neither counts nor lingers.

@@ -30,6 +30,7 @@ import { parseP256PublicKey } from "../lib/p256-keys";
 import { parseJsonBytes, readRawJsonBody } from "../lib/raw-body";
 import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
 import { WEBAUTHN_STAMP_HEADER_NAME, parseWebAuthnStamp, webAuthnChallengeForBody } from "../lib/turnkey-webauthn-stamp";
+import { visitorOf } from "../lib/visitor";
 import { WebAuthnError, verifyAssertion, type CoseKey } from "../lib/webauthn";
 import { ACTIVITIES, QUERIES, activityFingerprint, findRecordedActivity, recordActivity, type Scope } from "./activities";
 import type { RequestScope, TurnkeyContext } from "./context";
@@ -267,7 +268,8 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
         // Identical bytes, identical activity: a resubmission gets the recorded answer.
         const recorded = await findRecordedActivity(db, organization.id, fingerprint);
         if (recorded) return { activity: recorded };
-        const scope: RequestScope = { principal, organization };
+        const visitor = visitorOf(rc.req);
+        const scope: RequestScope = { principal, organization, ...(visitor !== undefined ? { visitor } : {}) };
         const result = shapeActivityResult(variant, spec.name, await spec.run(ctx, scope, envelope.parameters));
         const activity = await recordActivity(db, {
           organizationId: organization.id,

@@ -122,7 +122,7 @@ export function PasswordForm({ mailboxUrl }: { mailboxUrl: string | null }) {
           <PasswordField id="pw-password" value={password} onChange={setPassword} isNew={mode === "signup"} minLength={10} />
         </>
       ) : (
-        <CodeField id="pw-code" label="6-digit code" value={code} onChange={setCode} mailboxUrl={mailboxUrl} />
+        <CodeField id="pw-code" label="6-digit code" value={code} onChange={setCode} mailboxUrl={mailboxUrl} to={email} />
       )}
       {error && <Alert testId="form-error">{error}</Alert>}
       <button type="submit" className="btn-primary w-full" disabled={busy}>

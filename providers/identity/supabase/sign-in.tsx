@@ -131,7 +131,7 @@ export default function SupabaseSignIn({ config, mailboxUrl, intent = "sign-in",
       )}
       {notice && <Alert tone="info">{notice}</Alert>}
       {mode === "code" ? (
-        <CodeField id="sb-code" label="6-digit code" value={code} onChange={setCode} mailboxUrl={mailboxUrl} />
+        <CodeField id="sb-code" label="6-digit code" value={code} onChange={setCode} mailboxUrl={mailboxUrl} to={email} />
       ) : (
         <div>
           <label className="label" htmlFor="sb-email">

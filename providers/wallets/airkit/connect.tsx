@@ -6,6 +6,7 @@ import { Alert } from "@/components/alert";
 import { announce } from "@/components/announcer";
 import { ApiError, postJson } from "@/components/api";
 import { focusById, walletHeadingId } from "@/components/focus";
+import { mailboxLink } from "@/components/identity/code-field";
 import { maskEmail } from "@/lib/ui/wording";
 import { type AirClient, AirClientError, type CodePrompt, getAirClient } from "@/providers/wallets/airkit/browser";
 import { ConnectShell, connected } from "@/components/wallets/connect-shell";
@@ -136,7 +137,7 @@ export default function AirKitConnect({ provider, name, config, reconnect, await
               Demo: open the{" "}
               <a
                 className="font-medium text-brand-700 dark:text-brand-300 underline"
-                href={config.mailboxUrl}
+                href={mailboxLink(config.mailboxUrl, prompt.email)}
                 target="_blank"
                 rel="noreferrer"
               >

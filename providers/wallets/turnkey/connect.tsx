@@ -237,6 +237,7 @@ export function Connect({ provider, name, config, reconnect }: ConnectorProps) {
               value={code}
               onChange={setCode}
               mailboxUrl={config.mailboxUrl ?? null}
+              to={otp.email}
               length={codeLength}
             />
           </form>
