@@ -8,6 +8,7 @@ import type { RunningService } from "./lib/http";
 import type { Counterpart, CounterpartSecrets, LauncherEnv, StartedCounterpart } from "./lib/counterpart";
 import type { CounterpartVariant } from "./lib/variant";
 import { COUNTERPARTS } from "./registry";
+import { startSweepSchedule, type SweepTarget } from "./lib/sweep-schedule";
 
 export { parseCounterpartVariant, COUNTERPART_VARIANTS, type CounterpartVariant } from "./lib/variant";
 export type { Counterpart, LauncherEnv } from "./lib/counterpart";
@@ -31,6 +32,12 @@ export interface CounterpartOptions {
   faultInjection?: boolean;
   /** Which legal shapes the counterparts answer with (lib/variant.ts); "standard" by default. */
   variant?: CounterpartVariant;
+  /**
+   * A public demo's retention (the app's DEMO_DATA_MAX_AGE_HOURS): what visitors created at the
+   * counterparts more than this many hours ago is removed at start and then hourly, through each
+   * started counterpart's `sweep` (lib/counterpart.ts). Unset: nothing is ever removed.
+   */
+  dataMaxAgeHours?: number;
 }
 
 export interface RunningCounterparts {
@@ -86,9 +93,13 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     .flatMap((s) => s.names)
     .filter((name) => !o.secrets[name]);
   if (missing.length > 0) throw new Error(`counterparts: missing dev secrets ${missing.join(", ")}`);
+  if (o.dataMaxAgeHours !== undefined && !(o.dataMaxAgeHours > 0)) {
+    throw new RangeError(`counterparts: dataMaxAgeHours must be a positive number of hours, got ${o.dataMaxAgeHours}`);
+  }
 
   const services: RunningService[] = [];
   const env: Record<string, string> = {};
+  const sweeps: SweepTarget[] = [];
   // Each counterpart starts as soon as what it needs is up; the rest run side by side (the
   // Firebase emulator alone takes ~12 s).
   const started = new Map<string, Promise<StartedCounterpart>>();
@@ -113,6 +124,8 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
       });
       services.push(result.service);
       Object.assign(env, result.env);
+      const sweep = result.sweep?.bind(result);
+      if (sweep) sweeps.push({ name: d.label, sweep });
       log(`${d.label.padEnd(17)}${result.service.url}${result.note ? ` (${result.note})` : ""}`);
       return result;
     })();
@@ -126,10 +139,15 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     await Promise.allSettled(services.map((s) => s.close()));
     throw failed.reason;
   }
+  const schedule =
+    o.dataMaxAgeHours === undefined ? undefined : startSweepSchedule({ targets: sweeps, maxAgeHours: o.dataMaxAgeHours, log });
+  await schedule?.firstRun;
   return {
     services,
     env,
     close: async () => {
+      // The schedule first: a sweep in progress finishes before its database closes.
+      await schedule?.stop();
       await Promise.allSettled(services.map((s) => s.close()));
     },
   };

@@ -5,18 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { constantTimeEquals } from "../lib/constant-equals";
+import type { SweepableService } from "../lib/counterpart";
 import { openDatabase } from "../lib/db";
-import {
-  HttpError,
-  bearerToken,
-  closeServer,
-  createServer,
-  listen,
-  sendHtml,
-  sendJson,
-  type RequestContext,
-  type RunningService,
-} from "../lib/http";
+import { HttpError, bearerToken, closeServer, createServer, listen, sendHtml, sendJson, type RequestContext } from "../lib/http";
 import { inboxContentSecurityPolicy, renderInbox } from "./page";
 import { MAILBOX_MIGRATIONS, MessageStore, bareAddress, type StoredMessage } from "./store";
 
@@ -79,7 +70,7 @@ function queryTo(ctx: RequestContext): string | undefined {
   return to ? to.slice(0, 320) : undefined;
 }
 
-export async function startMailbox(options: MailboxOptions): Promise<RunningService> {
+export async function startMailbox(options: MailboxOptions): Promise<SweepableService> {
   if (options.apiKey.length < MIN_API_KEY_LENGTH) {
     throw new MailboxConfigError(`Mailbox apiKey must be at least ${MIN_API_KEY_LENGTH} characters`);
   }
@@ -141,6 +132,7 @@ export async function startMailbox(options: MailboxOptions): Promise<RunningServ
   return {
     name: "mailbox",
     url,
+    sweep: async (createdBefore) => ({ removed: await store.sweep(createdBefore) }),
     async close() {
       await closeServer(server);
       await db.close();

@@ -75,6 +75,11 @@ export class MessageStore {
     return { ...message, id, createdAt };
   }
 
+  /** Retention (lib/counterpart.ts `sweep`): messages received before `createdBefore` go. */
+  async sweep(createdBefore: Date): Promise<number> {
+    return (await this.db.query("DELETE FROM messages WHERE created_at < $1", [createdBefore])).affectedRows ?? 0;
+  }
+
   /** Newest first; `to` filters on a recipient's bare address, case-insensitively. */
   async list(filter: { to?: string } = {}): Promise<StoredMessage[]> {
     const to = filter.to?.trim();

@@ -25,6 +25,10 @@ export const supabaseCounterpart: Counterpart = {
       mail: mailViaMailbox(ctx, "Supabase Auth (local) <no-reply@supabase.local>"),
       allowedOrigins: [ctx.appUrl],
     });
-    return { service: supabase, env: { SUPABASE_URL: supabase.url, SUPABASE_PUBLISHABLE_KEY: anonKey } };
+    return {
+      service: supabase,
+      sweep: (createdBefore) => supabase.sweep(createdBefore),
+      env: { SUPABASE_URL: supabase.url, SUPABASE_PUBLISHABLE_KEY: anonKey },
+    };
   },
 };

@@ -35,6 +35,8 @@ export interface TurnkeyStack {
   client(credentials?: KeyPair, organizationId?: string): TurnkeyApiClient;
   /** The code in the newest email to `email`. */
   latestCode(email: string): Promise<string>;
+  /** The service's retention sweep (see ./retention.ts). */
+  sweep(createdBefore: Date): Promise<{ removed: number }>;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function startTurnkeyStack(overrides: Partial<TurnkeyOptions> = {})
       if (code === undefined) throw new Error(`no code mailed to ${email}`);
       return code;
     },
+    sweep: (createdBefore) => turnkey.sweep(createdBefore),
     async close() {
       await turnkey.close();
       await mailbox.close();
