@@ -5,9 +5,18 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { constantTimeEquals } from "../lib/constant-equals";
-import type { SweepableService } from "../lib/counterpart";
 import { openDatabase } from "../lib/db";
-import { HttpError, bearerToken, closeServer, createServer, listen, sendHtml, sendJson, type RequestContext } from "../lib/http";
+import {
+  HttpError,
+  bearerToken,
+  closeServer,
+  createServer,
+  listen,
+  sendHtml,
+  sendJson,
+  type RequestContext,
+  type RunningService,
+} from "../lib/http";
 import { inboxContentSecurityPolicy, renderInbox } from "./page";
 import { MAILBOX_MIGRATIONS, MessageStore, bareAddress, type StoredMessage } from "./store";
 
@@ -70,7 +79,10 @@ function queryTo(ctx: RequestContext): string | undefined {
   return to ? to.slice(0, 320) : undefined;
 }
 
-export async function startMailbox(options: MailboxOptions): Promise<SweepableService> {
+/** The retention sweep (lib/counterpart.ts `sweep`) removes messages received before the cutoff. */
+export async function startMailbox(
+  options: MailboxOptions,
+): Promise<RunningService & { sweep(createdBefore: Date): Promise<{ removed: number }> }> {
   if (options.apiKey.length < MIN_API_KEY_LENGTH) {
     throw new MailboxConfigError(`Mailbox apiKey must be at least ${MIN_API_KEY_LENGTH} characters`);
   }
