@@ -4,7 +4,13 @@ import type { Counterpart } from "../lib/counterpart";
 import { SEEDED_USERS } from "../lib/demo-users";
 import { startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "./emulator";
 import { ensureFirebaseTools } from "./install";
-import { createVerifiedUser, EMULATOR_WEB_API_KEY, signInWithPassword, signUpWithPassword } from "./emulator-rest";
+import {
+  createVerifiedUser,
+  deleteAccountsCreatedBefore,
+  EMULATOR_WEB_API_KEY,
+  signInWithPassword,
+  signUpWithPassword,
+} from "./emulator-rest";
 
 export const FIREBASE_PROJECT_ID = "demo-byo-auth";
 
@@ -50,6 +56,15 @@ export const firebaseCounterpart: Counterpart<RunningFirebaseAuthEmulator> = {
       service: firebase,
       env: { FIREBASE_PROJECT_ID, FIREBASE_API_KEY: EMULATOR_WEB_API_KEY, FIREBASE_AUTH_EMULATOR_HOST: firebase.emulatorHost },
       note: `emulator, ${(firebase.startupMs / 1000).toFixed(1)} s`,
+      // Visitors' accounts age out; the seeded demo users stay (they are re-created at start anyway).
+      sweep: async (createdBefore) => ({
+        removed: await deleteAccountsCreatedBefore(
+          firebase.emulatorHost,
+          FIREBASE_PROJECT_ID,
+          createdBefore,
+          SEEDED_USERS.map((user) => user.email),
+        ),
+      }),
     };
   },
 };
