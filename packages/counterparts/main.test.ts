@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { SEEDED_USERS } from "./lib/demo-users";
 import { ensureCounterpartSecrets } from "./lib/dev-secrets";
 import { SWEEP_INTERVAL_MS, startSweepSchedule } from "./lib/sweep-schedule";
 import { COUNTERPART_NAMES, counterpartPorts, counterpartSecrets, counterpartsToStart, startCounterparts, withNeeds } from "./main";
@@ -106,6 +107,43 @@ describe("startCounterparts", () => {
     }
     // Three PGlite databases on disk open here; on a busy machine that takes a while.
   }, 120_000);
+});
+
+describe("DEMO_ACCOUNTS for the app's /signin", () => {
+  it("lists the OpenID Provider's public demo people with the sign-in method that accepts them", async () => {
+    const secrets = ensureCounterpartSecrets(path.join(scratch, "demo-accounts"), counterpartSecrets(["oidc"]));
+    const running = await startCounterparts({
+      appUrl: "http://localhost:3999",
+      dataDir: path.join(scratch, "demo-accounts", "counterparts"),
+      portBase: 0,
+      secrets,
+      start: ["oidc"],
+    });
+    try {
+      const accounts = JSON.parse(running.env.DEMO_ACCOUNTS!) as { email: string; password: string; signInMethods: string[] }[];
+      expect(accounts.map((a) => a.email)).toEqual(SEEDED_USERS.map((u) => u.email));
+      expect(accounts[0]).toEqual({ email: "ada@example.com", password: "correct horse battery", signInMethods: ["oidc"] });
+      expect(accounts.find((a) => a.email === "mallory@example.com")).toMatchObject({ note: expect.stringContaining("not verified") });
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("is not set when no started counterpart has demo people", async () => {
+    const secrets = ensureCounterpartSecrets(path.join(scratch, "no-demo-accounts"), counterpartSecrets(["mailbox"]));
+    const running = await startCounterparts({
+      appUrl: "http://localhost:3999",
+      dataDir: "memory://",
+      portBase: 0,
+      secrets,
+      start: ["mailbox"],
+    });
+    try {
+      expect(running.env).not.toHaveProperty("DEMO_ACCOUNTS");
+    } finally {
+      await running.close();
+    }
+  });
 });
 
 describe("the retention schedule (dataMaxAgeHours)", () => {

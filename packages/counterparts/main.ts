@@ -5,7 +5,7 @@
 //   npm run counterparts   runs them alone (./cli.ts), for a `next dev` you start yourself.
 import { join } from "node:path";
 import type { RunningService } from "./lib/http";
-import type { Counterpart, CounterpartSecrets, LauncherEnv, StartedCounterpart } from "./lib/counterpart";
+import type { Counterpart, CounterpartSecrets, DemoAccount, LauncherEnv, StartedCounterpart } from "./lib/counterpart";
 import type { CounterpartVariant } from "./lib/variant";
 import { COUNTERPARTS } from "./registry";
 import { startSweepSchedule, type SweepTarget } from "./lib/sweep-schedule";
@@ -100,6 +100,7 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
   const services: RunningService[] = [];
   const env: Record<string, string> = {};
   const sweeps: SweepTarget[] = [];
+  const demoAccounts = new DemoAccountsByEmail();
   // Each counterpart starts as soon as what it needs is up; the rest run side by side (the
   // Firebase emulator alone takes ~12 s).
   const started = new Map<string, Promise<StartedCounterpart>>();
@@ -126,6 +127,7 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
       Object.assign(env, result.env);
       const sweep = result.sweep?.bind(result);
       if (sweep) sweeps.push({ name: d.label, sweep });
+      if (result.demoAccounts) demoAccounts.add(result.demoAccounts.signInMethod, result.demoAccounts.accounts);
       log(`${d.label.padEnd(17)}${result.service.url}${result.note ? ` (${result.note})` : ""}`);
       return result;
     })();
@@ -139,6 +141,7 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     await Promise.allSettled(services.map((s) => s.close()));
     throw failed.reason;
   }
+  if (demoAccounts.size > 0) env.DEMO_ACCOUNTS = demoAccounts.toJson();
   const schedule =
     o.dataMaxAgeHours === undefined ? undefined : startSweepSchedule({ targets: sweeps, maxAgeHours: o.dataMaxAgeHours, log });
   await schedule?.firstRun;
@@ -151,6 +154,37 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
       await Promise.allSettled(services.map((s) => s.close()));
     },
   };
+}
+
+/**
+ * The app's DEMO_ACCOUNTS: one entry per email with every sign-in method that accepts it (in
+ * start order), e.g. `[{"email":"ada@example.com","password":"…","signInMethods":["oidc","firebase"]}]`.
+ * The same email with a different password at two counterparts is a bug in the seeds: refused.
+ */
+class DemoAccountsByEmail {
+  readonly #byEmail = new Map<string, { email: string; password: string; note?: string; signInMethods: string[] }>();
+
+  get size(): number {
+    return this.#byEmail.size;
+  }
+
+  add(signInMethod: string, accounts: readonly DemoAccount[]): void {
+    for (const account of accounts) {
+      const key = account.email.toLowerCase();
+      const known = this.#byEmail.get(key);
+      if (!known) {
+        this.#byEmail.set(key, { ...account, signInMethods: [signInMethod] });
+      } else if (known.password !== account.password) {
+        throw new Error(`counterparts: demo account ${account.email} has two different passwords`);
+      } else if (!known.signInMethods.includes(signInMethod)) {
+        known.signInMethods.push(signInMethod);
+      }
+    }
+  }
+
+  toJson(): string {
+    return JSON.stringify([...this.#byEmail.values()]);
+  }
 }
 
 /** Installs, once, what the counterparts present need before their first start (see Counterpart.install). */

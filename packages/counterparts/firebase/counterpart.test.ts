@@ -54,6 +54,11 @@ describe("the Firebase counterpart", () => {
     async () => {
       const seeded = SEEDED_USERS.map((u) => u.email).sort();
       expect(await emails()).toEqual(seeded);
+      // What /signin lists (DEMO_ACCOUNTS) signs in here, as listed.
+      expect(started!.demoAccounts?.signInMethod).toBe("firebase");
+      for (const { email, password } of started!.demoAccounts!.accounts) {
+        expect((await signInWithPassword(host(), { email, password })).email).toBe(email);
+      }
 
       await signUpWithPassword(host(), { email: "old-visitor@example.com", password: PASSWORD });
       // The emulator stamps createdAt with its own clock (ms): step past it for a cutoff in between.

@@ -1,7 +1,7 @@
 // The Firebase Auth Emulator's descriptor (see ../lib/counterpart.ts). It runs the real
 // emulator (installed on first use, ./install.ts) and seeds the OpenID Provider's demo users.
 import type { Counterpart } from "../lib/counterpart";
-import { SEEDED_USERS } from "../lib/demo-users";
+import { publicDemoAccounts, SEEDED_USERS } from "../lib/demo-users";
 import { startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "./emulator";
 import { ensureFirebaseTools } from "./install";
 import {
@@ -56,6 +56,8 @@ export const firebaseCounterpart: Counterpart<RunningFirebaseAuthEmulator> = {
       service: firebase,
       env: { FIREBASE_PROJECT_ID, FIREBASE_API_KEY: EMULATOR_WEB_API_KEY, FIREBASE_AUTH_EMULATOR_HOST: firebase.emulatorHost },
       note: `emulator, ${(firebase.startupMs / 1000).toFixed(1)} s`,
+      // Seeded above: the app's "firebase" identity provider signs them in.
+      demoAccounts: { signInMethod: "firebase", accounts: publicDemoAccounts() },
       // Visitors' accounts age out; the seeded demo users stay (they are re-created at start anyway).
       sweep: async (createdBefore) => ({
         removed: await deleteAccountsCreatedBefore(

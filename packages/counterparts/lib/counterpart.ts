@@ -24,6 +24,19 @@ export interface StartedCounterpart<S extends RunningService = RunningService> {
    * `startCounterparts` calls it on a schedule when given `dataMaxAgeHours`.
    */
   sweep?(createdBefore: Date): Promise<SweepResult>;
+  /**
+   * Public demo people who can sign in at this counterpart, and the app's sign-in method (its
+   * identity provider id) they sign in with. `startCounterparts` merges them by email into the
+   * app's DEMO_ACCOUNTS, which /signin lists. Public credentials only: never a visitor's.
+   */
+  readonly demoAccounts?: { readonly signInMethod: string; readonly accounts: readonly DemoAccount[] };
+}
+
+export interface DemoAccount {
+  readonly email: string;
+  readonly password: string;
+  /** One short line, e.g. why this account exists. */
+  readonly note?: string;
 }
 
 export interface SweepResult {

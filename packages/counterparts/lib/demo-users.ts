@@ -84,3 +84,15 @@ export const SEEDED_USERS: readonly SeededUser[] = Object.freeze([
     password: "not-to-be-trusted",
   }),
 ]);
+
+/**
+ * The demo people as the app's /signin lists them (DEMO_ACCOUNTS, through the counterparts that
+ * seed them): email and password only, plus a note for the one whose email is unverified.
+ */
+export function publicDemoAccounts(): { email: string; password: string; note?: string }[] {
+  return SEEDED_USERS.map((user) => ({
+    email: user.email,
+    password: user.password,
+    ...(user.email_verified ? {} : { note: "Email not verified: shows how the app treats an unverified address" }),
+  }));
+}
