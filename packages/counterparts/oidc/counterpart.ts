@@ -29,6 +29,7 @@ export const oidcCounterpart: Counterpart = {
     });
     return {
       service: oidc,
+      sweep: (createdBefore) => oidc.sweep(createdBefore),
       // The app's "oidc" identity provider signs in here; the login page lists the same people.
       demoAccounts: { signInMethod: "oidc", accounts: publicDemoAccounts() },
       env: {
