@@ -40,9 +40,12 @@ export interface TurnkeyStack {
   close(): Promise<void>;
 }
 
-export async function startTurnkeyStack(overrides: Partial<TurnkeyOptions> = {}): Promise<TurnkeyStack> {
+/** `parent`: the app's API key pair; pass the same one to restart on the same `dataDir`. */
+export async function startTurnkeyStack(
+  overrides: Partial<TurnkeyOptions> = {},
+  parent: KeyPair = generateP256KeyPair(),
+): Promise<TurnkeyStack> {
   const clock = frozenClock(T);
-  const parent = generateP256KeyPair();
   const issuer = await startTestIssuer();
   const mailbox: RunningService = await startMailbox({ port: 0, dataDir: "memory://", apiKey: MAIL_KEY });
   const turnkey = await startTurnkey({
