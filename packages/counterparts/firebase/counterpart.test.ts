@@ -3,7 +3,7 @@
  * users are there, the retention sweep removes visitors' accounts older than the cutoff and never
  * a seeded one, and what is left survives a restart on the same data dir.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -71,6 +71,10 @@ describe("the Firebase counterpart", () => {
       expect(await started!.sweep!(cutoff)).toEqual({ removed: 1 });
       expect(await emails()).toEqual([...seeded, "new-visitor@example.com"].sort());
       expect(await started!.sweep!(cutoff)).toEqual({ removed: 0 });
+      // The sweep also wrote the export (a checkpoint): on disk while the emulator still runs.
+      const exported = await readFile(path.join(dataDir, "export", "auth_export", "accounts.json"), "utf8");
+      expect(exported).toContain("new-visitor@example.com");
+      expect(exported).not.toContain("old-visitor@example.com");
 
       // Restart on the same data dir: the export written on exit is imported.
       await started!.service.close();

@@ -59,14 +59,17 @@ export const firebaseCounterpart: Counterpart<RunningFirebaseAuthEmulator> = {
       // Seeded above: the app's "firebase" identity provider signs them in.
       demoAccounts: { signInMethod: "firebase", accounts: publicDemoAccounts() },
       // Visitors' accounts age out; the seeded demo users stay (they are re-created at start anyway).
-      sweep: async (createdBefore) => ({
-        removed: await deleteAccountsCreatedBefore(
+      // Each (hourly) sweep also writes the export, so a crash loses at most an hour of accounts.
+      sweep: async (createdBefore) => {
+        const removed = await deleteAccountsCreatedBefore(
           firebase.emulatorHost,
           FIREBASE_PROJECT_ID,
           createdBefore,
           SEEDED_USERS.map((user) => user.email),
-        ),
-      }),
+        );
+        await firebase.checkpoint();
+        return { removed };
+      },
     };
   },
 };
