@@ -38,12 +38,12 @@ export function DemoAccounts({ accounts }: { accounts: readonly DemoAccountRow[]
           <li key={account.email} className="py-2 first:pt-0 last:pb-0" data-testid="demo-account">
             <dl className="grid grid-cols-[auto_minmax(0,1fr)_auto] items-center gap-x-3 gap-y-1 text-sm">
               <dt className="text-slate-600 dark:text-slate-400">Email</dt>
-              <dd className="break-all font-mono">{account.email}</dd>
+              <dd className="font-mono [overflow-wrap:anywhere]">{account.email}</dd>
               <dd>
                 <CopyButton value={account.email} what="email" />
               </dd>
               <dt className="text-slate-600 dark:text-slate-400">Password</dt>
-              <dd className="break-all font-mono">{account.password}</dd>
+              <dd className="font-mono [overflow-wrap:anywhere]">{account.password}</dd>
               <dd>
                 <CopyButton value={account.password} what={`password of ${account.email}`} />
               </dd>
