@@ -133,7 +133,8 @@ describe("DEMO_ACCOUNTS for the app's /signin", () => {
     const secrets = ensureCounterpartSecrets(path.join(scratch, "no-demo-accounts"), counterpartSecrets(["mailbox"]));
     const running = await startCounterparts({
       appUrl: "http://localhost:3999",
-      dataDir: "memory://",
+      // Not "memory://": startCounterparts joins each name onto dataDir (it would write ./memory:/<name>).
+      dataDir: path.join(scratch, "no-demo-accounts", "counterparts"),
       portBase: 0,
       secrets,
       start: ["mailbox"],
