@@ -1,7 +1,7 @@
 // providers: identity/oidc identity/password identity/firebase wallet/alchemy wallet/turnkey wallet/airkit
 import { expect, test } from "./support/test";
 import { readCodeFromMailbox, signInWithOidc, signUpWithPassword } from "./support/flows";
-import { GRACE } from "./support/stack";
+import { ADA, GRACE, OIDC_URL } from "./support/stack";
 
 // What a newcomer meets on the empty dashboard and on the first connect: focus that follows
 // each step, successes said in the live region, one wording, and no dead end when the app
@@ -156,4 +156,34 @@ test("a demo on the counterparts says so on every page, with the repository and 
     await expect(banner.getByRole("link", { name: "Going live" })).toHaveAttribute("href", /\/docs\/going-live\.md$/);
     await expect(banner.getByRole("link", { name: "Source code" })).toHaveAttribute("href", /^https:\/\//);
   }
+});
+
+test("/signin lists the demo's public accounts, each value copyable, and signing in with one works", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/signin");
+  const panel = page.getByRole("region", { name: "Demo accounts" });
+  // The OpenID Provider and the Firebase emulator both seed them: the panel says both accept them.
+  await expect(panel).toContainText("Sign in with Local OpenID Provider or Firebase.");
+  const rows = panel.getByTestId("demo-account");
+  await expect(rows.filter({ hasText: ADA.email })).toContainText(ADA.password);
+  await expect(rows.filter({ hasText: GRACE.email })).toContainText(GRACE.password);
+
+  // Copy, as a visitor would, then sign in with what the clipboard holds.
+  const copy = async (name: string) => {
+    await panel.getByRole("button", { name }).click();
+    await expect(panel.getByRole("button", { name })).toHaveText("Copied ✓");
+    return page.evaluate(() => navigator.clipboard.readText());
+  };
+  const email = await copy(`Copy email: ${ADA.email}`);
+  const password = await copy(`Copy password of ${ADA.email}: ${ADA.password}`);
+  expect({ email, password }).toEqual(ADA);
+
+  await page.getByRole("button", { name: "Continue with Local OpenID Provider" }).click();
+  await page.waitForURL((url) => url.href.startsWith(OIDC_URL) || url.pathname === "/dashboard");
+  if (page.url().startsWith(OIDC_URL)) {
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill(password);
+    await page.getByRole("button", { name: "Continue" }).click();
+  }
+  await expect(page).toHaveURL(/\/dashboard$/);
 });

@@ -5,6 +5,7 @@ import { AuthError } from "next-auth";
 import { signIn } from "@/auth";
 import { Alert } from "@/components/alert";
 import { FocusOnMount } from "@/components/focus-on-mount";
+import { DemoAccounts } from "@/components/identity/demo-accounts";
 import { CollapsedBrowserSignIn } from "@/providers/identity/registry.client";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders } from "@/providers/identity/registry";
@@ -45,6 +46,15 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       : undefined;
   // After a sign-out, a redirect provider must ask for credentials: this browser may be shared.
   const reauth = (await cookies()).has(REAUTH_COOKIE);
+  // DEMO_ACCOUNTS names sign-in methods by provider id; only configured ones are offered.
+  const demoAccounts = (config.demoAccounts ?? [])
+    .map((account) => ({
+      email: account.email,
+      password: account.password,
+      ...(account.note ? { note: account.note } : {}),
+      methods: providers.filter((p) => account.signInMethods.includes(p.id)).map((p) => p.label(config)),
+    }))
+    .filter((account) => account.methods.length > 0);
 
   return (
     <div className="mx-auto max-w-md space-y-6">
@@ -96,6 +106,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             mailboxUrl={config.demoMailboxUrl ?? null}
           />
         ))}
+      <DemoAccounts accounts={demoAccounts} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { configFragments } from "@/providers/config";
 import { ensureDevSecrets } from "./dev-defaults";
 import { ConfigError, type FragmentContext } from "./fragment";
-import { coreEnvSchema, coreGroups, type Env as CoreEnv } from "./schema";
+import { coreEnvSchema, coreGroups, type DemoAccount, type Env as CoreEnv } from "./schema";
 
 export { ConfigError } from "./fragment";
 
@@ -27,6 +27,8 @@ export interface CoreConfig {
   usingDevDefaults: boolean;
   mail?: { apiUrl: string; apiKey: string; from: string };
   demoMailboxUrl?: string;
+  /** Public demo people for /signin (DEMO_ACCOUNTS); absent unless set. */
+  demoAccounts?: DemoAccount[];
   /** Header naming the client IP, set by a trusted proxy (undefined: no per-IP limits). */
   clientIpHeader?: string;
   /** Origins outside the app its pages may post forms or redirect to (declared by the providers). */
@@ -107,6 +109,7 @@ export async function loadConfig(raw: Record<string, string | undefined>): Promi
     isProduction,
     usingDevDefaults,
     demoMailboxUrl: env.DEMO_MAILBOX_URL,
+    ...(env.DEMO_ACCOUNTS?.length ? { demoAccounts: env.DEMO_ACCOUNTS } : {}),
     clientIpHeader: env.CLIENT_IP_HEADER?.toLowerCase(),
     formActionOrigins: [],
     identityIssuers: {},

@@ -9,6 +9,39 @@
 import { z } from "zod";
 import { booleanFlag, optionalString, optionalUrl } from "./fields";
 
+/** One demo person of DEMO_ACCOUNTS: the sign-in methods are identity provider ids. */
+export const demoAccount = z
+  .object({
+    email: z.email().max(254),
+    password: z.string().min(1).max(128),
+    signInMethods: z
+      .array(z.string().regex(/^[a-z0-9-]{1,40}$/, "must be identity provider ids"))
+      .min(1)
+      .max(10),
+    note: z.string().max(200).optional(),
+  })
+  .strict();
+
+export type DemoAccount = z.output<typeof demoAccount>;
+
+/** DEMO_ACCOUNTS: a JSON array of at most 20 demo people. */
+const demoAccounts = z.string().transform((raw, ctx): DemoAccount[] => {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    ctx.addIssue({ code: "custom", message: "must be a JSON array of {email, password, signInMethods}" });
+    return z.NEVER;
+  }
+  const parsed = z.array(demoAccount).max(20).safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    ctx.addIssue({ code: "custom", message: `${issue?.path.join(".") || "value"}: ${issue?.message ?? "invalid"}` });
+    return z.NEVER;
+  }
+  return parsed.data;
+});
+
 export const coreEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
 
@@ -77,6 +110,11 @@ export const coreEnvSchema = z.object({
   // --- Demo conveniences ---------------------------------------------------------------
   /** Link shown next to one-time-code prompts, e.g. the local mailbox. */
   DEMO_MAILBOX_URL: optionalUrl,
+  /**
+   * Public demo people listed on /signin with their passwords (the local counterparts contribute
+   * their seeded users). Demo only: whatever is here is shown to every visitor.
+   */
+  DEMO_ACCOUNTS: optionalString.pipe(demoAccounts.optional()),
   /**
    * A public demo's retention, in hours (`npm run demo` sets 24): users, their identities,
    * wallets and sessions, password accounts and codes older than this are deleted by a sweep

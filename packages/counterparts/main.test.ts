@@ -9,8 +9,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { SEEDED_USERS } from "./lib/demo-users";
 import { ensureCounterpartSecrets } from "./lib/dev-secrets";
+import { SWEEP_INTERVAL_MS, startSweepSchedule } from "./lib/sweep-schedule";
 import { COUNTERPART_NAMES, counterpartPorts, counterpartSecrets, counterpartsToStart, startCounterparts, withNeeds } from "./main";
 import { COUNTERPARTS } from "./registry";
 
@@ -104,6 +106,174 @@ describe("startCounterparts", () => {
       await running.close();
     }
     // Three PGlite databases on disk open here; on a busy machine that takes a while.
+  }, 120_000);
+});
+
+describe("DEMO_ACCOUNTS for the app's /signin", () => {
+  it("lists the OpenID Provider's public demo people with the sign-in method that accepts them", async () => {
+    const secrets = ensureCounterpartSecrets(path.join(scratch, "demo-accounts"), counterpartSecrets(["oidc"]));
+    const running = await startCounterparts({
+      appUrl: "http://localhost:3999",
+      dataDir: path.join(scratch, "demo-accounts", "counterparts"),
+      portBase: 0,
+      secrets,
+      start: ["oidc"],
+    });
+    try {
+      const accounts = JSON.parse(running.env.DEMO_ACCOUNTS!) as { email: string; password: string; signInMethods: string[] }[];
+      expect(accounts.map((a) => a.email)).toEqual(SEEDED_USERS.map((u) => u.email));
+      expect(accounts[0]).toEqual({ email: "ada@example.com", password: "correct horse battery", signInMethods: ["oidc"] });
+      expect(accounts.find((a) => a.email === "mallory@example.com")).toMatchObject({ note: expect.stringContaining("not verified") });
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("is not set when no started counterpart has demo people", async () => {
+    const secrets = ensureCounterpartSecrets(path.join(scratch, "no-demo-accounts"), counterpartSecrets(["mailbox"]));
+    const running = await startCounterparts({
+      appUrl: "http://localhost:3999",
+      // Not "memory://": startCounterparts joins each name onto dataDir (it would write ./memory:/<name>).
+      dataDir: path.join(scratch, "no-demo-accounts", "counterparts"),
+      portBase: 0,
+      secrets,
+      start: ["mailbox"],
+    });
+    try {
+      expect(running.env).not.toHaveProperty("DEMO_ACCOUNTS");
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+describe("the retention schedule (dataMaxAgeHours)", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const HOUR = 3600_000;
+
+  it("sweeps at start and then hourly with the cutoff moving along; a failure is logged and the others still run", async () => {
+    vi.useFakeTimers({ now: Date.UTC(2030, 0, 1), toFake: ["setInterval", "clearInterval", "Date"] });
+    const cutoffs: string[] = [];
+    const lines: string[] = [];
+    let failures = 1;
+    const schedule = startSweepSchedule({
+      maxAgeHours: 24,
+      log: (line) => lines.push(line),
+      targets: [
+        {
+          name: "flaky",
+          sweep: () => (failures-- > 0 ? Promise.reject(new Error("database is down")) : Promise.resolve({ removed: 0 })),
+        },
+        {
+          name: "steady",
+          sweep: (before) => {
+            cutoffs.push(before.toISOString());
+            return Promise.resolve({ removed: 2 });
+          },
+        },
+      ],
+    });
+    await schedule.firstRun;
+    expect(cutoffs).toEqual(["2029-12-31T00:00:00.000Z"]);
+    expect(lines).toEqual([
+      "retention: flaky sweep failed, will try again: database is down",
+      "retention: steady removed 2 record(s) created before 2029-12-31T00:00:00.000Z",
+    ]);
+
+    await vi.advanceTimersByTimeAsync(SWEEP_INTERVAL_MS - 1);
+    expect(cutoffs).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(cutoffs).toEqual(["2029-12-31T00:00:00.000Z", "2029-12-31T01:00:00.000Z"]);
+    // The flaky one recovered: no new failure line.
+    expect(lines.filter((l) => l.includes("failed"))).toHaveLength(1);
+
+    await schedule.stop();
+    await vi.advanceTimersByTimeAsync(5 * HOUR);
+    expect(cutoffs).toHaveLength(2);
+  });
+
+  it("never overlaps runs, and stop() waits for the run in progress", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
+    let release: () => void = () => undefined;
+    let started = 0;
+    let finished = 0;
+    const schedule = startSweepSchedule({
+      maxAgeHours: 1,
+      log: () => undefined,
+      targets: [
+        {
+          name: "slow",
+          sweep: async () => {
+            started++;
+            await new Promise<void>((resolve) => (release = resolve));
+            finished++;
+            return { removed: 0 };
+          },
+        },
+      ],
+    });
+    await vi.advanceTimersByTimeAsync(3 * SWEEP_INTERVAL_MS);
+    expect(started).toBe(1);
+    const stopped = schedule.stop();
+    let stopResolved = false;
+    void stopped.then(() => (stopResolved = true));
+    await Promise.resolve();
+    expect(stopResolved).toBe(false);
+    release();
+    await stopped;
+    expect(finished).toBe(1);
+    await schedule.firstRun;
+  });
+
+  it("refuses a non-positive age before starting anything", async () => {
+    await expect(
+      startCounterparts({
+        appUrl: "http://localhost:3000",
+        dataDir: "memory://",
+        portBase: 0,
+        secrets: { MAIL_API_KEY: "x".repeat(20) },
+        start: ["mailbox"],
+        dataMaxAgeHours: 0,
+      }),
+    ).rejects.toThrow(RangeError);
+  });
+
+  it("startCounterparts runs the started counterparts' sweeps at start: old mail goes, later mail stays", async () => {
+    const dir = path.join(scratch, "retention");
+    const secrets = ensureCounterpartSecrets(dir, counterpartSecrets(["mailbox"]));
+    const options = { appUrl: "http://localhost:3999", dataDir: path.join(dir, "counterparts"), portBase: 0, secrets, start: ["mailbox"] };
+    const send = (url: string, to: string) =>
+      fetch(`${url}/emails`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${secrets.MAIL_API_KEY}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ from: "no-reply@example.com", to, subject: "code", text: "123456" }),
+      }).then((r) => r.status);
+    const recipients = async (url: string) =>
+      ((await (await fetch(`${url}/api/messages`)).json()) as { messages: { to: string[] }[] }).messages.flatMap((m) => m.to);
+
+    // Without dataMaxAgeHours nothing is swept.
+    const first = await startCounterparts(options);
+    try {
+      expect(await send(first.env.DEMO_MAILBOX_URL!, "old@example.com")).toBe(200);
+    } finally {
+      await first.close();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const lines: string[] = [];
+    // 36 ms of retention: the message sent before this start is older than that.
+    const second = await startCounterparts({ ...options, dataMaxAgeHours: 0.00001, log: (line) => lines.push(line) });
+    try {
+      expect(lines).toContainEqual(expect.stringMatching(/^retention: mailbox removed 1 record\(s\) created before /));
+      expect(await send(second.env.DEMO_MAILBOX_URL!, "new@example.com")).toBe(200);
+      // The next run is an hour away: the new message stays.
+      expect(await recipients(second.env.DEMO_MAILBOX_URL!)).toEqual(["new@example.com"]);
+    } finally {
+      await second.close();
+    }
   }, 120_000);
 });
 

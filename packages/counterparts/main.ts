@@ -5,10 +5,11 @@
 //   npm run counterparts   runs them alone (./cli.ts), for a `next dev` you start yourself.
 import { join } from "node:path";
 import type { RunningService } from "./lib/http";
-import type { Counterpart, CounterpartSecrets, LauncherEnv, PublicRequestFilter, StartedCounterpart } from "./lib/counterpart";
+import type { Counterpart, CounterpartSecrets, DemoAccount, LauncherEnv, PublicRequestFilter, StartedCounterpart } from "./lib/counterpart";
 import type { CounterpartVariant } from "./lib/variant";
 import { subOrigin } from "./front/public-url";
 import { COUNTERPARTS } from "./registry";
+import { startSweepSchedule, type SweepTarget } from "./lib/sweep-schedule";
 
 export { parseCounterpartVariant, COUNTERPART_VARIANTS, type CounterpartVariant } from "./lib/variant";
 export type { Counterpart, LauncherEnv } from "./lib/counterpart";
@@ -39,6 +40,12 @@ export interface CounterpartOptions {
   publicUrl?: URL;
   /** The public demo: each visitor sees only their own (CounterpartContext.perVisitor). Off by default. */
   perVisitor?: boolean;
+  /**
+   * A public demo's retention (the app's DEMO_DATA_MAX_AGE_HOURS): what visitors created at the
+   * counterparts more than this many hours ago is removed at start and then hourly, through each
+   * started counterpart's `sweep` (lib/counterpart.ts). Unset: nothing is ever removed.
+   */
+  dataMaxAgeHours?: number;
 }
 
 export interface RunningCounterparts {
@@ -100,6 +107,9 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     .flatMap((s) => s.names)
     .filter((name) => !o.secrets[name]);
   if (missing.length > 0) throw new Error(`counterparts: missing dev secrets ${missing.join(", ")}`);
+  if (o.dataMaxAgeHours !== undefined && !(o.dataMaxAgeHours > 0)) {
+    throw new RangeError(`counterparts: dataMaxAgeHours must be a positive number of hours, got ${o.dataMaxAgeHours}`);
+  }
 
   if (o.publicUrl && o.portBase === 0) throw new Error("counterparts: a public URL needs fixed ports (portBase > 0)");
   const services: RunningService[] = [];
@@ -107,6 +117,8 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
   const origins: Record<string, string> = {};
   const publicOrigins: Record<string, string> = {};
   const publicRequestFilters: Record<string, PublicRequestFilter> = {};
+  const sweeps: SweepTarget[] = [];
+  const demoAccounts = new DemoAccountsByEmail();
   // Each counterpart starts as soon as what it needs is up; the rest run side by side (the
   // Firebase emulator alone takes ~12 s).
   const started = new Map<string, Promise<StartedCounterpart>>();
@@ -139,6 +151,9 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
       origins[name] = port === 0 ? result.service.url : `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
       if (publicUrl) publicOrigins[name] = publicUrl;
       if (publicUrl && d.publicRequest) publicRequestFilters[name] = d.publicRequest;
+      const sweep = result.sweep?.bind(result);
+      if (sweep) sweeps.push({ name: d.label, sweep });
+      if (result.demoAccounts) demoAccounts.add(result.demoAccounts.signInMethod, result.demoAccounts.accounts);
       log(`${d.label.padEnd(17)}${publicUrl ?? result.service.url}${result.note ? ` (${result.note})` : ""}`);
       return result;
     })();
@@ -152,6 +167,10 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     await Promise.allSettled(services.map((s) => s.close()));
     throw failed.reason;
   }
+  if (demoAccounts.size > 0) env.DEMO_ACCOUNTS = demoAccounts.toJson();
+  const schedule =
+    o.dataMaxAgeHours === undefined ? undefined : startSweepSchedule({ targets: sweeps, maxAgeHours: o.dataMaxAgeHours, log });
+  await schedule?.firstRun;
   return {
     services,
     origins,
@@ -159,9 +178,42 @@ export async function startCounterparts(o: CounterpartOptions): Promise<RunningC
     publicRequestFilters,
     env,
     close: async () => {
+      // The schedule first: a sweep in progress finishes before its database closes.
+      await schedule?.stop();
       await Promise.allSettled(services.map((s) => s.close()));
     },
   };
+}
+
+/**
+ * The app's DEMO_ACCOUNTS: one entry per email with every sign-in method that accepts it (in
+ * start order), e.g. `[{"email":"ada@example.com","password":"…","signInMethods":["oidc","firebase"]}]`.
+ * The same email with a different password at two counterparts is a bug in the seeds: refused.
+ */
+class DemoAccountsByEmail {
+  readonly #byEmail = new Map<string, { email: string; password: string; note?: string; signInMethods: string[] }>();
+
+  get size(): number {
+    return this.#byEmail.size;
+  }
+
+  add(signInMethod: string, accounts: readonly DemoAccount[]): void {
+    for (const account of accounts) {
+      const key = account.email.toLowerCase();
+      const known = this.#byEmail.get(key);
+      if (!known) {
+        this.#byEmail.set(key, { ...account, signInMethods: [signInMethod] });
+      } else if (known.password !== account.password) {
+        throw new Error(`counterparts: demo account ${account.email} has two different passwords`);
+      } else if (!known.signInMethods.includes(signInMethod)) {
+        known.signInMethods.push(signInMethod);
+      }
+    }
+  }
+
+  toJson(): string {
+    return JSON.stringify([...this.#byEmail.values()]);
+  }
 }
 
 /** Installs, once, what the counterparts present need before their first start (see Counterpart.install). */

@@ -86,6 +86,13 @@ function readHostRouting(
   };
 }
 
+/** DEMO_DATA_MAX_AGE_HOURS for the demo: 24 unless set; one value for the app and the counterparts. */
+function demoDataMaxAgeHours(env: Record<string, string | undefined>): number {
+  const hours = Number(env.DEMO_DATA_MAX_AGE_HOURS || "24");
+  if (!Number.isFinite(hours) || hours <= 0) throw new Error("DEMO_DATA_MAX_AGE_HOURS must be a positive number of hours.");
+  return hours;
+}
+
 export function stackSettings(mode: StackMode) {
   const preset = PRESETS[mode];
   const host = "127.0.0.1";
@@ -164,6 +171,9 @@ export async function runStack(mode: StackMode): Promise<void> {
     variant,
     // Host-routed, strangers share the demo: each visitor sees only their own mail.
     ...(hostRouted ? { publicUrl: hostRouted.publicUrl, perVisitor: true } : {}),
+    // The demo's retention reaches the counterparts too: what visitors created there ages out
+    // with the app's data (the app sweeps its own; see DEMO_DATA_MAX_AGE_HOURS below).
+    ...(mode === "demo" ? { dataMaxAgeHours: demoDataMaxAgeHours(env) } : {}),
   });
 
   // The split horizon: the app's server (and the counterparts, which fetch the app's JWKS from
@@ -196,7 +206,7 @@ export async function runStack(mode: StackMode): Promise<void> {
     // A production build uses the generated dev secrets only when told to: the demo and tests.
     ALLOW_DEV_DEFAULTS: mode === "dev" ? env.ALLOW_DEV_DEFAULTS : "true",
     // The demo is public: what strangers create there ages out after a day, unless set otherwise.
-    ...(mode === "demo" ? { DEMO_DATA_MAX_AGE_HOURS: env.DEMO_DATA_MAX_AGE_HOURS || "24" } : {}),
+    ...(mode === "demo" ? { DEMO_DATA_MAX_AGE_HOURS: String(demoDataMaxAgeHours(env)) } : {}),
     // In tests Playwright plays the trusted proxy, so per-client limits can be exercised;
     // requests from this host without the header (all other tests) have no client key and no
     // per-client limit (lib/security/client-ip.ts). The demo keys limits on the connection.

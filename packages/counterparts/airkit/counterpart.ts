@@ -22,6 +22,10 @@ export const airkitCounterpart: Counterpart = {
       partners: [{ partnerId: AIRKIT_PARTNER_ID, jwksUrl: `${ctx.appUrl}/.well-known/jwks.json`, allowedOrigins: [ctx.appUrl] }],
       mail: mailViaMailbox(ctx, "AIR Kit (local) <no-reply@air.local>"),
     });
-    return { service: airkit, env: { AIRKIT_PARTNER_ID, AIRKIT_API_URL: ctx.publicUrl ?? airkit.url } };
+    return {
+      service: airkit,
+      sweep: (createdBefore) => airkit.sweep(createdBefore),
+      env: { AIRKIT_PARTNER_ID, AIRKIT_API_URL: ctx.publicUrl ?? airkit.url },
+    };
   },
 };

@@ -36,17 +36,9 @@
 import type { AirLoginResult, AirUserDetails } from "@mocanetwork/airkit";
 import { z } from "zod";
 import { openDatabase } from "../lib/db";
-import {
-  HttpError,
-  bearerToken,
-  createServer,
-  mapErrors,
-  parseBody,
-  sendJson,
-  serve,
-  type RequestContext,
-  type RunningService,
-} from "../lib/http";
+import type { SweepableService } from "../lib/counterpart";
+import { sweepAirKit } from "./retention";
+import { HttpError, bearerToken, createServer, mapErrors, parseBody, sendJson, serve, type RequestContext } from "../lib/http";
 import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
 import { OtpHasher, isNumericCode } from "../lib/otp";
 import { visitorOf, visitorTags } from "../lib/visitor";
@@ -208,7 +200,7 @@ function validateOptions(options: AirKitOptions): void {
   }
 }
 
-export async function startAirKit(options: AirKitOptions): Promise<RunningService> {
+export async function startAirKit(options: AirKitOptions): Promise<SweepableService> {
   validateOptions(options);
   const now = options.now ?? (() => new Date());
   const sessionTtlSeconds = options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS;
@@ -413,7 +405,7 @@ export async function startAirKit(options: AirKitOptions): Promise<RunningServic
       },
     );
 
-    return await serve("airkit", server, db, options);
+    return { ...(await serve("airkit", server, db, options)), sweep: (createdBefore: Date) => sweepAirKit(db, createdBefore) };
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

@@ -3,6 +3,9 @@
  * with @turnkey/crypto, whoami stamped with the decrypted key through @turnkey/sdk-server's
  * stampGetWhoami (what Alchemy's signer client sends). Frozen clock.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { decryptCredentialBundle, generateP256KeyPair, getPublicKey } from "@turnkey/crypto";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
@@ -153,6 +156,33 @@ describe("auth-jwt", () => {
     const t4 = generateP256KeyPair();
     const otherSub = await authJwt(await issuer.mint(claims("bobby", t4.publicKeyUncompressed)), t4.publicKeyUncompressed);
     expect(otherSub.body.userId).not.toBe(a.body.userId);
+  });
+
+  it("keeps users and their wallets across a restart on the same data dir", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "alchemy-restart-"));
+    const inMemory = alchemy;
+    const start = () =>
+      startAlchemy({ port: 0, dataDir: dir, apiKey: API_KEY, audiences: [AUD], allowedOrigins: [APP_ORIGIN], now: clock.now });
+    try {
+      alchemy = await start();
+      const first = await authJwt(await issuer.mint(claims("restart")));
+      expect(first.body.isSignup).toBe(true);
+      await alchemy.close();
+
+      alchemy = await start();
+      const again = await authJwt(await issuer.mint(claims("restart")));
+      expect(again.body).toMatchObject({
+        isSignup: false,
+        userId: first.body.userId,
+        orgId: first.body.orgId,
+        address: first.body.address,
+        solanaAddress: first.body.solanaAddress,
+      });
+      await alchemy.close();
+    } finally {
+      alchemy = inMemory;
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("without targetPublicKey only pre-generates the wallet; a later login finds it", async () => {

@@ -24,6 +24,10 @@ export const alchemyCounterpart: Counterpart = {
       // Like the real service, trust only the registered issuer: the app itself.
       issuers: [ctx.appUrl],
     });
-    return { service: alchemy, env: { ALCHEMY_API_URL: alchemy.url, ALCHEMY_API_KEY: apiKey, ALCHEMY_AUDIENCE } };
+    return {
+      service: alchemy,
+      sweep: (createdBefore) => alchemy.sweep(createdBefore),
+      env: { ALCHEMY_API_URL: alchemy.url, ALCHEMY_API_KEY: apiKey, ALCHEMY_AUDIENCE },
+    };
   },
 };

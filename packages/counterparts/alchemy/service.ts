@@ -47,17 +47,9 @@ import { z } from "zod";
 import { constantTimeEquals } from "../lib/constant-equals";
 import { encryptCredentialBundle } from "../lib/credential-bundle";
 import { openDatabase } from "../lib/db";
-import {
-  HttpError,
-  bearerToken,
-  createServer,
-  mapErrors,
-  parseBody,
-  sendJson,
-  serve,
-  type RequestContext,
-  type RunningService,
-} from "../lib/http";
+import type { SweepableService } from "../lib/counterpart";
+import { sweepAlchemy } from "./retention";
+import { HttpError, bearerToken, createServer, mapErrors, parseBody, sendJson, serve, type RequestContext } from "../lib/http";
 import { OidcTokenError, UPSTREAM_OIDC_ERRORS, createOidcTokenVerifier, nonceForPublicKey } from "../lib/oidc-token";
 import { P256KeyError, generateP256KeyPair, parseP256PublicKey } from "../lib/p256-keys";
 import { STAMP_HEADER_NAME, StampError, verifyStamp } from "../lib/turnkey-stamp";
@@ -189,7 +181,7 @@ function checkNonceBinding(claims: Record<string, unknown>, expected: string): v
   }
 }
 
-export async function startAlchemy(options: AlchemyOptions): Promise<RunningService> {
+export async function startAlchemy(options: AlchemyOptions): Promise<SweepableService> {
   validateOptions(options);
   const now = options.now ?? (() => new Date());
   const audiences = [...options.audiences];
@@ -363,7 +355,7 @@ export async function startAlchemy(options: AlchemyOptions): Promise<RunningServ
       ],
       { name: "alchemy", cors: { allowedOrigins: options.allowedOrigins }, faultInjection: options.faultInjection },
     );
-    return await serve("alchemy", server, db, options);
+    return { ...(await serve("alchemy", server, db, options)), sweep: (createdBefore: Date) => sweepAlchemy(db, createdBefore) };
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

@@ -1,10 +1,16 @@
 // The Firebase Auth Emulator's descriptor (see ../lib/counterpart.ts). It runs the real
 // emulator (installed on first use, ./install.ts) and seeds the OpenID Provider's demo users.
 import type { Counterpart, PublicRequestFilter } from "../lib/counterpart";
-import { SEEDED_USERS } from "../lib/demo-users";
+import { publicDemoAccounts, SEEDED_USERS } from "../lib/demo-users";
 import { startFirebaseAuthEmulator, type RunningFirebaseAuthEmulator } from "./emulator";
 import { ensureFirebaseTools } from "./install";
-import { createVerifiedUser, EMULATOR_WEB_API_KEY, signInWithPassword, signUpWithPassword } from "./emulator-rest";
+import {
+  createVerifiedUser,
+  deleteAccountsCreatedBefore,
+  EMULATOR_WEB_API_KEY,
+  signInWithPassword,
+  signUpWithPassword,
+} from "./emulator-rest";
 
 export const FIREBASE_PROJECT_ID = "demo-byo-auth";
 
@@ -91,6 +97,20 @@ export const firebaseCounterpart: Counterpart<RunningFirebaseAuthEmulator> = {
         ...(ctx.publicUrl ? { FIREBASE_AUTH_EMULATOR_URL: ctx.publicUrl } : {}),
       },
       note: `emulator, ${(firebase.startupMs / 1000).toFixed(1)} s`,
+      // Seeded above: the app's "firebase" identity provider signs them in.
+      demoAccounts: { signInMethod: "firebase", accounts: publicDemoAccounts() },
+      // Visitors' accounts age out; the seeded demo users stay (they are re-created at start anyway).
+      // Each (hourly) sweep also writes the export, so a crash loses at most an hour of accounts.
+      sweep: async (createdBefore) => {
+        const removed = await deleteAccountsCreatedBefore(
+          firebase.emulatorHost,
+          FIREBASE_PROJECT_ID,
+          createdBefore,
+          SEEDED_USERS.map((user) => user.email),
+        );
+        await firebase.checkpoint();
+        return { removed };
+      },
     };
   },
 };

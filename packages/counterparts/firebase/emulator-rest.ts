@@ -156,3 +156,82 @@ export async function createVerifiedUser(emulatorHost: string, projectId: string
 export async function deleteAllUsers(emulatorHost: string, projectId: string): Promise<void> {
   await call(emulatorHost, "DELETE", `/emulator/v1/projects/${encodeURIComponent(projectId)}/accounts`, undefined);
 }
+
+/** What `listAccounts` reports of each user (the members we use). */
+export interface EmulatorAccount {
+  readonly localId: string;
+  readonly email?: string;
+  /** When the account was created. */
+  readonly createdAt: Date;
+}
+
+/**
+ * Every user of the project (admin call `accounts:query`, the Identity Toolkit's "look up user
+ * accounts within a project":
+ * https://pub.dev/documentation/googleapis/latest/identitytoolkit_v1/ProjectsAccountsResource/query.html).
+ * The emulator answers all users at once and refuses `limit`/`offset` (firebase-tools
+ * lib/emulator/auth/operations.js `queryAccounts`), so none are sent. `createdAt` is epoch
+ * milliseconds as a string, as in the real API's UserInfo.
+ */
+export async function listAccounts(emulatorHost: string, projectId: string): Promise<EmulatorAccount[]> {
+  const record = await call(
+    emulatorHost,
+    "POST",
+    `/identitytoolkit.googleapis.com/v1/projects/${encodeURIComponent(projectId)}/accounts:query`,
+    { returnUserInfo: true },
+    true,
+  );
+  const users = Array.isArray(record.userInfo) ? (record.userInfo as Record<string, unknown>[]) : [];
+  return users.map((user) => {
+    const createdAt = new Date(Number(user.createdAt));
+    if (typeof user.localId !== "string" || Number.isNaN(createdAt.getTime())) {
+      throw new EmulatorRestError("request_failed", 200, "Auth Emulator listed a user without localId/createdAt");
+    }
+    return { localId: user.localId, ...(typeof user.email === "string" ? { email: user.email } : {}), createdAt };
+  });
+}
+
+/**
+ * Deletes users by uid (admin call `accounts:batchDelete`, at most 1000 per request, `force` so
+ * that enabled accounts go too:
+ * https://cloud.google.com/identity-platform/docs/reference/rest/v1/projects.accounts/batchDelete).
+ * Unknown uids are ignored, as the API documents. Returns how many were asked to go.
+ */
+export async function deleteAccounts(emulatorHost: string, projectId: string, localIds: readonly string[]): Promise<number> {
+  for (let start = 0; start < localIds.length; start += 1000) {
+    const record = await call(
+      emulatorHost,
+      "POST",
+      `/identitytoolkit.googleapis.com/v1/projects/${encodeURIComponent(projectId)}/accounts:batchDelete`,
+      { localIds: localIds.slice(start, start + 1000), force: true },
+      true,
+    );
+    if (Array.isArray(record.errors) && record.errors.length > 0) {
+      throw new EmulatorRestError("request_failed", 200, `Auth Emulator refused to delete ${record.errors.length} user(s)`);
+    }
+  }
+  return localIds.length;
+}
+
+/**
+ * Retention (lib/counterpart.ts `sweep`): deletes the users created before `createdBefore`,
+ * except those whose email is in `keepEmails` (the seeded demo users).
+ */
+export async function deleteAccountsCreatedBefore(
+  emulatorHost: string,
+  projectId: string,
+  createdBefore: Date,
+  keepEmails: readonly string[],
+): Promise<number> {
+  const keep = new Set(keepEmails.map((email) => email.toLowerCase()));
+  const old = (await listAccounts(emulatorHost, projectId)).filter(
+    (account) => account.createdAt < createdBefore && !(account.email !== undefined && keep.has(account.email.toLowerCase())),
+  );
+  return old.length === 0
+    ? 0
+    : deleteAccounts(
+        emulatorHost,
+        projectId,
+        old.map((account) => account.localId),
+      );
+}

@@ -28,10 +28,13 @@
  *   The port is checked to be free before spawning, so a different process that already
  *   holds the port can never be mistaken for our emulator.
  *
- * Persistence (`persist`, default on): `--import` and `--export-on-exit` on `<dataDir>/export`.
- * This works offline (the export goes through the local emulator hub). The export is written
- * only on a clean shutdown; users created since the last start are lost if the emulator has to
- * be SIGKILLed (grace period exceeded) or the machine dies.
+ * Persistence (`persist`, default on): `--import` and `--export-on-exit` on `<dataDir>/export`
+ * (https://firebase.google.com/docs/emulator-suite/install_and_configure, "Export and import
+ * emulator data"). This works offline (the export goes through the local emulator hub). The
+ * export is written on a clean shutdown and whenever `checkpoint()` asks the hub for one
+ * (`POST /_admin/export`, what `firebase emulators:export` sends; the hub writes to a temporary
+ * folder and swaps it in); users created since the last of those are lost if the emulator has
+ * to be SIGKILLed (grace period exceeded) or the machine dies.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdir, stat, writeFile } from "node:fs/promises";
@@ -97,6 +100,11 @@ export interface RunningFirebaseAuthEmulator extends RunningService {
   readonly startupMs: number;
   /** The last lines the emulator printed (including its shutdown), for diagnostics. */
   outputTail(): string[];
+  /**
+   * Writes the export now (with `persist`; a no-op without), as `--export-on-exit` does at a
+   * clean shutdown, so a crash or a killed machine loses only what came after it.
+   */
+  checkpoint(): Promise<void>;
 }
 
 /**
@@ -416,6 +424,17 @@ export async function startFirebaseAuthEmulator(options: FirebaseAuthEmulatorOpt
     emulatorHost,
     startupMs,
     outputTail: () => output.snapshot(),
+    async checkpoint() {
+      if (!persist) return;
+      // No Origin header (the hub refuses browser callers); loopback only, like the hub itself.
+      const response = await fetch(`http://${hostForUrl}:${hubPort}/_admin/export`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ path: exportDir, initiatedBy: "counterparts" }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      if (!response.ok) throw new Error(`Firebase emulator hub refused the export: HTTP ${response.status} ${await response.text()}`);
+    },
     close: stop,
   };
 }

@@ -11,11 +11,15 @@ export {
   EMULATOR_WEB_API_KEY,
   EmulatorRestError,
   createVerifiedUser,
+  deleteAccounts,
+  deleteAccountsCreatedBefore,
   deleteAllUsers,
+  listAccounts,
   markEmailVerified,
   signInWithPassword,
   signUpWithPassword,
   type EmailPassword,
+  type EmulatorAccount,
   type EmulatorSignIn,
 } from "./emulator-rest";
 export { findFreePort, findFreePorts, isPortFree } from "./ports";

@@ -24,6 +24,35 @@ export interface StartedCounterpart<S extends RunningService = RunningService> {
   readonly env: Readonly<Record<string, string>>;
   /** Shown in brackets after the URL in the launcher's log. */
   readonly note?: string;
+  /**
+   * Retention of a public demo: removes what visitors created before `createdBefore` (accounts,
+   * wallets, sessions, codes, messages), never seeded demo users or configuration. Idempotent;
+   * `removed` counts the rows/records deleted. Absent when the counterpart keeps no visitor data.
+   * `startCounterparts` calls it on a schedule when given `dataMaxAgeHours`.
+   */
+  sweep?(createdBefore: Date): Promise<SweepResult>;
+  /**
+   * Public demo people who can sign in at this counterpart, and the app's sign-in method (its
+   * identity provider id) they sign in with. `startCounterparts` merges them by email into the
+   * app's DEMO_ACCOUNTS, which /signin lists. Public credentials only: never a visitor's.
+   */
+  readonly demoAccounts?: { readonly signInMethod: string; readonly accounts: readonly DemoAccount[] };
+}
+
+export interface DemoAccount {
+  readonly email: string;
+  readonly password: string;
+  /** One short line, e.g. why this account exists. */
+  readonly note?: string;
+}
+
+export interface SweepResult {
+  readonly removed: number;
+}
+
+/** A service that can age out its visitor data (see StartedCounterpart.sweep). */
+export interface SweepableService extends RunningService {
+  sweep(createdBefore: Date): Promise<SweepResult>;
 }
 
 /** The shared options of one run, narrowed to one counterpart. */

@@ -3,9 +3,9 @@
  * Auth0/Okta/Keycloak stand-in), also created in the Firebase Auth Emulator (../firebase/counterpart.ts).
  * Shared code (not under oidc/) because each of the two may run without the other.
  *
- * These are demo credentials for a loopback-only development server. They are public on
- * purpose: the login page lists them in a hint box, tests sign in with them, and the README
- * documents them.
+ * These are demo credentials. They are public on purpose: the login page lists them in a hint
+ * box, the app's /signin lists them (DEMO_ACCOUNTS, from `publicDemoAccounts` below), tests sign
+ * in with them, and the README documents them. The retention sweeps never remove them.
  *
  *   email                 password                  email_verified
  *   ada@example.com       correct horse battery     true
@@ -84,3 +84,15 @@ export const SEEDED_USERS: readonly SeededUser[] = Object.freeze([
     password: "not-to-be-trusted",
   }),
 ]);
+
+/**
+ * The demo people as the app's /signin lists them (DEMO_ACCOUNTS, through the counterparts that
+ * seed them): email and password only, plus a note for the one whose email is unverified.
+ */
+export function publicDemoAccounts(): { email: string; password: string; note?: string }[] {
+  return SEEDED_USERS.map((user) => ({
+    email: user.email,
+    password: user.password,
+    ...(user.email_verified ? {} : { note: "Email not verified: shows how the app treats an unverified address" }),
+  }));
+}

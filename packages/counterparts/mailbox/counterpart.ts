@@ -22,7 +22,12 @@ export const mailboxCounterpart: Counterpart = {
     // The inbox link is always shown; the app sends its own mail here only if no real mail API is set.
     const env: Record<string, string> = { DEMO_MAILBOX_URL: ctx.publicUrl ?? mailbox.url };
     if (ctx.requested) Object.assign(env, { MAIL_API_URL: mailbox.url, MAIL_API_KEY: apiKey });
-    return { service: mailbox, env, ...(ctx.perVisitor ? { note: "each visitor sees only their own mail" } : {}) };
+    return {
+      service: mailbox,
+      env,
+      sweep: (createdBefore) => mailbox.sweep(createdBefore),
+      ...(ctx.perVisitor ? { note: "each visitor sees only their own mail" } : {}),
+    };
   },
 };
 

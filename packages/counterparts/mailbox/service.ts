@@ -48,6 +48,8 @@ export interface MailboxOptions {
 /** A running mailbox; `sweepCreatedBefore` is the demo's retention (./store.ts). */
 export interface MailboxService extends RunningService {
   sweepCreatedBefore(cutoff: Date): Promise<{ messages: number; owners: number }>;
+  /** The retention sweep (lib/counterpart.ts `sweep`): messages and address claims older than the cutoff. */
+  sweep(createdBefore: Date): Promise<{ removed: number }>;
 }
 
 /** Minimum API key length: shorter keys are guessable even on loopback. */
@@ -216,6 +218,11 @@ export async function startMailbox(options: MailboxOptions): Promise<MailboxServ
     name: "mailbox",
     url,
     sweepCreatedBefore: (cutoff) => store.sweepCreatedBefore(cutoff),
+    // Retention (lib/counterpart.ts `sweep`): messages and address claims older than the cutoff.
+    sweep: async (createdBefore) => {
+      const { messages, owners } = await store.sweepCreatedBefore(createdBefore);
+      return { removed: messages + owners };
+    },
     async close() {
       await closeServer(server);
       await db.close();

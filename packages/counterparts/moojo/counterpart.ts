@@ -25,6 +25,10 @@ export const moojoCounterpart: Counterpart = {
       apiKey,
       firebase: { projectId: firebase.projectId, emulatorHost: firebase.emulatorHost },
     });
-    return { service: moojo, env: { MOOJO_API_URL: moojo.url, MOOJO_API_KEY: apiKey } };
+    return {
+      service: moojo,
+      sweep: (createdBefore) => moojo.sweep(createdBefore),
+      env: { MOOJO_API_URL: moojo.url, MOOJO_API_KEY: apiKey },
+    };
   },
 };

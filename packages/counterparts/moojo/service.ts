@@ -52,7 +52,9 @@ import type { ServerResponse } from "node:http";
 import { z } from "zod";
 import { constantTimeEquals } from "../lib/constant-equals";
 import { openDatabase } from "../lib/db";
-import { HttpError, bearerToken, createServer, sendJson, serve, type RequestContext, type RunningService } from "../lib/http";
+import type { SweepableService } from "../lib/counterpart";
+import { sweepMoojo } from "./retention";
+import { HttpError, bearerToken, createServer, sendJson, serve, type RequestContext } from "../lib/http";
 import {
   FirebaseIdTokenError,
   MAX_TOKEN_LENGTH,
@@ -163,7 +165,7 @@ function buildVerifier(options: MoojoOptions, now: () => Date): FirebaseIdTokenV
   }
 }
 
-export async function startMoojo(options: MoojoOptions): Promise<RunningService> {
+export async function startMoojo(options: MoojoOptions): Promise<SweepableService> {
   const ttlSeconds = validateOptions(options);
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? console;
@@ -318,7 +320,7 @@ export async function startMoojo(options: MoojoOptions): Promise<RunningService>
       ],
       { name: "moojo", logger, faultInjection: options.faultInjection },
     );
-    return await serve("moojo", server, db, options);
+    return { ...(await serve("moojo", server, db, options)), sweep: (createdBefore: Date) => sweepMoojo(db, createdBefore) };
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

@@ -1,6 +1,7 @@
 // The local OpenID Provider's descriptor (see ../lib/counterpart.ts).
 import { randomBytes } from "node:crypto";
 import { secret, type Counterpart } from "../lib/counterpart";
+import { publicDemoAccounts } from "../lib/demo-users";
 import { startOidcProvider } from "./index";
 
 export const OIDC_CLIENT_ID = "byo-auth-demo";
@@ -32,6 +33,9 @@ export const oidcCounterpart: Counterpart = {
     });
     return {
       service: oidc,
+      sweep: (createdBefore) => oidc.sweep(createdBefore),
+      // The app's "oidc" identity provider signs in here; the login page lists the same people.
+      demoAccounts: { signInMethod: "oidc", accounts: publicDemoAccounts() },
       env: {
         AUTH_OIDC_ISSUER: oidc.url,
         AUTH_OIDC_ID: OIDC_CLIENT_ID,

@@ -16,7 +16,9 @@ import { debuglog } from "node:util";
 import type { Account, Configuration, KoaContextWithOIDC, Provider } from "oidc-provider";
 import { z } from "zod";
 import { createCredentialStore } from "./accounts";
-import { createAdapterFactory } from "./adapter";
+import { OIDC_MIGRATIONS, createAdapterFactory } from "./adapter";
+import type { SweepResult } from "../lib/counterpart";
+import { openDatabase } from "../lib/db";
 import { createInteractionHandler } from "./interactions";
 import { loadOrCreateKeys } from "./keys";
 import type { CounterpartVariant } from "../lib/variant";
@@ -62,6 +64,8 @@ export interface RunningOidcProvider {
   name: string;
   /** The issuer identifier (also the base URL of every endpoint). */
   url: string;
+  /** Retention: sessions, grants and tokens created before the cutoff go (./adapter.ts). */
+  sweep(createdBefore: Date): Promise<SweepResult>;
   close(): Promise<void>;
 }
 
@@ -144,6 +148,9 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
     loadOrCreateKeys(options.dataDir),
     createCredentialStore(SEEDED_USERS),
   ]);
+  // Sessions, grants and tokens survive a restart on the same data dir (./adapter.ts).
+  const db = await openDatabase(options.dataDir, OIDC_MIGRATIONS);
+  const store = createAdapterFactory(db);
 
   // The issuer depends on the real port (port 0), so listen first and install the provider's
   // request handler right after; anything arriving in between gets a 503.
@@ -162,6 +169,9 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
       server.off("error", reject);
       resolve();
     });
+  }).catch(async (error: unknown) => {
+    await db.close().catch(() => undefined);
+    throw error;
   });
 
   let closing: Promise<void> | undefined;
@@ -169,7 +179,7 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
     closing ??= new Promise<void>((resolve, reject) => {
       server.close((err) => (err ? reject(err) : resolve()));
       server.closeAllConnections();
-    });
+    }).finally(() => db.close());
     return closing;
   };
 
@@ -179,7 +189,7 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
     const sparse = options.variant === "sparse";
 
     const configuration: Configuration = {
-      adapter: createAdapterFactory(),
+      adapter: (model: string) => store.adapter(model),
       clients: options.clients.map((c) => ({
         client_id: c.clientId,
         client_secret: c.clientSecret,
@@ -267,7 +277,7 @@ export async function startOidcProvider(opts: StartOidcProviderOptions): Promise
       }
     };
 
-    return { name: "oidc", url: issuer, close };
+    return { name: "oidc", url: issuer, sweep: (createdBefore) => store.sweep(createdBefore), close };
   } catch (err) {
     await close().catch(() => undefined);
     throw err;

@@ -486,6 +486,39 @@ describe("local OpenID Provider (packages/counterparts/oidc)", () => {
     }
   });
 
+  it("keeps a signed-in browser's session across a restart with the same dataDir, until the retention sweep removes it", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "oidc-counterpart-session-"));
+    try {
+      const jar = new CookieJar();
+      const first = await startOidcProvider({ port: 0, dataDir: dir, clients: [CLIENT] });
+      const port = Number(new URL(first.url).port);
+      try {
+        await signIn(first, jar, ADA.email, ADA.password);
+      } finally {
+        await first.close();
+      }
+
+      const second = await startOidcProvider({ port, dataDir: dir, clients: [CLIENT] });
+      try {
+        expect(second.url).toBe(first.url);
+        // Single sign-on, as with a hosted IdP: straight back to the app with a code, no login page.
+        const again = await startAuthorization(second, jar, authorizationRequest(second));
+        expect(again.href.startsWith(REDIRECT_URI)).toBe(true);
+        expect(again.searchParams.get("code")).toBeTruthy();
+
+        // Nothing is older than an hour ago; everything is older than a second from now.
+        expect(await second.sweep(new Date(Date.now() - 3600_000))).toEqual({ removed: 0 });
+        expect((await second.sweep(new Date(Date.now() + 1000))).removed).toBeGreaterThan(0);
+        const afterSweep = await startAuthorization(second, jar, authorizationRequest(second));
+        expect(afterSweep.pathname).toMatch(/^\/interaction\//);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("sparse variant: the ID token carries no scope claims; UserInfo has email but no profile claims, plus an unknown claim", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "oidc-counterpart-sparse-"));
     const sparse = await startOidcProvider({ port: 0, dataDir: dir, clients: [CLIENT], variant: "sparse" });

@@ -27,6 +27,10 @@ export const supabaseCounterpart: Counterpart = {
       mail: mailViaMailbox(ctx, "Supabase Auth (local) <no-reply@supabase.local>"),
       allowedOrigins: [ctx.appUrl],
     });
-    return { service: supabase, env: { SUPABASE_URL: ctx.publicUrl ?? supabase.url, SUPABASE_PUBLISHABLE_KEY: anonKey } };
+    return {
+      service: supabase,
+      sweep: (createdBefore) => supabase.sweep(createdBefore),
+      env: { SUPABASE_URL: ctx.publicUrl ?? supabase.url, SUPABASE_PUBLISHABLE_KEY: anonKey },
+    };
   },
 };

@@ -34,7 +34,9 @@ import { createServer as createNodeServer, type IncomingMessage, type ServerResp
 import type { Transaction } from "@electric-sql/pglite";
 import { constantTimeEquals } from "../lib/constant-equals";
 import { openDatabase } from "../lib/db";
-import { DEFAULT_MAX_BODY_BYTES, HttpError, bearerToken, readJsonBody, sendJson, serve, type RunningService } from "../lib/http";
+import type { SweepableService } from "../lib/counterpart";
+import { sweepSupabase } from "./retention";
+import { DEFAULT_MAX_BODY_BYTES, HttpError, bearerToken, readJsonBody, sendJson, serve } from "../lib/http";
 import { loadOrCreateSecret, loadOrCreateSigningKey, publicJwks } from "../lib/keys";
 import { OtpHasher } from "../lib/otp";
 import { visitorOf, visitorTags } from "../lib/visitor";
@@ -204,7 +206,7 @@ function logError(line: string, error: unknown): void {
   console.error(`[supabase-auth] ${line}`, error);
 }
 
-export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<RunningService> {
+export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<SweepableService> {
   validateOptions(options);
   const now = options.now ?? (() => new Date());
   const allowedOrigins = new Set(options.allowedOrigins);
@@ -593,7 +595,7 @@ export async function startSupabaseAuth(options: SupabaseAuthOptions): Promise<R
 
     const service = await serve("supabase-auth", server, db, options);
     projectUrl ??= service.url;
-    return service;
+    return { ...service, sweep: (createdBefore: Date) => sweepSupabase(db, createdBefore) };
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

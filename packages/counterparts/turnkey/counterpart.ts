@@ -42,6 +42,7 @@ export const turnkeyCounterpart: Counterpart = {
       const keys = (await response.json()) as { notarizerPublicKey: string; otpSignerPublicKey: string };
       return {
         service: turnkey,
+        sweep: (createdBefore) => turnkey.sweep(createdBefore),
         env: {
           TURNKEY_API_URL: ctx.publicUrl ?? turnkey.url,
           TURNKEY_ORGANIZATION_ID,

@@ -22,7 +22,9 @@
  */
 import { allowPreflightRequestHeaders } from "../lib/cors-request-headers";
 import { openDatabase } from "../lib/db";
-import { createServer, sendJson, serve, type RequestContext, type Route, type RunningService } from "../lib/http";
+import type { SweepableService } from "../lib/counterpart";
+import { sweepTurnkey } from "./retention";
+import { createServer, sendJson, serve, type RequestContext, type Route } from "../lib/http";
 import { loadOrCreateSecret, publicJwks } from "../lib/keys";
 import { createOidcTokenVerifier } from "../lib/oidc-token";
 import { OtpHasher } from "../lib/otp";
@@ -113,7 +115,7 @@ function validateOptions(options: TurnkeyOptions): string {
   }
 }
 
-export async function startTurnkey(options: TurnkeyOptions): Promise<RunningService> {
+export async function startTurnkey(options: TurnkeyOptions): Promise<SweepableService> {
   const parentApiPublicKey = validateOptions(options);
   const now = options.now ?? (() => new Date());
   const parentId = options.parentOrganizationId;
@@ -345,7 +347,7 @@ export async function startTurnkey(options: TurnkeyOptions): Promise<RunningServ
 
     const service = await serve("turnkey", server, db, options);
     baseUrl ??= service.url;
-    return service;
+    return { ...service, sweep: (createdBefore: Date) => sweepTurnkey(db, createdBefore) };
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;

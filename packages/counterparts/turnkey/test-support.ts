@@ -35,12 +35,17 @@ export interface TurnkeyStack {
   client(credentials?: KeyPair, organizationId?: string): TurnkeyApiClient;
   /** The code in the newest email to `email`. */
   latestCode(email: string): Promise<string>;
+  /** The service's retention sweep (see ./retention.ts). */
+  sweep(createdBefore: Date): Promise<{ removed: number }>;
   close(): Promise<void>;
 }
 
-export async function startTurnkeyStack(overrides: Partial<TurnkeyOptions> = {}): Promise<TurnkeyStack> {
+/** `parent`: the app's API key pair; pass the same one to restart on the same `dataDir`. */
+export async function startTurnkeyStack(
+  overrides: Partial<TurnkeyOptions> = {},
+  parent: KeyPair = generateP256KeyPair(),
+): Promise<TurnkeyStack> {
   const clock = frozenClock(T);
-  const parent = generateP256KeyPair();
   const issuer = await startTestIssuer();
   const mailbox: RunningService = await startMailbox({ port: 0, dataDir: "memory://", apiKey: MAIL_KEY });
   const turnkey = await startTurnkey({
@@ -74,6 +79,7 @@ export async function startTurnkeyStack(overrides: Partial<TurnkeyOptions> = {})
       if (code === undefined) throw new Error(`no code mailed to ${email}`);
       return code;
     },
+    sweep: (createdBefore) => turnkey.sweep(createdBefore),
     async close() {
       await turnkey.close();
       await mailbox.close();
