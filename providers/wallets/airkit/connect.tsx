@@ -8,8 +8,9 @@ import { ApiError, postJson } from "@/components/api";
 import { focusById, walletHeadingId } from "@/components/focus";
 import { maskEmail } from "@/lib/ui/wording";
 import { type AirClient, AirClientError, type CodePrompt, getAirClient } from "@/providers/wallets/airkit/browser";
-import { ConnectShell, connected } from "@/components/wallets/connect-shell";
+import { FaceShell, connected, useStartIntent } from "@/components/wallets/connect-shell";
 import type { ConnectorProps } from "@/components/wallets/types";
+import { airkitFace } from "./face";
 
 type Step = "idle" | "token" | "login" | "code" | "mfa" | "session";
 
@@ -21,7 +22,7 @@ const STEP_TEXT: Record<Exclude<Step, "idle">, string> = {
   session: "Your server is verifying AIR's session…",
 };
 
-export default function AirKitConnect({ provider, name, config, reconnect, awaitingAddress }: ConnectorProps) {
+export default function AirKitConnect({ provider, name, config, reconnect, awaitingAddress, start }: ConnectorProps) {
   const router = useRouter();
   const [step, setStep] = useState<Step>("idle");
   const [error, setError] = useState<string | null>(null);
@@ -102,6 +103,9 @@ export default function AirKitConnect({ provider, name, config, reconnect, await
       await record(air, await air.freshToken());
     });
 
+  const runIntent = (intent: string) => void (intent === "mfa" ? setUpMfa() : connect());
+  useStartIntent(start, runIntent);
+
   if (step === "code" && prompt) {
     return (
       <form
@@ -175,30 +179,13 @@ export default function AirKitConnect({ provider, name, config, reconnect, await
     );
   }
 
-  if (awaitingAddress) {
-    return (
-      <ConnectShell
-        status={step === "idle" ? null : STEP_TEXT[step as Exclude<Step, "idle">]}
-        error={error}
-        busy={step !== "idle"}
-        label="Set up MFA"
-        onConnect={setUpMfa}
-      >
-        <Alert tone="info" testId="air-mfa-needed">
-          AIR Kit gives out your account address only once you have set up MFA, which is a passkey on this device. Set it up to see your
-          address.
-        </Alert>
-      </ConnectShell>
-    );
-  }
-
   return (
-    <ConnectShell
+    <FaceShell
+      face={airkitFace({ reconnect, awaitingAddress })}
+      run={runIntent}
       status={step === "idle" ? null : STEP_TEXT[step as Exclude<Step, "idle">]}
       error={error}
       busy={step !== "idle"}
-      label={reconnect ? "Reconnect AIR Kit" : "Connect AIR Kit"}
-      onConnect={connect}
     />
   );
 }
