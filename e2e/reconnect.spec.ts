@@ -63,13 +63,32 @@ test("after signing in again, each wallet connected before offers to reconnect w
     await expectAccessible(page, "dashboard offering to reconnect earlier wallets");
   });
 
-  await test.step("reconnecting gives the same address, and the card shows the live connection again", async () => {
+  await test.step("'Reconnect previous wallets' reconnects each in turn, saying which; each gets its earlier address", async () => {
+    const all = page.getByTestId("reconnect-previous");
+    await expect(all).toContainText("You connected");
+    await all.getByRole("button", { name: "Reconnect previous wallets" }).click();
+    await expect(all.getByRole("status")).toContainText(/^Reconnecting (Turnkey|Alchemy Smart Wallets) \([12] of 2\)…$/);
+    await expect(all.getByTestId("reconnect-previous-outcome")).toHaveText("Reconnected 2 wallets.");
+    await expect(all.getByTestId("reconnect-previous-outcome").locator("..")).toBeFocused();
     for (const id of ids) {
       const card = page.getByTestId(`wallet-${id}`);
-      await card.getByRole("button", { name: `Reconnect ${label[id]}`, exact: true }).click();
       await expect(card.getByTestId("account-address")).toHaveText(earlier[id]!);
       await expect(card.getByTestId("previous-wallet")).toHaveCount(0);
     }
+    // Nothing left to reconnect: the button goes, the outcome stays.
+    await expect(all.getByRole("button", { name: "Reconnect previous wallets" })).toHaveCount(0);
+    await expectAccessible(page, "dashboard after reconnecting previous wallets");
+  });
+
+  await test.step("once more, a card's own Reconnect: the same address again", async () => {
+    await signOut(page);
+    await signInWithPassword(page, email);
+    const card = page.getByTestId("wallet-alchemy");
+    await expect(card.getByTestId("previous-address")).toHaveText(earlier.alchemy!);
+    await card.getByRole("button", { name: "Reconnect Alchemy", exact: true }).click();
+    await expect(card.getByTestId("account-address")).toHaveText(earlier.alchemy!);
+    // One left (Turnkey): its card's button is enough, no page-wide action for one wallet.
+    await expect(page.getByTestId("reconnect-previous")).toHaveCount(0);
   });
 
   await test.step("someone else, in another browser, is offered none of it", async () => {

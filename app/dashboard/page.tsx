@@ -14,6 +14,7 @@ import { repositoryFileUrl } from "@/lib/ui/repository";
 import { WalletConnector, WalletSession, WalletSigner } from "@/providers/wallets/registry.client";
 import { IdentityEmailVerification } from "@/providers/identity/registry.client";
 import { WalletActionButton } from "@/components/wallets/wallet-action-button";
+import { ReconnectPrevious } from "@/components/wallets/reconnect-previous";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/providers/identity/registry";
 import { getIdentity } from "@/lib/identity/session";
@@ -154,6 +155,18 @@ export default async function Dashboard() {
             providerSaysVerified={(currentProfile as Record<string, unknown>).email_verified === true}
           />
         )}
+
+        <ReconnectPrevious
+          // Cards whose Reconnect needs no more than a press to start (AIR Kit awaiting MFA needs a passkey).
+          wallets={wallets
+            .filter(({ provider }) => {
+              const connection = byProvider.get(provider.id);
+              const view = connection ? provider.card(connection) : null;
+              if (!previousByProvider.has(provider.id) || view?.state === "awaiting_address") return false;
+              return view?.state !== "connected" || hasEnded(view.expiresAt);
+            })
+            .map(({ provider }) => ({ provider: provider.id, name: provider.name }))}
+        />
 
         {wallets.map(({ provider, config: clientConfig }) => {
           const connection = byProvider.get(provider.id);

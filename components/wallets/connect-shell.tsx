@@ -7,6 +7,7 @@ import { announce } from "@/components/announcer";
 import { ApiError } from "@/components/api";
 import { focusById, walletHeadingId } from "@/components/focus";
 import { useHydrated } from "@/components/use-hydrated";
+import { reportConnectOutcome } from "./connect-outcomes";
 import type { ConnectFace } from "./types";
 
 /** The shared face of a wallet connector: what is happening now, what went wrong, the button. */
@@ -137,6 +138,7 @@ export function useStartIntent(start: string | null | undefined, run: (intent: s
 export function connected({ provider, name }: { provider: string; name: string }, success = `${name} connected`): void {
   announce(success);
   focusById(walletHeadingId(provider));
+  reportConnectOutcome(provider, "connected");
 }
 
 /**
@@ -166,6 +168,7 @@ export function useConnectFlow<S extends string>(wallet: { provider: string; nam
       // The person sees `failure`; a developer finds the SDK's own error in the console.
       if (!(e instanceof ApiError)) console.error(e);
       setError(e instanceof ApiError ? e.message : failure);
+      reportConnectOutcome(wallet.provider, "failed");
       return false;
     } finally {
       setStep(null);

@@ -1,7 +1,8 @@
 "use client";
 
-import { useEffect, useState, type ComponentType } from "react";
+import { useEffect, useRef, useState, type ComponentType } from "react";
 import { FaceShell } from "./connect-shell";
+import { registerCardConnect, reportConnectOutcome } from "./connect-outcomes";
 import type { BrowserWallet, ConnectFace, ConnectorProps } from "./types";
 
 type Loader = BrowserWallet["loadConnector"];
@@ -47,16 +48,32 @@ export function LazyConnector({ face, load, ...props }: ConnectorProps & { face:
   const [elapsed, setElapsed] = useState(0);
   const [error, setError] = useState<string | null>(null);
 
+  // Bumped to start the loaded connector again from outside (connectCard): a new mount runs `start`.
+  const [run, setRun] = useState(0);
+
   useEffect(() => {
     if (since === null) return;
     const timer = setInterval(() => setElapsed(Date.now() - since), 1_000);
     return () => clearInterval(timer);
   }, [since]);
 
-  if (Loaded) return <Loaded {...props} start={start} />;
+  // The page may start this card's primary intent (connectCard), as if its button were pressed.
+  const startPrimary = useRef<() => void>(() => undefined);
+  useEffect(() => {
+    const primary = face.intents[0]?.id ?? null;
+    startPrimary.current = () => {
+      if (!primary) return;
+      if (!Loaded) return begin(primary);
+      setStart(primary);
+      setRun((n) => n + 1);
+    };
+  });
+  useEffect(() => registerCardConnect(props.provider, () => startPrimary.current()), [props.provider]);
+
+  if (Loaded) return <Loaded key={run} {...props} start={start} />;
 
   const prefetch = () => void loadConnector(load).catch(() => undefined);
-  const begin = (intent: string) => {
+  function begin(intent: string) {
     setError(null);
     setElapsed(0);
     setSince(Date.now());
@@ -70,9 +87,10 @@ export function LazyConnector({ face, load, ...props }: ConnectorProps & { face:
         console.error(e);
         setSince(null);
         setError(`${props.name} could not be loaded. Check your connection, then try again.`);
+        reportConnectOutcome(props.provider, "failed");
       },
     );
-  };
+  }
   const status =
     since === null
       ? null

@@ -9,6 +9,7 @@ import { focusById, walletHeadingId } from "@/components/focus";
 import { maskEmail } from "@/lib/ui/wording";
 import { type AirClient, AirClientError, type CodePrompt, getAirClient } from "@/providers/wallets/airkit/browser";
 import { FaceShell, connected, useStartIntent } from "@/components/wallets/connect-shell";
+import { reportConnectOutcome } from "@/components/wallets/connect-outcomes";
 import type { ConnectorProps } from "@/components/wallets/types";
 import { airkitFace } from "./face";
 
@@ -77,10 +78,11 @@ export default function AirKitConnect({ provider, name, config, reconnect, await
         if (restart.current) {
           restart.current = false;
           void connect();
-        }
+        } else reportConnectOutcome(provider, "cancelled");
         return;
       }
       setError(e instanceof ApiError || e instanceof AirClientError ? e.message : "Connecting AIR Kit failed. Try again.");
+      reportConnectOutcome(provider, "failed");
     }
   }
 
