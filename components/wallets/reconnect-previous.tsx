@@ -1,6 +1,6 @@
 "use client";
 
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/alert";
 import { announce } from "@/components/announcer";
 import { useHydrated } from "@/components/use-hydrated";
@@ -23,6 +23,11 @@ export function ReconnectPrevious({ wallets }: { wallets: ReconnectableWallet[] 
   const [outcome, setOutcome] = useState<{ text: string; ok: boolean } | null>(null);
   const result = useRef<HTMLDivElement>(null);
 
+  // Each connect moved focus to its card; the outcome is shown where the person started.
+  useEffect(() => {
+    if (outcome) result.current?.focus();
+  }, [outcome]);
+
   // One wallet has its own Reconnect button on its card; this is for several.
   if (wallets.length < 2 && progress === null && outcome === null) return null;
 
@@ -42,8 +47,6 @@ export function ReconnectPrevious({ wallets }: { wallets: ReconnectableWallet[] 
         : `Reconnected ${list.length - failed.length} of ${list.length} wallets. Not reconnected: ${failed.join(", ")}; see ${failed.length === 1 ? "its card" : "their cards"}.`;
     setOutcome({ text, ok: failed.length === 0 });
     announce(text);
-    // Each connect moved focus to its card; the outcome is where the person started.
-    requestAnimationFrame(() => result.current?.focus());
   }
 
   return (
