@@ -61,12 +61,18 @@ test(
       expect(body.error.message).toContain(stranger.address);
     });
 
-    await test.step("after disconnecting, a second wallet is refused before any passkey is made, and the passkey logs in to the same wallet", async () => {
+    await test.step("after disconnecting, a second wallet is neither offered nor accepted before any passkey is made, and the passkey logs in to the same wallet", async () => {
       await card.getByRole("button", { name: "Disconnect" }).click();
       await expect(card.getByRole("button", { name: "Log in with a passkey" })).toBeVisible();
       expect(await turnkeyKitKeys(page)).toEqual([]);
-      await card.getByRole("button", { name: "Create a wallet with a passkey" }).click();
-      await expect(card.getByTestId("wallet-error")).toHaveText(/^You already have a Turnkey wallet\./);
+      // The card knows this wallet (the previous wallets): it offers Reconnect, not a second wallet.
+      await expect(card.getByTestId("previous-address")).toHaveText(address);
+      await expect(card.getByRole("button", { name: "Create a wallet with a passkey" })).toHaveCount(0);
+      // And the server refuses one anyway, before any passkey is made.
+      const precheck = await post(page, "/api/wallets/turnkey/passkey-precheck", {});
+      const refused = (await precheck.json()) as { error: { code: string; message: string } };
+      expect([precheck.status(), refused.error.code]).toEqual([409, "wallet_exists"]);
+      expect(refused.error.message).toMatch(/^You already have a Turnkey wallet\./);
       await card.getByRole("button", { name: "Log in with a passkey" }).click();
       await expect(card.getByTestId("account-address")).toHaveText(address);
       await expect(card).toContainText("passkey (stamp_login)");

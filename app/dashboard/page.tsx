@@ -14,14 +14,16 @@ import { repositoryFileUrl } from "@/lib/ui/repository";
 import { WalletConnector, WalletSession, WalletSigner } from "@/providers/wallets/registry.client";
 import { IdentityEmailVerification } from "@/providers/identity/registry.client";
 import { WalletActionButton } from "@/components/wallets/wallet-action-button";
+import { ReconnectPrevious } from "@/components/wallets/reconnect-previous";
 import { getConfig } from "@/lib/config";
 import { configuredIdentityProviders, getIdentityProvider } from "@/providers/identity/registry";
 import { getIdentity } from "@/lib/identity/session";
 import { listMySessions } from "@/lib/identity/sessions";
 import { getStore } from "@/lib/store";
-import type { WalletConnection } from "@/lib/store/types";
+import type { PreviousWallet, WalletConnection } from "@/lib/store/types";
 import { configuredWalletProviders } from "@/providers/wallets/registry";
 import { canSignMessages } from "@/lib/wallets/signing/actions";
+import { previousWalletView } from "@/lib/wallets/card";
 import type { WalletCardAddress, WalletFact, WalletRecordList } from "@/lib/wallets/types";
 
 export const metadata: Metadata = { title: "Dashboard" };
@@ -109,15 +111,18 @@ export default async function Dashboard() {
   const identity = await getIdentity();
   if (!identity) redirect("/signin?reason=session_expired");
   const [config, store] = await Promise.all([getConfig(), getStore()]);
-  const [identities, connections, sessions] = await Promise.all([
+  // Every read is of the signed-in user's own id, from the server session.
+  const [identities, connections, previousWallets, sessions] = await Promise.all([
     store.listIdentities(identity.userId),
     store.listWalletConnections(identity.userId),
+    store.listPreviousWallets(identity.userId),
     listMySessions(identity),
   ]);
   const wallets = configuredWalletProviders(config).map((p) => ({ provider: p, config: p.clientConfig(config) }));
   const providerLabel = (id: string) => getIdentityProvider(id)?.label(config) ?? id;
   const signedInWith = getIdentityProvider(identity.provider);
   const byProvider = new Map<string, WalletConnection>(connections.map((c) => [c.provider, c]));
+  const previousByProvider = new Map<string, PreviousWallet>(previousWallets.map((w) => [w.provider, w]));
   // Sign-in methods this user could still link (explicit account linking): configured,
   // linkable (IdentityProvider.verifyForLink), and not linked to this user yet.
   const currentProfile = identities.find((i) => i.provider === identity.provider && i.subject === identity.subject)?.profile ?? {};
@@ -151,6 +156,18 @@ export default async function Dashboard() {
           />
         )}
 
+        <ReconnectPrevious
+          // Cards whose Reconnect needs no more than a press to start (AIR Kit awaiting MFA needs a passkey).
+          wallets={wallets
+            .filter(({ provider }) => {
+              const connection = byProvider.get(provider.id);
+              const view = connection ? provider.card(connection) : null;
+              if (!previousByProvider.has(provider.id) || view?.state === "awaiting_address") return false;
+              return view?.state !== "connected" || hasEnded(view.expiresAt);
+            })
+            .map(({ provider }) => ({ provider: provider.id, name: provider.name }))}
+        />
+
         {wallets.map(({ provider, config: clientConfig }) => {
           const connection = byProvider.get(provider.id);
           // Everything the card shows of the connection comes from the provider's view of it.
@@ -159,6 +176,9 @@ export default async function Dashboard() {
           const awaitingAddress = view?.state === "awaiting_address";
           const reserved = view?.state === "reserved" ? view : null;
           const expired = connected !== null && hasEnded(connected.expiresAt);
+          // A wallet from an earlier sign-in (sign-out forgets the session, not the wallet): offered to reconnect.
+          const previousRecord = connected ? undefined : previousByProvider.get(provider.id);
+          const previous = previousRecord ? previousWalletView(provider, identity.userId, previousRecord) : null;
           return (
             <section key={provider.id} className="card space-y-4" data-testid={`wallet-${provider.id}`}>
               <div className="flex items-center justify-between gap-2">
@@ -180,6 +200,20 @@ export default async function Dashboard() {
                     Docs<span className="sr-only"> for {provider.name}</span>
                   </a>
                 </p>
+              )}
+              {previous && (
+                <div data-testid="previous-wallet" className="space-y-1 text-sm text-slate-700 dark:text-slate-300">
+                  <p>
+                    You connected this wallet before, last on <DateTime value={previous.lastConnectedAt.toISOString()} />. Its session has
+                    ended, not the wallet: reconnect to use it again.
+                  </p>
+                  <p className="flex flex-wrap items-center gap-2">
+                    <span className="text-xs font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">
+                      {previous.addressLabel}
+                    </span>
+                    <Address address={previous.address} testId="previous-address" />
+                  </p>
+                </div>
               )}
               {connected ? (
                 <>
@@ -270,7 +304,7 @@ export default async function Dashboard() {
                     provider={provider.id}
                     name={provider.name}
                     config={clientConfig}
-                    reconnect={false}
+                    reconnect={previous !== null}
                     awaitingAddress={awaitingAddress}
                   />
                 </>

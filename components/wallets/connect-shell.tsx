@@ -1,12 +1,14 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { Alert } from "@/components/alert";
 import { announce } from "@/components/announcer";
 import { ApiError } from "@/components/api";
 import { focusById, walletHeadingId } from "@/components/focus";
 import { useHydrated } from "@/components/use-hydrated";
+import { reportConnectOutcome } from "./connect-outcomes";
+import type { ConnectFace } from "./types";
 
 /** The shared face of a wallet connector: what is happening now, what went wrong, the button. */
 export function ConnectShell({
@@ -55,6 +57,80 @@ export function ConnectShell({
 }
 
 /**
+ * A connector's face (ConnectFace) in the shared shell: each intent's button runs `run(id)`.
+ * The card renders it before the connector loads (LazyConnector) and the loaded connector
+ * renders the same, so the buttons do not change under the pointer when the code arrives.
+ */
+export function FaceShell({
+  face,
+  run,
+  status,
+  error,
+  busy,
+  disabled,
+  children,
+}: {
+  face: ConnectFace;
+  run: (intent: string) => void;
+  status: string | null;
+  error: string | null;
+  busy: boolean;
+  /** Intents that cannot run yet (beyond `busy`, which stops them all). */
+  disabled?: (intent: string) => boolean;
+  children?: ReactNode;
+}) {
+  const [primary, ...more] = face.intents;
+  if (!primary) return null;
+  const off = (intent: string) => busy || (disabled?.(intent) ?? false);
+  return (
+    <ConnectShell
+      status={status}
+      error={error}
+      busy={off(primary.id)}
+      label={primary.label}
+      onConnect={() => run(primary.id)}
+      actions={
+        more.length === 0
+          ? undefined
+          : more.map((intent) => (
+              <button
+                key={intent.id}
+                type="button"
+                className={intent.style === "ghost" ? "btn-ghost" : "btn-secondary"}
+                onClick={() => run(intent.id)}
+                disabled={off(intent.id)}
+                aria-describedby={intent.describedBy}
+              >
+                {intent.label}
+              </button>
+            ))
+      }
+      hint={face.hint}
+    >
+      {face.notice}
+      {children}
+    </ConnectShell>
+  );
+}
+
+/**
+ * Runs the intent pressed before the connector had loaded (ConnectorProps.start) once, as soon
+ * as `ready`: the person pressed the button once and the flow goes on without a second press.
+ */
+export function useStartIntent(start: string | null | undefined, run: (intent: string) => void, ready = true): void {
+  const started = useRef(false);
+  const latest = useRef(run);
+  useEffect(() => {
+    latest.current = run;
+  });
+  useEffect(() => {
+    if (!start || started.current || !ready) return;
+    started.current = true;
+    latest.current(start);
+  }, [start, ready]);
+}
+
+/**
  * What a connector does once its task succeeded and the card will be re-rendered: says so
  * through the live region (`success`, by default "{name} connected") and moves focus to the
  * card's heading, which stays while the button that had focus is replaced.
@@ -62,6 +138,7 @@ export function ConnectShell({
 export function connected({ provider, name }: { provider: string; name: string }, success = `${name} connected`): void {
   announce(success);
   focusById(walletHeadingId(provider));
+  reportConnectOutcome(provider, "connected");
 }
 
 /**
@@ -91,6 +168,7 @@ export function useConnectFlow<S extends string>(wallet: { provider: string; nam
       // The person sees `failure`; a developer finds the SDK's own error in the console.
       if (!(e instanceof ApiError)) console.error(e);
       setError(e instanceof ApiError ? e.message : failure);
+      reportConnectOutcome(wallet.provider, "failed");
       return false;
     } finally {
       setStep(null);

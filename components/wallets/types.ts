@@ -1,4 +1,4 @@
-import type { ComponentType } from "react";
+import type { ComponentType, ReactNode } from "react";
 
 type ClientConfig = Record<string, string | null>;
 
@@ -9,10 +9,42 @@ export interface ConnectorProps {
   name: string;
   /** Non-secret settings from the provider's `clientConfig`. */
   config: Record<string, string | null>;
-  /** True when a connection exists but has expired: connect again. */
+  /**
+   * True when this user has had this wallet before: a connection that has expired, or one
+   * from an earlier sign-in (the store's previous wallets). The wallet exists: connect again.
+   */
   reconnect: boolean;
   /** True when the provider verified a session that has no address yet (AIR Kit before MFA). */
   awaitingAddress?: boolean;
+  /**
+   * The intent (ConnectIntent.id) pressed on the card before this connector had loaded: the
+   * connector runs it once, as soon as it can, as if pressed again (no second click).
+   */
+  start?: string | null;
+}
+
+/** One button of a card's connector, as the card shows it before the provider's code has loaded. */
+export interface ConnectIntent {
+  /** What the connector runs for it (ConnectorProps.start once loaded). */
+  id: string;
+  label: string;
+  /** The first intent is the primary button; the others are secondary unless said. */
+  style?: "secondary" | "ghost";
+  /** The id of the hint (ConnectFace.hint) that explains it. */
+  describedBy?: string;
+}
+
+/**
+ * What a card's connector shows at rest: plain data and markup, no provider SDK, so that a
+ * card can render it before (and without) loading the provider's code.
+ */
+export interface ConnectFace {
+  /** The buttons, the primary one first. */
+  intents: ConnectIntent[];
+  /** A short line under the buttons (its element carries the id intents are described by). */
+  hint?: ReactNode;
+  /** Shown above the buttons (e.g. why a step is needed). */
+  notice?: ReactNode;
 }
 
 /** What the dashboard passes to a provider's session panel on a live connected card. */
@@ -34,8 +66,16 @@ export interface SignerProps {
 
 /** A wallet provider's entry in the browser registry. */
 export interface BrowserWallet {
-  /** The connect button and its flow; its module (and the provider's SDK) should load only when shown. */
-  Connector: ComponentType<ConnectorProps>;
+  /** The connector's buttons at rest, from light code (the card renders them without loading the connector). */
+  face(props: ConnectorProps): ConnectFace;
+  /**
+   * Loads the connector: the buttons and their flows, with the provider's SDK. Called on the
+   * first intent (a pointer over, focus on, or a press of a card's button), never on render,
+   * so that a dashboard with nothing connected loads no provider code. It renders the same
+   * face and runs `start` when given. A module import (`() => import("./connect")`), not
+   * next/dynamic, which would load it as soon as a card renders.
+   */
+  loadConnector(): Promise<{ default: ComponentType<ConnectorProps> }>;
   /** Shown on a live connected card: the provider's own session in this browser (Turnkey's kit). */
   Session?: ComponentType<WalletSessionProps>;
   /** Ends the provider's own session in this browser (called on sign-out and disconnect). */

@@ -136,6 +136,20 @@ export const MIGRATIONS: string[] = [
   );
   CREATE INDEX sign_challenges_open ON sign_challenges (user_id, provider, expires_at);
   `,
+  // The wallets a user connected before (AppStore.listPreviousWallets), one row per user and
+  // wallet provider: the last address a live connection was recorded with, and when. Unlike
+  // wallet_connections it survives sign-out and disconnect, so that the dashboard can offer to
+  // reconnect; it holds no session, token or secret. Deleted with the user (and so by the sweep).
+  `
+  CREATE TABLE wallet_history (
+    user_id text NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    provider text NOT NULL,
+    address text NOT NULL,
+    first_connected_at timestamptz NOT NULL DEFAULT now(),
+    last_connected_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, provider)
+  );
+  `,
 ];
 
 /**

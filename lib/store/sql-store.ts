@@ -337,10 +337,21 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
     },
 
     async upsertWalletConnection(c) {
+      // One statement: the connection and, for a live one with an address, the user's previous
+      // wallet of that provider, so neither can be written without the other.
       await db.query(
-        `INSERT INTO wallet_connections (user_id, provider, status, address, expires_at, data, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, now())
-         ON CONFLICT (user_id, provider) DO UPDATE SET status = $3, address = $4, expires_at = $5, data = $6, updated_at = now()`,
+        `WITH saved AS (
+           INSERT INTO wallet_connections (user_id, provider, status, address, expires_at, data, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, now())
+           ON CONFLICT (user_id, provider) DO UPDATE SET status = $3, address = $4, expires_at = $5, data = $6, updated_at = now()
+           RETURNING user_id, provider, status, address
+         )
+         INSERT INTO wallet_history AS h (user_id, provider, address)
+         SELECT user_id, provider, address FROM saved WHERE status = 'connected' AND address IS NOT NULL
+         ON CONFLICT (user_id, provider) DO UPDATE SET
+           address = EXCLUDED.address,
+           first_connected_at = CASE WHEN h.address = EXCLUDED.address THEN h.first_connected_at ELSE now() END,
+           last_connected_at = now()`,
         [c.userId, c.provider, c.status, c.address, c.expiresAt, JSON.stringify(c.data)],
       );
     },
@@ -379,6 +390,16 @@ export async function openSqlStore(db: SqlDb, options: StoreOptions = {}): Promi
     async listWalletConnections(userId) {
       const { rows } = await db.query<Row>(`SELECT * FROM wallet_connections WHERE user_id = $1 ORDER BY updated_at DESC`, [userId]);
       return rows.map(toWallet);
+    },
+
+    async listPreviousWallets(userId) {
+      const { rows } = await db.query<Row>(`SELECT * FROM wallet_history WHERE user_id = $1 ORDER BY last_connected_at DESC`, [userId]);
+      return rows.map((r) => ({
+        provider: r.provider as WalletProviderId,
+        address: String(r.address),
+        firstConnectedAt: toDate(r.first_connected_at),
+        lastConnectedAt: toDate(r.last_connected_at),
+      }));
     },
 
     async claimWalletAccount(provider, accountId, userId) {

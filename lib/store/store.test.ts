@@ -197,6 +197,57 @@ describe.each(ENGINES)("store on $name", (engine) => {
     ]);
     expect(raced[0]).toBe(raced[1]);
   });
+  it("remembers each user's previous wallets through sign-out, only live connections with an address, never another user's", async () => {
+    const ada = (await store.linkIdentity(identity({}))).user;
+    const bob = (await store.linkIdentity(identity({ subject: "sub-2", email: "bob@example.com" }))).user;
+    const wallet = { expiresAt: null, data: {} };
+    // Starting to connect, or a session without an address, is not a wallet to reconnect.
+    await store.upsertWalletConnection({ ...wallet, userId: ada.id, provider: "turnkey", status: "pending", address: null });
+    await store.upsertWalletConnection({
+      ...wallet,
+      userId: ada.id,
+      provider: "airkit",
+      status: "connected_without_address",
+      address: null,
+    });
+    expect(await store.listPreviousWallets(ada.id)).toEqual([]);
+
+    await store.upsertWalletConnection({ ...wallet, userId: ada.id, provider: "turnkey", status: "connected", address: "0xabc" });
+    await store.upsertWalletConnection({ ...wallet, userId: bob.id, provider: "turnkey", status: "connected", address: "0xbob" });
+    const [first] = await store.listPreviousWallets(ada.id);
+    expect(first).toMatchObject({ provider: "turnkey", address: "0xabc" });
+
+    // Sign-out deletes the connections; the previous wallets stay, each user's own.
+    await store.deleteWalletConnections(ada.id);
+    await store.deleteWalletConnections(bob.id);
+    expect(await store.listWalletConnections(ada.id)).toEqual([]);
+    expect((await store.listPreviousWallets(ada.id)).map((w) => [w.provider, w.address])).toEqual([["turnkey", "0xabc"]]);
+    expect((await store.listPreviousWallets(bob.id)).map((w) => [w.provider, w.address])).toEqual([["turnkey", "0xbob"]]);
+
+    // Reconnecting the same address keeps when it was first connected; a pending step in between changes nothing.
+    await new Promise((r) => setTimeout(r, 5));
+    await store.upsertWalletConnection({ ...wallet, userId: ada.id, provider: "turnkey", status: "pending", address: null });
+    await store.upsertWalletConnection({ ...wallet, userId: ada.id, provider: "turnkey", status: "connected", address: "0xabc" });
+    const [again] = await store.listPreviousWallets(ada.id);
+    expect(again!.firstConnectedAt).toEqual(first!.firstConnectedAt);
+    expect(again!.lastConnectedAt.getTime()).toBeGreaterThan(first!.lastConnectedAt.getTime());
+    // Another address replaces it; most recently connected first.
+    await new Promise((r) => setTimeout(r, 5));
+    await store.upsertWalletConnection({ ...wallet, userId: ada.id, provider: "alchemy", status: "connected", address: "0xdef" });
+    await store.upsertWalletConnection({ ...wallet, userId: ada.id, provider: "alchemy", status: "connected", address: "0x123" });
+    const list = await store.listPreviousWallets(ada.id);
+    expect(list.map((w) => [w.provider, w.address])).toEqual([
+      ["alchemy", "0x123"],
+      ["turnkey", "0xabc"],
+    ]);
+    expect(list[0]!.firstConnectedAt.getTime()).toBeGreaterThan(again!.lastConnectedAt.getTime());
+
+    // Gone with the user.
+    await store.deleteUser(ada.id);
+    expect(await store.listPreviousWallets(ada.id)).toEqual([]);
+    expect(await store.listPreviousWallets(bob.id)).toHaveLength(1);
+  });
+
   describe("attachIdentity (explicit account linking)", () => {
     const fb = { provider: "firebase" as const, issuer: "https://securetoken.google.com/demo-x", linkByEmail: false };
 

@@ -120,6 +120,19 @@ export interface WalletConnection {
 }
 
 /**
+ * A wallet the user connected before (AppStore.listPreviousWallets): what the dashboard shows to
+ * offer reconnecting it after a new sign-in. Only what the user's own card showed at the time.
+ */
+export interface PreviousWallet {
+  provider: WalletProviderId;
+  /** The address of the last live connection (WalletConnection.address). */
+  address: string;
+  firstConnectedAt: Date;
+  /** When a live connection with this address was last recorded. */
+  lastConnectedAt: Date;
+}
+
+/**
  * A message the server asked a wallet to sign (lib/wallets/signing): single use, short-lived,
  * bound to one app user, one wallet provider and the address the server had on record.
  */
@@ -238,6 +251,11 @@ export interface AppStore extends CounterStore {
   /** Marks the code used; false if it was already used (single use, race-free). */
   consumeOneTimeCode(id: string): Promise<boolean>;
 
+  /**
+   * Writes the connection. A `connected` one with an address is also remembered, in the same
+   * statement, as the user's previous wallet of that provider (listPreviousWallets): a new
+   * address replaces the old one and restarts firstConnectedAt.
+   */
   upsertWalletConnection(connection: Omit<WalletConnection, "updatedAt">): Promise<void>;
   /**
    * Records a step that (re)starts connecting, in one atomic statement (no read-then-write, so
@@ -269,6 +287,12 @@ export interface AppStore extends CounterStore {
   getWalletConnection(userId: string, provider: WalletProviderId): Promise<WalletConnection | null>;
   listWalletConnections(userId: string): Promise<WalletConnection[]>;
   deleteWalletConnections(userId: string, provider?: WalletProviderId): Promise<void>;
+  /**
+   * The wallets this user connected before, one per provider, most recently connected first.
+   * Kept through sign-out and disconnect (deleteWalletConnections leaves them), gone with the
+   * user. Callers pass the signed-in user's own id, from the server session, never a request's.
+   */
+  listPreviousWallets(userId: string): Promise<PreviousWallet[]>;
   /**
    * Binds a wallet provider's own account id to an app user, first come first served and for
    * good (it survives sign-out and disconnect). Returns the owner: `userId` when the account was

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { WalletConnection } from "@/lib/store/types";
-import { readData, shortForm, walletCard } from "./card";
+import { previousWalletView, readData, shortForm, walletCard } from "./card";
 
 const EVM = "0x5B38Da6a701c568545dCfcB03FcB875f56beddC4";
 const TOKEN = { header: { alg: "ES256", typ: "JWT" }, claims: { sub: "usr_1", exp: 1_900_000_000 } };
@@ -115,6 +115,33 @@ describe("walletCard", () => {
     expect(walletCard(connection({ status: "pending", address: null }), { addressLabel: "Account address", facts: [] })).toEqual({
       state: "pending",
       documents: [],
+    });
+  });
+});
+
+describe("previousWalletView", () => {
+  const key = "0x0288f8935f7669832d4f5ae90c43d550e80f93420da7178019f89e0b00dfb0a000";
+  const at = new Date("2026-11-20T10:00:00Z");
+
+  it("shows a previous wallet as the provider's card showed it: its address label and short form", () => {
+    const provider = {
+      card: (c: WalletConnection) => walletCard(c, { addressLabel: "Public key", facts: [] }),
+    };
+    expect(previousWalletView(provider, "usr_1", { provider: "moojo", address: key, firstConnectedAt: at, lastConnectedAt: at })).toEqual({
+      addressLabel: "Public key",
+      address: { full: key, display: "0x0288f893…dfb0a000" },
+      lastConnectedAt: at,
+    });
+  });
+
+  it("falls back to a plain label when the provider's card does not show it as connected", () => {
+    const provider = {
+      card: (c: WalletConnection) => walletCard({ ...c, status: "pending" }, { addressLabel: "Account address", facts: [] }),
+    };
+    expect(previousWalletView(provider, "usr_1", { provider: "acme", address: EVM, firstConnectedAt: at, lastConnectedAt: at })).toEqual({
+      addressLabel: "Address",
+      address: { full: EVM, display: EVM },
+      lastConnectedAt: at,
     });
   });
 });

@@ -3,8 +3,8 @@
 // the partner token goes), so a provider's card() says only what is its own: the address
 // label, its facts and lists, its documents, whether it reserves addresses.
 import { z } from "zod";
-import type { WalletConnection } from "@/lib/store/types";
-import type { WalletCardAddress, WalletCardDocument, WalletCardView, WalletFact, WalletRecordList } from "./types";
+import type { PreviousWallet, WalletConnection } from "@/lib/store/types";
+import type { WalletCardAddress, WalletCardDocument, WalletCardView, WalletFact, WalletProvider, WalletRecordList } from "./types";
 
 /** The length of an EVM address ("0x" + 40 hex): anything longer is shown shortened. */
 const SHOWN_WHOLE_UP_TO = 42;
@@ -112,4 +112,34 @@ export function walletCard(connection: WalletConnection, parts: CardParts): Wall
     };
   }
   return { state: "pending", documents };
+}
+
+/** What a card says of a wallet the user connected before (the store's previous wallets). */
+export interface PreviousWalletView {
+  /** The provider's name for the address ("Account address", "Public key"). */
+  addressLabel: string;
+  address: WalletCardAddress;
+  lastConnectedAt: Date;
+}
+
+/**
+ * The provider's view of a previous wallet: its card() of a live connection with that address
+ * and no data (card() is total), so the label and the shortened form are the ones the user saw
+ * on the connected card.
+ */
+export function previousWalletView(provider: Pick<WalletProvider, "card">, userId: string, previous: PreviousWallet): PreviousWalletView {
+  const view = provider.card({
+    userId,
+    provider: previous.provider,
+    status: "connected",
+    address: previous.address,
+    expiresAt: null,
+    data: {},
+    updatedAt: previous.lastConnectedAt,
+  });
+  return {
+    addressLabel: view.state === "connected" ? view.addressLabel : "Address",
+    address: view.state === "connected" ? view.address : cardAddress(previous.address),
+    lastConnectedAt: previous.lastConnectedAt,
+  };
 }

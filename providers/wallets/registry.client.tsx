@@ -2,6 +2,7 @@
 
 // The wallet providers' browser parts: the only client-side list of them. One import and one
 // entry line per provider (`npm run prune` removes both).
+import { LazyConnector } from "@/components/wallets/lazy-connector";
 import type { BrowserWallet, ConnectorProps, SignerProps, WalletSessionProps } from "@/components/wallets/types";
 import { airkitBrowser } from "./airkit/ui";
 import { alchemyBrowser } from "./alchemy/ui";
@@ -19,10 +20,11 @@ const wallets: Record<string, BrowserWallet> = {
 
 const browserWallet = (provider: string) => (Object.hasOwn(wallets, provider) ? wallets[provider] : undefined);
 
+/** The card's connector: the provider's face at once, its code (and SDK) only on the first intent. */
 export function WalletConnector(props: ConnectorProps) {
   const wallet = browserWallet(props.provider);
   if (!wallet) return <p className="text-sm text-slate-500 dark:text-slate-400">No browser connector for {props.provider}.</p>;
-  return <wallet.Connector {...props} />;
+  return <LazyConnector {...props} face={wallet.face(props)} load={wallet.loadConnector} />;
 }
 
 /** The provider's browser-side session panel on a live connected card, if it has one. */

@@ -9,8 +9,10 @@ import { focusById, walletHeadingId } from "@/components/focus";
 import { mailboxLink } from "@/components/identity/code-field";
 import { maskEmail } from "@/lib/ui/wording";
 import { type AirClient, AirClientError, type CodePrompt, getAirClient } from "@/providers/wallets/airkit/browser";
-import { ConnectShell, connected } from "@/components/wallets/connect-shell";
+import { FaceShell, connected, useStartIntent } from "@/components/wallets/connect-shell";
+import { reportConnectOutcome } from "@/components/wallets/connect-outcomes";
 import type { ConnectorProps } from "@/components/wallets/types";
+import { airkitFace } from "./face";
 
 type Step = "idle" | "token" | "login" | "code" | "mfa" | "session";
 
@@ -22,7 +24,7 @@ const STEP_TEXT: Record<Exclude<Step, "idle">, string> = {
   session: "Your server is verifying AIR's session…",
 };
 
-export default function AirKitConnect({ provider, name, config, reconnect, awaitingAddress }: ConnectorProps) {
+export default function AirKitConnect({ provider, name, config, reconnect, awaitingAddress, start }: ConnectorProps) {
   const router = useRouter();
   const [step, setStep] = useState<Step>("idle");
   const [error, setError] = useState<string | null>(null);
@@ -77,10 +79,11 @@ export default function AirKitConnect({ provider, name, config, reconnect, await
         if (restart.current) {
           restart.current = false;
           void connect();
-        }
+        } else reportConnectOutcome(provider, "cancelled");
         return;
       }
       setError(e instanceof ApiError || e instanceof AirClientError ? e.message : "Connecting AIR Kit failed. Try again.");
+      reportConnectOutcome(provider, "failed");
     }
   }
 
@@ -102,6 +105,9 @@ export default function AirKitConnect({ provider, name, config, reconnect, await
       }
       await record(air, await air.freshToken());
     });
+
+  const runIntent = (intent: string) => void (intent === "mfa" ? setUpMfa() : connect());
+  useStartIntent(start, runIntent);
 
   if (step === "code" && prompt) {
     return (
@@ -176,30 +182,13 @@ export default function AirKitConnect({ provider, name, config, reconnect, await
     );
   }
 
-  if (awaitingAddress) {
-    return (
-      <ConnectShell
-        status={step === "idle" ? null : STEP_TEXT[step as Exclude<Step, "idle">]}
-        error={error}
-        busy={step !== "idle"}
-        label="Set up MFA"
-        onConnect={setUpMfa}
-      >
-        <Alert tone="info" testId="air-mfa-needed">
-          AIR Kit gives out your account address only once you have set up MFA, which is a passkey on this device. Set it up to see your
-          address.
-        </Alert>
-      </ConnectShell>
-    );
-  }
-
   return (
-    <ConnectShell
+    <FaceShell
+      face={airkitFace({ reconnect, awaitingAddress })}
+      run={runIntent}
       status={step === "idle" ? null : STEP_TEXT[step as Exclude<Step, "idle">]}
       error={error}
       busy={step !== "idle"}
-      label={reconnect ? "Reconnect AIR Kit" : "Connect AIR Kit"}
-      onConnect={connect}
     />
   );
 }

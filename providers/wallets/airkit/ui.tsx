@@ -2,9 +2,11 @@
 
 import dynamic from "next/dynamic";
 import type { BrowserWallet } from "@/components/wallets/types";
+import { airkitFace } from "./face";
 
 export const airkitBrowser: BrowserWallet = {
-  Connector: dynamic(() => import("./connect")),
+  face: airkitFace,
+  loadConnector: () => import("./connect"),
   async endSession(config) {
     const { getAirClient } = await import("./browser");
     const air = await getAirClient({ partnerId: config.partnerId!, apiUrl: config.apiUrl ?? null, buildEnv: config.buildEnv ?? "sandbox" });

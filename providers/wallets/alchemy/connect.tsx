@@ -1,8 +1,9 @@
 "use client";
 
 import { postJson } from "@/components/api";
-import { ConnectShell, useConnectFlow } from "@/components/wallets/connect-shell";
+import { FaceShell, useConnectFlow, useStartIntent } from "@/components/wallets/connect-shell";
 import type { ConnectorProps } from "@/components/wallets/types";
+import { alchemyFace } from "./face";
 
 const STEP_TEXT = {
   exchange: "Your server is sending Alchemy an ID token bound to this browser's key…",
@@ -15,7 +16,7 @@ const STEP_TEXT = {
 // The Turnkey query Alchemy's signer client stamps; Alchemy checks the path.
 const WHOAMI_URL = "https://api.turnkey.com/public/v1/query/whoami";
 
-export default function AlchemyConnect({ provider, name, reconnect }: ConnectorProps) {
+export default function AlchemyConnect({ provider, name, reconnect, start }: ConnectorProps) {
   const flow = useConnectFlow({ provider, name }, STEP_TEXT, "Connecting Alchemy failed. Try again.");
   const connect = () =>
     flow.run(async (step) => {
@@ -70,34 +71,8 @@ export default function AlchemyConnect({ provider, name, reconnect }: ConnectorP
       { success: `${name} address pre-generated` },
     );
 
-  return (
-    <ConnectShell
-      status={flow.status}
-      error={flow.error}
-      busy={flow.busy}
-      label={reconnect ? "Reconnect Alchemy" : "Connect Alchemy"}
-      onConnect={() => void connect()}
-      actions={
-        reconnect ? undefined : (
-          <button
-            type="button"
-            className="btn-secondary"
-            onClick={() => void pregenerate()}
-            disabled={flow.busy}
-            aria-describedby="alchemy-pregenerate-hint"
-          >
-            Pre-generate the address only
-          </button>
-        )
-      }
-      hint={
-        reconnect ? undefined : (
-          <span id="alchemy-pregenerate-hint">
-            &ldquo;Pre-generate the address only&rdquo;: your server asks Alchemy for your wallet&apos;s address without a browser key, so
-            you can show or fund it before anyone signs. Connect later to sign with it.
-          </span>
-        )
-      }
-    />
-  );
+  const runIntent = (intent: string) => void (intent === "pregenerate" ? pregenerate() : connect());
+  useStartIntent(start, runIntent);
+
+  return <FaceShell face={alchemyFace({ reconnect })} run={runIntent} status={flow.status} error={flow.error} busy={flow.busy} />;
 }

@@ -2,9 +2,11 @@
 
 import dynamic from "next/dynamic";
 import type { BrowserWallet } from "@/components/wallets/types";
+import { alchemyFace } from "./face";
 
 export const alchemyBrowser: BrowserWallet = {
-  Connector: dynamic(() => import("./connect")),
+  face: alchemyFace,
+  loadConnector: () => import("./connect"),
   // The session key kept for signing (non-extractable, IndexedDB) goes; the server forgets the wallet.
   endSession: async () => (await import("./browser/session-key")).deleteSessionKey(),
   Signer: dynamic(() => import("./sign")),

@@ -3,8 +3,9 @@
 import type { Auth } from "firebase/auth";
 import { postJson } from "@/components/api";
 import { type FirebaseWebConfig, getFirebaseAuth } from "@/providers/identity/firebase/browser";
-import { ConnectShell, useConnectFlow } from "@/components/wallets/connect-shell";
+import { FaceShell, useConnectFlow, useStartIntent } from "@/components/wallets/connect-shell";
 import type { ConnectorProps } from "@/components/wallets/types";
+import { moojoFace } from "./face";
 
 const STEP_TEXT = {
   firebase:
@@ -31,7 +32,7 @@ async function bridgeAuth(config: FirebaseWebConfig): Promise<Auth> {
   return auth;
 }
 
-export default function MoojoConnect({ provider, name, config, reconnect }: ConnectorProps) {
+export default function MoojoConnect({ provider, name, config, reconnect, start }: ConnectorProps) {
   const flow = useConnectFlow({ provider, name }, STEP_TEXT, "Connecting Moojo failed. Try again.");
   const connect = () =>
     flow.run(async (step) => {
@@ -65,13 +66,7 @@ export default function MoojoConnect({ provider, name, config, reconnect }: Conn
       await postJson("/api/wallets/moojo/authenticate", { idToken });
     });
 
-  return (
-    <ConnectShell
-      status={flow.status}
-      error={flow.error}
-      busy={flow.busy}
-      label={reconnect ? "Reconnect Moojo" : "Connect Moojo"}
-      onConnect={connect}
-    />
-  );
+  useStartIntent(start, () => void connect());
+
+  return <FaceShell face={moojoFace({ reconnect })} run={() => void connect()} status={flow.status} error={flow.error} busy={flow.busy} />;
 }

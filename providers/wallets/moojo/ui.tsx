@@ -1,10 +1,11 @@
 "use client";
 
-import dynamic from "next/dynamic";
 import type { BrowserWallet } from "@/components/wallets/types";
+import { moojoFace } from "./face";
 
 export const moojoBrowser: BrowserWallet = {
-  Connector: dynamic(() => import("./connect")),
+  face: moojoFace,
+  loadConnector: () => import("./connect"),
   // Moojo's session token stays on the server and simply expires; nothing to end here.
   endSession: async () => undefined,
 };

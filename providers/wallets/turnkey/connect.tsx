@@ -7,9 +7,10 @@ import { postJson } from "@/components/api";
 import { focusById, useFocusOnStep, walletHeadingId } from "@/components/focus";
 import { maskEmail } from "@/lib/ui/wording";
 import { CodeField } from "@/components/identity/code-field";
-import { ConnectShell, useConnectFlow } from "@/components/wallets/connect-shell";
+import { ConnectShell, FaceShell, useConnectFlow, useStartIntent } from "@/components/wallets/connect-shell";
 import { TurnkeyKit } from "./kit";
 import type { ConnectorProps } from "@/components/wallets/types";
+import { NEEDS_KIT, type TurnkeyIntent, turnkeyFace } from "./face";
 
 const STEP_TEXT = {
   key: "Creating this browser's session key (non-extractable, kept in IndexedDB by Turnkey's kit)…",
@@ -72,7 +73,7 @@ export async function loginWithPasskey(kit: Kit, step: (s: TurnkeyStep) => void,
 }
 
 /** The connect buttons and flows; needs a TurnkeyKit around it. */
-export function Connect({ provider, name, config, reconnect }: ConnectorProps) {
+export function Connect({ provider, name, config, reconnect, start }: ConnectorProps) {
   const kit = useTurnkey();
   const flow = useConnectFlow({ provider, name }, STEP_TEXT, "Connecting Turnkey failed. Try again.");
   // Set once a code is on its way: the target bundle from init_otp and where it went.
@@ -192,6 +193,16 @@ export function Connect({ provider, name, config, reconnect }: ConnectorProps) {
 
   const logInWithPasskey = () => flow.run((step) => loginWithPasskey(kit, step, sessionSeconds));
 
+  const intents: Record<TurnkeyIntent, () => Promise<boolean>> = {
+    connect: connectWithIdToken,
+    "email-code": sendCode,
+    "passkey-login": logInWithPasskey,
+    "passkey-signup": signUpWithPasskey,
+  };
+  const runIntent = (intent: string) => void (Object.hasOwn(intents, intent) ? intents[intent as TurnkeyIntent]() : undefined);
+  // A press made before the kit loaded runs once the kit is ready (an email code needs no kit yet).
+  useStartIntent(start, runIntent, ready || !NEEDS_KIT.includes(start ?? ""));
+
   if (otp) {
     return (
       <div ref={root}>
@@ -248,39 +259,13 @@ export function Connect({ provider, name, config, reconnect }: ConnectorProps) {
 
   return (
     <div ref={root}>
-      <ConnectShell
+      <FaceShell
+        face={turnkeyFace({ reconnect })}
+        run={runIntent}
         status={flow.status ?? (ready ? null : "Loading Turnkey's Embedded Wallet Kit…")}
         error={flow.error}
-        busy={flow.busy || !ready}
-        label={reconnect ? "Reconnect Turnkey" : "Connect Turnkey"}
-        onConnect={() => void connectWithIdToken()}
-        actions={
-          <>
-            <button
-              type="button"
-              className="btn-secondary"
-              onClick={() => void sendCode()}
-              disabled={flow.busy}
-              aria-describedby="turnkey-email-code-hint"
-            >
-              Use an email code instead
-            </button>
-            <button type="button" className="btn-secondary" onClick={() => void logInWithPasskey()} disabled={flow.busy || !ready}>
-              Log in with a passkey
-            </button>
-            {!reconnect && (
-              <button type="button" className="btn-ghost" onClick={() => void signUpWithPasskey()} disabled={flow.busy || !ready}>
-                Create a wallet with a passkey
-              </button>
-            )}
-          </>
-        }
-        hint={
-          <span id="turnkey-email-code-hint">
-            &ldquo;Use an email code instead&rdquo;: Turnkey emails a code to your address and this browser proves it, without your
-            server&apos;s ID token. Same wallet either way.
-          </span>
-        }
+        busy={flow.busy}
+        disabled={(intent) => !ready && NEEDS_KIT.includes(intent)}
       />
     </div>
   );

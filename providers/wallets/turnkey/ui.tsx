@@ -2,9 +2,11 @@
 
 import dynamic from "next/dynamic";
 import type { BrowserWallet } from "@/components/wallets/types";
+import { turnkeyFace } from "./face";
 
 export const turnkeyBrowser: BrowserWallet = {
-  Connector: dynamic(() => import("./connect")),
+  face: turnkeyFace,
+  loadConnector: () => import("./connect"),
   Session: dynamic(() => import("./session")),
   endSession: async (config) => (await import("./kit")).clearTurnkeySessions(config),
 };
