@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { chromiumPath } from "./scripts/lib/chromium";
+import { CHROMIUM_ARGS, chromiumPath } from "./scripts/lib/chromium";
 import { testCertificate } from "./scripts/test/tls";
 
 // The host-routed demo, as strangers reach it on a real host: one public https origin, TLS ended
@@ -34,14 +34,7 @@ export default defineConfig({
     launchOptions: {
       executablePath,
       args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
+        ...CHROMIUM_ARGS,
         // Trust the run's own certificate, and only it: pages are secure contexts without
         // certificate errors (which would turn off WebAuthn, for one).
         `--ignore-certificate-errors-spki-list=${certificate.spki}`,

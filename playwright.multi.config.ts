@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { chromiumPath } from "./scripts/lib/chromium";
+import { CHROMIUM_ARGS, chromiumPath } from "./scripts/lib/chromium";
 
 // Several instances: two production app servers on one real PostgreSQL, behind a round-robin
 // balancer (scripts/multi-stack.ts). Separate from playwright.config.ts so the single-instance
@@ -25,16 +25,7 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-quic",
-        "--no-first-run",
-      ],
+      args: [...CHROMIUM_ARGS],
     },
   },
   projects: [{ name: "multi", use: { ...devices["Desktop Chrome"] } }],

@@ -2,7 +2,14 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "./support/test";
 import { encode } from "next-auth/jwt";
-import { connectAirKit, readCodeFromMailbox, signInWithFirebase, signInWithOidcAndLinkFirebase, signOut } from "./support/flows";
+import {
+  connectAirKit,
+  readCodeFromMailbox,
+  signInWithFirebase,
+  signInWithOidcAndLinkFirebase,
+  signOut,
+  signUpWithSupabase,
+} from "./support/flows";
 import { APP_URL, FIREBASE_EMULATOR_URL, GRACE, HEDY, STACK_DATA_DIR } from "./support/stack";
 
 test.describe("Firebase and Supabase → AIR Kit", () => {
@@ -117,17 +124,7 @@ test.describe("Firebase and Supabase → AIR Kit", () => {
       let address = "";
 
       await test.step("sign up; Supabase emails a code to confirm the address", async () => {
-        await page.goto("/signin");
-        await page.getByRole("button", { name: "Continue with Supabase" }).click();
-        const form = page.getByTestId("supabase-form");
-        await form.getByRole("button", { name: "No account? Create one" }).click();
-        await form.getByLabel("Email").fill(email);
-        await form.getByLabel("Password").fill("supabase-pass-123");
-        await form.getByRole("button", { name: "Create account" }).click();
-        const code = await readCodeFromMailbox(page.context(), email, /Confirm your signup/, seen);
-        await form.getByLabel("6-digit code").fill(code);
-        await form.getByRole("button", { name: "Verify code" }).click();
-        await expect(page).toHaveURL(/\/dashboard$/);
+        await signUpWithSupabase(page, email, seen);
         await expect(page.getByTestId("identity-email")).toHaveText(email);
       });
 

@@ -3,8 +3,8 @@
 // own visitor (the front proxy's cookie). Each reads the codes for the address it uses in the
 // shared local mailbox; neither sees the other's, and neither can read a code meant for the
 // other's address by asking for one (no takeover through the demo mailbox).
-import type { BrowserContext, Page } from "@playwright/test";
-import { readCodeFromMailbox, signOut, signUpWithPassword } from "../support/flows";
+import type { BrowserContext } from "@playwright/test";
+import { signOut, signUpWithPassword, signUpWithSupabase } from "../support/flows";
 import { MAILBOX_URL } from "../support/stack";
 import { expect, test } from "../support/test";
 
@@ -18,23 +18,6 @@ async function mailboxOf(context: BrowserContext, to?: string): Promise<{ recipi
   } finally {
     await page.close();
   }
-}
-
-async function signUpWithSupabase(page: Page, email: string): Promise<void> {
-  await page.goto("/signin");
-  await page.getByRole("button", { name: "Continue with Supabase" }).click();
-  const form = page.getByTestId("supabase-form");
-  await form.getByRole("button", { name: "No account? Create one" }).click();
-  await form.getByLabel("Email").fill(email);
-  await form.getByLabel("Password").fill("supabase-pass-123");
-  await form.getByRole("button", { name: "Create account" }).click();
-  // Supabase's code is mailed on a cross-origin call (no cookie): the mailbox link, which opens
-  // this address, is what gives it to this browser.
-  const link = form.getByRole("link", { name: "local mailbox" });
-  await expect(link).toHaveAttribute("href", `${MAILBOX_URL}/?to=${encodeURIComponent(email)}`);
-  await form.getByLabel("6-digit code").fill(await readCodeFromMailbox(page.context(), email, /Confirm your signup/));
-  await form.getByRole("button", { name: "Verify code" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
 }
 
 test("two visitors each see only their own codes, and cannot read codes for each other's address", async ({ browser }) => {

@@ -14,6 +14,21 @@ const runnable = (path: string) => {
   }
 };
 
+/**
+ * The launch flags every Playwright config uses: Debian's Chromium as root in a container
+ * (no sandbox, no GPU, small /dev/shm) and nothing that phones home (offline machines).
+ */
+export const CHROMIUM_ARGS: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-dev-shm-usage",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
+
 /** The path to launch, or undefined to let Playwright use its own download. */
 export function chromiumPath(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
