@@ -13,11 +13,11 @@ test.describe("Email and password → AIR Kit", () => {
     await test.step("create an account; weak passwords are refused", async () => {
       await page.goto("/signin");
       await page.getByRole("button", { name: "No account? Create one" }).click();
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill("short");
+      await page.getByTestId("password-form").getByLabel("Email").fill(email);
+      await page.getByTestId("password-form").getByLabel("Password").fill("short");
       await page.getByRole("button", { name: "Create account" }).click();
       await expect(page.getByTestId("form-error")).toContainText("at least 10 characters");
-      await page.getByLabel("Password").fill(password);
+      await page.getByTestId("password-form").getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Create account" }).click();
       await expect(page.getByText(`Check your email: we sent a message to ${email}`)).toBeVisible();
     });
@@ -47,8 +47,8 @@ test.describe("Email and password → AIR Kit", () => {
 
     await test.step("signing up again with a taken email looks like any sign-up; the owner's inbox explains", async () => {
       await page.getByRole("button", { name: "No account? Create one" }).click();
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill(password);
+      await page.getByTestId("password-form").getByLabel("Email").fill(email);
+      await page.getByTestId("password-form").getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Create account" }).click();
       await expect(page.getByText(`Check your email: we sent a message to ${email}`)).toBeVisible();
       await expect(page.getByTestId("form-error")).toHaveCount(0);
@@ -64,14 +64,14 @@ test.describe("Email and password → AIR Kit", () => {
 
     await test.step("a wrong password gets a clear error", async () => {
       await page.getByRole("button", { name: "Have an account? Sign in" }).click();
-      await page.getByLabel("Email").fill(email);
-      await page.getByLabel("Password").fill("not the password");
+      await page.getByTestId("password-form").getByLabel("Email").fill(email);
+      await page.getByTestId("password-form").getByLabel("Password").fill("not the password");
       await page.getByRole("button", { name: "Sign in" }).click();
       await expect(page.getByTestId("form-error")).toHaveText("Wrong email or password.");
     });
 
     await test.step("sign in again: same address, no code", async () => {
-      await page.getByLabel("Password").fill(password);
+      await page.getByTestId("password-form").getByLabel("Password").fill(password);
       await page.getByRole("button", { name: "Sign in" }).click();
       await expect(page).toHaveURL(/\/dashboard$/);
       const again = await connectAirKit(page, email, seen);

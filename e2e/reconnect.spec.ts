@@ -66,9 +66,20 @@ test("after signing in again, each wallet connected before offers to reconnect w
   await test.step("'Reconnect previous wallets' reconnects each in turn, saying which; each gets its earlier address", async () => {
     const all = page.getByTestId("reconnect-previous");
     await expect(all).toContainText("You connected");
+    // Every text the panel shows on the way (each step can pass faster than a poll would see it).
+    await page.evaluate(() => {
+      const panel = document.querySelector('[data-testid="reconnect-previous"]')!;
+      const seen: string[] = [];
+      (window as unknown as { reconnectTexts: string[] }).reconnectTexts = seen;
+      new MutationObserver(() => {
+        const text = panel.querySelector('[role="status"]')?.textContent?.trim();
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(panel, { subtree: true, childList: true, characterData: true });
+    });
     await all.getByRole("button", { name: "Reconnect previous wallets" }).click();
-    await expect(all.getByRole("status")).toContainText(/^Reconnecting (Turnkey|Alchemy Smart Wallets) \([12] of 2\)…$/);
     await expect(all.getByTestId("reconnect-previous-outcome")).toHaveText("Reconnected 2 wallets.");
+    const texts = await page.evaluate(() => (window as unknown as { reconnectTexts: string[] }).reconnectTexts);
+    expect(texts.filter((t) => /^Reconnecting (Turnkey|Alchemy Smart Wallets) \([12] of 2\)…$/.test(t)).length, texts.join(" | ")).toBe(2);
     await expect(all.getByTestId("reconnect-previous-outcome").locator("..")).toBeFocused();
     for (const id of ids) {
       const card = page.getByTestId(`wallet-${id}`);

